@@ -1,0 +1,85 @@
+"""Writes for people, roles and the audit trail. Every state change in the product ends in `record_event`."""
+
+from django.contrib.sessions.backends.db import SessionStore
+from django.db import transaction
+
+from accounts.models import AuditEvent, LoginSession, Organisation, OrganisationMembership, User
+
+
+class DomainError(Exception):
+    """A rule of the domain refused the change; the message is written for the person who asked."""
+
+
+class ConflictError(DomainError):
+    """Someone else changed the same record first (shown as 409 or a form error, never a 500)."""
+
+
+def describe(obj) -> tuple[str, str, str]:
+    if obj is None:
+        return "", "", ""
+    meta = obj._meta
+    return f"{meta.app_label}.{meta.model_name}", str(obj.pk), str(obj)[:200]
+
+
+def record_event(*, actor, action: str, obj=None, message: str = "", before=None, after=None) -> AuditEvent:
+    """Append one line to the audit trail (UTC time, who, what, which object, before/after summary)."""
+    object_type, object_id, object_repr = describe(obj)
+    is_person = actor is not None and getattr(actor, "is_authenticated", False)
+    return AuditEvent.objects.create(
+        actor=actor if is_person else None,
+        actor_label=actor.get_username() if is_person else "",
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        object_repr=object_repr,
+        message=message,
+        before=before,
+        after=after,
+    )
+
+
+@transaction.atomic
+def grant_organisation_role(
+    *, actor, user: User, organisation: Organisation, role: str
+) -> OrganisationMembership:
+    """Make `user` a programme administrator (or another organisation role) at `organisation`."""
+    membership, created = OrganisationMembership.objects.get_or_create(
+        user=user, organisation=organisation, role=role
+    )
+    if created:
+        if role == OrganisationMembership.Role.ADMINISTRATOR and not user.is_staff:
+            user.is_staff = True
+            user.save(update_fields=["is_staff"])
+        record_event(actor=actor, action="role.granted", obj=membership, after={"role": role})
+    return membership
+
+
+def remember_login_session(*, user: User, session_key: str | None) -> None:
+    if session_key:
+        LoginSession.objects.get_or_create(session_key=session_key, defaults={"user": user})
+
+
+def forget_login_session(*, session_key: str | None) -> None:
+    if session_key:
+        LoginSession.objects.filter(session_key=session_key).delete()
+
+
+@transaction.atomic
+def deactivate_user(*, actor, user: User) -> User:
+    """Stop someone signing in and end every session they have open, on every device."""
+    if not user.is_active:
+        raise DomainError(f"{user.display_name} is already deactivated.")
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    keys = list(user.login_sessions.values_list("session_key", flat=True))
+    for key in keys:
+        SessionStore(session_key=key).delete()
+    user.login_sessions.all().delete()
+    record_event(
+        actor=actor,
+        action="user.deactivated",
+        obj=user,
+        before={"is_active": True},
+        after={"is_active": False, "sessions_ended": len(keys)},
+    )
+    return user

@@ -1,0 +1,16 @@
+from django.contrib import admin
+
+from accreditation.models import Visit, VisitAssignment
+
+
+class VisitAssignmentInline(admin.TabularInline):
+    model = VisitAssignment
+    extra = 0
+    autocomplete_fields = ["visitor"]
+
+
+@admin.register(Visit)
+class VisitAdmin(admin.ModelAdmin):
+    list_display = ["title", "programme", "kind", "starts_on", "ends_on"]
+    list_filter = ["kind", "programme"]
+    inlines = [VisitAssignmentInline]

@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from config import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("accounts/", include("accounts.urls")),
+    path("programmes/", include("curriculum.urls")),
+    path("", include("trainees.urls")),
+    path("admin/", admin.site.urls),
+]
+
+admin.site.site_header = "PWP training tracker administration"
+admin.site.site_title = "PWP training tracker"

@@ -1,0 +1,38 @@
+"""The home page: one section for each role the signed-in person holds."""
+
+from django.db.models import Count, Q
+from django.shortcuts import render
+from django.utils import timezone
+
+from accreditation.selectors import visits_for_visitor
+from curriculum.selectors import administered_programmes, cohorts_for_user
+from trainees.models import Enrolment
+from trainees.selectors import own_enrolments, supervisees
+
+
+def home(request):
+    user = request.user
+    today = timezone.localdate()
+    enrolments = list(own_enrolments(user))
+    for enrolment in enrolments:
+        enrolment.month_now = enrolment.month_of_training(today)
+    cohorts = list(
+        cohorts_for_user(user).annotate(
+            trainee_count=Count("enrolments", filter=~Q(enrolments__status=Enrolment.Status.WITHDRAWN))
+        )
+    )
+    visits = list(visits_for_visitor(user))
+    for visit in visits:
+        visit.open_now = visit.is_open(today)
+    context = {
+        "enrolments": enrolments,
+        "supervisees": list(supervisees(user)),
+        "cohorts": cohorts,
+        "programmes": list(administered_programmes(user)),
+        "visits": visits,
+        "today": today,
+    }
+    context["has_role"] = any(
+        context[key] for key in ("enrolments", "supervisees", "cohorts", "programmes", "visits")
+    )
+    return render(request, "home.html", context)

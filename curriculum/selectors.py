@@ -1,0 +1,88 @@
+"""Reads for programmes and cohorts, scoped to what the person asking may see."""
+
+from django.db.models import Exists, OuterRef, QuerySet
+
+from accounts.access import refuse
+from accounts.models import OrganisationMembership
+from curriculum.models import Cohort, Competence, Programme, ProgrammeMembership, Route
+
+
+def _admin_of_hei(user, hei_ref: str):
+    return Exists(
+        OrganisationMembership.objects.filter(
+            organisation=OuterRef(hei_ref), user=user, role=OrganisationMembership.Role.ADMINISTRATOR
+        )
+    )
+
+
+def programmes_for_user(user) -> QuerySet[Programme]:
+    """Programmes a person teaches on or administers."""
+    if not user.is_authenticated:
+        return Programme.objects.none()
+    return (
+        Programme.objects.filter(
+            Exists(ProgrammeMembership.objects.filter(programme=OuterRef("pk"), user=user))
+            | _admin_of_hei(user, "hei")
+        )
+        .select_related("hei", "edition")
+        .order_by("name")
+    )
+
+
+def administered_programmes(user) -> QuerySet[Programme]:
+    if not user.is_authenticated:
+        return Programme.objects.none()
+    return Programme.objects.filter(_admin_of_hei(user, "hei")).select_related("hei", "edition")
+
+
+def cohorts_for_user(user) -> QuerySet[Cohort]:
+    if not user.is_authenticated:
+        return Cohort.objects.none()
+    return (
+        Cohort.objects.filter(
+            Exists(ProgrammeMembership.objects.filter(programme=OuterRef("programme"), user=user))
+            | _admin_of_hei(user, "programme__hei")
+        )
+        .select_related("programme", "programme__hei")
+        .order_by("-start_date", "code")
+    )
+
+
+def get_programme_for_user(user, code: str) -> Programme:
+    programme = programmes_for_user(user).filter(code=code).first()
+    if programme is None:
+        raise refuse(user, "programme", code)
+    return programme
+
+
+def get_cohort_for_user(user, code: str) -> Cohort:
+    cohort = cohorts_for_user(user).filter(code=code).first()
+    if cohort is None:
+        raise refuse(user, "cohort", code)
+    return cohort
+
+
+def programme_role(user, programme: Programme) -> str | None:
+    """'administrator', 'programme_lead', 'educator' or None."""
+    if OrganisationMembership.objects.filter(
+        organisation_id=programme.hei_id, user=user, role=OrganisationMembership.Role.ADMINISTRATOR
+    ).exists():
+        return "administrator"
+    membership = ProgrammeMembership.objects.filter(programme=programme, user=user).first()
+    return membership.role if membership else None
+
+
+def competences_for_edition(edition_id: int) -> QuerySet[Competence]:
+    return Competence.objects.filter(edition_id=edition_id).select_related("module", "intervention")
+
+
+def route_requirements(route: Route) -> list[dict]:
+    """Per module: university and workplace days required on a route."""
+    return [
+        {
+            "module": rm.module,
+            "university_days": rm.university_days,
+            "workplace_days": rm.workplace_days,
+        }
+        for rm in route.route_modules.select_related("module").order_by("module__number")
+    ]

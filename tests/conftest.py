@@ -1,0 +1,48 @@
+import pytest
+from django.db.backends.sqlite3.operations import DatabaseOperations as SQLiteOperations
+
+from accounts.db import sqlite_protection_triggers
+from curriculum.models import CurriculumEdition
+from curriculum.reference import load_curriculum
+from tests.world import build_world
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the national curriculum once; it is reference data every test relies on."""
+    with django_db_blocker.unblock():
+        load_curriculum()
+
+
+@pytest.fixture
+def curriculum(db):
+    # Transactional tests flush the database, so load the reference data again if it has gone.
+    if not CurriculumEdition.objects.filter(is_current=True).exists():
+        load_curriculum()
+
+
+@pytest.fixture
+def world(curriculum):
+    return build_world()
+
+
+_sqlite_flush = SQLiteOperations.execute_sql_flush
+
+
+def _flush_around_protection(self, sql_list):
+    """Transactional tests end with a flush, which on SQLite is DELETE FROM: the immutability triggers
+    rightly refuse it. Lift them for the flush only and put them straight back. (PostgreSQL flushes with
+    TRUNCATE, which row triggers do not see.) Only the test database is ever flushed like this."""
+    triggers = sqlite_protection_triggers(self.connection)
+    with self.connection.cursor() as cursor:
+        for name in triggers:
+            cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+    try:
+        _sqlite_flush(self, sql_list)
+    finally:
+        with self.connection.cursor() as cursor:
+            for sql in triggers.values():
+                cursor.execute(sql)
+
+
+SQLiteOperations.execute_sql_flush = _flush_around_protection

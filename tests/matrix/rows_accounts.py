@@ -1,0 +1,30 @@
+from django.urls import reverse
+
+from tests.matrix import LOGIN, PERSONAS, Row, allow, expect
+
+EVERYONE = tuple(p for p in PERSONAS if p != "anonymous")
+SIGNED_IN = tuple(p for p in PERSONAS if p != "anonymous")
+
+ROWS = {
+    "home": Row(lambda w: reverse("home"), allow(*SIGNED_IN)),
+    # Signed-in people are sent on from the sign-in page.
+    "accounts:login": Row(lambda w: reverse("accounts:login"), expect(default=302, anonymous=200)),
+    "accounts:logout": Row(lambda w: reverse("accounts:logout"), expect(default=LOGIN), method="post"),
+    "accounts:password_change": Row(lambda w: reverse("accounts:password_change"), allow(*SIGNED_IN)),
+    "accounts:password_change_done": Row(
+        lambda w: reverse("accounts:password_change_done"), allow(*SIGNED_IN)
+    ),
+    "accounts:password_reset": Row(
+        lambda w: reverse("accounts:password_reset"), expect(default=200, anonymous=200)
+    ),
+    "accounts:password_reset_done": Row(
+        lambda w: reverse("accounts:password_reset_done"), expect(default=200, anonymous=200)
+    ),
+    "accounts:password_reset_confirm": Row(
+        lambda w: reverse("accounts:password_reset_confirm", args=["MQ", "not-a-token"]),
+        expect(default=200, anonymous=200),
+    ),
+    "accounts:password_reset_complete": Row(
+        lambda w: reverse("accounts:password_reset_complete"), expect(default=200, anonymous=200)
+    ),
+}

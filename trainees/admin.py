@@ -1,0 +1,19 @@
+from django.contrib import admin
+
+from trainees.models import Enrolment, SupervisorAssignment
+
+
+class SupervisorAssignmentInline(admin.TabularInline):
+    model = SupervisorAssignment
+    extra = 0
+    autocomplete_fields = ["supervisor"]
+
+
+@admin.register(Enrolment)
+class EnrolmentAdmin(admin.ModelAdmin):
+    list_display = ["user", "cohort", "route", "start_date", "employing_service", "band", "status"]
+    list_filter = ["status", "route", "cohort__programme"]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "cohort__code"]
+    list_select_related = ["user", "cohort", "route", "employing_service"]
+    autocomplete_fields = ["user"]
+    inlines = [SupervisorAssignmentInline]

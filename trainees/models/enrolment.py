@@ -1,0 +1,131 @@
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day of the month `months` later (clamped to the month's last day)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return day.replace(year=year, month=month, day=candidate)
+        except ValueError:
+            continue
+    raise ValueError(day)
+
+
+class EnrolmentQuerySet(models.QuerySet):
+    def with_people(self):
+        return self.select_related(
+            "user", "cohort", "cohort__programme", "route", "route__edition", "employing_service"
+        )
+
+    def for_cohort_table(self, cohort):
+        """Rows for the cohort page: everything a column needs, loaded up front (no query per row)."""
+        return self.with_people().filter(cohort=cohort).order_by("user__last_name", "user__first_name")
+
+    def active(self):
+        return self.filter(status=Enrolment.Status.ACTIVE)
+
+
+class Enrolment(models.Model):
+    """A trainee's place on a cohort: their route, start date, employing service, band and status."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        INTERRUPTED = "interrupted", "Interrupted"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+        COMPLETED = "completed", "Completed"
+
+    class Band(models.IntegerChoices):
+        BAND_4 = 4, "Band 4 (trainee)"
+        BAND_5 = 5, "Band 5 (qualified)"
+        BAND_6 = 6, "Band 6 (senior)"
+        BAND_7 = 7, "Band 7"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="enrolments")
+    cohort = models.ForeignKey("curriculum.Cohort", on_delete=models.PROTECT, related_name="enrolments")
+    route = models.ForeignKey("curriculum.Route", on_delete=models.PROTECT, related_name="enrolments")
+    start_date = models.DateField()
+    employing_service = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        related_name="employed_enrolments",
+        limit_choices_to={"kind": "service"},
+    )
+    band = models.PositiveSmallIntegerField(choices=Band.choices, default=Band.BAND_4)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    completed_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = EnrolmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["cohort", "user__last_name", "user__first_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "cohort"], name="one_enrolment_per_cohort"),
+            models.CheckConstraint(condition=Q(band__gte=4, band__lte=9), name="enrolment_band_4_to_9"),
+            models.CheckConstraint(
+                condition=Q(status="completed", completed_on__isnull=False) | ~Q(status="completed"),
+                name="completed_enrolment_has_date",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user.display_name} ({self.cohort.code})"
+
+    @property
+    def nominal_window_end(self) -> date:
+        """The end of the route's window with no interruptions (issue #3's progress engine pauses it)."""
+        return add_months(self.start_date, self.route.window_months)
+
+    def month_of_training(self, on: date | None = None) -> int:
+        """1 in the first month of training, 2 in the second, and so on (0 before the start)."""
+        on = on or timezone.localdate()
+        if on < self.start_date:
+            return 0
+        months = (on.year - self.start_date.year) * 12 + on.month - self.start_date.month
+        if on.day < self.start_date.day:
+            months -= 1
+        return months + 1
+
+
+class SupervisorAssignmentQuerySet(models.QuerySet):
+    def current(self, on: date | None = None):
+        on = on or timezone.localdate()
+        return self.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on), starts_on__lte=on)
+
+
+class SupervisorAssignment(models.Model):
+    """Who supervises a trainee, in which capacity, from when until when."""
+
+    class Kind(models.TextChoices):
+        CASE_MANAGEMENT = "case_management", "Case-management supervisor"
+        CLINICAL_SKILLS = "clinical_skills", "Clinical-skills supervisor"
+        LINE_MANAGER = "line_manager", "Line manager"
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="supervisor_assignments")
+    supervisor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="supervisor_assignments"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    starts_on = models.DateField()
+    ends_on = models.DateField(null=True, blank=True)
+
+    objects = SupervisorAssignmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["enrolment", "kind", "-starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="assignment_ends_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.supervisor} – {self.get_kind_display()} for {self.enrolment}"

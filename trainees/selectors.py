@@ -1,0 +1,79 @@
+"""Reads for enrolments, scoped to what the person asking may see."""
+
+from datetime import date
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from accounts.access import refuse
+from accounts.models import OrganisationMembership
+from curriculum.models import ProgrammeMembership
+from trainees.models import Enrolment, SupervisorAssignment
+
+
+def enrolment_access(user, *, on: date | None = None) -> Q:
+    """Who may read a trainee's record: the trainee, a current supervisor, programme staff, admins."""
+    supervises = SupervisorAssignment.objects.current(on).filter(enrolment=OuterRef("pk"), supervisor=user)
+    teaches = ProgrammeMembership.objects.filter(programme=OuterRef("cohort__programme"), user=user)
+    administers = OrganisationMembership.objects.filter(
+        organisation=OuterRef("cohort__programme__hei"),
+        user=user,
+        role=OrganisationMembership.Role.ADMINISTRATOR,
+    )
+    return Q(user=user) | Exists(supervises) | Exists(teaches) | Exists(administers)
+
+
+def enrolments_for_user(user) -> QuerySet[Enrolment]:
+    if not user.is_authenticated:
+        return Enrolment.objects.none()
+    return Enrolment.objects.with_people().filter(enrolment_access(user))
+
+
+def get_enrolment_for_user(user, pk: int) -> Enrolment:
+    enrolment = enrolments_for_user(user).filter(pk=pk).first()
+    if enrolment is None:
+        raise refuse(user, "trainee record", pk)
+    return enrolment
+
+
+def staff_can_manage(user, enrolment: Enrolment) -> bool:
+    """Educators on the trainee's programme and the HEI's administrators (not trainees or supervisors)."""
+    programme = enrolment.cohort.programme
+    return (
+        ProgrammeMembership.objects.filter(programme=programme, user=user).exists()
+        or OrganisationMembership.objects.filter(
+            organisation_id=programme.hei_id, user=user, role=OrganisationMembership.Role.ADMINISTRATOR
+        ).exists()
+    )
+
+
+def own_enrolments(user) -> QuerySet[Enrolment]:
+    return Enrolment.objects.with_people().filter(user=user).order_by("-start_date")
+
+
+def supervisees(user) -> QuerySet[Enrolment]:
+    """Trainees this person currently supervises, with their current assignments to this person."""
+    current = SupervisorAssignment.objects.current().filter(supervisor=user)
+    return (
+        Enrolment.objects.with_people()
+        .filter(Exists(current.filter(enrolment=OuterRef("pk"))))
+        .prefetch_related(Prefetch("supervisor_assignments", queryset=current, to_attr="my_assignments"))
+        .order_by("user__last_name", "user__first_name")
+    )
+
+
+def trainee_overview(enrolment: Enrolment) -> dict:
+    """What the trainee page shows before the other sections: route, window and supervisors."""
+    today = timezone.localdate()
+    assignments = (
+        SupervisorAssignment.objects.current(today)
+        .filter(enrolment=enrolment)
+        .select_related("supervisor")
+        .order_by("kind")
+    )
+    return {
+        "month_of_training": enrolment.month_of_training(today),
+        "nominal_window_end": enrolment.nominal_window_end,
+        "day_totals": enrolment.route.day_totals(),
+        "assignments": list(assignments),
+    }

@@ -1,0 +1,84 @@
+"""Writes for enrolments and supervisor assignments."""
+
+from datetime import date
+
+from django.db import transaction
+
+from accounts.models import Organisation, User
+from accounts.services import DomainError, record_event
+from curriculum.models import Cohort, Route
+from trainees.models import Enrolment, SupervisorAssignment
+
+
+@transaction.atomic
+def enrol_trainee(
+    *,
+    actor,
+    user: User,
+    cohort: Cohort,
+    route: Route,
+    start_date: date,
+    employing_service: Organisation,
+    band: int = Enrolment.Band.BAND_4,
+) -> Enrolment:
+    """Put a trainee on a cohort. The route must belong to the programme's curriculum edition."""
+    if route.edition_id != cohort.programme.edition_id:
+        raise DomainError(f"The route “{route}” is not part of this programme's curriculum edition.")
+    if employing_service.kind != Organisation.Kind.SERVICE:
+        raise DomainError(f"{employing_service} is not an NHS Talking Therapies service.")
+    if Enrolment.objects.filter(user=user, cohort=cohort).exists():
+        raise DomainError(f"{user.display_name} is already enrolled on {cohort}.")
+    enrolment = Enrolment.objects.create(
+        user=user,
+        cohort=cohort,
+        route=route,
+        start_date=start_date,
+        employing_service=employing_service,
+        band=band,
+    )
+    record_event(
+        actor=actor,
+        action="enrolment.created",
+        obj=enrolment,
+        after={"cohort": cohort.code, "route": route.code, "start_date": start_date, "band": band},
+    )
+    return enrolment
+
+
+@transaction.atomic
+def assign_supervisor(
+    *, actor, enrolment: Enrolment, supervisor: User, kind: str, starts_on: date, ends_on: date | None = None
+) -> SupervisorAssignment:
+    if supervisor.pk == enrolment.user_id:
+        raise DomainError("A trainee cannot supervise themselves.")
+    if ends_on and ends_on < starts_on:
+        raise DomainError("The assignment cannot end before it starts.")
+    assignment = SupervisorAssignment.objects.create(
+        enrolment=enrolment, supervisor=supervisor, kind=kind, starts_on=starts_on, ends_on=ends_on
+    )
+    record_event(
+        actor=actor,
+        action="supervisor.assigned",
+        obj=assignment,
+        after={"kind": kind, "supervisor": supervisor.username, "starts_on": starts_on, "ends_on": ends_on},
+    )
+    return assignment
+
+
+@transaction.atomic
+def complete_enrolment(*, actor, enrolment: Enrolment, completed_on: date) -> Enrolment:
+    if enrolment.status == Enrolment.Status.COMPLETED:
+        raise DomainError("This enrolment is already completed.")
+    before = {"status": enrolment.status, "band": enrolment.band}
+    enrolment.status = Enrolment.Status.COMPLETED
+    enrolment.completed_on = completed_on
+    enrolment.band = max(enrolment.band, Enrolment.Band.BAND_5)
+    enrolment.save(update_fields=["status", "completed_on", "band"])
+    record_event(
+        actor=actor,
+        action="enrolment.completed",
+        obj=enrolment,
+        before=before,
+        after={"status": enrolment.status, "band": enrolment.band, "completed_on": completed_on},
+    )
+    return enrolment
