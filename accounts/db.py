@@ -81,14 +81,14 @@ class RefuseChanges(Operation):
             when=self.when,
             message=self.message,
         ):
-            schema_editor.execute(sql)
+            schema_editor.execute(sql, params=None)
 
     def database_backwards(self, app_label, schema_editor, from_state, to_state):
         table = self._table(app_label, from_state)
         for sql in drop_trigger_sql(
             schema_editor.connection.vendor, table, name=self.name, operations=self.operations
         ):
-            schema_editor.execute(sql)
+            schema_editor.execute(sql, params=None)
 
     def describe(self):
         return f"Refuse {'/'.join(self.operations)} on {self.model_name} ({self.name})"

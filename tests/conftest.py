@@ -1,5 +1,5 @@
 import pytest
-from django.db.backends.sqlite3.operations import DatabaseOperations as SQLiteOperations
+from django.db.backends.sqlite3.base import DatabaseOperations as SQLiteOperations
 
 from accounts.db import sqlite_protection_triggers
 from curriculum.models import CurriculumEdition

@@ -1,10 +1,10 @@
 from django.urls import path
 
-from trainees import views
+from trainees.views import enrolment
 
 app_name = "trainees"
 
 urlpatterns = [
-    path("cohorts/<slug:code>/", views.cohort_detail, name="cohort"),
-    path("trainees/<int:pk>/", views.trainee_detail, name="detail"),
+    path("cohorts/<slug:code>/", enrolment.cohort_detail, name="cohort"),
+    path("trainees/<int:pk>/", enrolment.trainee_detail, name="detail"),
 ]

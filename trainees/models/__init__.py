@@ -1,5 +1,6 @@
 """Trainees' records. One module per topic; import every model here so Django finds it."""
 
-from trainees.models.enrolment import Enrolment, EnrolmentQuerySet, SupervisorAssignment
+from trainees.models.caseload import Case
+from trainees.models.enrolment import Enrolment, EnrolmentQuerySet, Interruption, SupervisorAssignment
 
-__all__ = ["Enrolment", "EnrolmentQuerySet", "SupervisorAssignment"]
+__all__ = ["Case", "Enrolment", "EnrolmentQuerySet", "Interruption", "SupervisorAssignment"]

@@ -94,6 +94,41 @@ class Enrolment(models.Model):
         return months + 1
 
 
+class Interruption(models.Model):
+    """A pause in training (maternity leave, sickness, ...). The 12-month window, supervision frequencies
+    and the caseload ramp all stop counting while it lasts. Recorded by an educator (issue #3)."""
+
+    class Reason(models.TextChoices):
+        MATERNITY = "maternity", "Maternity or parental leave"
+        SICKNESS = "sickness", "Sickness"
+        PERSONAL = "personal", "Personal circumstances"
+        OTHER = "other", "Other"
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="interruptions")
+    starts_on = models.DateField()
+    ends_on = models.DateField(help_text="The last day of the interruption.")
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    note = models.CharField(max_length=200, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["enrolment", "starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="interruption_ends_after_start"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_reason_display()} {self.starts_on:%d %b %Y} to {self.ends_on:%d %b %Y}"
+
+    def days_within(self, start: date, end: date) -> int:
+        """How many days of this interruption fall between start and end (inclusive)."""
+        first, last = max(self.starts_on, start), min(self.ends_on, end)
+        return max((last - first).days + 1, 0)
+
+
 class SupervisorAssignmentQuerySet(models.QuerySet):
     def current(self, on: date | None = None):
         on = on or timezone.localdate()

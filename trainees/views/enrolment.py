@@ -5,7 +5,7 @@ from curriculum.selectors import get_cohort_for_user
 from trainees import selectors
 from trainees.filters import CohortTraineeFilter
 from trainees.models import Enrolment
-from trainees.tables import CohortTraineesTable
+from trainees.tables.cohort import CohortTraineesTable
 
 
 def cohort_detail(request, code):

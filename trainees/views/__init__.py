@@ -1,0 +1,1 @@
+"""Views for trainees' records, one module per area."""
