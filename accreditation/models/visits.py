@@ -1,4 +1,4 @@
-"""Accreditation visits. Schemes, the readiness engine and portfolios build on this (issues #7 and #8)."""
+"""Accreditation visits: visitors and their time windows."""
 
 from datetime import date
 
