@@ -1,4 +1,5 @@
 import django_filters
+from django.db.models import Q
 
 from trainees.models import Enrolment
 
@@ -14,13 +15,11 @@ class CohortTraineeFilter(django_filters.FilterSet):
     def __init__(self, *args, cohort=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["route"].label = "Route"
-        self.filters["route"].empty_label = "Any route"
+        self.filters["route"].extra["empty_label"] = "Any route"
         if cohort is not None:
             self.filters["route"].queryset = cohort.programme.edition.routes.all()
 
     def filter_name(self, queryset, name, value):
-        from django.db.models import Q
-
         return queryset.filter(
             Q(user__first_name__icontains=value)
             | Q(user__last_name__icontains=value)
