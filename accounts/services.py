@@ -83,3 +83,52 @@ def deactivate_user(*, actor, user: User) -> User:
         after={"is_active": False, "sessions_ended": len(keys)},
     )
     return user
+
+
+# Two-step verification (TOTP authenticator apps) ---------------------------------------------------------
+
+SESSION_NEEDS_SECOND_FACTOR = "needs_second_factor"
+
+
+def start_totp_setup(*, user: User):
+    """An unconfirmed authenticator device for `user` (a fresh secret each time setup starts)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    return TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+
+
+def pending_totp_device(*, user: User):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-id").first()
+
+
+@transaction.atomic
+def confirm_totp(*, user: User, token: str):
+    """Turn two-step verification on once the person proves their app shows the right code."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = pending_totp_device(user=user)
+    if device is None:
+        raise DomainError("Start setting up two-step verification again: the setup has expired.")
+    if not device.verify_token(token.strip().replace(" ", "")):
+        raise DomainError("The code is not right. Check the time on your phone and enter the newest code.")
+    TOTPDevice.objects.filter(user=user, confirmed=True).delete()
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    record_event(actor=user, action="mfa.enabled", obj=user)
+    return device
+
+
+@transaction.atomic
+def disable_totp(*, user: User, token: str) -> None:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        raise DomainError("Two-step verification is not turned on.")
+    if not device.verify_token(token.strip().replace(" ", "")):
+        raise DomainError("The code is not right, so two-step verification is still on.")
+    TOTPDevice.objects.filter(user=user).delete()
+    record_event(actor=user, action="mfa.disabled", obj=user)

@@ -9,6 +9,10 @@ from accounts import services
 
 @receiver(user_logged_in)
 def on_login(sender, request, user, **kwargs):
+    from django_otp import user_has_device
+
+    # Looked up once at sign-in so that ordinary requests cost no extra query.
+    request.session[services.SESSION_NEEDS_SECOND_FACTOR] = user_has_device(user)
     services.remember_login_session(user=user, session_key=request.session.session_key)
     services.record_event(actor=user, action="auth.login", obj=user)
 

@@ -1,11 +1,16 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
+from accounts import views
+
 app_name = "accounts"
 
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("two-step/", views.two_factor, name="two_factor"),
+    path("two-step/turn-off/", views.two_factor_disable, name="two_factor_disable"),
+    path("two-step/verify/", views.two_factor_verify, name="two_factor_verify"),
     path(
         "password/change/",
         auth_views.PasswordChangeView.as_view(success_url=reverse_lazy("accounts:password_change_done")),

@@ -1,0 +1,84 @@
+"""Two-step verification pages. Sign-in, sign-out and password pages are Django's own (see urls.py)."""
+
+import base64
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+from django_otp import devices_for_user
+from django_otp import login as otp_login
+
+from accounts import services
+from accounts.forms import TokenForm
+
+
+def two_factor(request):
+    """Status, and setting up an authenticator app (the secret is shown for typing into the app)."""
+    user = request.user
+    enabled = any(devices_for_user(user, confirmed=True))
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.confirm_totp(user=user, token=form.cleaned_data["token"])
+        except services.DomainError as error:
+            form.add_error("token", str(error))
+        else:
+            request.session[services.SESSION_NEEDS_SECOND_FACTOR] = True
+            device = next(devices_for_user(user, confirmed=True))
+            otp_login(request, device)
+            messages.success(
+                request, "Two-step verification is on. You will need a code each time you sign in."
+            )
+            return redirect("accounts:two_factor")
+    context = {"enabled": enabled, "form": form}
+    if not enabled:
+        device = (
+            services.start_totp_setup(user=user)
+            if request.method == "GET"
+            else services.pending_totp_device(user=user)
+        )
+        if device is not None:
+            secret = base64.b32encode(device.bin_key).decode()
+            context["secret"] = " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+            context["config_url"] = device.config_url
+    return render(request, "accounts/two_factor.html", context)
+
+
+@require_POST
+def two_factor_disable(request):
+    form = TokenForm(request.POST)
+    if form.is_valid():
+        try:
+            services.disable_totp(user=request.user, token=form.cleaned_data["token"])
+        except services.DomainError as error:
+            messages.error(request, str(error))
+        else:
+            request.session[services.SESSION_NEEDS_SECOND_FACTOR] = False
+            messages.success(request, "Two-step verification is off.")
+    else:
+        messages.error(request, "Enter the code from your authenticator app.")
+    return redirect("accounts:two_factor")
+
+
+def two_factor_verify(request):
+    """The second step of signing in for people who turned two-step verification on."""
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = ""
+    if not request.session.get(services.SESSION_NEEDS_SECOND_FACTOR) or request.user.is_verified():
+        return redirect(next_url or "home")
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        token = form.cleaned_data["token"].strip().replace(" ", "")
+        device = next(
+            (d for d in devices_for_user(request.user, confirmed=True) if d.verify_token(token)), None
+        )
+        if device is None:
+            services.record_event(actor=request.user, action="mfa.failed", obj=request.user)
+            form.add_error("token", "The code is not right. Enter the newest code from your app.")
+        else:
+            otp_login(request, device)
+            services.record_event(actor=request.user, action="mfa.verified", obj=request.user)
+            return redirect(next_url or "home")
+    return render(request, "accounts/two_factor_verify.html", {"form": form, "next": next_url})
