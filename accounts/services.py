@@ -38,6 +38,42 @@ def record_event(*, actor, action: str, obj=None, message: str = "", before=None
     )
 
 
+ADMINISTRATORS_GROUP = "Programme administrators"
+# What programme administrators may do in Django's admin (scoped to their own HEI by the admin classes).
+ADMINISTRATOR_PERMISSIONS = [
+    f"{app}.{action}_{model}"
+    for app, models, actions in [
+        ("curriculum", ["programme", "cohort", "programmemembership"], ["view", "add", "change"]),
+        ("trainees", ["enrolment", "supervisorassignment", "interruption"], ["view", "add", "change"]),
+        ("accreditation", ["visit", "visitassignment"], ["view", "add", "change", "delete"]),
+        ("accounts", ["user"], ["view", "add", "change"]),
+        ("accounts", ["organisation", "organisationmembership", "auditevent"], ["view"]),
+        (
+            "curriculum",
+            ["curriculumedition", "module", "route", "routemodule", "intervention", "competence"],
+            ["view"],
+        ),
+    ]
+    for model in models
+    for action in actions
+]
+
+
+def administrators_group():
+    from django.contrib.auth.models import Group, Permission
+
+    group, created = Group.objects.get_or_create(name=ADMINISTRATORS_GROUP)
+    if created or not group.permissions.exists():
+        wanted = {tuple(p.split(".")) for p in ADMINISTRATOR_PERMISSIONS}
+        permissions = [
+            perm
+            for perm in Permission.objects.select_related("content_type")
+            if (perm.content_type.app_label, perm.codename) in wanted
+        ]
+        group.permissions.set(permissions)
+    return group
+
+
 @transaction.atomic
 def grant_organisation_role(
     *, actor, user: User, organisation: Organisation, role: str
@@ -47,9 +83,11 @@ def grant_organisation_role(
         user=user, organisation=organisation, role=role
     )
     if created:
-        if role == OrganisationMembership.Role.ADMINISTRATOR and not user.is_staff:
-            user.is_staff = True
-            user.save(update_fields=["is_staff"])
+        if role == OrganisationMembership.Role.ADMINISTRATOR:
+            user.groups.add(administrators_group())
+            if not user.is_staff:
+                user.is_staff = True
+                user.save(update_fields=["is_staff"])
         record_event(actor=actor, action="role.granted", obj=membership, after={"role": role})
     return membership
 

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from accounts.admin_scoping import HeiScopedAdminMixin
 from accreditation.models import Visit, VisitAssignment
 
 
@@ -10,7 +11,8 @@ class VisitAssignmentInline(admin.TabularInline):
 
 
 @admin.register(Visit)
-class VisitAdmin(admin.ModelAdmin):
+class VisitAdmin(HeiScopedAdminMixin, admin.ModelAdmin):
+    hei_path = "programme__hei"
     list_display = ["title", "programme", "kind", "starts_on", "ends_on"]
     list_filter = ["kind", "programme"]
     inlines = [VisitAssignmentInline]

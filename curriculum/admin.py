@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from accounts.admin_scoping import HeiScopedAdminMixin
 from curriculum.models import (
     Cohort,
     Competence,
@@ -53,7 +54,8 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(admin.ModelAdmin):
+class ProgrammeAdmin(HeiScopedAdminMixin, admin.ModelAdmin):
+    hei_path = "hei"
     list_display = ["name", "code", "hei", "award", "level", "edition", "accreditation_status"]
     list_filter = ["accreditation_status", "award"]
     search_fields = ["name", "code"]
@@ -61,7 +63,8 @@ class ProgrammeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Cohort)
-class CohortAdmin(admin.ModelAdmin):
+class CohortAdmin(HeiScopedAdminMixin, admin.ModelAdmin):
+    hei_path = "programme__hei"
     list_display = ["name", "code", "programme", "intake", "start_date"]
     list_filter = ["programme"]
     search_fields = ["name", "code"]

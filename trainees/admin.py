@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from accounts.admin_scoping import HeiScopedAdminMixin
 from trainees.models import Enrolment, SupervisorAssignment
 
 
@@ -10,7 +11,8 @@ class SupervisorAssignmentInline(admin.TabularInline):
 
 
 @admin.register(Enrolment)
-class EnrolmentAdmin(admin.ModelAdmin):
+class EnrolmentAdmin(HeiScopedAdminMixin, admin.ModelAdmin):
+    hei_path = "cohort__programme__hei"
     list_display = ["user", "cohort", "route", "start_date", "employing_service", "band", "status"]
     list_filter = ["status", "route", "cohort__programme"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "cohort__code"]
