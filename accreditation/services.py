@@ -44,3 +44,19 @@ def copy_scheme_version(
         message=f"Copied from version {version.version}",
     )
     return copy
+
+
+def export_cohort(*, actor, cohort, as_of: date, target) -> int:
+    """Write the cohort workbook to `target` and audit the export; return the number of rows written."""
+    from accreditation.exports import cohort_sheets, write_xlsx
+    from accreditation.selectors import cohort_entries
+
+    entries, scheme_codes = cohort_entries(cohort, as_of)
+    rows = write_xlsx(cohort_sheets(entries, scheme_codes), target)
+    record_event(
+        actor=actor,
+        action="export.cohort",
+        obj=cohort,
+        after={"as_of": as_of, "trainees": len(entries), "rows": rows},
+    )
+    return rows
