@@ -49,6 +49,5 @@ class CohortReadinessTable(tables.Table):
         return format_html('<a href="{}">{}</a>', url, value)
 
     def render_ready(self, value):
-        if value:
-            return format_html('<strong class="nhsuk-tag nhsuk-tag--green">Ready</strong>')
-        return format_html('<strong class="nhsuk-tag nhsuk-tag--grey">Not ready</strong>')
+        colour, text = ("green", "Ready") if value else ("grey", "Not ready")
+        return format_html('<strong class="nhsuk-tag nhsuk-tag--{}">{}</strong>', colour, text)

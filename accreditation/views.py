@@ -93,6 +93,8 @@ def trainee_scheme(request, pk, scheme):
 def cohort_readiness(request, code):
     cohort = get_cohort_for_user(request.user, code)
     schemes = selectors.schemes_with_rules()
+    if not schemes:
+        raise Http404("No accreditation schemes are loaded: run manage.py load_reference_data.")
     chosen = next((s for s in schemes if s.code == request.GET.get("scheme")), None) or schemes[0]
     as_of = timezone.localdate()
     version = selectors.version_for(chosen, as_of)

@@ -248,3 +248,27 @@ def fixture_rules(code: str, version: str | None = None) -> SchemeRules:
             for c in row["criteria"]
         ),
     )
+
+
+def constructed_gather(overrides: dict | None = None):
+    """A stand-in for `accreditation.facts.gather_facts_for` while #3-#6 are being built in parallel.
+
+    The enrolment basics and the CPD log are real (read from the database through this area's own code);
+    what the other areas record is constructed: everything met (`ready_facts`), changed per username by
+    `overrides` ({"trainee.mid": {"caseload": caseload(contact_hours=10)}, ...}).
+    """
+    from accreditation.facts import CPD_HISTORY, basics
+    from trainees.selectors.cpd import cpd_activities_for
+
+    overrides = overrides if overrides is not None else {}
+
+    def gather(enrolments, *, as_of):
+        enrolments = list(enrolments)
+        cpd_log = cpd_activities_for(enrolments, start=as_of - CPD_HISTORY, end=as_of)
+        found = {}
+        for enrolment in enrolments:
+            facts = replace(ready_facts(), **basics(enrolment, as_of=as_of), cpd=tuple(cpd_log[enrolment.pk]))
+            found[enrolment.pk] = replace(facts, **overrides.get(enrolment.user.username, {}))
+        return found
+
+    return gather
