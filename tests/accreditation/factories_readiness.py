@@ -267,7 +267,14 @@ def constructed_gather(overrides: dict | None = None):
         cpd_log = cpd_activities_for(enrolments, start=as_of - CPD_HISTORY, end=as_of)
         found = {}
         for enrolment in enrolments:
-            facts = replace(ready_facts(), **basics(enrolment, as_of=as_of), cpd=tuple(cpd_log[enrolment.pk]))
+            facts = replace(
+                ready_facts(),
+                **basics(enrolment, as_of=as_of),
+                cpd=tuple(cpd_log[enrolment.pk]),
+                supervisor_reports=reports(
+                    final_on=as_of - timedelta(days=14), interim_on=as_of - timedelta(days=150)
+                ),
+            )
             found[enrolment.pk] = replace(facts, **overrides.get(enrolment.user.username, {}))
         return found
 
