@@ -7,6 +7,11 @@ from django.utils.html import format_html
 from accreditation.presenters import short_value
 
 
+def short_label(code: str) -> str:
+    """A column header from a criterion code: "contact-hours" -> "Contact hours"."""
+    return code.replace("-", " ").capitalize()
+
+
 class CriterionColumn(tables.Column):
     def __init__(self, code, **kwargs):
         self.code = code
@@ -40,7 +45,7 @@ class CohortReadinessTable(tables.Table):
             {"name": r.enrolment.user.display_name, "ready": r.result.ready, "result": r.result, "row": r}
             for r in rows
         ]
-        extra = [(f"c_{c.code}", CriterionColumn(c.code, verbose_name=c.description)) for c in criteria]
+        extra = [(f"c_{c.code}", CriterionColumn(c.code, verbose_name=short_label(c.code))) for c in criteria]
         super().__init__(data, extra_columns=extra, **kwargs)
         self.caption = caption
 

@@ -102,6 +102,8 @@ def cohort_readiness(request, code):
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
     stage = filters.get("stage") or Stage.INITIAL
     enrolments = Enrolment.objects.for_cohort_table(cohort).exclude(status=Enrolment.Status.WITHDRAWN)
+    if chosen.route_codes:
+        enrolments = enrolments.filter(route__code__in=chosen.route_codes)
     rows = selectors.readiness_for(enrolments, version, as_of, stage=stage)
     because, ready = filters.get("because"), filters.get("ready")
     if because:

@@ -52,7 +52,7 @@ def test_any_scheme_and_version_can_be_checked(client, world, schemes, facts_ove
     client.force_login(world.users["educator"])
     url = reverse("accreditation:trainee_scheme", args=[world.enrolment.pk, "cpd-route"])
     page = client.get(url).content.decode()
-    assert "not meant for the standard" in page.lower()
+    assert "not meant for this route" in page
     url = reverse("accreditation:trainee_scheme", args=[world.enrolment.pk, "no-such-scheme"])
     assert client.get(url).status_code == 404
     url = reverse("accreditation:trainee_scheme", args=[world.enrolment.pk, "cpd-route"]) + "?version=1999"
