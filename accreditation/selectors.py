@@ -1,7 +1,14 @@
-from django.db.models import QuerySet
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Prefetch, QuerySet
 
 from accounts.access import refuse
-from accreditation.models import Visit
+from accreditation import facts as facts_module
+from accreditation.engine import ReadinessResult, Stage, evaluate
+from accreditation.facts import TraineeFacts
+from accreditation.models import Scheme, SchemeVersion, Visit
+from trainees.models import Enrolment
 
 
 def visits_for_visitor(user) -> QuerySet[Visit]:
@@ -17,3 +24,102 @@ def get_open_visit_for_visitor(user, pk: int) -> Visit:
     if visit is None:
         raise refuse(user, "visit", pk)
     return visit
+
+
+# --- schemes and readiness --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Readiness:
+    """One trainee checked against one scheme version: the enrolment, its facts and the engine's result."""
+
+    enrolment: Enrolment
+    facts: TraineeFacts
+    result: ReadinessResult
+
+
+@dataclass(frozen=True)
+class SchemeReadiness:
+    """The trainee page's view of one scheme: the version used, the initial result and, once qualified,
+    the renewal result."""
+
+    scheme: Scheme
+    version: SchemeVersion
+    result: ReadinessResult
+    renewal: ReadinessResult | None
+
+
+def schemes_with_rules() -> list[Scheme]:
+    """Every scheme with its versions and their criteria, in three queries."""
+    versions = SchemeVersion.objects.prefetch_related("criteria").order_by("-effective_from")
+    return list(
+        Scheme.objects.prefetch_related(Prefetch("versions", queryset=versions)).order_by("order", "name")
+    )
+
+
+def version_for(scheme: Scheme, on: date, *, version: str | None = None) -> SchemeVersion | None:
+    """The version asked for; else the one in force on `on`; else the latest that had started; else the
+    first. (Old schemes stay checkable: a trainee can be checked against any scheme.)"""
+    versions = list(scheme.versions.all())  # prefetched, newest first
+    if version is not None:
+        return next((v for v in versions if v.version == version), None)
+    return (
+        next((v for v in versions if v.in_force(on)), None)
+        or next((v for v in versions if v.effective_from <= on), None)
+        or (versions[-1] if versions else None)
+    )
+
+
+def get_scheme(code: str) -> Scheme | None:
+    return next((s for s in schemes_with_rules() if s.code == code), None)
+
+
+def readiness_for(
+    enrolments, scheme_version: SchemeVersion, as_of: date, *, stage: str = Stage.INITIAL
+) -> list[Readiness]:
+    """Each enrolment checked against one scheme version: facts gathered in bulk, then the pure engine."""
+    enrolments = list(enrolments)
+    facts = facts_module.gather_facts_for(enrolments, as_of=as_of)
+    rules = scheme_version.as_rules()
+    return [
+        Readiness(e, facts[e.pk], evaluate(facts[e.pk], rules, as_of=as_of, stage=stage)) for e in enrolments
+    ]
+
+
+def evaluate_schemes(facts: TraineeFacts, schemes, as_of: date, *, route_code: str | None = None):
+    """Every applicable scheme (all of them if `route_code` is None) for one person's facts."""
+    found = []
+    for scheme in schemes:
+        if route_code is not None and not scheme.applies_to_route(route_code):
+            continue
+        version = version_for(scheme, as_of)
+        if version is None:
+            continue
+        rules = version.as_rules()
+        result = evaluate(facts, rules, as_of=as_of)
+        renewal = None
+        if facts.is_qualified and rules.has_stage(Stage.RENEWAL):
+            renewal = evaluate(facts, rules, as_of=as_of, stage=Stage.RENEWAL)
+        found.append(SchemeReadiness(scheme, version, result, renewal))
+    return found
+
+
+def trainee_readiness(enrolment: Enrolment, as_of: date) -> tuple[TraineeFacts, list[SchemeReadiness]]:
+    """The "Am I ready?" page: the facts once, and each scheme that applies to the trainee's route."""
+    facts = facts_module.gather_facts_for([enrolment], as_of=as_of)[enrolment.pk]
+    return facts, evaluate_schemes(facts, schemes_with_rules(), as_of, route_code=enrolment.route.code)
+
+
+def cohort_entries(cohort, as_of: date):
+    """For the cohort export: each trainee's facts and results for every scheme that applies to them
+    (the renewal stage too once they have qualified), and the codes of all schemes, in a constant number
+    of queries."""
+    enrolments = list(Enrolment.objects.for_cohort_table(cohort))
+    schemes = schemes_with_rules()
+    facts = facts_module.gather_facts_for(enrolments, as_of=as_of)
+    entries = []
+    for enrolment in enrolments:
+        found = evaluate_schemes(facts[enrolment.pk], schemes, as_of, route_code=enrolment.route.code)
+        results = [r for s in found for r in (s.result, s.renewal) if r is not None]
+        entries.append((facts[enrolment.pk], results))
+    return entries, [s.code for s in schemes]

@@ -1,5 +1,6 @@
 """Accreditation records, one module per topic; import every model here so Django finds it."""
 
+from accreditation.models.schemes import Criterion, Scheme, SchemeVersion
 from accreditation.models.visits import Visit, VisitAssignment, VisitQuerySet
 
-__all__ = ["Visit", "VisitAssignment", "VisitQuerySet"]
+__all__ = ["Criterion", "Scheme", "SchemeVersion", "Visit", "VisitAssignment", "VisitQuerySet"]

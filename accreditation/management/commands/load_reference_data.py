@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from accreditation.reference import load_schemes
 from curriculum.reference import load_curriculum
 
 
@@ -9,3 +10,5 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         counts = load_curriculum()
         self.stdout.write("Curriculum: " + ", ".join(f"{n} {name}" for name, n in counts.items()))
+        counts = load_schemes()
+        self.stdout.write("Schemes: " + ", ".join(f"{n} {name}" for name, n in counts.items()))

@@ -1,0 +1,156 @@
+"""Everything the readiness engine needs to know about one trainee, gathered once, as plain values.
+
+`TraineeFacts` is frozen and holds no model instances, so the engine, the JSON document and the export
+are pure functions of it and can be tested with constructed facts. `gather_facts` / `gather_facts_for`
+are the only place that reads the database for them; they call each area's selectors (imported inside the
+functions, so this module stays importable while those areas are being built).
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from accreditation.contracts import (
+    CaseloadFigures,
+    CompetenceStatus,
+    ComponentResult,
+    CpdActivityInfo,
+    SupervisionSummary,
+    SupervisorReportInfo,
+    TrainingDaysProgress,
+)
+
+# The renewal criteria look at the year up to the as-of date.
+YEAR = timedelta(days=365)
+# CPD before this many years ago is never needed by any criterion kind.
+CPD_HISTORY = timedelta(days=3 * 366)
+
+
+@dataclass(frozen=True)
+class TraineeFacts:
+    # Who and which enrolment
+    enrolment_id: int
+    username: str
+    name: str
+    programme: str
+    cohort: str
+    route_code: str
+    route_name: str
+    programme_accredited: bool  # the programme is BPS accredited (or provisionally)
+    start_date: date
+    status: str  # Enrolment.Status value
+    completed_on: date | None
+    interruptions: tuple[tuple[date, date], ...]  # (first day, last day) of each pause
+    months_in_service: int  # whole months from the start to as_of, interruptions left out
+    is_qualified: bool  # completed PWP training on or before as_of
+    as_of: date
+    # What the other areas record
+    training_days: TrainingDaysProgress
+    competences: tuple[CompetenceStatus, ...]
+    module_results: tuple[ComponentResult, ...]
+    supervision: SupervisionSummary  # from the start of training to as_of
+    supervision_last_year: SupervisionSummary  # the 365 days up to as_of (the renewal year)
+    supervisor_reports: tuple[SupervisorReportInfo, ...]
+    caseload: CaseloadFigures
+    cpd: tuple[CpdActivityInfo, ...]  # activities that count, the last three years up to as_of
+
+
+def whole_months(start: date, end: date) -> int:
+    """Completed calendar months from `start` to `end` (0 if `end` is before `start`)."""
+    if end < start:
+        return 0
+    months = (end.year - start.year) * 12 + end.month - start.month
+    if end.day < start.day:
+        months -= 1
+    return max(months, 0)
+
+
+def months_in_service(start: date, end: date, interruptions=()) -> int:
+    """Whole months of service from `start` to `end`, with the days of any interruption left out."""
+    if end < start:
+        return 0
+    paused = sum(max((min(b, end) - max(a, start)).days + 1, 0) for a, b in interruptions)
+    return whole_months(start, end - timedelta(days=paused))
+
+
+def basics(enrolment, *, as_of: date, interruptions=()) -> dict:
+    """The enrolment's own fields, as the facts hold them (no query beyond what `with_people()` loaded)."""
+    from trainees.models import Enrolment
+
+    spans = tuple(sorted((i.starts_on, i.ends_on) for i in interruptions))
+    programme = enrolment.cohort.programme
+    completed = (
+        enrolment.status == Enrolment.Status.COMPLETED
+        and enrolment.completed_on is not None
+        and enrolment.completed_on <= as_of
+    )
+    return {
+        "enrolment_id": enrolment.pk,
+        "username": enrolment.user.username,
+        "name": enrolment.user.display_name,
+        "programme": programme.name,
+        "cohort": enrolment.cohort.code,
+        "route_code": enrolment.route.code,
+        "route_name": enrolment.route.name,
+        "programme_accredited": programme.accreditation_status in ("accredited", "provisional"),
+        "start_date": enrolment.start_date,
+        "status": enrolment.status,
+        "completed_on": enrolment.completed_on,
+        "interruptions": spans,
+        "months_in_service": months_in_service(enrolment.start_date, as_of, spans),
+        "is_qualified": completed,
+        "as_of": as_of,
+    }
+
+
+def gather_facts(enrolment, *, as_of: date) -> TraineeFacts:
+    """The facts for one enrolment (loaded with `Enrolment.objects.with_people()`)."""
+    return gather_facts_for([enrolment], as_of=as_of)[enrolment.pk]
+
+
+def gather_facts_for(enrolments, *, as_of: date) -> dict[int, TraineeFacts]:
+    """{enrolment.pk: TraineeFacts} for many enrolments, each area read once through its bulk selector."""
+    from assessments.selectors import competence_statuses_for, module_assessment_results_for
+    from trainees.selectors.attendance import training_days_progress_for
+    from trainees.selectors.caseload import caseload_figures_for
+    from trainees.selectors.supervision import (
+        supervision_summary,
+        supervision_summary_for,
+        supervisor_reports_for,
+    )
+
+    from trainees.models import Interruption
+    from trainees.selectors.cpd import cpd_activities_for
+
+    enrolments = list(enrolments)
+    pauses: dict[int, list] = {e.pk: [] for e in enrolments}
+    for interruption in Interruption.objects.filter(enrolment__in=enrolments, starts_on__lte=as_of):
+        pauses[interruption.enrolment_id].append(interruption)
+    days = training_days_progress_for(enrolments, on=as_of)
+    competences = competence_statuses_for(enrolments)
+    results = module_assessment_results_for(enrolments)
+    supervision = supervision_summary_for(enrolments, end=as_of)
+    reports = supervisor_reports_for(enrolments)
+    caseload = caseload_figures_for(enrolments, on=as_of)
+    cpd = cpd_activities_for(enrolments, start=as_of - CPD_HISTORY, end=as_of)
+    year_start = as_of - YEAR + timedelta(days=1)
+
+    def last_year(enrolment):
+        # Within the first year the training summary is the year's; later it needs its own period.
+        if enrolment.start_date >= year_start:
+            return supervision[enrolment.pk]
+        return supervision_summary(enrolment, start=year_start, end=as_of)
+
+    return {
+        e.pk: TraineeFacts(
+            **basics(e, as_of=as_of, interruptions=pauses[e.pk]),
+            training_days=days[e.pk],
+            competences=tuple(competences[e.pk]),
+            module_results=tuple(results[e.pk]),
+            supervision=supervision[e.pk],
+            supervision_last_year=last_year(e),
+            supervisor_reports=tuple(reports[e.pk]),
+            caseload=caseload[e.pk],
+            cpd=tuple(cpd[e.pk]),
+        )
+        for e in enrolments
+    }

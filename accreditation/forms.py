@@ -1,0 +1,28 @@
+from django import forms
+
+from accreditation.engine import Stage
+
+
+class CohortReadinessForm(forms.Form):
+    """Which scheme to check the cohort against, and "not ready because ..." filters."""
+
+    scheme = forms.ChoiceField(label="Scheme")
+    stage = forms.ChoiceField(
+        label="Stage",
+        choices=[(Stage.INITIAL, "First application"), (Stage.RENEWAL, "Renewal")],
+        required=False,
+    )
+    because = forms.ChoiceField(label="Not ready because", required=False)
+    ready = forms.ChoiceField(
+        label="Ready",
+        required=False,
+        choices=[("", "Everyone"), ("yes", "Ready"), ("no", "Not ready")],
+    )
+
+    def __init__(self, data, *, schemes, version):
+        super().__init__(data)
+        self.fields["scheme"].choices = [(s.code, s.name) for s in schemes]
+        criteria = sorted(version.criteria.all(), key=lambda c: (c.stage, c.order)) if version else []
+        self.fields["because"].choices = [("", "Any reason")] + [
+            (c.code, c.description) for c in criteria if c.stage == (self.data.get("stage") or Stage.INITIAL)
+        ]

@@ -1,0 +1,62 @@
+"""Writes for accreditation schemes (the admin, commands and tests call these)."""
+
+from datetime import date
+
+from django.db import transaction
+
+from accounts.services import DomainError, record_event
+from accreditation.models import SchemeVersion
+
+
+@transaction.atomic
+def copy_scheme_version(
+    *, actor, version: SchemeVersion, new_version: str, effective_from: date
+) -> SchemeVersion:
+    """Start a new version of a scheme from an existing one: same criteria, a new effective period.
+
+    The version it copies ends the day before the new one starts (if it had no end yet), so exactly one
+    version is in force on any day. Criteria are then edited in the admin: no code is needed.
+    """
+    scheme = version.scheme
+    if scheme.versions.filter(version=new_version).exists():
+        raise DomainError(f"{scheme.name} already has a version “{new_version}”.")
+    if effective_from <= version.effective_from:
+        raise DomainError("The new version must start after the version it copies.")
+    copy = SchemeVersion.objects.create(
+        scheme=scheme,
+        version=new_version,
+        effective_from=effective_from,
+        renewal_months=version.renewal_months,
+        notes=f"Copied from version {version.version}.",
+    )
+    for criterion in version.criteria.all():
+        criterion.pk = None
+        criterion.version = copy
+        criterion.save(force_insert=True)
+    if version.effective_to is None or version.effective_to >= effective_from:
+        version.effective_to = date.fromordinal(effective_from.toordinal() - 1)
+        version.save(update_fields=["effective_to"])
+    record_event(
+        actor=actor,
+        action="scheme.version_added",
+        obj=copy,
+        after={"scheme": scheme.code, "version": new_version, "effective_from": effective_from},
+        message=f"Copied from version {version.version}",
+    )
+    return copy
+
+
+def export_cohort(*, actor, cohort, as_of: date, target) -> int:
+    """Write the cohort workbook to `target` and audit the export; return the number of rows written."""
+    from accreditation.exports import cohort_sheets, write_xlsx
+    from accreditation.selectors import cohort_entries
+
+    entries, scheme_codes = cohort_entries(cohort, as_of)
+    rows = write_xlsx(cohort_sheets(entries, scheme_codes), target)
+    record_event(
+        actor=actor,
+        action="export.cohort",
+        obj=cohort,
+        after={"as_of": as_of, "trainees": len(entries), "rows": rows},
+    )
+    return rows

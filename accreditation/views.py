@@ -1,0 +1,144 @@
+"""Readiness pages: "Am I ready?" for a trainee, the cohort readiness table and its export."""
+
+import tempfile
+
+from django.http import FileResponse, Http404
+from django.shortcuts import render
+from django.utils import timezone
+from django_tables2 import RequestConfig
+
+from accreditation import selectors
+from accreditation.engine import Stage, evaluate
+from accreditation.exports import XLSX_CONTENT_TYPE, export_filename
+from accreditation.forms import CohortReadinessForm
+from accreditation.presenters import evidence_links, short_value
+from accreditation.services import export_cohort
+from accreditation.tables import CohortReadinessTable
+from curriculum.selectors import get_cohort_for_user
+from trainees.models import Enrolment
+from trainees.selectors import get_enrolment_for_user
+
+
+def _present(result, enrolment_pk):
+    """The criteria in the order to tackle, each with its short value and evidence links."""
+    if result is None:
+        return None
+    return {
+        "result": result,
+        "left": [
+            {"c": c, "value": short_value(c), "evidence": evidence_links(c, enrolment_pk)}
+            for c in result.in_order_to_tackle()
+            if not c.met
+        ],
+        "met": [
+            {"c": c, "value": short_value(c), "evidence": evidence_links(c, enrolment_pk)}
+            for c in result.criteria
+            if c.met
+        ],
+    }
+
+
+def trainee_readiness(request, pk):
+    enrolment = get_enrolment_for_user(request.user, pk)
+    as_of = timezone.localdate()
+    facts, found = selectors.trainee_readiness(enrolment, as_of)
+    schemes = [
+        {
+            "scheme": s.scheme,
+            "version": s.version,
+            "initial": _present(s.result, enrolment.pk),
+            "renewal": _present(s.renewal, enrolment.pk),
+        }
+        for s in found
+    ]
+    context = {
+        "enrolment": enrolment,
+        "is_own": enrolment.user_id == request.user.pk,
+        "as_of": as_of,
+        "schemes": schemes,
+        "all_schemes": selectors.schemes_with_rules(),
+    }
+    return render(request, "accreditation/trainee_readiness.html", context)
+
+
+def trainee_scheme(request, pk, scheme):
+    """Check a trainee against any scheme and version, applicable to their route or not."""
+    enrolment = get_enrolment_for_user(request.user, pk)
+    found = selectors.get_scheme(scheme)
+    if found is None:
+        raise Http404("No such scheme.")
+    as_of = timezone.localdate()
+    version = selectors.version_for(found, as_of, version=request.GET.get("version") or None)
+    if version is None:
+        raise Http404("No such version of the scheme.")
+    row = selectors.readiness_for([enrolment], version, as_of)[0]
+    rules = version.as_rules()
+    renewal = None
+    if rules.has_stage(Stage.RENEWAL):
+        renewal = evaluate(row.facts, rules, as_of=as_of, stage=Stage.RENEWAL)
+    context = {
+        "enrolment": enrolment,
+        "is_own": enrolment.user_id == request.user.pk,
+        "as_of": as_of,
+        "scheme": found,
+        "version": version,
+        "versions": list(found.versions.all()),
+        "initial": _present(row.result, enrolment.pk),
+        "renewal": _present(renewal, enrolment.pk),
+        "applies": found.applies_to_route(enrolment.route.code),
+    }
+    return render(request, "accreditation/trainee_scheme.html", context)
+
+
+def cohort_readiness(request, code):
+    cohort = get_cohort_for_user(request.user, code)
+    schemes = selectors.schemes_with_rules()
+    if not schemes:
+        raise Http404("No accreditation schemes are loaded: run manage.py load_reference_data.")
+    chosen = next((s for s in schemes if s.code == request.GET.get("scheme")), None) or schemes[0]
+    as_of = timezone.localdate()
+    version = selectors.version_for(chosen, as_of)
+    form = CohortReadinessForm(request.GET or None, schemes=schemes, version=version)
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    stage = filters.get("stage") or Stage.INITIAL
+    enrolments = Enrolment.objects.for_cohort_table(cohort).exclude(status=Enrolment.Status.WITHDRAWN)
+    if chosen.route_codes:
+        enrolments = enrolments.filter(route__code__in=chosen.route_codes)
+    rows = selectors.readiness_for(enrolments, version, as_of, stage=stage)
+    because, ready = filters.get("because"), filters.get("ready")
+    if because:
+        rows = [r for r in rows if r.result.criterion(because) and not r.result.criterion(because).met]
+    if ready:
+        rows = [r for r in rows if r.result.ready == (ready == "yes")]
+    criteria = list(version.as_rules().criteria_for(stage))
+    table = CohortReadinessTable(
+        rows, criteria=criteria, caption=f"Readiness for {chosen.name} (version {version.version})"
+    )
+    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    context = {
+        "cohort": cohort,
+        "form": form,
+        "table": table,
+        "scheme": chosen,
+        "version": version,
+        "stage": stage,
+        "as_of": as_of,
+        "ready_count": sum(1 for r in rows if r.result.ready),
+        "row_count": len(rows),
+    }
+    return render(request, "accreditation/cohort_readiness.html", context)
+
+
+def cohort_export(request, code):
+    """The cohort workbook, written to a temporary file (constant memory) and sent as an attachment."""
+    cohort = get_cohort_for_user(request.user, code)
+    as_of = timezone.localdate()
+    spool = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it when the download ends
+    export_cohort(actor=request.user, cohort=cohort, as_of=as_of, target=spool)
+    spool.seek(0)
+    return FileResponse(
+        spool,
+        as_attachment=True,
+        filename=export_filename(cohort.code, as_of),
+        content_type=XLSX_CONTENT_TYPE,
+    )

@@ -1,0 +1,1 @@
+"""Forms for trainees' records, one module per area."""
