@@ -199,7 +199,7 @@ def visit_create(request):
     programmes = administered_programmes(request.user)
     if not programmes.exists():
         raise PermissionDenied("Only programme administrators arrange accreditation visits.")
-    form = VisitForm(request.POST or None, programmes=programmes)
+    form = VisitForm(request.POST if request.method == "POST" else None, programmes=programmes)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -341,10 +341,11 @@ def verify(request):
     which scheme and when it was submitted: nothing else about the trainee or their records."""
     if request.method not in ("GET", "HEAD", "POST"):
         return HttpResponse(status=405, headers={"Allow": "GET, HEAD, POST"})
-    form = VerifyForm(request.POST or None, request.FILES or None)
+    posted = request.method == "POST"
+    form = VerifyForm(request.POST if posted else None, request.FILES if posted else None)
     context = {"form": form, "checked": False}
     status = 200
-    if request.method == "POST":
+    if posted:
         if _over_limit(request):
             return render(
                 request, "portfolios/verify.html", {"form": VerifyForm(), "limited": True}, status=429
