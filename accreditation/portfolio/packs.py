@@ -13,6 +13,7 @@ import logging
 import secrets
 import tempfile
 import zipfile
+from datetime import timedelta
 
 from django.core.files import File
 from django.core.files.storage import default_storage
@@ -29,6 +30,24 @@ from curriculum.selectors import programme_role
 logger = logging.getLogger(__name__)
 
 
+# A pack still "being built" this long after it started lost its worker (a crash, a redeploy); it must not
+# block a new one for ever. Far longer than any real build, which takes seconds per hundred portfolios.
+STALLED_AFTER = timedelta(hours=1)
+
+
+def _give_up_on_stalled_packs(visit: Visit) -> None:
+    stalled = VisitPack.objects.filter(
+        visit=visit, status=VisitPack.Status.RUNNING, started_at__lt=timezone.now() - STALLED_AFTER
+    )
+    for pack in stalled:
+        pack.status, pack.finished_at = VisitPack.Status.FAILED, timezone.now()
+        pack.error = "The worker building this pack stopped before it finished."
+        pack.save(update_fields=["status", "finished_at", "error"])
+        record_event(
+            actor=None, action="visit.pack_failed", obj=visit, after={"pack": pack.pk, "stalled": True}
+        )
+
+
 @transaction.atomic
 def request_visit_pack(*, actor, visit: Visit) -> VisitPack:
     """Queue a new pack for the visit. The task is queued in the same transaction as the pack row, so a
@@ -36,6 +55,7 @@ def request_visit_pack(*, actor, visit: Visit) -> VisitPack:
     if actor is None or programme_role(actor, visit.programme) != "administrator":
         raise DomainError("Only the programme's administrators can build a visit pack.")
     Visit.objects.select_for_update().filter(pk=visit.pk).first()  # one request at a time per visit
+    _give_up_on_stalled_packs(visit)
     if VisitPack.objects.filter(
         visit=visit, status__in=[VisitPack.Status.QUEUED, VisitPack.Status.RUNNING]
     ).exists():

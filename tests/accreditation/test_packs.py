@@ -9,6 +9,7 @@ import sys
 import time
 import zipfile
 from contextlib import contextmanager, suppress
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ from django.db import connection
 from django.tasks import task_backends
 from django.test import Client, override_settings
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import AuditEvent
 from accounts.services import DomainError
@@ -229,3 +231,20 @@ def test_a_real_db_worker_process_builds_the_pack(curriculum, tmp_path):
     client = Client()
     client.force_login(world.user("admin"))
     assert_pack_is_consistent(download(client, pack), snapshots)
+
+
+def test_a_pack_whose_worker_stopped_does_not_block_a_new_one(world):
+    fill_visit(world, 1)
+    stalled = VisitPack.objects.create(
+        visit=world.visit,
+        requested_by=world.user("admin"),
+        status=VisitPack.Status.RUNNING,
+        total=1,
+        started_at=timezone.now() - timedelta(hours=2),
+    )
+    pack = request_visit_pack(actor=world.user("admin"), visit=world.visit)
+    stalled.refresh_from_db()
+    assert stalled.status == VisitPack.Status.FAILED
+    assert "stopped" in stalled.error
+    pack.refresh_from_db()
+    assert pack.status == VisitPack.Status.READY
