@@ -6,6 +6,8 @@ DJANGO_ALLOWED_HOSTS  comma-separated host names
 DJANGO_HTTPS          1 behind HTTPS: secure cookies, HSTS, redirect to HTTPS (default: on unless debugging)
 DATABASE_URL          postgres://user@host:5432/name; unset means SQLite in var/db.sqlite3
 MEDIA_ROOT            where uploaded evidence is stored (default var/media)
+SITE_URL              the address printed in PDFs for checking them (default http://127.0.0.1:8000)
+TASKS_BACKEND         the django.tasks backend (default: the database queue that `db_worker` runs)
 EMAIL_URL-style settings are left to the deployment; the console backend is the default.
 """
 
@@ -190,7 +192,9 @@ STORAGES = {
     },
 }
 
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+# Printed in portfolio PDFs so that anyone holding one knows where to check it.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Outgoing email (password resets). The console backend prints messages instead of sending them.
 MAILERS = {"default": {"BACKEND": env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")}}

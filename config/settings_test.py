@@ -1,17 +1,22 @@
 """Test settings: the real settings module with speed knobs only."""
 
 import os
+import tempfile
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key")
 os.environ.setdefault("DJANGO_HTTPS", "0")
+# Uploaded and rendered files go to a throw-away folder, not the developer's var/media.
+os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix="pwp-test-media-"))
 
+from config.env import env_str  # noqa: E402
 from config.settings import *  # noqa: E402, F403
 from config.settings import STORAGES  # noqa: E402
 
 # A fast hash: tests create many users.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Tasks run in-process, at once, so tests see their results; a separate test exercises the real worker.
-TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+# TASKS_BACKEND lets the real-worker test run a `db_worker` subprocess against the test database.
+TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django.tasks.backends.immediate.ImmediateBackend")}}
 # No collectstatic before tests.
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 # WhiteNoise indexes WHITENOISE_ROOT each time a test client builds its handler; tests need no icons.

@@ -9,6 +9,7 @@ urlpatterns = [
     path("programmes/", include("curriculum.urls")),
     path("", include("trainees.urls")),
     path("", include("accreditation.urls")),
+    path("", include("accreditation.portfolio.urls")),
     path("admin/", admin.site.urls),
 ]
 

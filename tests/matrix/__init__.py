@@ -14,7 +14,14 @@ from tests.world import PERSONAS, World
 
 LOGIN = "login"
 
-AREAS = ["rows_accounts", "rows_curriculum", "rows_trainees", "rows_accreditation", "rows_cpd"]
+AREAS = [
+    "rows_accounts",
+    "rows_curriculum",
+    "rows_trainees",
+    "rows_accreditation",
+    "rows_cpd",
+    "rows_portfolios",
+]
 
 
 def expect(default=404, anonymous=LOGIN, **outcomes) -> dict[str, object]:

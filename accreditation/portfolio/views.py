@@ -1,0 +1,372 @@
+"""Portfolio pages: the trainee's portfolio and snapshots, visitors' read-only access, administrators'
+visit management and packs, and the public verification page. Thin: check access, call one service or
+selector, respond."""
+
+import hashlib
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST, require_safe
+
+from accounts.services import DomainError, record_event
+from accreditation.portfolio import packs, selectors, services, visits
+from accreditation.portfolio.cache import portfolio_pdf
+from accreditation.portfolio.data import default_scheme_code, portfolio_data
+from accreditation.portfolio.forms import (
+    AddPortfoliosForm,
+    SampleForm,
+    SubmitPortfolioForm,
+    VerifyForm,
+    VisitForm,
+)
+from accreditation.selectors import get_open_visit_for_visitor
+from curriculum.selectors import administered_programmes
+from trainees.models import Enrolment
+from trainees.selectors import get_enrolment_for_user
+
+VERIFY_LIMIT = 20  # checks per address in VERIFY_WINDOW seconds; a person checking a pile of PDFs fits
+VERIFY_WINDOW = 600
+
+
+def _pdf_response(body, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _stored_pdf_response(snapshot) -> FileResponse:
+    handle = default_storage.open(snapshot.pdf.name, "rb")
+    name = f"portfolio-{snapshot.enrolment.user.username}-{snapshot.verification_code}.pdf"
+    response = FileResponse(handle, as_attachment=True, filename=name, content_type="application/pdf")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- The trainee's portfolio -------------------------------------------------------------------------
+
+
+def _portfolio_page(request, enrolment, form=None, status=200):
+    is_own = enrolment.user_id == request.user.pk
+    if is_own and form is None:
+        form = SubmitPortfolioForm(initial={"scheme": default_scheme_code(enrolment)})
+    context = {
+        "enrolment": enrolment,
+        "snapshots": selectors.snapshots_for_enrolment(enrolment),
+        "form": form if is_own and enrolment.status != Enrolment.Status.WITHDRAWN else None,
+        "is_own": is_own,
+    }
+    return render(request, "portfolios/trainee_portfolio.html", context, status=status)
+
+
+@require_safe
+def trainee_portfolio(request, pk):
+    enrolment = get_enrolment_for_user(request.user, pk)
+    return _portfolio_page(request, enrolment)
+
+
+@require_safe
+def trainee_portfolio_pdf(request, pk):
+    """The portfolio as it stands today, for anyone who may see the trainee's record; from the render
+    cache when nothing it shows has changed."""
+    enrolment = get_enrolment_for_user(request.user, pk)
+    today = timezone.localdate()
+    try:
+        data = portfolio_data(enrolment, scheme_code=request.GET.get("scheme") or None, as_of=today)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+        return redirect("portfolios:trainee", pk=enrolment.pk)
+    cached = portfolio_pdf(data)
+    record_event(
+        actor=request.user,
+        action="portfolio.downloaded",
+        obj=enrolment,
+        after={"scheme": data["scheme"]["code"], "cache": "hit" if cached.hit else "miss", "key": cached.key},
+    )
+    return _pdf_response(cached.pdf, f"portfolio-{enrolment.user.username}-{today:%Y-%m-%d}.pdf")
+
+
+@require_POST
+def submit_portfolio(request, pk):
+    enrolment = get_enrolment_for_user(request.user, pk)
+    if enrolment.user_id != request.user.pk:
+        raise PermissionDenied("Only the trainee can submit their own portfolio.")
+    form = SubmitPortfolioForm(request.POST)
+    if not form.is_valid():
+        return _portfolio_page(request, enrolment, form=form, status=400)
+    try:
+        snapshot = services.submit_portfolio(
+            actor=request.user, enrolment=enrolment, scheme_code=form.cleaned_data["scheme"]
+        )
+    except DomainError as exc:
+        form.add_error(None, str(exc))
+        return _portfolio_page(request, enrolment, form=form, status=409)
+    messages.success(
+        request,
+        f"Your portfolio is submitted and frozen. Its verification code is {snapshot.verification_code}.",
+    )
+    return redirect("portfolios:snapshot", pk=snapshot.pk)
+
+
+@require_safe
+def snapshot_detail(request, pk):
+    snapshot = selectors.get_snapshot_for_user(request.user, pk)
+    record_event(actor=request.user, action="portfolio.snapshot_viewed", obj=snapshot)
+    return render(
+        request,
+        "portfolios/snapshot_detail.html",
+        {
+            "snapshot": snapshot,
+            "data": snapshot.data,
+            "download_url": reverse("portfolios:snapshot_pdf", args=[snapshot.pk]),
+            "back_url": reverse("portfolios:trainee", args=[snapshot.enrolment_id]),
+            "back_label": "Portfolio",
+        },
+    )
+
+
+@require_safe
+def snapshot_pdf(request, pk):
+    snapshot = selectors.get_snapshot_for_user(request.user, pk)
+    record_event(actor=request.user, action="portfolio.snapshot_downloaded", obj=snapshot)
+    return _stored_pdf_response(snapshot)
+
+
+# --- Visitors: read-only, only the visit's portfolios, only inside the window --------------------------
+
+
+@require_safe
+def visit_detail(request, pk):
+    visit = get_open_visit_for_visitor(request.user, pk)
+    context = {
+        "visit": visit,
+        "portfolios": selectors.visit_portfolios(visit),
+        "pack": selectors.latest_ready_pack(visit),
+    }
+    return render(request, "portfolios/visit_detail.html", context)
+
+
+@require_safe
+def visit_portfolio(request, pk, snapshot_pk):
+    visit, snapshot = selectors.get_visit_portfolio_for_visitor(request.user, pk, snapshot_pk)
+    visits.record_visitor_access(
+        visitor=request.user, visit=visit, snapshot=snapshot, action="visit.portfolio_viewed"
+    )
+    return render(
+        request,
+        "portfolios/snapshot_detail.html",
+        {
+            "snapshot": snapshot,
+            "data": snapshot.data,
+            "visit": visit,
+            "download_url": reverse("portfolios:visit_portfolio_pdf", args=[visit.pk, snapshot.pk]),
+            "back_url": reverse("portfolios:visit", args=[visit.pk]),
+            "back_label": visit.title,
+        },
+    )
+
+
+@require_safe
+def visit_portfolio_pdf(request, pk, snapshot_pk):
+    visit, snapshot = selectors.get_visit_portfolio_for_visitor(request.user, pk, snapshot_pk)
+    visits.record_visitor_access(
+        visitor=request.user, visit=visit, snapshot=snapshot, action="visit.portfolio_downloaded"
+    )
+    return _stored_pdf_response(snapshot)
+
+
+# --- Administrators: visits, their portfolios and packs --------------------------------------------------
+
+
+@require_safe
+def visit_list(request):
+    programmes = administered_programmes(request.user)
+    if not programmes.exists():
+        raise PermissionDenied("Only programme administrators arrange accreditation visits.")
+    visits_ = selectors.visits_for_admin(request.user).order_by("-starts_on", "title")
+    return render(request, "portfolios/visit_list.html", {"visits": visits_, "today": timezone.localdate()})
+
+
+def visit_create(request):
+    programmes = administered_programmes(request.user)
+    if not programmes.exists():
+        raise PermissionDenied("Only programme administrators arrange accreditation visits.")
+    form = VisitForm(request.POST if request.method == "POST" else None, programmes=programmes)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            visit = visits.create_visit(
+                actor=request.user,
+                programme=data["programme"],
+                kind=data["kind"],
+                title=data["title"],
+                starts_on=data["starts_on"],
+                ends_on=data["ends_on"],
+                visitors=data["visitor_usernames"],
+            )
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"The visit “{visit.title}” is arranged. Now choose its portfolios.")
+            return redirect("portfolios:visit_manage", pk=visit.pk)
+    return render(request, "portfolios/visit_form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def _manage_page(request, visit, *, add_form=None, sample_form=None, status=200):
+    candidates = selectors.candidate_snapshots(visit)
+    context = {
+        "visit": visit,
+        "visitors": list(visit.assignments.select_related("visitor").order_by("visitor__last_name")),
+        "portfolios": selectors.visit_portfolios(visit),
+        "samples": list(visit.samples.select_related("drawn_by").order_by("drawn_at")),
+        "add_form": add_form or (AddPortfoliosForm(candidates=candidates) if candidates else None),
+        "sample_form": sample_form or SampleForm(),
+        "pack": selectors.latest_pack(visit),
+        "access_log": selectors.visit_access_log(visit),
+        "today": timezone.localdate(),
+    }
+    return render(request, "portfolios/visit_manage.html", context, status=status)
+
+
+@require_safe
+def visit_manage(request, pk):
+    visit = selectors.get_visit_for_admin(request.user, pk)
+    return _manage_page(request, visit)
+
+
+@require_POST
+def visit_add_portfolios(request, pk):
+    visit = selectors.get_visit_for_admin(request.user, pk)
+    form = AddPortfoliosForm(request.POST, candidates=selectors.candidate_snapshots(visit))
+    if not form.is_valid():
+        return _manage_page(request, visit, add_form=form, status=400)
+    try:
+        links = visits.add_snapshots_to_visit(
+            actor=request.user, visit=visit, snapshots=list(form.cleaned_data["snapshots"].with_people())
+        )
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request, f"Added {len(links)} portfolio{'s' if len(links) != 1 else ''} to the visit."
+        )
+    return redirect("portfolios:visit_manage", pk=visit.pk)
+
+
+@require_POST
+def visit_draw_sample(request, pk):
+    visit = selectors.get_visit_for_admin(request.user, pk)
+    form = SampleForm(request.POST)
+    if not form.is_valid():
+        return _manage_page(request, visit, sample_form=form, status=400)
+    try:
+        sample = visits.draw_visit_sample(
+            actor=request.user,
+            visit=visit,
+            per_cohort=form.cleaned_data["per_cohort"],
+            seed=form.cleaned_data["seed"],
+        )
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            f"Drew {len(sample.snapshot_ids)} portfolios ({sample.per_cohort} per cohort) "
+            f"with seed {sample.seed}.",
+        )
+    return redirect("portfolios:visit_manage", pk=visit.pk)
+
+
+@require_POST
+def visit_request_pack(request, pk):
+    visit = selectors.get_visit_for_admin(request.user, pk)
+    try:
+        pack = packs.request_visit_pack(actor=request.user, visit=visit)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+        return redirect("portfolios:visit_manage", pk=visit.pk)
+    return redirect("portfolios:visit_pack", pk=visit.pk, pack_pk=pack.pk)
+
+
+@require_safe
+@never_cache
+def visit_pack(request, pk, pack_pk):
+    """The pack's progress. htmx asks again every two seconds until it is ready or has failed."""
+    visit, pack = selectors.get_pack_for_admin(request.user, pk, pack_pk)
+    template = "portfolios/includes/pack_status.html" if request.htmx else "portfolios/visit_pack.html"
+    return render(request, template, {"visit": visit, "pack": pack})
+
+
+@require_safe
+def visit_pack_download(request, pk, pack_pk):
+    visit, pack = selectors.get_pack_for_admin_or_visitor(request.user, pk, pack_pk)
+    if pack.status != pack.Status.READY:
+        messages.error(request, "This pack is not ready yet.")
+        return redirect("portfolios:visit_pack", pk=visit.pk, pack_pk=pack.pk)
+    visits.record_visitor_access(
+        visitor=request.user, visit=visit, snapshot=None, action="visit.pack_downloaded"
+    )
+    handle = default_storage.open(pack.file.name, "rb")
+    name = f"visit-{visit.pk}-pack-{pack.pk}.zip"
+    response = FileResponse(handle, as_attachment=True, filename=name, content_type="application/zip")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- Verification, for anyone holding a portfolio ------------------------------------------------------
+
+
+def _over_limit(request) -> bool:
+    address = request.META.get("REMOTE_ADDR", "")
+    key = "portfolio-verify:" + hashlib.sha256(address.encode()).hexdigest()[:32]
+    cache.add(key, 0, VERIFY_WINDOW)
+    try:
+        return cache.incr(key) > VERIFY_LIMIT
+    except ValueError:  # expired between add and incr
+        return False
+
+
+@login_not_required
+@never_cache
+def verify(request):
+    """Does this PDF, or this code, match a submitted portfolio? Answers only whose it is, which programme,
+    which scheme and when it was submitted: nothing else about the trainee or their records."""
+    if request.method not in ("GET", "HEAD", "POST"):
+        return HttpResponse(status=405, headers={"Allow": "GET, HEAD, POST"})
+    posted = request.method == "POST"
+    form = VerifyForm(request.POST if posted else None, request.FILES if posted else None)
+    context = {"form": form, "checked": False}
+    status = 200
+    if posted:
+        if _over_limit(request):
+            return render(
+                request, "portfolios/verify.html", {"form": VerifyForm(), "limited": True}, status=429
+            )
+        if form.is_valid():
+            snapshot, sha256 = None, None
+            code, document = form.cleaned_data["code"], form.cleaned_data["document"]
+            if document:
+                sha256 = selectors.sha256_of_upload(document)
+                snapshot = selectors.find_snapshot_by_sha256(sha256)
+                if snapshot and code and snapshot.verification_code != code:
+                    snapshot = None
+            else:
+                snapshot = selectors.find_snapshot_by_code(code)
+            record_event(
+                actor=request.user if request.user.is_authenticated else None,
+                action="portfolio.verified" if snapshot else "portfolio.verification_failed",
+                obj=snapshot,
+                after={"by": "file" if document else "code", "matched": bool(snapshot)},
+            )
+            context |= {"checked": True, "snapshot": snapshot, "by_file": bool(document), "sha256": sha256}
+        else:
+            status = 400
+    return render(request, "portfolios/verify.html", context, status=status)

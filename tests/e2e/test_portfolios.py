@@ -1,0 +1,58 @@
+import pytest
+from django.utils import timezone
+
+from demo import portfolios
+from tests.e2e.conftest import assert_accessible, login
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def portfolio_demo(demo):
+    return portfolios.seed(timezone.localdate())
+
+
+def test_a_visitor_opens_an_assigned_portfolio(page, live_server, portfolio_demo):
+    snapshot = portfolio_demo["snapshot"]
+    login(page, live_server, "visitor")
+    page.get_by_role("link", name="BPS programme accreditation visit").click()
+    assert page.get_by_role("heading", name="BPS programme accreditation visit").is_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Dana Okafor").click()
+    assert page.get_by_role("heading", name="Submitted portfolio: Dana Okafor").is_visible()
+    assert snapshot.verification_code in page.content()
+    assert page.get_by_role("heading", name="Supervisors").is_visible()
+    assert_accessible(page)
+
+
+def test_the_trainee_submits_and_anyone_verifies_by_code(page, live_server, demo, portfolio_demo):
+    login(page, live_server, "trainee.done")
+    page.get_by_role("link", name=demo["programme"].name).click()
+    page.get_by_role("link", name="Submit your portfolio, or see the ones you have submitted").click()
+    assert page.get_by_role("heading", name="Portfolio", exact=True).is_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Submit portfolio").click()
+    assert page.get_by_role("heading", name="There is a problem").is_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Log out").click()
+    page.goto(f"{live_server.url}/verify/")
+    assert_accessible(page)
+    page.get_by_label("Verification code").fill(portfolio_demo["snapshot"].verification_code)
+    page.get_by_role("button", name="Check").click()
+    assert page.get_by_role("heading", name="This code belongs to a submitted portfolio").is_visible()
+    assert_accessible(page)
+
+
+def test_the_administrator_manages_the_visit(page, live_server, portfolio_demo):
+    login(page, live_server, "admin")
+    page.get_by_role("link", name="Accreditation visits").click()
+    assert_accessible(page)
+    page.get_by_role("link", name="BPS programme accreditation visit").click()
+    assert page.get_by_role("heading", name="Who looked at what").is_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Build a pack").click()
+    assert page.get_by_role("heading", name="Visit pack").is_visible()
+    assert page.get_by_role("link", name="Download the pack (ZIP").is_visible()
+    assert_accessible(page)
+    page.goto(f"{live_server.url}/visits/new/")
+    assert_accessible(page)
