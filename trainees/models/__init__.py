@@ -2,5 +2,31 @@
 
 from trainees.models.caseload import Case
 from trainees.models.enrolment import Enrolment, EnrolmentQuerySet, Interruption, SupervisorAssignment
+from trainees.models.supervision import (
+    CaseReview,
+    Leave,
+    ServiceSite,
+    SitePlacement,
+    SupervisionRules,
+    SupervisionSession,
+    SupervisorProfile,
+    SupervisorReport,
+    SupervisorTraining,
+)
 
-__all__ = ["Case", "Enrolment", "EnrolmentQuerySet", "Interruption", "SupervisorAssignment"]
+__all__ = [
+    "Case",
+    "CaseReview",
+    "Enrolment",
+    "EnrolmentQuerySet",
+    "Interruption",
+    "Leave",
+    "ServiceSite",
+    "SitePlacement",
+    "SupervisionRules",
+    "SupervisionSession",
+    "SupervisorAssignment",
+    "SupervisorProfile",
+    "SupervisorReport",
+    "SupervisorTraining",
+]

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from curriculum.reference import load_curriculum
+from trainees.reference_supervision import load_supervision_rules
 
 
 class Command(BaseCommand):
@@ -9,3 +10,6 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         counts = load_curriculum()
         self.stdout.write("Curriculum: " + ", ".join(f"{n} {name}" for name, n in counts.items()))
+        self.stdout.write(
+            "Supervision rules: " + ", ".join(f"{n} {name}" for name, n in load_supervision_rules().items())
+        )
