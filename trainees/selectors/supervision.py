@@ -160,7 +160,7 @@ def training_facts(rows: Iterable[SupervisorTraining]) -> list[engine.TrainingFa
 
 def _training_facts_by_supervisor(queryset) -> dict[int, list[engine.TrainingFact]]:
     facts: dict[int, list[engine.TrainingFact]] = defaultdict(list)
-    for supervisor_id, kind, completed_on, accredited, verified_at in queryset.values_list(
+    for supervisor_id, kind, completed_on, accredited, verified_at in queryset.order_by().values_list(
         "supervisor_id", "kind", "completed_on", "provider_iapt_accredited", "verified_at"
     ):
         facts[supervisor_id].append(
@@ -209,6 +209,7 @@ def _load(enrolments: Sequence[Enrolment], *, end: date, cases_from: date) -> _L
     for row in (
         SupervisionSession.objects.confirmed()
         .filter(enrolment_id__in=ids, date__lte=end)
+        .order_by()
         .values_list(
             "id",
             "enrolment_id",
@@ -233,9 +234,13 @@ def _load(enrolments: Sequence[Enrolment], *, end: date, cases_from: date) -> _L
             )
         )
     cases: dict[int, list[engine.CaseFact]] = defaultdict(list)
-    for pk, enrolment_id, reference, opened_on, closed_on in Case.objects.filter(
-        Q(closed_on__isnull=True) | Q(closed_on__gt=cases_from), enrolment_id__in=ids, opened_on__lte=end
-    ).values_list("id", "enrolment_id", "reference", "opened_on", "closed_on"):
+    for pk, enrolment_id, reference, opened_on, closed_on in (
+        Case.objects.filter(
+            Q(closed_on__isnull=True) | Q(closed_on__gt=cases_from), enrolment_id__in=ids, opened_on__lte=end
+        )
+        .order_by()
+        .values_list("id", "enrolment_id", "reference", "opened_on", "closed_on")
+    ):
         cases[enrolment_id].append(engine.CaseFact(pk, reference, opened_on, closed_on))
     reviews: dict[int, list[tuple[int, date]]] = defaultdict(list)
     for case_id, enrolment_id, day in (
@@ -245,6 +250,7 @@ def _load(enrolments: Sequence[Enrolment], *, end: date, cases_from: date) -> _L
             session__replaced_by__isnull=True,
             session__date__lte=end,
         )
+        .order_by()
         .values_list("case_id", "session__enrolment_id", "session__date")
         .distinct()
     ):
@@ -264,7 +270,7 @@ def _load(enrolments: Sequence[Enrolment], *, end: date, cases_from: date) -> _L
     for enrolment_id, starts_on, ends_on, label in interruptions.union(leave, all=True):
         absences[enrolment_id].append(engine.Absence(starts_on, ends_on, label))
     # Everyone who supervised (or was named on an entry for) these trainees, in the same query.
-    named = SupervisionSession.objects.filter(enrolment_id__in=ids).values("supervisor_id")
+    named = SupervisionSession.objects.filter(enrolment_id__in=ids).order_by().values("supervisor_id")
     trainings = _training_facts_by_supervisor(SupervisorTraining.objects.filter(supervisor_id__in=named))
     return _Loaded(rules, sessions, cases, reviews, absences, trainings)
 
@@ -593,6 +599,7 @@ def supervisor_home(user, *, today: date, supervisees: Sequence[Enrolment]) -> d
                 date__gte=monday,
                 date__lte=today,
             )
+            .order_by()
             .values_list("enrolment_id", "status")
             .annotate(total=Sum("minutes"))
             .values_list("enrolment_id", "status", "total")

@@ -612,6 +612,7 @@ def add_site(
 def update_site(*, actor, site: ServiceSite, qualified_staff: int, counted_on: date) -> ServiceSite:
     if not can_manage_sites(actor, site.service):
         raise DomainError("Only a programme administrator can change a service's sites.")
+    site = ServiceSite.objects.select_for_update().get(pk=site.pk)
     before = {"qualified_staff": site.qualified_staff, "counted_on": site.counted_on}
     site.qualified_staff = qualified_staff
     site.counted_on = counted_on
