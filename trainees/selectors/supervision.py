@@ -611,7 +611,9 @@ def supervisor_home(user, *, today: date, supervisees: Sequence[Enrolment]) -> d
         needed = result.rules.case_management_minutes_per_week
         confirmed = week_minutes[(enrolment.pk, SupervisionSession.Status.CONFIRMED)]
         awaiting = week_minutes[(enrolment.pk, SupervisionSession.Status.AWAITING)]
-        if confirmed >= needed:
+        if enrolment.status != Enrolment.Status.ACTIVE:
+            status, text = "inactive", f"Training {enrolment.get_status_display().lower()}"
+        elif confirmed >= needed:
             status, text = "met", f"Met: {confirmed} minutes of case management confirmed"
         elif confirmed + awaiting >= needed:
             status, text = "awaiting", f"{confirmed + awaiting} minutes logged, waiting for your confirmation"
