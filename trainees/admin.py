@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from trainees.models import Enrolment, SupervisorAssignment
+from trainees.models import Enrolment, SupervisionRules, SupervisorAssignment
 
 
 class SupervisorAssignmentInline(admin.TabularInline):
@@ -17,3 +17,11 @@ class EnrolmentAdmin(admin.ModelAdmin):
     list_select_related = ["user", "cohort", "route", "employing_service"]
     autocomplete_fields = ["user"]
     inlines = [SupervisorAssignmentInline]
+
+
+@admin.register(SupervisionRules)
+class SupervisionRulesAdmin(admin.ModelAdmin):
+    """Supervision rules are reference data: a programme may have its own, dated, beside the default."""
+
+    list_display = ["name", "programme", "effective_from", "case_management_minutes_per_week"]
+    list_filter = ["programme"]

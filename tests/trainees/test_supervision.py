@@ -415,3 +415,35 @@ def test_without_any_rule_rows_the_guides_values_apply(world):
     rules = rules_for_programmes([world.programme.pk], on=timezone.localdate())
     assert rules[world.programme.pk].case_management_minutes_per_week == 60
     assert rules[world.programme.pk].case_review_interval_days == 28
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_confirmations_leave_exactly_one(world):
+    import threading
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("Needs real concurrent transactions (PostgreSQL).")
+    session = log(world)
+    barrier = threading.Barrier(2)
+    results = []
+
+    def confirm():
+        try:
+            barrier.wait()
+            services.confirm_session(actor=world.user("supervisor"), session=session)
+            results.append("confirmed")
+        except ConflictError:
+            results.append("conflict")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=confirm) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results) == ["confirmed", "conflict"]
+    assert AuditEvent.objects.filter(action="supervision.confirmed", object_id=str(session.pk)).count() == 1

@@ -16,7 +16,7 @@ from django.db.models import CharField, Exists, OuterRef, Prefetch, Q, QuerySet,
 
 from accounts.access import refuse
 from accounts.models import Organisation, OrganisationMembership, User
-from curriculum.models import Programme, ProgrammeMembership
+from curriculum.models import Programme
 from curriculum.selectors import programmes_for_user
 from trainees import supervision_engine as engine
 from trainees.models import (
@@ -34,7 +34,7 @@ from trainees.models import (
     SupervisorReport,
     SupervisorTraining,
 )
-from trainees.selectors.enrolment import enrolment_access, enrolments_for_user, staff_can_manage
+from trainees.selectors.enrolment import enrolments_for_user, staff_can_manage
 
 # ---------------------------------------------------------------------------------------------------------
 # The contract
@@ -393,10 +393,6 @@ def supervision_page(enrolment: Enrolment, user, *, today: date) -> dict:
     }
 
 
-def trainee_section(enrolment: Enrolment, *, today: date) -> engine.Compliance:
-    return supervision_compliance(enrolment, end=today)
-
-
 # ---------------------------------------------------------------------------------------------------------
 # Access to single records
 
@@ -721,16 +717,3 @@ def site_ratios(service: Organisation, *, today: date) -> tuple[list[SiteRatio],
     if unplaced:
         rows.append(SiteRatio(None, "No site recorded", None, unplaced, False, "–"))
     return rows, rules
-
-
-def enrolment_is_visible(user, enrolment_id: int) -> bool:
-    return Enrolment.objects.filter(enrolment_access(user), pk=enrolment_id).exists()
-
-
-def is_programme_staff(user, programme: Programme) -> bool:
-    return (
-        ProgrammeMembership.objects.filter(programme=programme, user=user).exists()
-        or OrganisationMembership.objects.filter(
-            organisation_id=programme.hei_id, user=user, role=OrganisationMembership.Role.ADMINISTRATOR
-        ).exists()
-    )

@@ -195,7 +195,13 @@ def record_leave(request, pk):
         else:
             messages.success(request, "Leave recorded. Weeks it takes up are not counted.")
             return redirect(_supervision_url(enrolment.pk))
-    return render(request, "trainees/supervision/leave_form.html", {"form": form, "enrolment": enrolment})
+    programme_id = enrolment.cohort.programme_id
+    rules = selectors.rules_for_programmes([programme_id], on=timezone.localdate())[programme_id]
+    return render(
+        request,
+        "trainees/supervision/leave_form.html",
+        {"form": form, "enrolment": enrolment, "absence_days": rules.absence_days_to_exclude_week},
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------
