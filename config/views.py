@@ -8,6 +8,7 @@ from accreditation.selectors import visits_for_visitor
 from curriculum.selectors import administered_programmes, cohorts_for_user
 from trainees.models import Enrolment
 from trainees.selectors import own_enrolments, supervisees
+from trainees.selectors.supervision import supervisor_home
 
 
 def home(request):
@@ -32,6 +33,7 @@ def home(request):
         "visits": visits,
         "today": today,
     }
+    context["supervision"] = supervisor_home(user, today=today, supervisees=context["supervisees"])
     context["has_role"] = any(
         context[key] for key in ("enrolments", "supervisees", "cohorts", "programmes", "visits")
     )

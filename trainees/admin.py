@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from accounts.admin_scoping import HeiScopedAdminMixin
-from trainees.models import Enrolment, SupervisorAssignment
+from trainees.models import Enrolment, SupervisionRules, SupervisorAssignment
 
 
 class SupervisorAssignmentInline(admin.TabularInline):
@@ -19,3 +19,11 @@ class EnrolmentAdmin(HeiScopedAdminMixin, admin.ModelAdmin):
     list_select_related = ["user", "cohort", "route", "employing_service"]
     autocomplete_fields = ["user"]
     inlines = [SupervisorAssignmentInline]
+
+
+@admin.register(SupervisionRules)
+class SupervisionRulesAdmin(admin.ModelAdmin):
+    """Supervision rules are reference data: a programme may have its own, dated, beside the default."""
+
+    list_display = ["name", "programme", "effective_from", "case_management_minutes_per_week"]
+    list_filter = ["programme"]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from trainees.views import cpd, enrolment
+from trainees.views import cpd, enrolment, supervision
 
 app_name = "trainees"
 
@@ -14,4 +14,53 @@ urlpatterns = [
     path("cpd/<int:pk>/confirm/", cpd.cpd_confirm, name="cpd_confirm"),
     path("cpd/<int:pk>/reopen/", cpd.cpd_reopen, name="cpd_reopen"),
     path("cpd/<int:pk>/evidence/", cpd.cpd_evidence, name="cpd_evidence"),
+    # Supervision (issue 5)
+    path("trainees/<int:pk>/supervision/", supervision.trainee_supervision, name="supervision"),
+    path("trainees/<int:pk>/supervision/log/", supervision.log_session, name="supervision_log"),
+    path("trainees/<int:pk>/supervision/leave/", supervision.record_leave, name="supervision_leave"),
+    path(
+        "trainees/<int:pk>/supervision/reports/new/<slug:kind>/",
+        supervision.report_new,
+        name="supervisor_report_new",
+    ),
+    path("trainees/<int:pk>/supervisors/", supervision.assignments, name="supervisor_assignments"),
+    path("trainees/<int:pk>/site/", supervision.placement, name="site_placement"),
+    path("supervision/sessions/<int:pk>/", supervision.session_detail, name="supervision_session"),
+    path("supervision/sessions/<int:pk>/edit/", supervision.session_edit, name="supervision_session_edit"),
+    path(
+        "supervision/sessions/<int:pk>/withdraw/",
+        supervision.session_withdraw,
+        name="supervision_session_withdraw",
+    ),
+    path(
+        "supervision/sessions/<int:pk>/confirm/",
+        supervision.session_confirm,
+        name="supervision_session_confirm",
+    ),
+    path(
+        "supervision/sessions/<int:pk>/reopen/", supervision.session_reopen, name="supervision_session_reopen"
+    ),
+    path("supervision/reports/<int:pk>/", supervision.report_detail, name="supervisor_report"),
+    path("supervision/reports/<int:pk>/edit/", supervision.report_edit, name="supervisor_report_edit"),
+    path("supervision/reports/<int:pk>/sign/", supervision.report_sign, name="supervisor_report_sign"),
+    path(
+        "supervision/assignments/<int:pk>/end/", supervision.assignment_end, name="supervisor_assignment_end"
+    ),
+    path("supervisors/", supervision.supervisors_index, name="supervisors"),
+    path("supervisors/profile/", supervision.supervisor_profile_edit, name="supervisor_profile_edit"),
+    path("supervisors/<int:pk>/", supervision.supervisor_detail, name="supervisor"),
+    path("supervisors/<int:pk>/training/add/", supervision.training_add, name="supervisor_training_add"),
+    path(
+        "supervisors/training/<int:pk>/verify/",
+        supervision.training_verify,
+        name="supervisor_training_verify",
+    ),
+    path(
+        "supervisors/training/<int:pk>/certificate/",
+        supervision.training_certificate,
+        name="supervisor_training_certificate",
+    ),
+    path("services/", supervision.services_index, name="services"),
+    path("services/<slug:code>/", supervision.service_detail, name="service"),
+    path("services/sites/<int:pk>/", supervision.site_edit, name="site_edit"),
 ]

@@ -21,6 +21,7 @@ AREAS = [
     "rows_accreditation",
     "rows_cpd",
     "rows_portfolios",
+    "rows_supervision",
 ]
 
 

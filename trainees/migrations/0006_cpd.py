@@ -14,7 +14,7 @@ from accounts.db import RefuseChanges
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("trainees", "0002_cases_and_interruptions"),
+        ("trainees", "0004_supervision"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -3,5 +3,32 @@
 from trainees.models.caseload import Case
 from trainees.models.cpd import CpdActivity
 from trainees.models.enrolment import Enrolment, EnrolmentQuerySet, Interruption, SupervisorAssignment
+from trainees.models.supervision import (
+    CaseReview,
+    Leave,
+    ServiceSite,
+    SitePlacement,
+    SupervisionRules,
+    SupervisionSession,
+    SupervisorProfile,
+    SupervisorReport,
+    SupervisorTraining,
+)
 
-__all__ = ["Case", "CpdActivity", "Enrolment", "EnrolmentQuerySet", "Interruption", "SupervisorAssignment"]
+__all__ = [
+    "Case",
+    "CaseReview",
+    "CpdActivity",
+    "Enrolment",
+    "EnrolmentQuerySet",
+    "Interruption",
+    "Leave",
+    "ServiceSite",
+    "SitePlacement",
+    "SupervisionRules",
+    "SupervisionSession",
+    "SupervisorAssignment",
+    "SupervisorProfile",
+    "SupervisorReport",
+    "SupervisorTraining",
+]

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 
 from accreditation.reference import load_schemes
 from curriculum.reference import load_curriculum
+from trainees.reference_supervision import load_supervision_rules
 
 
 class Command(BaseCommand):
@@ -12,3 +13,6 @@ class Command(BaseCommand):
         self.stdout.write("Curriculum: " + ", ".join(f"{n} {name}" for name, n in counts.items()))
         counts = load_schemes()
         self.stdout.write("Schemes: " + ", ".join(f"{n} {name}" for name, n in counts.items()))
+        self.stdout.write(
+            "Supervision rules: " + ", ".join(f"{n} {name}" for name, n in load_supervision_rules().items())
+        )

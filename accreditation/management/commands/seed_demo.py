@@ -4,6 +4,7 @@ from django.utils import timezone
 
 from curriculum.models import CurriculumEdition
 from demo import DEMO_PASSWORD, foundation, portfolios
+from demo import supervision as supervision_demo
 
 DEMO_LOGINS = [
     ("admin", "programme administrator (Northvale) and Django admin"),
@@ -11,6 +12,7 @@ DEMO_LOGINS = [
     ("lead", "programme lead on the Northvale programme (reopens signed records, moderates)"),
     ("educator2", "programme lead on the Southmere programme"),
     ("supervisor", "supervisor of trainee.new, trainee.mid, trainee.late, trainee.done and trainee.cpd"),
+    ("supervisor.uncredentialed", "supervisor without accredited training: her sessions do not count"),
     ("visitor", "BPS accreditation visitor on the Northvale visit"),
     ("trainee.new", "trainee in month 1"),
     ("trainee.mid", "trainee in month 6"),
@@ -36,6 +38,7 @@ class Command(BaseCommand):
             raise CommandError("Load the reference data first: python manage.py load_reference_data")
         today = timezone.localdate()
         foundation.seed(today)
+        supervision_demo.seed(today)
         portfolios.seed(today)  # last: it freezes the records the other areas seeded
         self.stdout.write(self.style.SUCCESS("Demo data is ready."))
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")

@@ -1,0 +1,501 @@
+"""Supervision pages: what each shows, what the forms do, and pinned query counts."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import AuditEvent
+from tests import factories as f
+from tests.trainees.factories_supervision import (
+    CaseFactory,
+    ReportFactory,
+    SessionFactory,
+    SiteFactory,
+    TrainingFactory,
+    VerifiedTrainingFactory,
+)
+from trainees.models import (
+    Leave,
+    SitePlacement,
+    SupervisionSession,
+    SupervisorAssignment,
+    SupervisorProfile,
+    SupervisorReport,
+    SupervisorTraining,
+)
+
+pytestmark = pytest.mark.django_db
+
+PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+def today():
+    return timezone.localdate()
+
+
+def add_sessions(enrolment, supervisor, count, *, confirmed=True):
+    for n in range(count):
+        SessionFactory(
+            enrolment=enrolment,
+            supervisor=supervisor,
+            date=today() - timedelta(days=1 + n % 140),
+            kind=("case_management", "clinical_skills", "management")[n % 3],
+            confirmed=confirmed,
+        )
+
+
+# --- the trainee's page ---------------------------------------------------------------------------------
+
+
+def test_the_trainees_page_shows_the_log_the_gaps_in_words_and_who_does_not_count(client, world):
+    uncredentialed = f.UserFactory(first_name="Uma", last_name="Bright")
+    f.SupervisorAssignmentFactory(
+        enrolment=world.enrolment, supervisor=uncredentialed, kind="clinical_skills"
+    )
+    VerifiedTrainingFactory(supervisor=world.user("supervisor"), completed_on=world.enrolment.start_date)
+    SessionFactory(enrolment=world.enrolment, supervisor=world.user("supervisor"), confirmed=True)
+    SessionFactory(
+        enrolment=world.enrolment, supervisor=uncredentialed, kind="clinical_skills", confirmed=True
+    )
+    CaseFactory(enrolment=world.enrolment, reference="SUP-LATE1", opened_on=today() - timedelta(days=40))
+    client.force_login(world.user("trainee"))
+    page = client.get(reverse("trainees:supervision", args=[world.enrolment.pk])).content.decode()
+    assert "Gaps in supervision" in page
+    assert "Case-management supervision of at least 1 hour was missed" in page
+    assert "SUP-LATE1 (40 days)" in page
+    assert "Does not count toward accreditation" in page
+    assert "Not credentialed" in page and "No low-intensity supervisor training is recorded." in page
+    assert "do not count toward accreditation" in page
+    assert "Log a supervision session" in page
+    assert "Write an interim report" not in page
+
+
+@pytest.mark.parametrize("sessions", [5, 150])
+def test_the_trainees_page_costs_the_same_queries_however_many_sessions(
+    client, world, sessions, django_assert_num_queries
+):
+    supervisor = world.user("supervisor")
+    TrainingFactory(supervisor=supervisor)
+    add_sessions(world.enrolment, supervisor, sessions)
+    SessionFactory(enrolment=world.enrolment, supervisor=supervisor)
+    CaseFactory.create_batch(3, enrolment=world.enrolment)
+    ReportFactory(enrolment=world.enrolment, supervisor=supervisor)
+    client.force_login(supervisor)
+    url = reverse("trainees:supervision", args=[world.enrolment.pk])
+    with django_assert_num_queries(19):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert response.content.decode().count("Confirm<span") == 1
+
+
+def test_the_trainee_page_has_a_supervision_section(client, world):
+    client.force_login(world.user("educator"))
+    page = client.get(reverse("trainees:detail", args=[world.enrolment.pk])).content.decode()
+    assert 'id="supervision-section"' in page
+    assert reverse("trainees:supervisor_assignments", args=[world.enrolment.pk]) in page
+
+
+# --- logging, confirming, reopening through the pages ---------------------------------------------------
+
+
+def test_logging_shows_errors_in_the_nhs_pattern(client, world):
+    client.force_login(world.user("trainee"))
+    url = reverse("trainees:supervision_log", args=[world.enrolment.pk])
+    response = client.post(url, {"kind": "clinical_skills", "format": "group", "minutes": 60})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "There is a problem" in page
+    assert "Give the number of people in the group." in page
+    assert not SupervisionSession.objects.exists()
+
+
+def test_the_supervisor_confirms_from_the_home_page(client, world):
+    session = SessionFactory(enrolment=world.enrolment, supervisor=world.user("supervisor"))
+    client.force_login(world.user("supervisor"))
+    home = client.get(reverse("home")).content.decode()
+    assert "Entries waiting for your confirmation" in home
+    assert reverse("trainees:supervision_session_confirm", args=[session.pk]) in home
+    response = client.post(
+        reverse("trainees:supervision_session_confirm", args=[session.pk]), {"next": "home"}
+    )
+    assert response.status_code == 302 and response["Location"] == reverse("home")
+    session.refresh_from_db()
+    assert session.is_confirmed
+    assert "Nothing is waiting for you." in client.get(reverse("home")).content.decode()
+
+
+def test_staff_reopen_through_the_page(client, world):
+    session = SessionFactory(enrolment=world.enrolment, supervisor=world.user("supervisor"), confirmed=True)
+    client.force_login(world.user("lead"))
+    url = reverse("trainees:supervision_session_reopen", args=[session.pk])
+    assert "There is a problem" in client.post(url, {"reason": ""}).content.decode()
+    response = client.post(url, {"reason": "The date was wrong."})
+    new = SupervisionSession.objects.get(replaces=session)
+    assert response["Location"] == reverse("trainees:supervision_session", args=[new.pk])
+    page = client.get(reverse("trainees:supervision_session", args=[session.pk])).content.decode()
+    assert "This version no longer counts" in page
+
+
+def test_the_supervisor_and_staff_record_leave_and_the_week_stops_counting(client, world):
+    client.force_login(world.user("supervisor"))
+    monday = today() - timedelta(days=today().weekday() + 14)
+    response = client.post(
+        reverse("trainees:supervision_leave", args=[world.enrolment.pk]),
+        {
+            "kind": "annual",
+            "starts_on": monday.isoformat(),
+            "ends_on": (monday + timedelta(days=4)).isoformat(),
+        },
+    )
+    assert response.status_code == 302
+    assert Leave.objects.get(enrolment=world.enrolment).recorded_by == world.user("supervisor")
+    page = client.get(reverse("trainees:supervision", args=[world.enrolment.pk])).content.decode()
+    assert "1 week of leave or interruption are not counted." in page
+
+
+# --- reports --------------------------------------------------------------------------------------------
+
+
+def test_the_supervisor_writes_a_report_then_signs_it(client, world):
+    client.force_login(world.user("supervisor"))
+    response = client.post(
+        reverse("trainees:supervisor_report_new", args=[world.enrolment.pk, "interim"]),
+        {
+            "period_start": world.enrolment.start_date.isoformat(),
+            "period_end": today().isoformat(),
+            "engagement": "Prepares well.",
+            "clinical_skills": "Solid.",
+            "case_management": "Organised.",
+            "values": "Inclusive.",
+            "strengths": "Warmth.",
+            "development": "Exposure.",
+            "progress": "meeting",
+            "status": "signed",
+        },
+    )
+    report = SupervisorReport.objects.get(enrolment=world.enrolment)
+    assert response["Location"] == reverse("trainees:supervisor_report", args=[report.pk])
+    assert report.status == SupervisorReport.Status.DRAFT
+    client.post(reverse("trainees:supervisor_report_sign", args=[report.pk]))
+    report.refresh_from_db()
+    assert report.is_signed
+    assert client.get(reverse("trainees:supervisor_report_edit", args=[report.pk])).status_code == 403
+    client.force_login(world.user("trainee"))
+    assert "Signed" in client.get(reverse("trainees:supervisor_report", args=[report.pk])).content.decode()
+
+
+# --- credentials ----------------------------------------------------------------------------------------
+
+
+def test_a_supervisor_uploads_a_certificate_which_staff_download_as_an_attachment(client, world, media):
+    supervisor = world.user("supervisor")
+    client.force_login(supervisor)
+    upload = SimpleUploadedFile("My certificate.pdf", PDF, content_type="application/pdf")
+    response = client.post(
+        reverse("trainees:supervisor_training_add", args=[supervisor.pk]),
+        {
+            "kind": "initial",
+            "provider": "Northvale University",
+            "provider_iapt_accredited": "on",
+            "completed_on": (today() - timedelta(days=100)).isoformat(),
+            "certificate": upload,
+        },
+    )
+    assert response.status_code == 302
+    training = SupervisorTraining.objects.get(supervisor=supervisor)
+    assert training.certificate.name.startswith("supervisor-certificates/")
+    assert "My certificate" not in training.certificate.name
+    assert training.certificate_filename == "My certificate.pdf"
+    assert not training.verified
+    page = client.get(reverse("trainees:supervisor", args=[supervisor.pk])).content.decode()
+    assert "Unverified" in page and "not been verified" in page
+    client.force_login(world.user("educator"))
+    response = client.get(reverse("trainees:supervisor_training_certificate", args=[training.pk]))
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert b"".join(response.streaming_content) == PDF
+    assert AuditEvent.objects.filter(
+        action="supervisor.certificate_downloaded", actor=world.user("educator")
+    ).exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("certificate.exe", PDF, "must be a PDF, PNG or JPEG"),
+        ("certificate.pdf", b"MZ\x90\x00 not a pdf at all", "not a PDF file"),
+        ("certificate.png", PDF, "not a PNG file"),
+        ("certificate.pdf", b"", "empty"),
+    ],
+)
+def test_a_certificate_of_the_wrong_type_is_refused_and_nothing_is_stored(
+    client, world, media, name, content, message
+):
+    supervisor = world.user("supervisor")
+    client.force_login(supervisor)
+    response = client.post(
+        reverse("trainees:supervisor_training_add", args=[supervisor.pk]),
+        {
+            "kind": "initial",
+            "provider": "Northvale University",
+            "completed_on": (today() - timedelta(days=100)).isoformat(),
+            "certificate": SimpleUploadedFile(name, content),
+        },
+    )
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not SupervisorTraining.objects.exists()
+    assert not any(media.rglob("*.*"))
+
+
+def test_a_certificate_over_the_size_cap_is_refused(client, world, media, monkeypatch):
+    monkeypatch.setattr("trainees.certificates.MAX_BYTES", 10)
+    client.force_login(world.user("supervisor"))
+    response = client.post(
+        reverse("trainees:supervisor_training_add", args=[world.user("supervisor").pk]),
+        {
+            "kind": "initial",
+            "provider": "Northvale",
+            "completed_on": today().isoformat(),
+            "certificate": SimpleUploadedFile("c.pdf", PDF),
+        },
+    )
+    assert "smaller than 10 MB" in response.content.decode()
+
+
+def test_a_failed_save_leaves_no_orphaned_certificate(world, media, monkeypatch):
+    from trainees.services import supervision as services
+
+    def broken(**kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(services, "record_event", broken)
+    with pytest.raises(RuntimeError):
+        services.add_training(
+            actor=world.user("supervisor"),
+            supervisor=world.user("supervisor"),
+            kind="initial",
+            provider="Northvale",
+            provider_iapt_accredited=True,
+            completed_on=today(),
+            certificate=SimpleUploadedFile("c.pdf", PDF),
+        )
+    assert not SupervisorTraining.objects.exists()
+    assert not any(media.rglob("*.pdf"))
+
+
+def test_staff_verify_a_credential_and_supervision_starts_to_count(client, world):
+    supervisor = world.user("supervisor")
+    training = TrainingFactory(supervisor=supervisor, completed_on=world.enrolment.start_date)
+    SessionFactory(enrolment=world.enrolment, supervisor=supervisor, confirmed=True)
+    client.force_login(supervisor)
+    assert client.post(reverse("trainees:supervisor_training_verify", args=[training.pk])).status_code == 403
+    client.force_login(world.user("educator"))
+    page = client.get(reverse("trainees:supervision", args=[world.enrolment.pk])).content.decode()
+    assert "Does not count toward accreditation" in page
+    client.post(reverse("trainees:supervisor_training_verify", args=[training.pk]))
+    training.refresh_from_db()
+    assert training.verified_by == world.user("educator")
+    assert AuditEvent.objects.filter(
+        action="supervisor.training_verified", object_id=str(training.pk)
+    ).exists()
+    page = client.get(reverse("trainees:supervision", args=[world.enrolment.pk])).content.decode()
+    assert "Does not count toward accreditation" not in page
+
+
+def test_a_supervisor_saves_their_profile(client, world):
+    client.force_login(world.user("supervisor"))
+    client.post(
+        reverse("trainees:supervisor_profile_edit"),
+        {
+            "professional_background": "Mental health nurse",
+            "pwp_experience": "Eight years",
+            "qualified_as_pwp_on": "",
+        },
+    )
+    profile = SupervisorProfile.objects.get(user=world.user("supervisor"))
+    assert profile.professional_background == "Mental health nurse"
+
+
+def test_the_credential_can_be_read_as_of_any_date(client, world):
+    supervisor = world.user("supervisor")
+    VerifiedTrainingFactory(supervisor=supervisor, completed_on=today() - timedelta(days=200))
+    client.force_login(world.user("educator"))
+    url = reverse("trainees:supervisor", args=[supervisor.pk])
+    earlier = (today() - timedelta(days=300)).isoformat()
+    assert "Not credentialed" in client.get(url, {"on": earlier}).content.decode()
+    assert "Credentialed" in client.get(url).content.decode()
+    assert "full date" in client.get(url, {"on": "not-a-date"}, follow=True).content.decode()
+
+
+# --- the educator's view of a supervisor's supervisees -------------------------------------------------
+
+
+@pytest.mark.parametrize("size", [2, 30])
+def test_an_educator_sees_every_supervisee_of_a_supervisor_on_their_programme_only(
+    client, world, size, django_assert_num_queries
+):
+    supervisor = world.user("supervisor")
+    elsewhere = f.EnrolmentFactory(cohort=world.other_cohort)
+    f.SupervisorAssignmentFactory(enrolment=elsewhere, supervisor=supervisor)
+    for enrolment in f.EnrolmentFactory.create_batch(size, cohort=world.cohort):
+        f.SupervisorAssignmentFactory(enrolment=enrolment, supervisor=supervisor)
+        SessionFactory(enrolment=enrolment, supervisor=supervisor, confirmed=True)
+    TrainingFactory(supervisor=supervisor)
+    client.force_login(world.user("educator"))
+    url = reverse("trainees:supervisor", args=[supervisor.pk])
+    with django_assert_num_queries(17):
+        response = client.get(url)
+    page = response.content.decode()
+    assert page.count(reverse("trainees:supervision", args=[world.enrolment.pk])) == 1
+    assert reverse("trainees:supervision", args=[elsewhere.pk]) not in page
+    assert page.count('href="/trainees/') == size + 1
+    client.force_login(world.user("other_educator"))
+    assert client.get(url).status_code == 200  # they see the supervisor through programme B's trainee
+    page = client.get(url).content.decode()
+    assert page.count('href="/trainees/') == 1
+
+
+def test_the_supervisors_list_shows_credentials_waiting_for_verification(client, world):
+    TrainingFactory(supervisor=world.user("supervisor"))
+    client.force_login(world.user("admin"))
+    page = client.get(reverse("trainees:supervisors")).content.decode()
+    assert world.user("supervisor").display_name in page
+    assert world.user("other_supervisor").display_name in page
+    assert "Unverified" in page
+
+
+# --- the supervisor's home ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("size", [2, 25])
+def test_the_supervisors_home_costs_the_same_queries_however_many_supervisees(
+    client, world, size, django_assert_num_queries
+):
+    supervisor = world.user("supervisor")
+    TrainingFactory(supervisor=supervisor)
+    for enrolment in f.EnrolmentFactory.create_batch(size, cohort=world.cohort):
+        f.SupervisorAssignmentFactory(enrolment=enrolment, supervisor=supervisor)
+        add_sessions(enrolment, supervisor, 4)
+        SessionFactory(enrolment=enrolment, supervisor=supervisor, date=today())
+        CaseFactory(enrolment=enrolment, opened_on=today() - timedelta(days=60))
+    client.force_login(supervisor)
+    with django_assert_num_queries(21):
+        response = client.get(reverse("home"))
+    page = response.content.decode()
+    assert "Supervision this week" in page
+    assert page.count("days)</td>") == size  # each has one overdue case review
+    assert page.count('name="next" value="home"') == size
+
+
+def test_this_weeks_status_distinguishes_met_waiting_and_not_yet(client, world):
+    supervisor = world.user("supervisor")
+    trainee_b = f.EnrolmentFactory(cohort=world.cohort)
+    trainee_c = f.EnrolmentFactory(cohort=world.cohort)
+    for enrolment in (trainee_b, trainee_c):
+        f.SupervisorAssignmentFactory(enrolment=enrolment, supervisor=supervisor)
+    SessionFactory(enrolment=world.enrolment, supervisor=supervisor, date=today(), confirmed=True)
+    SessionFactory(enrolment=trainee_b, supervisor=supervisor, date=today())
+    client.force_login(supervisor)
+    page = client.get(reverse("home")).content.decode()
+    assert "Met: 60 minutes of case management confirmed" in page
+    assert "60 minutes logged, waiting for your confirmation" in page
+    assert "Not yet: 0 of 60 minutes" in page
+
+
+# --- the cohort page ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("size", [10, 200])
+def test_the_cohort_page_supervision_columns_cost_the_same_for_10_and_200_trainees(
+    client, curriculum, size, django_assert_num_queries
+):
+    cohort = f.CohortFactory()
+    supervisor = f.UserFactory()
+    TrainingFactory(supervisor=supervisor)
+    for enrolment in f.EnrolmentFactory.create_batch(size, cohort=cohort):
+        f.SupervisorAssignmentFactory(enrolment=enrolment, supervisor=supervisor)
+        add_sessions(enrolment, supervisor, 3)
+        CaseFactory(enrolment=enrolment, opened_on=today() - timedelta(days=35))
+    client.force_login(f.ProgrammeMembershipFactory(programme=cohort.programme).user)
+    url = reverse("trainees:cohort", args=[cohort.code]) + "?per_page=500"
+    with django_assert_num_queries(16):
+        response = client.get(url)
+    page = response.content.decode()
+    assert "Missed case-management weeks" in page and "Overdue case reviews" in page
+    assert page.count("nhsuk-tag--red") == size
+
+
+# --- assignments, sites and ratios ----------------------------------------------------------------------
+
+
+def test_staff_assign_and_end_supervisors_and_place_a_trainee_at_a_site(client, world):
+    newcomer = f.UserFactory(username="new.supervisor")
+    client.force_login(world.user("educator"))
+    url = reverse("trainees:supervisor_assignments", args=[world.enrolment.pk])
+    response = client.post(
+        url, {"username": "nobody.here", "kind": "line_manager", "starts_on": today().isoformat()}
+    )
+    assert "Nobody with that username" in response.content.decode()
+    response = client.post(
+        url, {"username": "new.supervisor", "kind": "line_manager", "starts_on": today().isoformat()}
+    )
+    assert response.status_code == 302
+    assignment = SupervisorAssignment.objects.get(supervisor=newcomer)
+    client.post(
+        reverse("trainees:supervisor_assignment_end", args=[assignment.pk]),
+        {"ends_on": (today() + timedelta(days=30)).isoformat()},
+    )
+    assignment.refresh_from_db()
+    assert assignment.ends_on == today() + timedelta(days=30)
+    site = SiteFactory(service=world.enrolment.employing_service, name="Central")
+    wrong = SiteFactory()
+    client.post(reverse("trainees:site_placement", args=[world.enrolment.pk]), {"site": wrong.pk})
+    assert not SitePlacement.objects.exists()
+    client.post(reverse("trainees:site_placement", args=[world.enrolment.pk]), {"site": site.pk})
+    assert SitePlacement.objects.get(enrolment=world.enrolment).site == site
+    assert AuditEvent.objects.filter(action="site.trainee_placed").exists()
+
+
+def test_the_service_page_flags_a_site_below_one_qualified_to_two_trainees(
+    client, world, django_assert_num_queries
+):
+    service = world.enrolment.employing_service
+    busy = SiteFactory(service=service, name="Busy site", qualified_staff=1)
+    calm = SiteFactory(service=service, name="Calm site", qualified_staff=3)
+    for _ in range(3):
+        enrolment = f.EnrolmentFactory(cohort=world.other_cohort, employing_service=service)
+        SitePlacement.objects.create(enrolment=enrolment, site=busy, recorded_by=world.user("admin"))
+    SitePlacement.objects.create(enrolment=world.enrolment, site=calm, recorded_by=world.user("admin"))
+    client.force_login(world.user("educator"))
+    with django_assert_num_queries(11):
+        page = client.get(reverse("trainees:service", args=[service.code])).content.decode()
+    assert "Below 1 to 2" in page and "Meets 1 to 2" in page
+    assert "No site recorded" not in page
+    assert "Add a site" not in page  # educators see; administrators edit
+    client.force_login(world.user("admin"))
+    response = client.post(
+        reverse("trainees:service", args=[service.code]),
+        {"name": "New site", "qualified_staff": 4, "counted_on": today().isoformat()},
+    )
+    assert response.status_code == 302
+    response = client.post(
+        reverse("trainees:site_edit", args=[busy.pk]),
+        {"qualified_staff": 2, "counted_on": today().isoformat()},
+    )
+    busy.refresh_from_db()
+    assert busy.qualified_staff == 2
+    event = AuditEvent.objects.get(action="site.updated")
+    assert event.before["qualified_staff"] == 1 and event.after["qualified_staff"] == 2
+    client.force_login(world.user("educator"))
+    assert client.post(reverse("trainees:service", args=[service.code]), {"name": "X"}).status_code == 403
