@@ -4,9 +4,10 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from trainees.models import Enrolment
+from trainees.tables.attendance import TrainingDaysColumns
 
 
-class CohortTraineesTable(tables.Table):
+class CohortTraineesTable(TrainingDaysColumns, tables.Table):
     """The cohort page's trainee list. Every column reads only what `for_cohort_table()` loaded."""
 
     name = tables.Column(
