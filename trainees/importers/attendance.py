@@ -13,6 +13,7 @@ and then every register is saved through `save_register` in one transaction.
 """
 
 import io
+import logging
 import zipfile
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -33,6 +34,8 @@ from trainees.models import AttendanceMark, Enrolment, TeachingDay
 from trainees.models.attendance import MAX_MINUTES_MISSED, PART_DAY, AttendanceStatus
 from trainees.selectors.attendance import long_date, register_enrolments
 from trainees.services.attendance import MarkInput, save_register
+
+logger = logging.getLogger(__name__)
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_ZIP_ENTRIES = 250
@@ -382,7 +385,13 @@ def import_attendance(
             problems.add("", None, None, f"The workbook has more than {MAX_SHEETS} sheets of registers.")
             return result
         for ws in sheets:
-            _read_sheet(ctx, problems, ws)
+            try:
+                _read_sheet(ctx, problems, ws)
+            except Exception:  # a damaged or hostile sheet (defusedxml refuses entities): report, never crash
+                logger.warning("Sheet %r of %s could not be read", ws.title, filename, exc_info=True)
+                problems.add(
+                    ws.title, None, None, "This sheet could not be read. Save the workbook again as .xlsx."
+                )
             if ctx.rows > MAX_ROWS:
                 break
     finally:
