@@ -76,9 +76,14 @@ class TrainingDaysColumns(tables.Table):
 
     def render_days_status(self, record):
         days = record.training_days
+        # The reason folds away so the table stays readable with many columns; it is one click (or key) away.
         return format_html(
-            '{}<span class="nhsuk-u-display-block nhsuk-u-font-size-16">{}</span>',
+            '{}<details class="nhsuk-details nhsuk-u-margin-top-2 nhsuk-u-margin-bottom-0">'
+            '<summary class="nhsuk-details__summary"><span class="nhsuk-details__summary-text">Why'
+            '<span class="nhsuk-u-visually-hidden"> for {}</span></span></summary>'
+            '<div class="nhsuk-details__text">{}</div></details>',
             status_tag(days),
+            record.user.display_name,
             days.reason,
         )
 
