@@ -236,6 +236,9 @@ def _read_row(ctx: _Context, problems: _Problems, sheet: str, number: int, cols:
         problems.add(sheet, number, cols["trainee"], "The trainee's username is missing.")
     elif enrolment is None:
         problems.add(sheet, number, cols["trainee"], f"“{username}” is not a trainee in {ctx.cohort.code}.")
+    elif enrolment.status == Enrolment.Status.WITHDRAWN:
+        problems.add(sheet, number, cols["trainee"], f"{username} has withdrawn from {ctx.cohort.code}.")
+        enrolment = None
     status_text = _text(value("status")).lower().replace("_", " ").replace("-", " ")
     status = _STATUSES.get(" ".join(status_text.split()))
     if status is None:

@@ -15,7 +15,15 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from curriculum.models import Cohort, Route, RouteModule
-from trainees.models import AttendanceMark, CatchUp, Enrolment, Interruption, TeachingDay, WorkplaceDay
+from trainees.models import (
+    AttendanceMark,
+    CatchUp,
+    Enrolment,
+    Interruption,
+    SupervisorAssignment,
+    TeachingDay,
+    WorkplaceDay,
+)
 from trainees.models.attendance import ABSENT, ATTENDED
 from trainees.models.enrolment import add_months
 
@@ -559,6 +567,13 @@ def schedule_overview(cohort: Cohort) -> ScheduleOverview:
         warnings=tuple(schedule_warnings(per_module, routes)),
         total_scheduled=len(rows),
     )
+
+
+def is_current_supervisor(user, enrolment: Enrolment, *, on: date | None = None) -> bool:
+    """Whether `user` supervises the trainee now, in any capacity (they confirm workplace days)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return SupervisorAssignment.objects.current(on).filter(enrolment=enrolment, supervisor=user).exists()
 
 
 def register_enrolments(day: TeachingDay) -> QuerySet[Enrolment]:

@@ -11,7 +11,6 @@ from datetime import date, timedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts.models import User
 from accounts.services import ConflictError, DomainError, record_event
 from curriculum.models import Cohort, Module, RouteModule
 from trainees.deidentify import identifying_reason
@@ -20,12 +19,11 @@ from trainees.models import (
     CatchUp,
     Enrolment,
     Interruption,
-    SupervisorAssignment,
     TeachingDay,
     WorkplaceDay,
 )
 from trainees.models.attendance import ABSENT, MAX_MINUTES_MISSED, PART_DAY, AttendanceStatus
-from trainees.selectors.attendance import long_date, register_enrolments
+from trainees.selectors.attendance import is_current_supervisor, long_date, register_enrolments
 from trainees.selectors.enrolment import staff_can_manage
 
 WEEKDAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
@@ -80,7 +78,7 @@ def generate_schedule(
     if total > MAX_SCHEDULED_DAYS:
         raise DomainError(f"A schedule can have at most {MAX_SCHEDULED_DAYS} days.")
     # Lock the cohort's schedule while it is extended, so that two educators cannot double-book a date.
-    Cohort.objects.select_for_update().filter(pk=cohort.pk).first()
+    Cohort.objects.select_for_update(of=("self",)).filter(pk=cohort.pk).order_by().first()
     taken = set(
         TeachingDay.objects.filter(cohort=cohort, status=TeachingDay.Status.SCHEDULED).values_list(
             "date", flat=True
@@ -141,7 +139,9 @@ def add_teaching_day(*, actor, cohort: Cohort, module: Module, day: date, topic:
 
 
 def _lock_day(day: TeachingDay) -> TeachingDay:
-    locked = TeachingDay.objects.select_for_update().select_related("module", "cohort").get(pk=day.pk)
+    locked = (
+        TeachingDay.objects.select_for_update(of=("self",)).select_related("module", "cohort").get(pk=day.pk)
+    )
     if locked.is_cancelled:
         raise DomainError(f"The teaching day on {long_date(locked.date)} is cancelled.")
     return locked
@@ -486,10 +486,6 @@ def log_workplace_day(
     return workplace_day
 
 
-def is_current_supervisor(user: User, enrolment: Enrolment, *, on: date | None = None) -> bool:
-    return SupervisorAssignment.objects.current(on).filter(enrolment=enrolment, supervisor=user).exists()
-
-
 @transaction.atomic
 def review_workplace_day(
     *, actor, workplace_day: WorkplaceDay, confirm: bool, comment: str = ""
@@ -538,7 +534,7 @@ def record_interruption(
         raise DomainError("The interruption cannot start before the training does.")
     _check_free_text(note, "The note")
     # Lock the trainee's record so that two overlapping interruptions cannot be saved at once.
-    Enrolment.objects.select_for_update().filter(pk=enrolment.pk).first()
+    Enrolment.objects.select_for_update(of=("self",)).filter(pk=enrolment.pk).order_by().first()
     overlapping = Interruption.objects.filter(
         enrolment=enrolment, starts_on__lte=ends_on, ends_on__gte=starts_on
     ).first()

@@ -266,7 +266,7 @@ def trainee_attendance(request, pk):
         "today": today,
         "is_own": enrolment.user_id == request.user.pk,
         "is_staff": is_staff,
-        "is_supervisor": services.is_current_supervisor(request.user, enrolment),
+        "is_supervisor": selectors.is_current_supervisor(request.user, enrolment),
     }
     return render(request, "trainees/attendance/trainee_attendance.html", context)
 
@@ -368,7 +368,7 @@ def workplace_day_review(request, pk):
     if workplace_day is None:
         raise refuse(request.user, "workplace day", pk)
     enrolment = get_enrolment_for_user(request.user, workplace_day.enrolment_id)
-    if not services.is_current_supervisor(request.user, enrolment):
+    if not selectors.is_current_supervisor(request.user, enrolment):
         raise PermissionDenied("Only the trainee's current supervisor confirms workplace days.")
     return _review_page(
         request,
