@@ -269,7 +269,11 @@ def save_register(
         raise ConflictError(
             "Someone else saved this register while you were marking it. Check their marks and save again."
         )
-    allowed = {e.pk: e for e in register_enrolments(day)}
+    # Only the usernames are needed here (for the audit summary): keep the rows light for large imports.
+    allowed = {
+        e.pk: e
+        for e in register_enrolments(day).select_related(None).select_related("user").only("user__username")
+    }
     unknown = set(marks) - set(allowed)
     if unknown:
         raise DomainError(
