@@ -2,9 +2,10 @@ import django_filters
 from django.db.models import Q
 
 from trainees.models import Enrolment
+from trainees.tables.attendance import TrainingDaysFilterMixin
 
 
-class CohortTraineeFilter(django_filters.FilterSet):
+class CohortTraineeFilter(TrainingDaysFilterMixin, django_filters.FilterSet):
     name = django_filters.CharFilter(method="filter_name", label="Name contains")
     status = django_filters.ChoiceFilter(choices=Enrolment.Status.choices, empty_label="Any status")
 

@@ -22,6 +22,7 @@ AREAS = [
     "rows_cpd",
     "rows_portfolios",
     "rows_supervision",
+    "rows_attendance",
 ]
 
 

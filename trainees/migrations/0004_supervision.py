@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0002_audit_trail_is_append_only"),
         ("curriculum", "0001_initial"),
-        ("trainees", "0002_cases_and_interruptions"),
+        ("trainees", "0003_attendance"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,5 +1,6 @@
 """Trainees' records. One module per topic; import every model here so Django finds it."""
 
+from trainees.models.attendance import AttendanceMark, CatchUp, TeachingDay, WorkplaceDay
 from trainees.models.caseload import Case
 from trainees.models.cpd import CpdActivity
 from trainees.models.enrolment import Enrolment, EnrolmentQuerySet, Interruption, SupervisorAssignment
@@ -32,3 +33,4 @@ __all__ = [
     "SupervisorReport",
     "SupervisorTraining",
 ]
+__all__ += ["AttendanceMark", "CatchUp", "TeachingDay", "WorkplaceDay"]

@@ -4,10 +4,11 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from trainees.models import Enrolment
+from trainees.tables.attendance import TrainingDaysColumns
 from trainees.tables.supervision import SupervisionColumns
 
 
-class CohortTraineesTable(SupervisionColumns, tables.Table):
+class CohortTraineesTable(TrainingDaysColumns, SupervisionColumns, tables.Table):
     """The cohort page's trainee list. Every column reads only what `for_cohort_table()` loaded."""
 
     name = tables.Column(

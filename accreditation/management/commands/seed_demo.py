@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from curriculum.models import CurriculumEdition
-from demo import DEMO_PASSWORD, foundation, portfolios
+from demo import DEMO_PASSWORD, attendance, foundation, portfolios
 from demo import supervision as supervision_demo
 
 DEMO_LOGINS = [
@@ -38,6 +38,7 @@ class Command(BaseCommand):
             raise CommandError("Load the reference data first: python manage.py load_reference_data")
         today = timezone.localdate()
         foundation.seed(today)
+        attendance.seed(today)
         supervision_demo.seed(today)
         portfolios.seed(today)  # last: it freezes the records the other areas seeded
         self.stdout.write(self.style.SUCCESS("Demo data is ready."))

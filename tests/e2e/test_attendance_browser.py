@@ -1,0 +1,90 @@
+"""Browser journeys for training days, checked with axe-core."""
+
+import pytest
+from django.utils import timezone
+
+from demo import attendance
+from tests.e2e.conftest import assert_accessible, login
+from trainees.models import AttendanceMark, Enrolment
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def attendance_demo(demo):
+    attendance.seed(timezone.localdate())
+    return demo
+
+
+def test_an_educator_marks_a_register_in_the_browser(page, live_server, attendance_demo):
+    cohort = attendance_demo["cohorts"]["nv-cohort-4"]
+    login(page, live_server, "educator")
+    page.get_by_role("link", name=cohort.name).click()
+    assert_accessible(page)
+    page.get_by_role("link", name="Teaching schedule and registers").click()
+    assert page.get_by_role("heading", name="Teaching schedule and registers").is_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Take the register").first.click()
+    assert page.get_by_role("heading", name="Register for").is_visible()
+    assert_accessible(page)
+    page.get_by_label("Attendance for Nina Reid").select_option("late")
+    page.get_by_label("Minutes missed by Nina Reid").fill("15")
+    page.get_by_label("Attendance for Aisha Khan").select_option("authorised_absence")
+    page.get_by_label("Note for Aisha Khan").fill("Annual leave agreed")
+    page.get_by_role("button", name="Save the register").click()
+    assert page.get_by_text("Register saved: 2 trainees marked").is_visible()
+    assert_accessible(page)
+    nina = Enrolment.objects.get(user__username="trainee.new", cohort=cohort)
+    latest = AttendanceMark.objects.current().filter(enrolment=nina).latest("teaching_day__date")
+    assert latest.describe() == "Late (15 minutes missed)"
+
+
+def test_a_register_error_follows_the_nhs_pattern(page, live_server, attendance_demo):
+    login(page, live_server, "educator")
+    cohort = attendance_demo["cohorts"]["nv-cohort-4"]
+    page.goto(f"{live_server.url}/cohorts/{cohort.code}/schedule/")
+    page.get_by_role("link", name="Take the register").first.click()
+    page.get_by_label("Attendance for Nina Reid").select_option("late")
+    page.get_by_role("button", name="Save the register").click()
+    assert page.get_by_role("heading", name="There is a problem").is_visible()
+    assert page.get_by_text("Nina Reid: Say how many minutes were missed.").first.is_visible()
+    assert_accessible(page)
+
+
+def test_training_days_pages_are_accessible_for_each_role(page, live_server, attendance_demo):
+    mid = Enrolment.objects.get(user__username="trainee.mid")
+    login(page, live_server, "educator")
+    for path in (
+        f"/cohorts/{mid.cohort.code}/",
+        f"/cohorts/{mid.cohort.code}/schedule/generate/",
+        f"/cohorts/{mid.cohort.code}/schedule/add/",
+        f"/cohorts/{mid.cohort.code}/attendance/import/",
+        f"/trainees/{mid.pk}/interruptions/new/",
+    ):
+        page.goto(live_server.url + path)
+        assert_accessible(page)
+    page.get_by_role("button", name="Log out").click()
+
+    login(page, live_server, "trainee.mid")
+    page.goto(f"{live_server.url}/trainees/{mid.pk}/")
+    assert page.get_by_role("heading", name="Training days").is_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Your attendance, workplace days and catch-ups").click()
+    assert page.get_by_role("heading", name="My attendance and training days").is_visible()
+    assert "Unauthorised absence" in page.content() and "Approved" in page.content()
+    assert_accessible(page)
+    page.get_by_role("button", name="Log a workplace day").click()
+    assert_accessible(page)
+    page.get_by_role("button", name="Log out").click()
+
+    login(page, live_server, "supervisor")
+    late = Enrolment.objects.get(user__username="trainee.late")
+    page.goto(f"{live_server.url}/trainees/{late.pk}/attendance/")
+    page.get_by_role("link", name="Review").first.click()
+    assert page.get_by_role("heading", name="Workplace day on").is_visible()
+    assert_accessible(page)
+    page.get_by_label("Confirm: the trainee did this directed learning").check()
+    page.get_by_role("button", name="Save my decision").click()
+    assert page.get_by_text("Workplace day reviewed.").is_visible()
+    assert "All 25 university and 20 workplace days are done" in page.content()
+    assert_accessible(page)
