@@ -26,9 +26,9 @@ def test_educator_walks_home_cohort_and_trainee_pages(page, live_server, demo):
     assert_accessible(page)
     page.get_by_role("link", name=demo["cohorts"]["nv-cohort-3"].name).click()
     assert page.get_by_role("heading", name=demo["cohorts"]["nv-cohort-3"].name).is_visible()
-    assert page.get_by_role("link", name="Maya Patel").is_visible()
+    assert page.get_by_role("link", name="Maya Patel", exact=True).is_visible()
     assert_accessible(page)
-    page.get_by_role("link", name="Maya Patel").click()
+    page.get_by_role("link", name="Maya Patel", exact=True).click()
     assert page.get_by_role("heading", name="Maya Patel").is_visible()
     assert_accessible(page)
 

@@ -18,7 +18,7 @@ def test_a_visitor_opens_an_assigned_portfolio(page, live_server, portfolio_demo
     page.get_by_role("link", name="BPS programme accreditation visit").click()
     assert page.get_by_role("heading", name="BPS programme accreditation visit").is_visible()
     assert_accessible(page)
-    page.get_by_role("link", name="Dana Okafor").click()
+    page.get_by_role("link", name="Dana Okafor", exact=True).click()
     assert page.get_by_role("heading", name="Submitted portfolio: Dana Okafor").is_visible()
     assert snapshot.verification_code in page.content()
     assert page.get_by_role("heading", name="Supervisors").is_visible()

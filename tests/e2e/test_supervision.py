@@ -44,7 +44,7 @@ def test_the_uncredentialed_supervisor_and_the_gaps_are_shown_clearly(page, live
     assert "Does not count toward accreditation" in content
     assert "SUP-MID-OVERDUE" in content and "was missed in 1 week" in content
     assert_accessible(page)
-    page.get_by_role("link", name="Uma Bright").click()
+    page.get_by_role("link", name="Uma Bright", exact=True).click()
     assert page.get_by_text("Supervision does not count").is_visible()
     assert_accessible(page)
     page.goto(live_server.url + reverse("trainees:service", args=["northvale-talking-therapies"]))

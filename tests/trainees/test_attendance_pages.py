@@ -44,7 +44,7 @@ def test_the_cohort_page_with_training_days_costs_the_same_queries_for_10_and_20
     )
     client.force_login(f.ProgrammeMembershipFactory(programme=cohort.programme).user)
     url = reverse("trainees:cohort", args=[cohort.code]) + "?per_page=500&sort=days_status"
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(21):
         response = client.get(url)
     assert response.status_code == 200
     content = response.content.decode()
