@@ -62,6 +62,8 @@ class CompetenceStatus:
         """Plain words for a page or a spreadsheet cell, e.g. “Failed (attempt 1 of 2)”."""
         if self.status == "failed":
             return f"Failed (attempt {self.attempts_used} of {self.attempts_allowed})"
+        if self.status in ("submitted", "awaiting_moderation") and self.attempts_used > 1:
+            return f"{STATUS_LABELS[self.status]} (attempt {self.attempts_used} of {self.attempts_allowed})"
         return STATUS_LABELS[self.status]
 
 
@@ -507,7 +509,7 @@ def marking_queue(user) -> list[QueueItem]:
             | (Q(status=Attempt.Status.AWAITING_MODERATION) & ~Q(first_marker=user))
         )
         .exclude(enrolment__user=user)
-        .order_by("submitted_at", "pk")
+        .order_by("submitted_on", "submitted_at", "pk")
     )
     return [
         QueueItem(a, "first_marking" if a.status == Attempt.Status.SUBMITTED else "moderation")

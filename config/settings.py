@@ -6,6 +6,7 @@ DJANGO_ALLOWED_HOSTS  comma-separated host names
 DJANGO_HTTPS          1 behind HTTPS: secure cookies, HSTS, redirect to HTTPS (default: on unless debugging)
 DATABASE_URL          postgres://user@host:5432/name; unset means SQLite in var/db.sqlite3
 MEDIA_ROOT            where uploaded evidence is stored (default var/media)
+EVIDENCE_MAX_UPLOAD_MB  largest evidence file accepted, in megabytes (default 200)
 EMAIL_URL-style settings are left to the deployment; the console backend is the default.
 """
 
@@ -179,6 +180,8 @@ STATICFILES_DIRS = [
 WHITENOISE_ROOT = NODE_MODULES / "nhsuk-frontend" / "dist" / "nhsuk"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 MEDIA_URL = "/media-not-served-directly/"
+# Evidence uploads (recordings of sessions can be large); checked in assessments/evidence.py.
+EVIDENCE_MAX_UPLOAD_MB = env_int("EVIDENCE_MAX_UPLOAD_MB", 200)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -1,6 +1,7 @@
 """Test settings: the real settings module with speed knobs only."""
 
 import os
+import tempfile
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key")
 os.environ.setdefault("DJANGO_HTTPS", "0")
@@ -16,3 +17,5 @@ TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBacken
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 # WhiteNoise indexes WHITENOISE_ROOT each time a test client builds its handler; tests need no icons.
 WHITENOISE_ROOT = None
+# Uploaded evidence goes to a throw-away directory, never into var/media or a real MEDIA_ROOT.
+MEDIA_ROOT = tempfile.mkdtemp(prefix="pwp-test-media-")

@@ -695,7 +695,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name="attempt",
-            index=models.Index(fields=["status", "submitted_at"], name="attempt_queue_idx"),
+            index=models.Index(fields=["status", "submitted_on"], name="attempt_queue_idx"),
         ),
         migrations.AddConstraint(
             model_name="attempt",

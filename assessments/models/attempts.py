@@ -100,7 +100,7 @@ class Attempt(models.Model):
 
     class Meta:
         ordering = ["enrolment", "component", "competence", "number"]
-        indexes = [models.Index(fields=["status", "submitted_at"], name="attempt_queue_idx")]
+        indexes = [models.Index(fields=["status", "submitted_on"], name="attempt_queue_idx")]
         constraints = [
             models.UniqueConstraint(
                 fields=["enrolment", "component", "competence", "number"],

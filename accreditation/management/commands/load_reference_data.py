@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from assessments.reference import load_assessments
 from curriculum.reference import load_curriculum
 
 
@@ -9,3 +10,5 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         counts = load_curriculum()
         self.stdout.write("Curriculum: " + ", ".join(f"{n} {name}" for name, n in counts.items()))
+        counts = load_assessments()
+        self.stdout.write("Assessments: " + ", ".join(f"{n} {name}" for name, n in counts.items()))

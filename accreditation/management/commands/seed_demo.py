@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from curriculum.models import CurriculumEdition
-from demo import DEMO_PASSWORD, foundation
+from demo import DEMO_PASSWORD, assessments, foundation
 
 DEMO_LOGINS = [
     ("admin", "programme administrator (Northvale) and Django admin"),
@@ -36,6 +36,7 @@ class Command(BaseCommand):
             raise CommandError("Load the reference data first: python manage.py load_reference_data")
         today = timezone.localdate()
         foundation.seed(today)
+        assessments.seed(today)
         self.stdout.write(self.style.SUCCESS("Demo data is ready."))
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for username, role in DEMO_LOGINS:
