@@ -538,18 +538,23 @@ class GridRow:
     statuses: dict[str, CompetenceStatus]  # competence code -> status (only competences on the route)
 
 
+def grid_competences(cohort) -> list[Competence]:
+    """The grid's columns: every competence of the programme's curriculum edition, in order."""
+    return list(
+        Competence.objects.filter(edition_id=cohort.programme.edition_id)
+        .select_related("module", "intervention")
+        .order_by("order", "code")
+    )
+
+
 def cohort_competence_grid(
-    cohort, *, name: str = "", route=None, status: str = "", competence: str = ""
+    cohort, *, name: str = "", route=None, status: str = "", competence: str = "", competences=None
 ) -> tuple[list[Competence], list[GridRow]]:
     """The cohort grid: every competence of the edition as a column, one row per trainee (withdrawn last).
 
     Filters: name contains, route, and a status (optionally for one competence only). Constant queries.
     """
-    competences = list(
-        Competence.objects.filter(edition_id=cohort.programme.edition_id).select_related(
-            "module", "intervention"
-        )
-    )
+    competences = grid_competences(cohort) if competences is None else competences
     enrolments = Enrolment.objects.for_cohort_table(cohort)
     if name:
         enrolments = enrolments.filter(

@@ -2,6 +2,7 @@
 
 import django_tables2 as tables
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.html import format_html
 
 from assessments.selectors import CompetenceStatus, GridRow, QueueItem
@@ -18,7 +19,7 @@ TAG_CLASSES = {
 
 def status_tag(status: CompetenceStatus | None, label: str | None = None):
     if status is None:
-        return format_html('<span class="nhsuk-body-s">Not required</span>')
+        return format_html('<span class="nhsuk-body-s">{}</span>', "Not required on this route")
     return format_html(
         '<strong class="nhsuk-tag {}">{}</strong>', TAG_CLASSES[status.status], label or status.label
     )
@@ -88,7 +89,9 @@ class MarkingQueueTable(tables.Table):
         self.caption = caption
 
     def render_submitted(self, record: QueueItem):
-        return format_html('<span class="app-nowrap">{:%d %b %Y}</span>', record.attempt.submitted_on)
+        return format_html(
+            '<span class="app-nowrap">{}</span>', date_format(record.attempt.submitted_on, "j M Y")
+        )
 
     def render_trainee(self, record: QueueItem):
         return record.attempt.enrolment.user.display_name

@@ -58,9 +58,9 @@ def marking_queue(request):
 
 
 def _grid(request, cohort):
-    competences = list(cohort.programme.edition.competences.select_related("module").order_by("order"))
+    competences = selectors.grid_competences(cohort)
     form = GridFilterForm(request.GET or None, cohort=cohort, competences=competences)
-    competences, rows = selectors.cohort_competence_grid(cohort, **form.filters())
+    competences, rows = selectors.cohort_competence_grid(cohort, competences=competences, **form.filters())
     return form, competences, rows
 
 
