@@ -1,4 +1,4 @@
-"""Evidence files follow quality.md: allow-list, size cap, magic bytes, server-chosen names, checked downloads."""
+"""Evidence follows quality.md: allow-list, size cap, magic bytes, server-chosen names, checked downloads."""
 
 import os
 

@@ -1,8 +1,7 @@
 """The cohort competence grid and its XLSX export: constant queries, filters, formula escaping."""
 
 import io
-from datetime import datetime, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -194,7 +193,7 @@ def test_other_cells_pass_through():
     assert escape_cell("Dana Okafor") == "Dana Okafor"
     assert escape_cell(-3) == -3
     assert escape_cell(None) is None
-    aware = datetime(2026, 7, 1, 11, 0, tzinfo=dt_timezone.utc)
+    aware = datetime(2026, 7, 1, 11, 0, tzinfo=UTC)
     assert escape_cell(aware) == datetime(2026, 7, 1, 12, 0)  # London summer time, no tzinfo
 
 

@@ -101,8 +101,8 @@ def test_an_educator_on_another_programme_gets_404_and_nothing_changes(client, w
 def test_the_loser_of_a_simultaneous_sign_off_sees_a_clear_message_not_an_error(
     client, world, scheme, monkeypatch
 ):
-    """Two educators had the same competence open: the other one's sign-off landed between this one's check and
-    insert. The database refuses the second sign-off; the page answers 409 with a message, and keeps nothing."""
+    """Two educators had the same competence open: the other one's sign-off landed between this one's check
+    and insert. The database refuses the second sign-off; the page answers 409 and keeps nothing."""
     winner = fa.signed(world.enrolment, first=world.user("lead"))
     # The attempt this educator was marking (made before the winner's sign-off, as in a real race).
     attempt = Attempt.objects.create(
