@@ -596,8 +596,17 @@ def grid_sheet_rows(competences: list[Competence], rows: list[GridRow]) -> tuple
 
 
 def audit_trail_for_attempt(attempt: Attempt) -> QuerySet[AuditEvent]:
-    """Every audit line about an attempt, its evidence, its sign-off and that sign-off's reopening."""
+    """Every audit line about an attempt, its evidence, its sign-off and that sign-off's reopening, and any
+    mitigating circumstances accepted for the same assessment."""
     refs = Q(object_type="assessments.attempt", object_id=str(attempt.pk))
+    mitigations = MitigatingCircumstances.objects.filter(
+        enrolment_id=attempt.enrolment_id,
+        component_id=attempt.component_id,
+        competence_id=attempt.competence_id,
+    ).values_list("pk", flat=True)
+    refs |= Q(
+        object_type="assessments.mitigatingcircumstances", object_id__in=[str(pk) for pk in mitigations]
+    )
     evidence_ids = [str(pk) for pk in attempt.evidence.values_list("pk", flat=True)]
     refs |= Q(object_type="assessments.evidencefile", object_id__in=evidence_ids)
     sign_off = SignOff.objects.filter(attempt=attempt).first()

@@ -282,4 +282,7 @@ def test_an_administrator_records_mitigating_circumstances_through_the_page(clie
         {"scope": scope, "reason": "Hospital admission", "accepted_on": timezone.localdate().isoformat()},
     )
     assert response.status_code == 302
-    assert fa.submit(world.enrolment).number == 3
+    third = fa.submit(world.enrolment)
+    assert third.number == 3
+    trail = login(client, world, "admin").get(reverse("assessments:audit", args=[third.pk])).context["events"]
+    assert [e.action for e in trail] == ["attempt.mitigation_accepted", "attempt.submitted"]
