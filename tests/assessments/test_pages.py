@@ -286,3 +286,50 @@ def test_an_administrator_records_mitigating_circumstances_through_the_page(clie
     assert third.number == 3
     trail = login(client, world, "admin").get(reverse("assessments:audit", args=[third.pk])).context["events"]
     assert [e.action for e in trail] == ["attempt.mitigation_accepted", "attempt.submitted"]
+
+
+def test_the_django_admin_shows_assessment_records_read_only(client, world, scheme):
+    attempt = fa.signed(world.enrolment, first=world.user("educator"))
+    admin = world.user("admin")
+    admin.is_superuser = True
+    admin.save(update_fields=["is_superuser"])
+    client.force_login(admin)
+    for model in [
+        "attempt",
+        "signoff",
+        "signoffreopening",
+        "evidencefile",
+        "assessmentscheme",
+        "markingscheme",
+    ]:
+        assert client.get(reverse(f"admin:assessments_{model}_changelist")).status_code == 200, model
+    sign_off = SignOff.objects.get(attempt=attempt)
+    page = client.get(reverse("admin:assessments_signoff_change", args=[sign_off.pk]))
+    assert page.status_code == 200 and b'name="_save"' not in page.content
+    assert (
+        client.post(
+            reverse("admin:assessments_signoff_delete", args=[sign_off.pk]), {"post": "yes"}
+        ).status_code
+        == 403
+    )
+    assert SignOff.objects.filter(pk=sign_off.pk).exists()
+
+
+def test_programme_settings_saved_in_the_admin_go_through_the_audited_service(client, world, scheme):
+    from assessments.models import AssessmentScheme, ProgrammeAssessmentSettings
+
+    admin = world.user("admin")
+    admin.is_superuser = True
+    admin.save(update_fields=["is_superuser"])
+    client.force_login(admin)
+    row = ProgrammeAssessmentSettings.objects.get(programme=world.programme)
+    level_6 = AssessmentScheme.objects.get(code="pwp-2022-level-6")
+    response = client.post(
+        reverse("admin:assessments_programmeassessmentsettings_change", args=[row.pk]),
+        {"scheme": level_6.pk, "attempts_allowed": 3, "moderation_sample_percent": 10},
+    )
+    assert response.status_code == 302
+    row.refresh_from_db()
+    assert (row.scheme, row.attempts_allowed, row.moderation_sample_percent) == (level_6, 3, 10)
+    event = AuditEvent.objects.filter(action="assessment_settings.changed", actor=admin).get()
+    assert event.before["attempts_allowed"] == 2 and event.after["attempts_allowed"] == 3
