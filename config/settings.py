@@ -8,6 +8,7 @@ DATABASE_URL          postgres://user@host:5432/name; unset means SQLite in var/
 MEDIA_ROOT            where uploaded evidence is stored (default var/media)
 SITE_URL              the address printed in PDFs for checking them (default http://127.0.0.1:8000)
 TASKS_BACKEND         the django.tasks backend (default: the database queue that `db_worker` runs)
+EVIDENCE_MAX_UPLOAD_MB  largest evidence file accepted, in megabytes (default 200)
 EMAIL_URL-style settings are left to the deployment; the console backend is the default.
 """
 
@@ -183,6 +184,8 @@ STATICFILES_DIRS = [
 WHITENOISE_ROOT = NODE_MODULES / "nhsuk-frontend" / "dist" / "nhsuk"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 MEDIA_URL = "/media-not-served-directly/"
+# Evidence uploads (recordings of sessions can be large); checked in assessments/evidence.py.
+EVIDENCE_MAX_UPLOAD_MB = env_int("EVIDENCE_MAX_UPLOAD_MB", 200)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -8,6 +8,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("programmes/", include("curriculum.urls")),
     path("", include("trainees.urls")),
+    path("assessments/", include("assessments.urls")),
     path("", include("accreditation.urls")),
     path("", include("accreditation.portfolio.urls")),
     path("admin/", admin.site.urls),

@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from accreditation.selectors import visits_for_visitor
+from assessments.selectors import marking_queue_count
 from curriculum.selectors import administered_programmes, cohorts_for_user
 from trainees.models import Enrolment
 from trainees.selectors import own_enrolments, supervisees
@@ -32,6 +33,7 @@ def home(request):
         "programmes": list(administered_programmes(user)),
         "visits": visits,
         "today": today,
+        "marking_waiting": marking_queue_count(user),
     }
     context["supervision"] = supervisor_home(user, today=today, supervisees=context["supervisees"])
     context["has_role"] = any(

@@ -23,6 +23,7 @@ AREAS = [
     "rows_portfolios",
     "rows_supervision",
     "rows_attendance",
+    "rows_assessments",
 ]
 
 

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from accreditation.reference import load_schemes
+from assessments.reference import load_assessments
 from curriculum.reference import load_curriculum
 from trainees.reference_supervision import load_supervision_rules
 
@@ -11,6 +12,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         counts = load_curriculum()
         self.stdout.write("Curriculum: " + ", ".join(f"{n} {name}" for name, n in counts.items()))
+        counts = load_assessments()
+        self.stdout.write("Assessments: " + ", ".join(f"{n} {name}" for name, n in counts.items()))
         counts = load_schemes()
         self.stdout.write("Schemes: " + ", ".join(f"{n} {name}" for name, n in counts.items()))
         self.stdout.write(

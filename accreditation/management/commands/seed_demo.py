@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from curriculum.models import CurriculumEdition
-from demo import DEMO_PASSWORD, attendance, foundation, portfolios
+from demo import DEMO_PASSWORD, assessments, attendance, foundation, portfolios
 from demo import supervision as supervision_demo
 
 DEMO_LOGINS = [
@@ -39,6 +39,7 @@ class Command(BaseCommand):
         today = timezone.localdate()
         foundation.seed(today)
         attendance.seed(today)
+        assessments.seed(today)
         supervision_demo.seed(today)
         portfolios.seed(today)  # last: it freezes the records the other areas seeded
         self.stdout.write(self.style.SUCCESS("Demo data is ready."))

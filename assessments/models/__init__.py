@@ -1,0 +1,38 @@
+"""Competence assessments, attempts, marking, moderation, sign-offs and evidence files (issue #4)."""
+
+from assessments.models.attempts import (
+    OPEN_STATUSES,
+    Attempt,
+    AttemptRating,
+    EvidenceFile,
+    MitigatingCircumstances,
+)
+from assessments.models.reference import (
+    AssessmentComponent,
+    AssessmentScheme,
+    MarkingCriterion,
+    MarkingScheme,
+    Method,
+    ProgrammeAssessmentSettings,
+    RatingLevel,
+    RatingScale,
+)
+from assessments.models.signoffs import SignOff, SignOffReopening
+
+__all__ = [
+    "OPEN_STATUSES",
+    "AssessmentComponent",
+    "AssessmentScheme",
+    "Attempt",
+    "AttemptRating",
+    "EvidenceFile",
+    "MarkingCriterion",
+    "MarkingScheme",
+    "Method",
+    "MitigatingCircumstances",
+    "ProgrammeAssessmentSettings",
+    "RatingLevel",
+    "RatingScale",
+    "SignOff",
+    "SignOffReopening",
+]

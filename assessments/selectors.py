@@ -1,0 +1,665 @@
+"""Reads for competence assessment and sign-off.
+
+The two results other areas read (see CONTRACTS.md) are `CompetenceStatus` and `ComponentResult`. Each has a
+single-enrolment function and a bulk `_for` variant that costs the same number of queries for 1 or 1,000
+enrolments. Pages, the grid, the XLSX export, the readiness engine and the PDF all read these.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from accounts.access import refuse
+from accounts.models import AuditEvent, OrganisationMembership
+from assessments.models import (
+    AssessmentComponent,
+    AssessmentScheme,
+    Attempt,
+    EvidenceFile,
+    MitigatingCircumstances,
+    ProgrammeAssessmentSettings,
+    SignOff,
+    SignOffReopening,
+)
+from curriculum.models import Competence, Programme, ProgrammeMembership, RouteModule
+from curriculum.selectors import programme_role
+from trainees.models import Enrolment
+from trainees.selectors.enrolment import enrolment_access
+
+STATUS_LABELS = {
+    "not_started": "Not started",
+    "submitted": "Submitted",
+    "awaiting_moderation": "Awaiting moderation",
+    "failed": "Failed",
+    "signed": "Signed off",
+    "reopened": "Reopened",
+}
+# What a trainee (or their supervisor) is told before marks are released.
+TRAINEE_STATUS_LABELS = {**STATUS_LABELS, "submitted": "Awaiting marking"}
+MARKER_ROLES = ("educator", "programme_lead")
+
+
+@dataclass(frozen=True)
+class CompetenceStatus:
+    code: str
+    name: str
+    kind: str
+    module_number: int
+    status: str  # "not_started" | "submitted" | "awaiting_moderation" | "failed" | "signed" | "reopened"
+    attempts_used: int
+    attempts_allowed: int
+    signed_by: str | None  # display name
+    signed_by_role: str | None  # "educator" | "programme_lead"
+    signed_at: datetime | None
+    sign_off_id: int | None  # the current sign-off, or (when reopened) the sign-off that was reopened
+
+    @property
+    def label(self) -> str:
+        """Plain words for a page or a spreadsheet cell, e.g. “Failed (attempt 1 of 2)”."""
+        if self.status == "failed":
+            return f"Failed (attempt {self.attempts_used} of {self.attempts_allowed})"
+        if self.status in ("submitted", "awaiting_moderation") and self.attempts_used > 1:
+            return f"{STATUS_LABELS[self.status]} (attempt {self.attempts_used} of {self.attempts_allowed})"
+        return STATUS_LABELS[self.status]
+
+
+@dataclass(frozen=True)
+class ComponentResult:
+    module_number: int
+    code: str
+    name: str
+    passed: bool
+    outcome: str  # "passed" | "failed" | "pending" | "not_started"
+
+
+@dataclass(frozen=True)
+class AssessmentRules:
+    """A programme's scheme and numbers (its settings row, or its edition's default scheme)."""
+
+    scheme: AssessmentScheme
+    attempts_allowed: int
+    moderation_sample_percent: int
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Rules and components
+# ---------------------------------------------------------------------------------------------------------
+
+
+def assessment_rules_for(programmes: Iterable[Programme]) -> dict[int, AssessmentRules]:
+    """{programme id: rules} in two queries, whatever the number of programmes."""
+    programmes = {p.pk: p for p in programmes}
+    settings_rows = {
+        s.programme_id: s
+        for s in ProgrammeAssessmentSettings.objects.filter(programme_id__in=programmes).select_related(
+            "scheme"
+        )
+    }
+    editions = {p.edition_id for pk, p in programmes.items() if pk not in settings_rows}
+    defaults = {
+        s.edition_id: s for s in AssessmentScheme.objects.filter(edition_id__in=editions, is_default=True)
+    }
+    rules = {}
+    for pk, programme in programmes.items():
+        row = settings_rows.get(pk)
+        if row is not None:
+            rules[pk] = AssessmentRules(row.scheme, row.attempts_allowed, row.moderation_sample_percent)
+        elif programme.edition_id in defaults:
+            scheme = defaults[programme.edition_id]
+            rules[pk] = AssessmentRules(scheme, scheme.attempts_allowed, scheme.moderation_sample_percent)
+    return rules
+
+
+def assessment_rules(programme: Programme) -> AssessmentRules | None:
+    return assessment_rules_for([programme]).get(programme.pk)
+
+
+def _components_query():
+    return (
+        AssessmentComponent.objects.select_related("module", "marking_scheme", "marking_scheme__scale")
+        .prefetch_related(Prefetch("competences", queryset=Competence.objects.select_related("module")))
+        .order_by("module__number", "order")
+    )
+
+
+def components_for_enrolment(enrolment: Enrolment) -> list[AssessmentComponent]:
+    """The components this trainee takes: the programme's scheme, limited to the modules on their route."""
+    rules = assessment_rules(enrolment.cohort.programme)
+    if rules is None:
+        return []
+    module_ids = RouteModule.objects.filter(route_id=enrolment.route_id).values("module_id")
+    return list(_components_query().filter(scheme=rules.scheme, module_id__in=module_ids))
+
+
+def allowed_attempts(
+    enrolment: Enrolment, component: AssessmentComponent, competence=None
+) -> tuple[int, int]:
+    """(attempts used, attempts allowed) for one trainee on one component (and competence)."""
+    rules = assessment_rules(enrolment.cohort.programme)
+    scope = {"enrolment": enrolment, "component": component, "competence": competence}
+    used = Attempt.objects.filter(**scope).count()
+    mitigations = MitigatingCircumstances.objects.filter(**scope).count()
+    reopenings = 0
+    if competence is not None:
+        reopenings = SignOffReopening.objects.filter(
+            sign_off__enrolment=enrolment, sign_off__competence=competence
+        ).count()
+    base = rules.attempts_allowed if rules else 0
+    return used, base + mitigations + reopenings
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The contract: competence statuses and component results
+# ---------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Context:
+    """Everything the status rules need for a set of enrolments, loaded in a fixed number of queries."""
+
+    enrolments: dict[int, dict]
+    rules: dict[int, AssessmentRules]
+    competences: dict[int, list[Competence]]  # edition id -> competences
+    components: dict[int, list[AssessmentComponent]]  # scheme id -> components
+    route_modules: dict[int, set[int]]  # route id -> module ids
+    attempts: dict[tuple, list[Attempt]] = field(default_factory=lambda: defaultdict(list))
+    sign_offs: dict[tuple, list[SignOff]] = field(default_factory=lambda: defaultdict(list))
+    mitigations: dict[tuple, int] = field(default_factory=lambda: defaultdict(int))
+
+
+def _load_context(enrolments: Iterable[Enrolment]) -> _Context:
+    ids = [e.pk for e in enrolments]
+    # One query for what each enrolment needs, whatever was select_related by the caller.
+    rows = {
+        row["pk"]: row
+        for row in Enrolment.objects.filter(pk__in=ids).values(
+            "pk", "route_id", "cohort__programme_id", "cohort__programme__edition_id"
+        )
+    }
+    programme_ids = {row["cohort__programme_id"] for row in rows.values()}
+    programmes = Programme.objects.filter(pk__in=programme_ids).only("pk", "edition_id")
+    rules = assessment_rules_for(programmes)
+    editions = {row["cohort__programme__edition_id"] for row in rows.values()}
+    competences = defaultdict(list)
+    for competence in Competence.objects.filter(edition_id__in=editions).select_related("module"):
+        competences[competence.edition_id].append(competence)
+    components = defaultdict(list)
+    for component in _components_query().filter(scheme_id__in={r.scheme.pk for r in rules.values()}):
+        components[component.scheme_id].append(component)
+    route_modules = defaultdict(set)
+    for route_id, module_id in RouteModule.objects.filter(
+        route_id__in={row["route_id"] for row in rows.values()}
+    ).values_list("route_id", "module_id"):
+        route_modules[route_id].add(module_id)
+    context = _Context(rows, rules, competences, components, route_modules)
+    for attempt in Attempt.objects.filter(enrolment_id__in=ids).only(
+        "pk",
+        "enrolment_id",
+        "component_id",
+        "competence_id",
+        "number",
+        "status",
+        "outcome",
+        "release_on",
+    ):
+        context.attempts[(attempt.enrolment_id, attempt.component_id, attempt.competence_id)].append(attempt)
+        if attempt.competence_id:
+            context.attempts[(attempt.enrolment_id, "competence", attempt.competence_id)].append(attempt)
+    for sign_off in (
+        SignOff.objects.filter(enrolment_id__in=ids)
+        .select_related("signed_by", "reopening")
+        .defer("marks", "evidence")
+        .order_by("signed_at", "pk")
+    ):
+        context.sign_offs[(sign_off.enrolment_id, sign_off.competence_id)].append(sign_off)
+    for enrolment_id, component_id, competence_id in MitigatingCircumstances.objects.filter(
+        enrolment_id__in=ids
+    ).values_list("enrolment_id", "component_id", "competence_id"):
+        context.mitigations[(enrolment_id, component_id, competence_id)] += 1
+        if competence_id:
+            context.mitigations[(enrolment_id, "competence", competence_id)] += 1
+    return context
+
+
+def _reopened(sign_off: SignOff) -> bool:
+    try:
+        return sign_off.reopening is not None
+    except SignOffReopening.DoesNotExist:
+        return False
+
+
+def _visible_state(attempt: Attempt, released_only: bool, on: date) -> tuple[str, str]:
+    """(status, outcome) as the viewer may see them: before release a trainee sees only “submitted”."""
+    if released_only and not attempt.is_released(on):
+        return Attempt.Status.SUBMITTED, ""
+    return attempt.status, attempt.outcome
+
+
+def _competence_status(
+    context: _Context, enrolment_id: int, competence: Competence, base_attempts: int, released_only, on
+) -> CompetenceStatus:
+    attempts = sorted(
+        context.attempts.get((enrolment_id, "competence", competence.pk), []), key=lambda a: a.pk
+    )
+    sign_offs = context.sign_offs.get((enrolment_id, competence.pk), [])
+    attempts_by_id = {a.pk: a for a in attempts}
+    reopenings = [s for s in sign_offs if _reopened(s)]
+    current = next((s for s in sign_offs if not _reopened(s)), None)
+    if current is not None and released_only:
+        signing_attempt = attempts_by_id.get(current.attempt_id)
+        if signing_attempt is None or not signing_attempt.is_released(on):
+            current = None
+    allowed = base_attempts + context.mitigations.get((enrolment_id, "competence", competence.pk), 0)
+    allowed += len(reopenings)
+    common = {
+        "code": competence.code,
+        "name": competence.name,
+        "kind": competence.kind,
+        "module_number": competence.module.number,
+        "attempts_used": len(attempts),
+        "attempts_allowed": allowed,
+    }
+    if current is not None:
+        return CompetenceStatus(
+            **common,
+            status="signed",
+            signed_by=current.signed_by.display_name,
+            signed_by_role=current.signed_by_role,
+            signed_at=current.signed_at,
+            sign_off_id=current.pk,
+        )
+    unsigned = {"signed_by": None, "signed_by_role": None, "signed_at": None}
+    latest = attempts[-1] if attempts else None
+    last_reopened = max(reopenings, key=lambda s: s.reopening.reopened_at, default=None)
+    if last_reopened is not None and (latest is None or latest.pk <= last_reopened.attempt_id):
+        return CompetenceStatus(**common, **unsigned, status="reopened", sign_off_id=last_reopened.pk)
+    if latest is None:
+        return CompetenceStatus(**common, **unsigned, status="not_started", sign_off_id=None)
+    status, outcome = _visible_state(latest, released_only, on)
+    if status == Attempt.Status.AGREED and outcome == Attempt.Outcome.FAILED:
+        code = "failed"
+    elif status == Attempt.Status.AWAITING_MODERATION:
+        code = "awaiting_moderation"
+    else:
+        # Submitted, or agreed as a pass whose sign-off the viewer may not see yet.
+        code = "submitted"
+    return CompetenceStatus(**common, **unsigned, status=code, sign_off_id=None)
+
+
+def _statuses(context: _Context, enrolment_id: int, released_only: bool, on: date) -> list[CompetenceStatus]:
+    row = context.enrolments[enrolment_id]
+    rules = context.rules.get(row["cohort__programme_id"])
+    base = rules.attempts_allowed if rules else 0
+    modules = context.route_modules.get(row["route_id"], set())
+    return [
+        _competence_status(context, enrolment_id, competence, base, released_only, on)
+        for competence in context.competences.get(row["cohort__programme__edition_id"], [])
+        if competence.module_id in modules
+    ]
+
+
+def competence_statuses_for(
+    enrolments: Iterable[Enrolment], *, released_only: bool = False, on: date | None = None
+) -> dict[int, list[CompetenceStatus]]:
+    """{enrolment id: statuses of every competence on the trainee's route}, in a constant number of queries.
+
+    `released_only=True` shows what the trainee may see: marks not yet released read as “submitted”.
+    """
+    enrolments = list(enrolments)
+    if not enrolments:
+        return {}
+    on = on or timezone.localdate()
+    context = _load_context(enrolments)
+    return {pk: _statuses(context, pk, released_only, on) for pk in context.enrolments}
+
+
+def competence_statuses(
+    enrolment: Enrolment, *, released_only: bool = False, on: date | None = None
+) -> list[CompetenceStatus]:
+    return competence_statuses_for([enrolment], released_only=released_only, on=on).get(enrolment.pk, [])
+
+
+def _component_result(
+    context: _Context, enrolment_id: int, component: AssessmentComponent, statuses, released_only, on
+) -> ComponentResult:
+    common = {"module_number": component.module.number, "code": component.code, "name": component.name}
+    competences = list(component.competences.all())
+    if competences:
+        mine = [statuses[c.code] for c in competences if c.code in statuses]
+        if mine and all(s.status == "signed" for s in mine):
+            outcome = "passed"
+        elif any(s.status == "failed" for s in mine):
+            outcome = "failed"
+        elif any(s.status != "not_started" for s in mine):
+            outcome = "pending"
+        else:
+            outcome = "not_started"
+        return ComponentResult(**common, passed=outcome == "passed", outcome=outcome)
+    attempts = context.attempts.get((enrolment_id, component.pk, None), [])
+    if not attempts:
+        return ComponentResult(**common, passed=False, outcome="not_started")
+    status, agreed = _visible_state(max(attempts, key=lambda a: a.pk), released_only, on)
+    if status != Attempt.Status.AGREED:
+        return ComponentResult(**common, passed=False, outcome="pending")
+    return ComponentResult(**common, passed=agreed == Attempt.Outcome.PASSED, outcome=agreed)
+
+
+def module_assessment_results_for(
+    enrolments: Iterable[Enrolment], *, released_only: bool = False, on: date | None = None
+) -> dict[int, list[ComponentResult]]:
+    """{enrolment id: the result of each component of each module on the route}, in constant queries.
+
+    A component that signs competences off passes when all of them are signed, fails while any has failed.
+    """
+    enrolments = list(enrolments)
+    if not enrolments:
+        return {}
+    on = on or timezone.localdate()
+    context = _load_context(enrolments)
+    results = {}
+    for pk, row in context.enrolments.items():
+        statuses = {s.code: s for s in _statuses(context, pk, released_only, on)}
+        rules = context.rules.get(row["cohort__programme_id"])
+        modules = context.route_modules.get(row["route_id"], set())
+        components = context.components.get(rules.scheme.pk, []) if rules else []
+        results[pk] = [
+            _component_result(context, pk, component, statuses, released_only, on)
+            for component in components
+            if component.module_id in modules
+        ]
+    return results
+
+
+def module_assessment_results(
+    enrolment: Enrolment, *, released_only: bool = False, on: date | None = None
+) -> list[ComponentResult]:
+    return module_assessment_results_for([enrolment], released_only=released_only, on=on).get(
+        enrolment.pk, []
+    )
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Access: every object through a get_<thing>_for_user() that answers 404 for what the person may not see
+# ---------------------------------------------------------------------------------------------------------
+
+
+def visible_enrolments(user) -> QuerySet[Enrolment]:
+    if not user.is_authenticated:
+        return Enrolment.objects.none()
+    return Enrolment.objects.filter(enrolment_access(user))
+
+
+def get_attempt_for_user(user, pk: int) -> Attempt:
+    attempt = Attempt.objects.with_context().filter(pk=pk, enrolment__in=visible_enrolments(user)).first()
+    if attempt is None:
+        raise refuse(user, "attempt", pk)
+    return attempt
+
+
+def get_evidence_for_user(user, pk: int) -> EvidenceFile:
+    evidence = (
+        EvidenceFile.objects.select_related("attempt", "attempt__enrolment")
+        .filter(pk=pk, attempt__enrolment__in=visible_enrolments(user))
+        .first()
+    )
+    if evidence is None:
+        raise refuse(user, "evidence file", pk)
+    return evidence
+
+
+def get_sign_off_for_user(user, pk: int) -> SignOff:
+    sign_off = (
+        SignOff.objects.select_related(
+            "enrolment__user", "enrolment__cohort__programme", "competence", "signed_by", "attempt"
+        )
+        .filter(pk=pk, enrolment__in=visible_enrolments(user))
+        .first()
+    )
+    if sign_off is None:
+        raise refuse(user, "sign-off", pk)
+    return sign_off
+
+
+def viewer_role(user, enrolment: Enrolment) -> str | None:
+    """'administrator', 'programme_lead', 'educator' or None (the trainee, a supervisor)."""
+    return programme_role(user, enrolment.cohort.programme)
+
+
+def can_see_marks(role: str | None) -> bool:
+    """Programme staff see marks as soon as they exist; trainees and supervisors once they are released."""
+    return role is not None
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Pages
+# ---------------------------------------------------------------------------------------------------------
+
+
+def attempts_for_enrolment(enrolment: Enrolment) -> list[Attempt]:
+    return list(
+        Attempt.objects.with_context()
+        .filter(enrolment=enrolment)
+        .prefetch_related("evidence")
+        .order_by("component__module__number", "component__order", "competence__order", "number")
+    )
+
+
+def attempt_detail(attempt: Attempt) -> dict:
+    """What the attempt page shows: ratings with their item and level, evidence, history and sign-off."""
+    ratings = list(attempt.ratings.select_related("criterion").order_by("criterion__number"))
+    labels = {}
+    if attempt.component.marking_scheme_id:
+        labels = dict(attempt.component.marking_scheme.scale.levels.values_list("value", "label"))
+    for rating in ratings:
+        rating.label = labels.get(rating.rating, "")
+    history = list(
+        Attempt.objects.filter(
+            enrolment_id=attempt.enrolment_id,
+            component_id=attempt.component_id,
+            competence=attempt.competence,
+        )
+        .select_related("first_marker", "second_marker")
+        .order_by("number")
+    )
+    sign_off = SignOff.objects.filter(attempt=attempt).select_related("signed_by", "reopening").first()
+    used, allowed = allowed_attempts(attempt.enrolment, attempt.component, attempt.competence)
+    return {
+        "ratings": ratings,
+        "evidence": list(attempt.evidence.all()),
+        "history": history,
+        "sign_off": sign_off,
+        "reopening": getattr(sign_off, "reopening", None) if sign_off and _reopened(sign_off) else None,
+        "attempts_used": used,
+        "attempts_allowed": allowed,
+    }
+
+
+def _marker_programmes(user):
+    return ProgrammeMembership.objects.filter(user=user).values("programme_id")
+
+
+def is_marker(user) -> bool:
+    return user.is_authenticated and ProgrammeMembership.objects.filter(user=user).exists()
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    attempt: Attempt
+    task: str  # "first_marking" | "moderation"
+
+    @property
+    def task_label(self) -> str:
+        return "First marking" if self.task == "first_marking" else "Moderation (second marking)"
+
+
+def marking_queue(user) -> list[QueueItem]:
+    """What waits for this educator, oldest first: first marking on their programmes, and moderation of
+    attempts someone else first-marked (nobody second-marks their own marking)."""
+    if not user.is_authenticated:
+        return []
+    attempts = (
+        Attempt.objects.with_context()
+        .filter(enrolment__cohort__programme_id__in=_marker_programmes(user))
+        .filter(
+            Q(status=Attempt.Status.SUBMITTED)
+            | (Q(status=Attempt.Status.AWAITING_MODERATION) & ~Q(first_marker=user))
+        )
+        .exclude(enrolment__user=user)
+        .order_by("submitted_on", "submitted_at", "pk")
+    )
+    return [
+        QueueItem(a, "first_marking" if a.status == Attempt.Status.SUBMITTED else "moderation")
+        for a in attempts
+    ]
+
+
+def marking_queue_count(user) -> int | None:
+    """How many attempts wait for this person, or None when they mark on no programme (for the home page)."""
+    if not is_marker(user):
+        return None
+    return (
+        Attempt.objects.filter(enrolment__cohort__programme_id__in=_marker_programmes(user))
+        .filter(
+            Q(status=Attempt.Status.SUBMITTED)
+            | (Q(status=Attempt.Status.AWAITING_MODERATION) & ~Q(first_marker=user))
+        )
+        .exclude(enrolment__user=user)
+        .count()
+    )
+
+
+@dataclass(frozen=True)
+class GridRow:
+    enrolment: Enrolment
+    statuses: dict[str, CompetenceStatus]  # competence code -> status (only competences on the route)
+
+
+def grid_competences(cohort) -> list[Competence]:
+    """The grid's columns: every competence of the programme's curriculum edition, in order."""
+    return list(
+        Competence.objects.filter(edition_id=cohort.programme.edition_id)
+        .select_related("module", "intervention")
+        .order_by("order", "code")
+    )
+
+
+def cohort_competence_grid(
+    cohort, *, name: str = "", route=None, status: str = "", competence: str = "", competences=None
+) -> tuple[list[Competence], list[GridRow]]:
+    """The cohort grid: every competence of the edition as a column, one row per trainee (withdrawn last).
+
+    Filters: name contains, route, and a status (optionally for one competence only). Constant queries.
+    """
+    competences = grid_competences(cohort) if competences is None else competences
+    enrolments = Enrolment.objects.for_cohort_table(cohort)
+    if name:
+        enrolments = enrolments.filter(
+            Q(user__first_name__icontains=name) | Q(user__last_name__icontains=name) | Q(user__username=name)
+        )
+    if route is not None:
+        enrolments = enrolments.filter(route=route)
+    enrolments = list(enrolments)
+    statuses = competence_statuses_for(enrolments)
+    rows = [GridRow(e, {s.code: s for s in statuses.get(e.pk, [])}) for e in enrolments]
+    if status:
+        rows = [
+            row
+            for row in rows
+            if any(
+                s.status == status for code, s in row.statuses.items() if not competence or code == competence
+            )
+        ]
+    return competences, rows
+
+
+def grid_sheet_rows(competences: list[Competence], rows: list[GridRow]) -> tuple[list[str], Iterable[list]]:
+    """Header and rows of the grid as a spreadsheet: one exporter, whatever renders it."""
+    header = ["Trainee", "Username", "Route", "Status", *(c.name for c in competences)]
+
+    def generate():
+        for row in rows:
+            enrolment = row.enrolment
+            cells = [s.label if (s := row.statuses.get(c.code)) else "Not required" for c in competences]
+            yield [
+                enrolment.user.display_name,
+                enrolment.user.username,
+                enrolment.route.name,
+                enrolment.get_status_display(),
+                *cells,
+            ]
+
+    return header, generate()
+
+
+def audit_trail_for_attempt(attempt: Attempt) -> QuerySet[AuditEvent]:
+    """Every audit line about an attempt, its evidence, its sign-off and that sign-off's reopening, and any
+    mitigating circumstances accepted for the same assessment."""
+    refs = Q(object_type="assessments.attempt", object_id=str(attempt.pk))
+    mitigations = MitigatingCircumstances.objects.filter(
+        enrolment_id=attempt.enrolment_id,
+        component_id=attempt.component_id,
+        competence_id=attempt.competence_id,
+    ).values_list("pk", flat=True)
+    refs |= Q(
+        object_type="assessments.mitigatingcircumstances", object_id__in=[str(pk) for pk in mitigations]
+    )
+    evidence_ids = [str(pk) for pk in attempt.evidence.values_list("pk", flat=True)]
+    refs |= Q(object_type="assessments.evidencefile", object_id__in=evidence_ids)
+    sign_off = SignOff.objects.filter(attempt=attempt).first()
+    if sign_off is not None:
+        refs |= Q(object_type="assessments.signoff", object_id=str(sign_off.pk))
+        refs |= Q(
+            object_type="assessments.signoffreopening",
+            object_id__in=[
+                str(pk)
+                for pk in SignOffReopening.objects.filter(sign_off=sign_off).values_list("pk", flat=True)
+            ],
+        )
+    return AuditEvent.objects.filter(refs).order_by("at", "pk")
+
+
+def is_programme_administrator(user, programme: Programme) -> bool:
+    return OrganisationMembership.objects.filter(
+        organisation_id=programme.hei_id, user=user, role=OrganisationMembership.Role.ADMINISTRATOR
+    ).exists()
+
+
+def exhausted_attempt_scopes(
+    enrolment: Enrolment,
+) -> list[tuple[AssessmentComponent, Competence | None, int]]:
+    """Components (and competences) where every allowed attempt is used and the last one failed: where an
+    administrator may record accepted mitigating circumstances. [(component, competence, attempts used)]"""
+    components = {c.pk: c for c in components_for_enrolment(enrolment)}
+    if not components:
+        return []
+    rules = assessment_rules(enrolment.cohort.programme)
+    latest: dict[tuple, Attempt] = {}
+    used: dict[tuple, int] = defaultdict(int)
+    for attempt in Attempt.objects.filter(enrolment=enrolment, component_id__in=components).select_related(
+        "competence"
+    ):
+        key = (attempt.component_id, attempt.competence_id)
+        used[key] += 1
+        if key not in latest or attempt.pk > latest[key].pk:
+            latest[key] = attempt
+    extra: dict[tuple, int] = defaultdict(int)
+    for key in MitigatingCircumstances.objects.filter(enrolment=enrolment).values_list(
+        "component_id", "competence_id"
+    ):
+        extra[key] += 1
+    for competence_id in SignOffReopening.objects.filter(sign_off__enrolment=enrolment).values_list(
+        "sign_off__competence_id", flat=True
+    ):
+        for component in components.values():
+            if any(c.pk == competence_id for c in component.competences.all()):
+                extra[(component.pk, competence_id)] += 1
+    scopes = []
+    for key, attempt in latest.items():
+        failed = attempt.status == Attempt.Status.AGREED and attempt.outcome == Attempt.Outcome.FAILED
+        if failed and used[key] >= rules.attempts_allowed + extra[key]:
+            scopes.append((components[key[0]], attempt.competence, used[key]))
+    return sorted(scopes, key=lambda s: (s[0].module.number, s[0].order, s[1].order if s[1] else 0))

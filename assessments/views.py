@@ -1,0 +1,395 @@
+"""Thin views: read input, check access, call one service or selector, respond.
+
+Access: objects come through get_<thing>_for_user() (404 for what a person may not see). Someone who may see a
+record but not act on it (a trainee posting marks, an educator reopening) gets 403, and the refusal is
+audited.
+A ConflictError (someone else got there first) is shown as a form error with status 409, never a 500.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django_tables2 import RequestConfig
+
+from accounts.services import ConflictError, DomainError, record_event
+from assessments import selectors, services
+from assessments.exports import Sheet, download, render_xlsx
+from assessments.forms import (
+    EvidenceForm,
+    GridFilterForm,
+    MarkForm,
+    MitigationForm,
+    ModerateForm,
+    ReopenForm,
+    SubmitAttemptForm,
+)
+from assessments.models import Attempt
+from assessments.selectors import MARKER_ROLES
+from assessments.tables import CompetenceGridTable, MarkingQueueTable
+from curriculum.selectors import get_cohort_for_user
+from trainees.models import Enrolment
+from trainees.selectors.enrolment import get_enrolment_for_user
+
+
+def forbid(user, what: str, ident) -> PermissionDenied:
+    """The person may see the record but not do this: 403, and the refusal is audited."""
+    record_event(actor=user, action="access.forbidden", message=f"{what} {ident}")
+    return PermissionDenied(f"You cannot {what}.")
+
+
+def _refused(form, error: DomainError) -> int:
+    form.add_error(None, str(error))
+    return 409 if isinstance(error, ConflictError) else 200
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Educators: marking queue and cohort grid
+# ---------------------------------------------------------------------------------------------------------
+
+
+def marking_queue(request):
+    if not selectors.is_marker(request.user):
+        raise forbid(request.user, "open the marking queue", "")
+    table = MarkingQueueTable(selectors.marking_queue(request.user))
+    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    return render(request, "assessments/marking_queue.html", {"table": table})
+
+
+def _grid(request, cohort):
+    competences = selectors.grid_competences(cohort)
+    form = GridFilterForm(request.GET or None, cohort=cohort, competences=competences)
+    competences, rows = selectors.cohort_competence_grid(cohort, competences=competences, **form.filters())
+    return form, competences, rows
+
+
+def cohort_grid(request, code):
+    cohort = get_cohort_for_user(request.user, code)
+    form, competences, rows = _grid(request, cohort)
+    table = CompetenceGridTable(rows, competences=competences, caption=f"Competences in {cohort.name}")
+    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    context = {"cohort": cohort, "form": form, "table": table, "query": request.GET.urlencode()}
+    return render(request, "assessments/cohort_grid.html", context)
+
+
+def cohort_grid_export(request, code):
+    cohort = get_cohort_for_user(request.user, code)
+    form, competences, rows = _grid(request, cohort)
+    header, sheet_rows = selectors.grid_sheet_rows(competences, rows)
+    export = render_xlsx(
+        f"competences-{cohort.code}-{timezone.localdate():%Y-%m-%d}.xlsx",
+        [Sheet(f"Competences {cohort.code}", header, sheet_rows)],
+    )
+    record_event(
+        actor=request.user,
+        action="competences.exported",
+        obj=cohort,
+        message=f"{len(rows)} trainees",
+        after={"filters": {k: str(v) for k, v in form.filters().items()}, "rows": len(rows)},
+    )
+    return download(export)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# A trainee's competences and attempts
+# ---------------------------------------------------------------------------------------------------------
+
+
+def trainee_competences(request, pk):
+    enrolment = get_enrolment_for_user(request.user, pk)
+    role = selectors.viewer_role(request.user, enrolment)
+    staff = selectors.can_see_marks(role)
+    today = timezone.localdate()
+    attempts = selectors.attempts_for_enrolment(enrolment)
+    for attempt in attempts:
+        attempt.show_marks = staff or attempt.is_released(today)
+    context = {
+        "enrolment": enrolment,
+        "is_own": enrolment.user_id == request.user.pk,
+        "statuses": selectors.competence_statuses(enrolment, released_only=not staff),
+        "results": selectors.module_assessment_results(enrolment, released_only=not staff),
+        "attempts": attempts,
+        "staff": staff,
+        "trainee_view": not staff,
+        "can_submit": _can_submit(request.user, enrolment, role),
+        "can_record_mitigation": role == "administrator"
+        and bool(selectors.exhausted_attempt_scopes(enrolment)),
+    }
+    return render(request, "assessments/trainee_competences.html", context)
+
+
+def _can_submit(user, enrolment: Enrolment, role) -> bool:
+    if enrolment.status == Enrolment.Status.WITHDRAWN:
+        return False
+    return enrolment.user_id == user.pk or role is not None
+
+
+def _available_targets(enrolment, components) -> set[tuple[int, int | None]]:
+    """What can be attempted now: not signed or passed, nothing waiting, attempts left (the service checks
+    again)."""
+    statuses = {s.code: s for s in selectors.competence_statuses(enrolment)}
+    results = {r.code: r for r in selectors.module_assessment_results(enrolment)}
+    available = set()
+    for component in components:
+        competences = list(component.competences.all())
+        for competence in competences:
+            status = statuses.get(competence.code)
+            open_to_attempt = status and status.status in ("not_started", "reopened", "failed")
+            if open_to_attempt and status.attempts_used < status.attempts_allowed:
+                available.add((component.pk, competence.pk))
+        if (
+            not competences
+            and results.get(component.code)
+            and results[component.code].outcome
+            in (
+                "not_started",
+                "failed",
+            )
+        ):
+            available.add((component.pk, None))
+    return available
+
+
+def submit_attempt(request, pk):
+    enrolment = get_enrolment_for_user(request.user, pk)
+    if not _can_submit(request.user, enrolment, selectors.viewer_role(request.user, enrolment)):
+        raise forbid(request.user, "submit an attempt for", f"trainee record {pk}")
+    components = selectors.components_for_enrolment(enrolment)
+    form = SubmitAttemptForm(
+        request.POST or None,
+        request.FILES or None,
+        components=components,
+        available=_available_targets(enrolment, components),
+    )
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            attempt = services.submit_attempt(
+                actor=request.user,
+                enrolment=enrolment,
+                component=data["component"],
+                competence=data["competence"],
+                method=data["method"],
+                submitted_on=data["submitted_on"],
+                note=data["note"],
+                files=data["files"],
+            )
+        except DomainError as error:
+            status = _refused(form, error)
+        else:
+            messages.success(request, f"{attempt} is submitted and waiting for marking.")
+            return redirect("assessments:attempt", attempt.pk)
+    context = {"enrolment": enrolment, "form": form, "is_own": enrolment.user_id == request.user.pk}
+    return render(request, "assessments/attempt_form.html", context, status=status)
+
+
+def attempt_detail(request, pk):
+    attempt = selectors.get_attempt_for_user(request.user, pk)
+    role = selectors.viewer_role(request.user, attempt.enrolment)
+    marker = role in MARKER_ROLES and attempt.enrolment.user_id != request.user.pk
+    detail = selectors.attempt_detail(attempt)
+    sign_off = detail["sign_off"]
+    context = {
+        "attempt": attempt,
+        **detail,
+        "show_marks": selectors.can_see_marks(role) or attempt.is_released(),
+        "is_own": attempt.enrolment.user_id == request.user.pk,
+        "can_mark": marker and attempt.status == Attempt.Status.SUBMITTED,
+        "can_moderate": marker
+        and attempt.status == Attempt.Status.AWAITING_MODERATION
+        and attempt.first_marker_id != request.user.pk,
+        "can_reopen": role == "programme_lead" and sign_off is not None and detail["reopening"] is None,
+        "can_add_evidence": attempt.status == Attempt.Status.SUBMITTED
+        and _can_submit(request.user, attempt.enrolment, role),
+        "can_read_audit": role == "administrator",
+    }
+    return render(request, "assessments/attempt_detail.html", context)
+
+
+def add_evidence(request, pk):
+    attempt = selectors.get_attempt_for_user(request.user, pk)
+    if not _can_submit(
+        request.user, attempt.enrolment, selectors.viewer_role(request.user, attempt.enrolment)
+    ):
+        raise forbid(request.user, "add evidence to", f"attempt {pk}")
+    form = EvidenceForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            added = services.add_evidence(
+                actor=request.user, attempt=attempt, files=form.cleaned_data["files"]
+            )
+        except DomainError as error:
+            status = _refused(form, error)
+        else:
+            messages.success(request, f"{len(added)} file{'s' if len(added) != 1 else ''} added.")
+            return redirect("assessments:attempt", attempt.pk)
+    return render(
+        request, "assessments/evidence_form.html", {"attempt": attempt, "form": form}, status=status
+    )
+
+
+def evidence_download(request, pk):
+    """Evidence only ever leaves through here: access checked, as an attachment, never sniffed, audited."""
+    evidence = selectors.get_evidence_for_user(request.user, pk)
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404("The file is missing from storage.") from error
+    record_event(
+        actor=request.user,
+        action="evidence.downloaded",
+        obj=evidence,
+        after={"attempt": evidence.attempt_id, "sha256": evidence.sha256},
+    )
+    response = FileResponse(
+        handle, as_attachment=True, filename=evidence.original_name, content_type=evidence.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Marking, moderation, reopening, mitigating circumstances
+# ---------------------------------------------------------------------------------------------------------
+
+
+def _marker_attempt(request, pk, what: str) -> Attempt:
+    attempt = selectors.get_attempt_for_user(request.user, pk)
+    role = selectors.viewer_role(request.user, attempt.enrolment)
+    if role not in MARKER_ROLES or attempt.enrolment.user_id == request.user.pk:
+        raise forbid(request.user, what, f"attempt {pk}")
+    return attempt
+
+
+def mark_attempt(request, pk):
+    attempt = _marker_attempt(request, pk, "mark")
+    if attempt.status != Attempt.Status.SUBMITTED and request.method != "POST":
+        messages.info(request, "This attempt has already been marked.")
+        return redirect("assessments:attempt", attempt.pk)
+    scheme = attempt.component.marking_scheme
+    criteria = list(scheme.criteria.order_by("number")) if scheme else []
+    levels = list(scheme.scale.levels.values_list("value", "label")) if scheme else []
+    form = MarkForm(request.POST or None, attempt=attempt, criteria=criteria, levels=levels)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            attempt = services.mark_attempt(
+                actor=request.user,
+                attempt=attempt,
+                ratings=form.ratings(),
+                percentage=data.get("percentage"),
+                outcome=data.get("outcome"),
+                feedback=data["feedback"],
+                release_on=data["release_on"],
+            )
+        except DomainError as error:
+            status = _refused(form, error)
+        else:
+            if attempt.status == Attempt.Status.AWAITING_MODERATION:
+                messages.success(
+                    request,
+                    f"Marks saved. {attempt.get_moderation_reason_display()}: it now waits for moderation.",
+                )
+            elif attempt.competence_id and attempt.outcome == Attempt.Outcome.PASSED:
+                messages.success(request, f"Marks agreed. {attempt.competence} is signed off.")
+            else:
+                messages.success(request, "Marks agreed.")
+            return redirect("assessments:attempt", attempt.pk)
+    context = {"attempt": attempt, "form": form, "scheme": scheme, "levels": levels}
+    return render(request, "assessments/mark_form.html", context, status=status)
+
+
+def moderate_attempt(request, pk):
+    attempt = _marker_attempt(request, pk, "moderate")
+    if attempt.status != Attempt.Status.AWAITING_MODERATION and request.method != "POST":
+        messages.info(request, "This attempt is not waiting for moderation.")
+        return redirect("assessments:attempt", attempt.pk)
+    form = ModerateForm(request.POST or None, attempt=attempt)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            attempt = services.moderate_attempt(
+                actor=request.user,
+                attempt=attempt,
+                decision=data["decision"],
+                note=data["note"],
+                outcome=data.get("outcome") or None,
+                percentage=data.get("percentage"),
+            )
+        except DomainError as error:
+            status = _refused(form, error)
+        else:
+            signed = attempt.competence_id and attempt.outcome == Attempt.Outcome.PASSED
+            messages.success(
+                request,
+                f"Moderation recorded: {attempt.get_outcome_display().lower()}."
+                + (f" {attempt.competence} is signed off." if signed else ""),
+            )
+            return redirect("assessments:attempt", attempt.pk)
+    detail = selectors.attempt_detail(attempt)
+    context = {"attempt": attempt, "form": form, **detail}
+    return render(request, "assessments/moderate_form.html", context, status=status)
+
+
+def reopen_sign_off(request, pk):
+    sign_off = selectors.get_sign_off_for_user(request.user, pk)
+    if selectors.viewer_role(request.user, sign_off.enrolment) != "programme_lead":
+        raise forbid(request.user, "reopen", f"sign-off {pk}")
+    form = ReopenForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.reopen_sign_off(
+                actor=request.user, sign_off=sign_off, reason=form.cleaned_data["reason"]
+            )
+        except DomainError as error:
+            status = _refused(form, error)
+        else:
+            messages.success(
+                request, f"{sign_off.competence} is reopened. The trainee can make a further attempt."
+            )
+            return redirect("assessments:attempt", sign_off.attempt_id)
+    return render(
+        request, "assessments/reopen_form.html", {"sign_off": sign_off, "form": form}, status=status
+    )
+
+
+def record_mitigation(request, pk):
+    enrolment = get_enrolment_for_user(request.user, pk)
+    if selectors.viewer_role(request.user, enrolment) != "administrator":
+        raise forbid(request.user, "record mitigating circumstances for", f"trainee record {pk}")
+    form = MitigationForm(request.POST or None, scopes=selectors.exhausted_attempt_scopes(enrolment))
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.record_mitigating_circumstances(
+                actor=request.user,
+                enrolment=enrolment,
+                component=data["component"],
+                competence=data["competence"],
+                reason=data["reason"],
+                accepted_on=data["accepted_on"],
+            )
+        except DomainError as error:
+            status = _refused(form, error)
+        else:
+            messages.success(request, "Mitigating circumstances recorded: one further attempt is allowed.")
+            return redirect("assessments:trainee", enrolment.pk)
+    context = {"enrolment": enrolment, "form": form}
+    return render(request, "assessments/mitigation_form.html", context, status=status)
+
+
+def attempt_audit(request, pk):
+    """An administrator reads the audit trail of an attempt, its evidence, its sign-off and any reopening."""
+    attempt = selectors.get_attempt_for_user(request.user, pk)
+    if selectors.viewer_role(request.user, attempt.enrolment) != "administrator":
+        raise forbid(request.user, "read the audit trail of", f"attempt {pk}")
+    events = list(selectors.audit_trail_for_attempt(attempt))
+    return render(request, "assessments/audit_trail.html", {"attempt": attempt, "events": events})

@@ -1,0 +1,92 @@
+"""An educator marks an attempt, and the programme lead moderates it; every page axe-clean."""
+
+import re
+
+import pytest
+from django.utils import timezone
+
+from assessments.models import Attempt
+from demo import assessments
+from tests.e2e.conftest import assert_accessible, login
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def assessment_demo(demo):
+    assessments.seed(timezone.localdate())
+    return demo
+
+
+def test_an_educator_marks_an_attempt_and_the_moderator_agrees(page, live_server, assessment_demo):
+    login(page, live_server, "educator")
+    page.get_by_role("link", name="Your marking queue").click()
+    assert page.get_by_role("heading", name="Marking queue").is_visible()
+    assert_accessible(page)
+
+    page.get_by_role("link", name=re.compile(r"^Mark: Problem solving .*Maya Patel")).click()
+    assert page.get_by_role("heading", name=re.compile("Mark Problem solving")).is_visible()
+    assert_accessible(page)
+    # Submitting with nothing rated shows the NHS error pattern.
+    page.get_by_role("button", name="Save marks").click()
+    assert page.get_by_role("heading", name="There is a problem").is_visible()
+    assert_accessible(page)
+    for index, select in enumerate(page.locator("select[name^=item_]").all()):
+        select.select_option("1" if index in (3, 4) else "2")
+    page.get_by_label("Feedback for the trainee").fill(
+        "The rationale for problem solving was not explained and the steps were rushed."
+    )
+    page.get_by_role("button", name="Save marks").click()
+    assert page.get_by_text("Every fail is moderated: it now waits for moderation.").is_visible()
+    assert page.get_by_text("Awaiting moderation").first.is_visible()
+    assert_accessible(page)
+
+    page.get_by_role("button", name="Log out").click()
+    login(page, live_server, "lead")
+    page.get_by_role("link", name="Your marking queue").click()
+    page.get_by_role("link", name=re.compile(r"^Moderate: Problem solving .*Maya Patel")).click()
+    assert page.get_by_text("The rationale for problem solving was not explained").is_visible()
+    assert_accessible(page)
+    page.get_by_label("Yes, I agree with the first marker's outcome").check()
+    page.get_by_role("button", name="Record moderation").click()
+    assert page.get_by_text("Moderation recorded: fail.").is_visible()
+    assert_accessible(page)
+
+    attempt = Attempt.objects.get(enrolment__user__username="trainee.mid", competence__code="problem-solving")
+    assert (
+        attempt.status,
+        attempt.outcome,
+        attempt.first_marker.username,
+        attempt.second_marker.username,
+    ) == (
+        "agreed",
+        "failed",
+        "educator",
+        "lead",
+    )
+
+
+def test_the_grid_and_the_trainees_competence_page_are_accessible(page, live_server, assessment_demo):
+    login(page, live_server, "lead")
+    cohort = assessment_demo["cohorts"]["nv-cohort-3"]
+    page.goto(f"{live_server.url}/assessments/cohorts/{cohort.code}/competences/")
+    assert page.get_by_role("heading", name=f"Competences in {cohort.name}").is_visible()
+    assert page.get_by_text("Submitted (attempt 2 of 2)").is_visible()
+    assert_accessible(page)
+    page.get_by_label("Status").select_option("awaiting_moderation")
+    page.get_by_role("button", name="Filter").click()
+    assert page.get_by_role("link", name="Sophie Brown").is_visible()
+    assert not page.get_by_role("link", name="Maya Patel").is_visible()
+    page.get_by_role("button", name="Log out").click()
+
+    login(page, live_server, "trainee.mid")
+    page.get_by_role("link", name=assessment_demo["programme"].name).click()
+    assert page.get_by_text("3 of 9 competences signed off.").is_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name=re.compile("^Competences, attempts and feedback")).click()
+    assert page.get_by_role("heading", name="My competences").is_visible()
+    assert page.get_by_text("Failed (attempt 1 of 2)").count() == 0  # the resit is waiting: shown as such
+    assert_accessible(page)
+    page.get_by_role("link", name="Exposure therapy").first.click()
+    assert page.get_by_text("Risk was not asked about directly").is_visible()
+    assert_accessible(page)
