@@ -33,7 +33,8 @@ def home(request):
         "programmes": list(administered_programmes(user)),
         "visits": visits,
         "today": today,
-        "marking_waiting": marking_queue_count(user),
+        # Only educators and administrators (who have cohorts) can mark; nobody else pays for the lookup.
+        "marking_waiting": marking_queue_count(user) if cohorts else None,
     }
     context["supervision"] = supervisor_home(user, today=today, supervisees=context["supervisees"])
     context["has_role"] = any(
