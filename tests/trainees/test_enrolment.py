@@ -52,7 +52,7 @@ def test_the_cohort_page_costs_the_same_queries_for_10_and_200_trainees(
     educator = f.ProgrammeMembershipFactory(programme=cohort.programme).user
     client.force_login(educator)
     url = reverse("trainees:cohort", args=[cohort.code]) + "?per_page=500"
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(15):  # 10, plus 5 for the caseload columns (issue 6)
         response = client.get(url)
     assert response.status_code == 200
     assert response.content.count(b'href="/trainees/') == size

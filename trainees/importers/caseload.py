@@ -178,7 +178,8 @@ class RowProblem:
             where.append(f"row {self.row}")
         if self.column:
             where.append(f"column {self.column}" + (f" ({self.heading})" if self.heading else ""))
-        return (", ".join(where).capitalize() + ": " if where else "") + self.reason
+        place = ", ".join(where)
+        return (place[:1].upper() + place[1:] + ": " if place else "") + self.reason
 
     def as_dict(self) -> dict:
         return {
@@ -757,6 +758,10 @@ def open_rows(fileobj, kind: str) -> Iterator[tuple[str, Iterator[Sequence]]]:
         try:
             workbook = load_workbook(fileobj, read_only=True, data_only=True, keep_links=False)
         except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds for a malformed workbook
+            if isinstance(error, DefusedXmlException) or isinstance(error.__cause__, DefusedXmlException):
+                raise FileRefused(
+                    "The workbook contains XML that is refused for safety (entities or a DTD)."
+                ) from error
             raise FileRefused("The workbook cannot be read. Save it again from Excel as .xlsx.") from error
         try:
             if not workbook.worksheets:
@@ -774,11 +779,16 @@ def open_rows(fileobj, kind: str) -> Iterator[tuple[str, Iterator[Sequence]]]:
         head.decode("utf-8")
         encoding, errors = "utf-8-sig", "strict"
     except UnicodeDecodeError as error:
-        # A multi-byte character cut at the end of the sample is still UTF-8.
-        encoding, errors = ("utf-8-sig", "strict") if error.start >= len(head) - 3 else ("cp1252", "replace")
+        # A multi-byte character cut off at the end of a full sample is still UTF-8; otherwise the file
+        # is in the Windows encoding Excel uses for CSV.
+        cut = len(head) == 65_536 and error.start >= len(head) - 3
+        encoding, errors = ("utf-8-sig", "strict") if cut else ("cp1252", "replace")
     text = io.TextIOWrapper(fileobj, encoding=encoding, errors=errors, newline="")
     try:
-        sample = text.read(8_192)
+        try:
+            sample = text.read(8_192)
+        except UnicodeDecodeError:
+            sample = ""
         text.seek(0)
         try:
             dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")

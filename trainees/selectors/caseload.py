@@ -247,7 +247,10 @@ def _status(ramp: Ramp, *, position: float, expected: float, actual: int, at: da
         return "behind", f"{base}: {-difference:.0f} behind."
     if difference > margin:
         return "ahead", f"{base}: {difference:.0f} ahead."
-    return "on_track", f"{base}: within {margin:.0f} of the ramp."
+    if round(difference) == 0:
+        return "on_track", f"{base}: in line with the ramp."
+    side = "behind" if difference < 0 else "ahead"
+    return "on_track", f"{base}: {abs(difference):.0f} {side}, within the {margin:.0f} allowed."
 
 
 def _figures(enrolment, ramp: Ramp, clock: TrainingClock, cases: list[_CaseRow], minutes, on: date):
@@ -283,15 +286,16 @@ def _figures(enrolment, ramp: Ramp, clock: TrainingClock, cases: list[_CaseRow],
     )
 
 
-def caseload_figures_for(enrolments, *, on: date) -> dict[int, CaseloadFigures]:
+def caseload_figures_for(enrolments, *, on: date, ramps=None, clocks=None) -> dict[int, CaseloadFigures]:
     """{enrolment pk: CaseloadFigures} in a constant number of queries (five), whatever the number of
-    enrolments. Each enrolment needs its cohort loaded (`Enrolment.objects.with_people()` does that)."""
+    enrolments. Each enrolment needs its cohort loaded (`Enrolment.objects.with_people()` does that).
+    `ramps` and `clocks` let a page that has already loaded them save the queries."""
     enrolments = list(enrolments)
     if not enrolments:
         return {}
     ids = [e.pk for e in enrolments]
-    ramps = programme_ramps(e.cohort.programme_id for e in enrolments)
-    clocks = _clocks(enrolments)
+    ramps = ramps or programme_ramps(e.cohort.programme_id for e in enrolments)
+    clocks = clocks or _clocks(enrolments)
     cases = _case_rows(ids, on)
     minutes = _minutes(ids, on)
     return {
@@ -324,10 +328,12 @@ class CaseloadYear:
     finished: bool
 
 
-def caseload_year(enrolment: Enrolment, *, on: date, ramp: Ramp | None = None) -> CaseloadYear:
+def caseload_year(
+    enrolment: Enrolment, *, on: date, ramp: Ramp | None = None, clock: TrainingClock | None = None
+) -> CaseloadYear:
     """Expected and actual new patients for each month of the training year, for the chart and its table."""
     ramp = ramp or ramp_for(enrolment)
-    clock = clock_for(enrolment)
+    clock = clock or clock_for(enrolment)
     end = ramp_end(enrolment, ramp, clock)
     at = min(on, end)
     firsts = sorted(
@@ -370,12 +376,13 @@ def caseload_year(enrolment: Enrolment, *, on: date, ramp: Ramp | None = None) -
 
 
 def practice_figures(
-    enrolment: Enrolment, *, on: date, figures: CaseloadFigures | None = None
+    enrolment: Enrolment, *, on: date, figures: CaseloadFigures | None = None, target: int | None = None
 ) -> PracticeFigures:
     """Contact hours against the programme's target; contacts by type, mode and intervention; breadth of
     presentations; and, for qualified practitioners, patients a year and step-2 hours a week."""
     figures = figures or caseload_figures(enrolment, on=on)
-    target = programme_ramps([enrolment.cohort.programme_id])[enrolment.cohort.programme_id][1]
+    if target is None:
+        target = programme_ramps([enrolment.cohort.programme_id])[enrolment.cohort.programme_id][1]
     contacts = Contact.objects.filter(case__enrolment=enrolment, date__lte=on).order_by()
     by_type_mode = list(contacts.values("type", "mode").annotate(n=Count("pk"), minutes=Sum("minutes")))
 
@@ -476,3 +483,26 @@ def get_case_for_enrolment(enrolment: Enrolment, pk: int) -> Case | None:
 
 def mappings_for_service(service_id: int) -> QuerySet[ColumnMapping]:
     return ColumnMapping.objects.filter(service_id=service_id).order_by("name")
+
+
+@dataclass(frozen=True)
+class CaseloadOverview:
+    ramp: Ramp
+    figures: CaseloadFigures
+    year: CaseloadYear
+    practice: PracticeFigures
+
+
+def caseload_overview(enrolment: Enrolment, *, on: date) -> CaseloadOverview:
+    """Everything the caseload page shows above its lists, loading the ramp and interruptions once."""
+    programme_id = enrolment.cohort.programme_id
+    ramps = programme_ramps([programme_id])
+    ramp, target = ramps[programme_id]
+    clocks = _clocks([enrolment])
+    figures = caseload_figures_for([enrolment], on=on, ramps=ramps, clocks=clocks)[enrolment.pk]
+    return CaseloadOverview(
+        ramp=ramp,
+        figures=figures,
+        year=caseload_year(enrolment, on=on, ramp=ramp, clock=clocks[enrolment.pk]),
+        practice=practice_figures(enrolment, on=on, figures=figures, target=target),
+    )

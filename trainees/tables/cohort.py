@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from trainees.models import Enrolment
+from trainees.tables.caseload import CaseloadColumn, CaseloadStatusColumn
 
 
 class CohortTraineesTable(tables.Table):
@@ -18,6 +19,8 @@ class CohortTraineesTable(tables.Table):
     employing_service = tables.Column(verbose_name="Employing service", accessor="employing_service__name")
     band = tables.Column(verbose_name="Band")
     status = tables.Column(verbose_name="Status")
+    caseload_patients = CaseloadColumn()
+    caseload_status = CaseloadStatusColumn()
 
     class Meta:
         model = Enrolment

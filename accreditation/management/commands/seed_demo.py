@@ -4,6 +4,7 @@ from django.utils import timezone
 
 from curriculum.models import CurriculumEdition
 from demo import DEMO_PASSWORD, foundation
+from demo import caseload as demo_caseload
 
 DEMO_LOGINS = [
     ("admin", "programme administrator (Northvale) and Django admin"),
@@ -36,6 +37,7 @@ class Command(BaseCommand):
             raise CommandError("Load the reference data first: python manage.py load_reference_data")
         today = timezone.localdate()
         foundation.seed(today)
+        demo_caseload.seed(today)
         self.stdout.write(self.style.SUCCESS("Demo data is ready."))
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for username, role in DEMO_LOGINS:
