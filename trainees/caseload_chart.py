@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 from trainees.selectors.caseload import CaseloadYear
 
-WIDTH, HEIGHT = 640, 340
-LEFT, RIGHT, TOP, BOTTOM = 56, 20, 44, 52
+WIDTH, HEIGHT = 480, 300
+LEFT, RIGHT, TOP, BOTTOM = 48, 14, 40, 50
 
 
 @dataclass(frozen=True)

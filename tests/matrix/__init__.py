@@ -14,7 +14,7 @@ from tests.world import PERSONAS, World
 
 LOGIN = "login"
 
-AREAS = ["rows_accounts", "rows_curriculum", "rows_trainees"]
+AREAS = ["rows_accounts", "rows_curriculum", "rows_trainees", "rows_caseload"]
 
 
 def expect(default=404, anonymous=LOGIN, **outcomes) -> dict[str, object]:

@@ -401,3 +401,14 @@ def test_the_database_refuses_a_treatment_without_an_intervention_and_a_duplicat
         Contact.objects.create(
             case=contact.case, date=contact.date, type=contact.type, mode="video", minutes=20
         )
+
+
+def test_bulk_figures_load_programmes_in_one_query_when_cohorts_are_not_loaded(
+    curriculum, django_assert_num_queries
+):
+    for _ in range(4):
+        enrolment_started(200)
+    plain = list(Enrolment.objects.all())
+    with django_assert_num_queries(6):
+        figures = caseload_figures_for(plain, on=TODAY)
+    assert {f.profile for f in figures.values()} == {"guide"}

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 
 from django.db.models import Count, Max, Min, Q, QuerySet, Sum
 
-from curriculum.models import Intervention
+from curriculum.models import Cohort, Intervention
 from trainees.caseload_ramp import Ramp, TrainingClock
 from trainees.models import (
     Case,
@@ -286,22 +286,33 @@ def _figures(enrolment, ramp: Ramp, clock: TrainingClock, cases: list[_CaseRow],
     )
 
 
+def _programme_ids(enrolments) -> dict[int, int]:
+    """{enrolment pk: programme id}, from the loaded cohorts, or in one query if any cohort is not loaded."""
+    if all(Enrolment.cohort.is_cached(e) for e in enrolments):
+        return {e.pk: e.cohort.programme_id for e in enrolments}
+    cohorts = dict(
+        Cohort.objects.filter(pk__in={e.cohort_id for e in enrolments}).values_list("pk", "programme_id")
+    )
+    return {e.pk: cohorts[e.cohort_id] for e in enrolments}
+
+
 def caseload_figures_for(enrolments, *, on: date, ramps=None, clocks=None) -> dict[int, CaseloadFigures]:
-    """{enrolment pk: CaseloadFigures} in a constant number of queries (five), whatever the number of
-    enrolments. Each enrolment needs its cohort loaded (`Enrolment.objects.with_people()` does that).
+    """{enrolment pk: CaseloadFigures} in a constant number of queries (five, or six if the enrolments'
+    cohorts are not loaded, as `Enrolment.objects.with_people()` loads them), whatever their number.
     `ramps` and `clocks` let a page that has already loaded them save the queries."""
     enrolments = list(enrolments)
     if not enrolments:
         return {}
     ids = [e.pk for e in enrolments]
-    ramps = ramps or programme_ramps(e.cohort.programme_id for e in enrolments)
+    programmes = _programme_ids(enrolments)
+    ramps = ramps or programme_ramps(programmes.values())
     clocks = clocks or _clocks(enrolments)
     cases = _case_rows(ids, on)
     minutes = _minutes(ids, on)
     return {
         e.pk: _figures(
             e,
-            ramps[e.cohort.programme_id][0],
+            ramps[programmes[e.pk]][0],
             clocks[e.pk],
             cases.get(e.pk, []),
             minutes.get(e.pk, (0, 0)),
