@@ -439,3 +439,23 @@ def test_the_command_uses_a_saved_mapping_by_name(world, tmp_path):
         call_command("import_caseload", str(path), "--trainee", "trainee", "--mapping", "Other")
     call_command("import_caseload", str(path), "--trainee", "trainee", "--mapping", "Export")
     assert Contact.objects.count() == 1
+
+
+def test_an_upload_that_cannot_be_queued_leaves_no_stored_file(client, world, monkeypatch):
+    from trainees.views import caseload as views
+
+    class BrokenQueue:
+        def enqueue(self, *args, **kwargs):
+            raise RuntimeError("queue unavailable")
+
+    monkeypatch.setattr(views, "run_caseload_import", BrokenQueue())
+    client.force_login(world.user("trainee"))
+    client.raise_request_exception = False
+    upload = ContentFile(csv_bytes(valid_rows()), name="export.csv")
+    response = client.post(
+        reverse("trainees:caseload_import_upload", args=[world.enrolment.pk]), {"file": upload}
+    )
+    assert response.status_code == 500
+    job = CaseloadImport.objects.get()
+    assert (job.status, job.stored_name) == ("failed", "")
+    assert not default_storage.listdir("caseload-imports")[1]

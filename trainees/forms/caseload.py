@@ -100,7 +100,7 @@ class UploadForm(forms.Form):
         label="Export from the service's clinical system",
         help_text="A CSV file (.csv) or an Excel workbook (.xlsx), up to 25 MB. "
         "The first row holds the headings.",
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+        widget=forms.FileInput(attrs={"accept": ".csv,.xlsx"}),
     )
     mapping = forms.ChoiceField(label="Column headings", required=False)
     dry_run = forms.BooleanField(

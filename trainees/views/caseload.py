@@ -150,7 +150,15 @@ def import_upload(request, pk):
             dry_run=form.cleaned_data["dry_run"],
             requested_by=request.user,
         )
-        run_caseload_import.enqueue(job.pk)
+        try:
+            run_caseload_import.enqueue(job.pk)
+        except Exception:
+            # No task queued, so nothing will delete the stored copy: do it now, and say so.
+            default_storage.delete(stored)
+            CaseloadImport.objects.filter(pk=job.pk).update(
+                status=CaseloadImport.Status.FAILED, stored_name="", message="The import could not be queued."
+            )
+            raise
         return redirect("trainees:caseload_import", pk=enrolment.pk, job_pk=job.pk)
     context = {
         "enrolment": enrolment,

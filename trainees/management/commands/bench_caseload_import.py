@@ -104,15 +104,12 @@ class Command(BaseCommand):
                     if not no_memory:
                         _, _, peak = self.run_once(edition, path, today, memory=True)
                     results.append((kind, count, seconds, created, peak))
+                    self.stdout.write("  " + self.line(kind, count, seconds, created, peak))
+                    self.stdout.flush()
         self.stdout.write("")
         self.stdout.write(f"{'format':<6} {'rows':>9} {'seconds':>8} {'rows/s':>9} {'peak MiB':>9}")
-        for kind, count, seconds, created, peak in results:
-            peak_text = "–" if peak is None else f"{peak / 2**20:.1f}"
-            self.stdout.write(
-                f"{kind:<6} {count:>9,} {seconds:>8.1f} {count / seconds:>9,.0f} {peak_text:>9}"
-            )
-            if created != count:
-                self.stderr.write(f"  only {created:,} of {count:,} contacts were created")
+        for result in results:
+            self.stdout.write(self.line(*result))
         for kind in format:
             peaks = [(count, peak) for k, count, _, _, peak in results if k == kind and peak]
             if len(peaks) >= 2:
@@ -120,6 +117,11 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"{kind}: {big / small:.0f}x the rows took {big_peak / small_peak:.2f}x the peak memory"
                 )
+
+    def line(self, kind, count, seconds, created, peak) -> str:
+        peak_text = "–" if peak is None else f"{peak / 2**20:.1f}"
+        missing = "" if created == count else f"  (only {created:,} contacts created)"
+        return f"{kind:<6} {count:>9,} {seconds:>8.1f} {count / seconds:>9,.0f} {peak_text:>9}{missing}"
 
     def run_once(self, edition, path: Path, today, *, memory: bool):
         """Import the file for a throwaway trainee, then roll everything back."""
