@@ -459,3 +459,21 @@ def test_an_upload_that_cannot_be_queued_leaves_no_stored_file(client, world, mo
     job = CaseloadImport.objects.get()
     assert (job.status, job.stored_name) == ("failed", "")
     assert not default_storage.listdir("caseload-imports")[1]
+
+
+def test_reading_a_workbook_takes_the_same_memory_for_ten_times_the_rows(tmp_path):
+    import tracemalloc
+
+    from trainees.importers.caseload import open_rows
+    from trainees.management.commands.bench_caseload_import import write_file
+
+    peaks = []
+    for count in (2_000, 20_000):
+        path = tmp_path / f"rows-{count}.xlsx"
+        write_file(path, "xlsx", count, TODAY)
+        tracemalloc.start()
+        with path.open("rb") as handle, open_rows(handle, "xlsx") as (_, rows):
+            assert sum(1 for _ in rows) == count + 1
+        peaks.append(tracemalloc.get_traced_memory()[1])
+        tracemalloc.stop()
+    assert peaks[1] < peaks[0] * 1.5, peaks

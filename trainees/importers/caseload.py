@@ -30,6 +30,7 @@ from decimal import Decimal
 from pathlib import PurePath
 
 from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import iterparse as _defused_iterparse
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F, Max, Min, OuterRef, Q, Subquery
@@ -765,29 +766,78 @@ def check_workbook_zip(fileobj) -> None:
     fileobj.seek(0)
 
 
+_SPREADSHEET_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_PRUNED_TAGS = {f"{_SPREADSHEET_NS}row", f"{_SPREADSHEET_NS}si"}
+
+
+def _pruning_iterparse(source, events=None, **kwargs):
+    """defusedxml's iterparse, as openpyxl calls it, except that each finished <row> (and shared-string
+    <si>) is dropped from the tree once openpyxl has read it. openpyxl only empties them, so the emptied
+    elements pile up under <sheetData>, about a hundred bytes a row: memory would grow with the rows."""
+    if events is not None:
+        yield from _defused_iterparse(source, events=events, **kwargs)
+        return
+    parents = []
+    for event, element in _defused_iterparse(source, events=("start", "end"), **kwargs):
+        if event == "start":
+            parents.append(element)
+            continue
+        parents.pop()
+        yield event, element
+        if element.tag in _PRUNED_TAGS and parents:
+            parents[-1].remove(element)
+
+
+@contextmanager
+def _openpyxl_pruning_rows():
+    """Give openpyxl's worksheet and shared-string readers the pruning iterparse while a workbook is read.
+    It parses exactly as the stock one does, so another thread reading a workbook meanwhile is unaffected."""
+    from openpyxl.reader import strings
+    from openpyxl.worksheet import _reader
+
+    saved = _reader.iterparse, strings.iterparse
+    _reader.iterparse = strings.iterparse = _pruning_iterparse
+    try:
+        yield
+    finally:
+        _reader.iterparse, strings.iterparse = saved
+
+
 @contextmanager
 def open_rows(fileobj, kind: str) -> Iterator[tuple[str, Iterator[Sequence]]]:
     """(sheet name, rows) from a CSV file or the first worksheet of a workbook, streamed."""
     if kind == CaseloadImport.Format.XLSX:
-        from openpyxl import load_workbook
-
-        check_workbook_zip(fileobj)
-        try:
-            workbook = load_workbook(fileobj, read_only=True, data_only=True, keep_links=False)
-        except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds for a malformed workbook
-            if isinstance(error, DefusedXmlException) or isinstance(error.__cause__, DefusedXmlException):
-                raise FileRefused(
-                    "The workbook contains XML that is refused for safety (entities or a DTD)."
-                ) from error
-            raise FileRefused("The workbook cannot be read. Save it again from Excel as .xlsx.") from error
-        try:
-            if not workbook.worksheets:
-                raise FileRefused("The workbook has no worksheet.")
-            sheet = workbook.worksheets[0]
-            yield sheet.title, sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True)
-        finally:
-            workbook.close()
+        with _openpyxl_pruning_rows(), _open_workbook_rows(fileobj) as opened:
+            yield opened
         return
+    with _open_csv_rows(fileobj) as opened:
+        yield opened
+
+
+@contextmanager
+def _open_workbook_rows(fileobj):
+    from openpyxl import load_workbook
+
+    check_workbook_zip(fileobj)
+    try:
+        workbook = load_workbook(fileobj, read_only=True, data_only=True, keep_links=False)
+    except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds for a malformed workbook
+        if isinstance(error, DefusedXmlException) or isinstance(error.__cause__, DefusedXmlException):
+            raise FileRefused(
+                "The workbook contains XML that is refused for safety (entities or a DTD)."
+            ) from error
+        raise FileRefused("The workbook cannot be read. Save it again from Excel as .xlsx.") from error
+    try:
+        if not workbook.worksheets:
+            raise FileRefused("The workbook has no worksheet.")
+        sheet = workbook.worksheets[0]
+        yield sheet.title, sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True)
+    finally:
+        workbook.close()
+
+
+@contextmanager
+def _open_csv_rows(fileobj):
     head = fileobj.read(65_536)
     fileobj.seek(0)
     if b"\x00" in head:
