@@ -5,6 +5,7 @@ from accounts.db import sqlite_protection_triggers
 from curriculum.models import CurriculumEdition
 from curriculum.reference import load_curriculum
 from tests.world import build_world
+from trainees.reference_caseload import load_caseload_reference
 
 
 @pytest.fixture(scope="session")
@@ -12,6 +13,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """Load the national curriculum once; it is reference data every test relies on."""
     with django_db_blocker.unblock():
         load_curriculum()
+        load_caseload_reference()
 
 
 @pytest.fixture
@@ -19,6 +21,7 @@ def curriculum(db):
     # Transactional tests flush the database, so load the reference data again if it has gone.
     if not CurriculumEdition.objects.filter(is_current=True).exists():
         load_curriculum()
+        load_caseload_reference()
 
 
 @pytest.fixture

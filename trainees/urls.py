@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from trainees.views import attendance, cpd, enrolment, supervision
 
@@ -86,4 +86,5 @@ urlpatterns = [
     path("trainees/<int:pk>/interruptions/new/", attendance.interruption_new, name="interruption_new"),
     path("workplace-days/<int:pk>/review/", attendance.workplace_day_review, name="workplace_day_review"),
     path("catch-ups/<int:pk>/review/", attendance.catch_up_review, name="catch_up_review"),
+    path("", include("trainees.urls_caseload")),
 ]

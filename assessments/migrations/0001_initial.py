@@ -830,7 +830,9 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name="markingcriterion",
-            constraint=models.UniqueConstraint(fields=("scheme", "code"), name="unique_marking_criterion_code"),
+            constraint=models.UniqueConstraint(
+                fields=("scheme", "code"), name="unique_marking_criterion_code"
+            ),
         ),
         migrations.AddConstraint(
             model_name="assessmentcomponent",

@@ -24,6 +24,7 @@ AREAS = [
     "rows_supervision",
     "rows_attendance",
     "rows_assessments",
+    "rows_caseload",
 ]
 
 

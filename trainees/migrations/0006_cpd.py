@@ -14,7 +14,7 @@ from accounts.db import RefuseChanges
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("trainees", "0004_supervision"),
+        ("trainees", "0005_caseload"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -2,6 +2,7 @@
 
 from trainees.models.attendance import AttendanceMark, CatchUp, TeachingDay, WorkplaceDay
 from trainees.models.caseload import Case
+from trainees.models.contacts import CaseloadImport, CaseloadSettings, ColumnMapping, Contact, RampProfile
 from trainees.models.cpd import CpdActivity
 from trainees.models.enrolment import Enrolment, EnrolmentQuerySet, Interruption, SupervisorAssignment
 from trainees.models.supervision import (
@@ -34,3 +35,4 @@ __all__ = [
     "SupervisorTraining",
 ]
 __all__ += ["AttendanceMark", "CatchUp", "TeachingDay", "WorkplaceDay"]
+__all__ += ["CaseloadImport", "CaseloadSettings", "ColumnMapping", "Contact", "RampProfile"]

@@ -5,6 +5,7 @@ from django.utils.html import format_html
 
 from trainees.models import Enrolment
 from trainees.tables.attendance import TrainingDaysColumns
+from trainees.tables.caseload import CaseloadColumn, CaseloadStatusColumn
 from trainees.tables.supervision import SupervisionColumns
 
 
@@ -20,6 +21,8 @@ class CohortTraineesTable(TrainingDaysColumns, SupervisionColumns, tables.Table)
     employing_service = tables.Column(verbose_name="Employing service", accessor="employing_service__name")
     band = tables.Column(verbose_name="Band")
     status = tables.Column(verbose_name="Status")
+    caseload_patients = CaseloadColumn()
+    caseload_status = CaseloadStatusColumn()
 
     class Meta:
         model = Enrolment

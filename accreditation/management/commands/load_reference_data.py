@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand
 from accreditation.reference import load_schemes
 from assessments.reference import load_assessments
 from curriculum.reference import load_curriculum
+from trainees.reference_caseload import load_caseload_reference
 from trainees.reference_supervision import load_supervision_rules
 
 
@@ -19,3 +20,4 @@ class Command(BaseCommand):
         self.stdout.write(
             "Supervision rules: " + ", ".join(f"{n} {name}" for name, n in load_supervision_rules().items())
         )
+        self.stdout.write("Caseload: " + ", ".join(f"{n} {k}" for k, n in load_caseload_reference().items()))

@@ -1,0 +1,77 @@
+"""python manage.py import_caseload FILE.xlsx|FILE.csv --trainee USERNAME [--mapping NAME] [--dry-run]"""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from accounts.models import User
+from trainees.importers.caseload import EXTENSIONS, MAX_UPLOAD_BYTES, run_import_job
+from trainees.models import CaseloadImport, ColumnMapping, Enrolment
+
+
+class Command(BaseCommand):
+    help = (
+        "Import a trainee's contacts from a service's clinical-system export (.xlsx or .csv). Nothing is "
+        "saved unless every row is valid; every problem is listed with its sheet, row and column."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="The export: an Excel workbook (.xlsx) or a CSV file (.csv).")
+        parser.add_argument("--trainee", required=True, help="The trainee's username.")
+        parser.add_argument("--mapping", help="A column mapping saved for the trainee's employing service.")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Check the file and report, saving nothing."
+        )
+
+    def handle(self, *args, file, trainee, mapping=None, dry_run=False, **options):
+        path = Path(file)
+        if not path.is_file():
+            raise CommandError(f"No such file: {path}")
+        kind = EXTENSIONS.get(path.suffix.lower())
+        if kind is None:
+            raise CommandError("The file must be a CSV file (.csv) or an Excel workbook (.xlsx).")
+        if path.stat().st_size > MAX_UPLOAD_BYTES:
+            raise CommandError(f"The file is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB.")
+        user = User.objects.filter(username=trainee).first()
+        if user is None:
+            raise CommandError(f"No user is called {trainee}.")
+        enrolment = (
+            Enrolment.objects.with_people()
+            .filter(user=user)
+            .exclude(status=Enrolment.Status.WITHDRAWN)
+            .order_by("-start_date")
+            .first()
+        )
+        if enrolment is None:
+            raise CommandError(f"{trainee} is not enrolled on any programme.")
+        chosen = None
+        if mapping:
+            chosen = ColumnMapping.objects.filter(service=enrolment.employing_service, name=mapping).first()
+            if chosen is None:
+                names = ", ".join(
+                    ColumnMapping.objects.filter(service=enrolment.employing_service).values_list(
+                        "name", flat=True
+                    )
+                )
+                raise CommandError(
+                    f"{enrolment.employing_service} has no column mapping called “{mapping}”. "
+                    + (f"Saved mappings: {names}." if names else "It has no saved mappings.")
+                )
+        job = CaseloadImport.objects.create(
+            enrolment=enrolment,
+            service=enrolment.employing_service,
+            mapping=chosen,
+            mapping_name=chosen.name if chosen else "",
+            original_name=path.name[:200],
+            file_format=kind,
+            dry_run=dry_run,
+        )
+        with path.open("rb") as handle:
+            result = run_import_job(job, handle)
+        for problem in result.errors:
+            self.stderr.write(str(problem))
+        if result.error_count > len(result.errors):
+            self.stderr.write(f"... and {result.error_count - len(result.errors)} more problems.")
+        if not result.ok:
+            raise CommandError(result.summary())
+        self.stdout.write(self.style.SUCCESS(result.summary()))

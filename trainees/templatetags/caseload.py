@@ -1,0 +1,21 @@
+"""The caseload section of the trainee page: `{% load caseload %}{% caseload_summary enrolment %}`."""
+
+from django import template
+from django.utils import timezone
+
+from trainees.selectors.caseload import caseload_figures
+from trainees.tables.caseload import STATUS_TAGS
+
+register = template.Library()
+
+
+@register.inclusion_tag("trainees/caseload/_summary.html", takes_context=True)
+def caseload_summary(context, enrolment):
+    figures = caseload_figures(enrolment, on=timezone.localdate())
+    user = context.get("user")
+    return {
+        "enrolment": enrolment,
+        "figures": figures,
+        "tag": STATUS_TAGS[figures.status],
+        "is_own": user is not None and enrolment.user_id == user.pk,
+    }
