@@ -37,12 +37,16 @@ def scheme_choices() -> list[tuple[str, str]]:
     return [(scheme.code, scheme.name) for scheme in _schemes_with_versions()]
 
 
+def _default_scheme(enrolment: Enrolment, schemes: list[Scheme]) -> Scheme | None:
+    applicable = [s for s in schemes if s.applies_to_route(enrolment.route.code)]
+    course = [s for s in applicable if s.kind == Scheme.Kind.COURSE]
+    return (course or applicable or [None])[0]
+
+
 def default_scheme_code(enrolment: Enrolment) -> str | None:
     """The course scheme of the trainee's route (the education provider's award, or the CPD route's
     completion), else the first scheme that applies to the route."""
-    applicable = [s for s in _schemes_with_versions() if s.applies_to_route(enrolment.route.code)]
-    course = [s for s in applicable if s.kind == Scheme.Kind.COURSE]
-    found = (course or applicable or [None])[0]
+    found = _default_scheme(enrolment, _schemes_with_versions())
     return found.code if found else None
 
 
@@ -68,10 +72,15 @@ class SchemeChoice:
 def choose_scheme(enrolment: Enrolment, scheme_code: str | None, as_of: date) -> SchemeChoice:
     """The scheme asked for (or the route's default), at the version `accreditation.selectors.version_for`
     picks for the readiness pages: the one in force on `as_of`, else the latest that had started."""
-    code = scheme_code or default_scheme_code(enrolment)
-    scheme = next((s for s in _schemes_with_versions() if s.code == code), None)
+    schemes = _schemes_with_versions()
+    if scheme_code:
+        scheme = next((s for s in schemes if s.code == scheme_code), None)
+    else:
+        scheme = _default_scheme(enrolment, schemes)
+    if scheme is None and scheme_code:
+        raise DomainError(f"There is no scheme with the code “{scheme_code}”.")
     if scheme is None:
-        raise DomainError(f"There is no scheme with the code “{code}”.")
+        raise DomainError("No scheme applies to this trainee's route yet.")
     return SchemeChoice(scheme=scheme, version=version_for(scheme, as_of))
 
 
@@ -107,6 +116,7 @@ SECTION_BUILDERS: list[Callable[[PortfolioSource], dict]] = [
     sections.training_days_section,
     sections.competences_section,
     sections.supervision_section,
+    sections.caseload_section,
     sections.cpd_section,
     sections.supervisor_reports_section,
     sections.evidence_section,

@@ -1,9 +1,10 @@
-"""Each competence with its status, attempts (marks and markers) and sign-off, then the module assessments.
+"""Each competence with its status, attempts (marks and markers) and sign-off, then the attempts at the
+written pieces and practice outcomes.
 
-Statuses and results come from `assessments.selectors.competence_statuses_for` and
-`module_assessment_results_for` with `released_only=True`: a portfolio shows only released marks, exactly as
-the trainee sees them. Attempts whose marks are not released on the portfolio's date show no marks, no
-markers and no sign-off.
+Statuses come from `assessments.selectors.competence_statuses_for` with `released_only=True`: a portfolio
+shows only released marks, exactly as the trainee sees them. Attempts whose marks are not released on the
+portfolio's date show no marks, no markers and no sign-off. (Whether every module assessment is passed is a
+readiness criterion, so the readiness summary states it.)
 """
 
 from collections import defaultdict
@@ -13,18 +14,12 @@ from django.db.models import Count, Max
 
 from accreditation.portfolio.sections.common import iso, moment
 from assessments.models import AssessmentComponent, Attempt, EvidenceFile, MarkingScheme, SignOff
-from assessments.selectors import competence_statuses_for, module_assessment_results_for
+from assessments.selectors import competence_statuses_for
 
 if TYPE_CHECKING:
     from accreditation.portfolio.data import PortfolioSource
 
 ROLE_LABELS = dict(SignOff.Role.choices)
-OUTCOME_LABELS = {
-    "passed": "Passed",
-    "failed": "Failed",
-    "pending": "In progress",
-    "not_started": "Not started",
-}
 
 
 def assessment_records(source: "PortfolioSource") -> dict:
@@ -128,7 +123,6 @@ def _reopening(sign_off: SignOff):
 def competences_section(source: "PortfolioSource") -> dict:
     enrolment, as_of = source.enrolment, source.as_of
     statuses = competence_statuses_for([enrolment], released_only=True, on=as_of).get(enrolment.pk, [])
-    results = module_assessment_results_for([enrolment], released_only=True, on=as_of).get(enrolment.pk, [])
     records = assessment_records(source)
     released = {a.pk: a.is_released(as_of) for a in records["attempts"]}
     by_competence, by_component = defaultdict(list), []
@@ -169,15 +163,5 @@ def competences_section(source: "PortfolioSource") -> dict:
         "signed": sum(1 for c in competences if c["status"] == "signed"),
         "total": len(competences),
         "competences": competences,
-        "module_results": [
-            {
-                "module_number": r.module_number,
-                "code": r.code,
-                "name": r.name,
-                "outcome": r.outcome,
-                "outcome_label": OUTCOME_LABELS.get(r.outcome, r.outcome),
-            }
-            for r in results
-        ],
         "module_attempts": by_component,
     }
