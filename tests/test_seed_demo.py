@@ -37,7 +37,9 @@ def test_the_demo_is_idempotent_and_each_trainee_is_where_the_issues_say(curricu
 
     for username in FIXED_LOGINS:
         assert User.objects.filter(username=username).exists(), username
-    months = {e.user.username: e.month_of_training() for e in Enrolment.objects.select_related("user", "route")}
+    months = {
+        e.user.username: e.month_of_training() for e in Enrolment.objects.select_related("user", "route")
+    }
     assert (months["trainee.new"], months["trainee.mid"], months["trainee.late"]) == (1, 6, 11)
     assert Enrolment.objects.get(user__username="trainee.done").status == Enrolment.Status.COMPLETED
     assert Enrolment.objects.get(user__username="trainee.cpd").route.code == "cpd"
