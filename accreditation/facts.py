@@ -2,8 +2,7 @@
 
 `TraineeFacts` is frozen and holds no model instances, so the engine, the JSON document and the export
 are pure functions of it and can be tested with constructed facts. `gather_facts` / `gather_facts_for`
-are the only place that reads the database for them; they call each area's selectors (imported inside the
-functions, so this module stays importable while those areas are being built).
+are the only place that reads the database for them; they call each area's bulk selectors.
 """
 
 from dataclasses import dataclass
@@ -17,6 +16,15 @@ from accreditation.contracts import (
     SupervisionSummary,
     SupervisorReportInfo,
     TrainingDaysProgress,
+)
+from assessments.selectors import competence_statuses_for, module_assessment_results_for
+from trainees.models import Interruption
+from trainees.selectors.attendance import training_days_progress_for
+from trainees.selectors.caseload import caseload_figures_for
+from trainees.selectors.cpd import cpd_activities_for
+from trainees.selectors.supervision import (
+    supervision_summary_for,
+    supervisor_reports_for,
 )
 
 # The renewal criteria look at the year up to the as-of date.
@@ -74,12 +82,10 @@ def months_in_service(start: date, end: date, interruptions=()) -> int:
 
 def basics(enrolment, *, as_of: date, interruptions=()) -> dict:
     """The enrolment's own fields, as the facts hold them (no query beyond what `with_people()` loaded)."""
-    from trainees.models import Enrolment
-
     spans = tuple(sorted((i.starts_on, i.ends_on) for i in interruptions))
     programme = enrolment.cohort.programme
     completed = (
-        enrolment.status == Enrolment.Status.COMPLETED
+        enrolment.status == "completed"
         and enrolment.completed_on is not None
         and enrolment.completed_on <= as_of
     )
@@ -109,18 +115,6 @@ def gather_facts(enrolment, *, as_of: date) -> TraineeFacts:
 
 def gather_facts_for(enrolments, *, as_of: date) -> dict[int, TraineeFacts]:
     """{enrolment.pk: TraineeFacts} for many enrolments, each area read once through its bulk selector."""
-    from assessments.selectors import competence_statuses_for, module_assessment_results_for
-    from trainees.selectors.attendance import training_days_progress_for
-    from trainees.selectors.caseload import caseload_figures_for
-    from trainees.selectors.supervision import (
-        supervision_summary,
-        supervision_summary_for,
-        supervisor_reports_for,
-    )
-
-    from trainees.models import Interruption
-    from trainees.selectors.cpd import cpd_activities_for
-
     enrolments = list(enrolments)
     pauses: dict[int, list] = {e.pk: [] for e in enrolments}
     for interruption in Interruption.objects.filter(enrolment__in=enrolments, starts_on__lte=as_of):
@@ -134,11 +128,8 @@ def gather_facts_for(enrolments, *, as_of: date) -> dict[int, TraineeFacts]:
     cpd = cpd_activities_for(enrolments, start=as_of - CPD_HISTORY, end=as_of)
     year_start = as_of - YEAR + timedelta(days=1)
 
-    def last_year(enrolment):
-        # Within the first year the training summary is the year's; later it needs its own period.
-        if enrolment.start_date >= year_start:
-            return supervision[enrolment.pk]
-        return supervision_summary(enrolment, start=year_start, end=as_of)
+    # The renewal year: the 365 days up to as_of, for everyone at once (a constant number of queries).
+    last_year = supervision_summary_for(enrolments, end=as_of, start=year_start) if enrolments else {}
 
     return {
         e.pk: TraineeFacts(
@@ -147,7 +138,7 @@ def gather_facts_for(enrolments, *, as_of: date) -> dict[int, TraineeFacts]:
             competences=tuple(competences[e.pk]),
             module_results=tuple(results[e.pk]),
             supervision=supervision[e.pk],
-            supervision_last_year=last_year(e),
+            supervision_last_year=last_year[e.pk],
             supervisor_reports=tuple(reports[e.pk]),
             caseload=caseload[e.pk],
             cpd=tuple(cpd[e.pk]),

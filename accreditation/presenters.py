@@ -18,6 +18,10 @@ def evidence_links(criterion: CriterionResult, enrolment_pk: int) -> list[dict]:
         url = None
         if kind == "cpd":
             url = reverse("trainees:cpd", args=[enrolment_pk]) + f"#cpd-{ident}"
+        elif kind == "sign_off":
+            url = reverse("assessments:trainee", args=[enrolment_pk])
+        elif kind == "supervision_report":
+            url = reverse("trainees:supervisor_report", args=[ident])
         links.append({"label": f"{EVIDENCE_LABELS.get(kind, kind)} {ident}", "url": url})
     return links
 

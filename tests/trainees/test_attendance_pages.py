@@ -9,6 +9,7 @@ from django.utils import timezone
 from accounts.models import AuditEvent
 from tests import factories as f
 from tests.trainees.factories_attendance import TeachingDayFactory, mark, module
+from tests.trainees.pins import COHORT_PAGE_QUERIES
 from trainees.models import AttendanceMark, CatchUp, Interruption, TeachingDay, WorkplaceDay
 
 pytestmark = pytest.mark.django_db
@@ -44,7 +45,7 @@ def test_the_cohort_page_with_training_days_costs_the_same_queries_for_10_and_20
     )
     client.force_login(f.ProgrammeMembershipFactory(programme=cohort.programme).user)
     url = reverse("trainees:cohort", args=[cohort.code]) + "?per_page=500&sort=days_status"
-    with django_assert_num_queries(21):
+    with django_assert_num_queries(COHORT_PAGE_QUERIES):
         response = client.get(url)
     assert response.status_code == 200
     content = response.content.decode()

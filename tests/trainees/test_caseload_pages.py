@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from tests import factories as f
 from tests.trainees.factories_caseload import CaseFactory, ContactFactory, intervention
+from tests.trainees.pins import COHORT_PAGE_QUERIES
 from trainees.models import (
     Case,
     CaseloadImport,
@@ -227,7 +228,7 @@ def test_the_cohort_page_shows_caseload_columns_in_constant_queries(
         some_caseload(enrolment, 3)
     client.force_login(f.ProgrammeMembershipFactory(programme=cohort.programme).user)
     target = reverse("trainees:cohort", args=[cohort.code]) + "?per_page=500"
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(COHORT_PAGE_QUERIES):
         response = client.get(target)
     page = response.content.decode()
     assert "Patients (actual of expected)" in page

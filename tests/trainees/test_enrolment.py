@@ -6,6 +6,7 @@ from django.urls import reverse
 from accounts.services import DomainError
 from curriculum.models import Route
 from tests import factories as f
+from tests.trainees.pins import COHORT_PAGE_QUERIES
 from trainees.models import Enrolment
 from trainees.models.enrolment import add_months
 from trainees.services import enrol_trainee
@@ -52,7 +53,7 @@ def test_the_cohort_page_costs_the_same_queries_for_10_and_200_trainees(
     educator = f.ProgrammeMembershipFactory(programme=cohort.programme).user
     client.force_login(educator)
     url = reverse("trainees:cohort", args=[cohort.code]) + "?per_page=500"
-    with django_assert_num_queries(26):  # 9 for the page, 6 training days, 6 supervision, 5 caseload
+    with django_assert_num_queries(COHORT_PAGE_QUERIES):
         response = client.get(url)
     assert response.status_code == 200
     assert response.content.count(b'href="/trainees/') == size

@@ -17,6 +17,7 @@ from tests.trainees.factories_supervision import (
     TrainingFactory,
     VerifiedTrainingFactory,
 )
+from tests.trainees.pins import COHORT_PAGE_QUERIES
 from trainees.models import (
     Leave,
     SitePlacement,
@@ -429,7 +430,7 @@ def test_the_cohort_page_supervision_columns_cost_the_same_for_10_and_200_traine
         CaseFactory(enrolment=enrolment, opened_on=today() - timedelta(days=35))
     client.force_login(f.ProgrammeMembershipFactory(programme=cohort.programme).user)
     url = reverse("trainees:cohort", args=[cohort.code]) + "?per_page=500"
-    with django_assert_num_queries(21):
+    with django_assert_num_queries(COHORT_PAGE_QUERIES):
         response = client.get(url)
     page = response.content.decode()
     assert "Missed case-management weeks" in page and "Overdue case reviews" in page

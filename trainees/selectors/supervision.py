@@ -71,9 +71,12 @@ def supervision_summary(enrolment: Enrolment, *, start: date, end: date) -> Supe
     return _summary(supervision_compliance(enrolment, start=start, end=end))
 
 
-def supervision_summary_for(enrolments: Sequence[Enrolment], *, end: date) -> dict[int, SupervisionSummary]:
-    """Figures from each trainee's start date to `end`, in a constant number of queries."""
-    return {pk: _summary(result) for pk, result in supervision_compliance_for(enrolments, end=end).items()}
+def supervision_summary_for(
+    enrolments: Sequence[Enrolment], *, end: date, start: date | None = None
+) -> dict[int, SupervisionSummary]:
+    """Figures from `start` (or each trainee's start date) to `end`, in a constant number of queries."""
+    results = supervision_compliance_for(enrolments, end=end, start=start)
+    return {pk: _summary(result) for pk, result in results.items()}
 
 
 def supervisor_reports(enrolment: Enrolment) -> list[SupervisorReportInfo]:

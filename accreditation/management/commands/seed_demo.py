@@ -5,6 +5,7 @@ from django.utils import timezone
 from curriculum.models import CurriculumEdition
 from demo import DEMO_PASSWORD, assessments, attendance, foundation, portfolios
 from demo import caseload as demo_caseload
+from demo import cpd as cpd_demo
 from demo import supervision as supervision_demo
 
 DEMO_LOGINS = [
@@ -43,6 +44,7 @@ class Command(BaseCommand):
         assessments.seed(today)
         demo_caseload.seed(today)
         supervision_demo.seed(today)
+        cpd_demo.seed(today)
         portfolios.seed(today)  # last: it freezes the records the other areas seeded
         self.stdout.write(self.style.SUCCESS("Demo data is ready."))
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
