@@ -28,7 +28,7 @@ from trainees.selectors.supervision import supervision_summary
 pytestmark = pytest.mark.django_db
 
 TODAY = timezone.localdate()
-QUERIES = 75
+QUERIES = 81
 SECTION_KEYS = [
     "readiness",
     "enrolment",
@@ -190,12 +190,29 @@ def test_competences_show_attempts_markers_and_sign_offs_of_released_marks_only(
     assert competences["signed"] == 2
 
 
-def test_supervision_lists_confirmed_sessions_by_month_adding_up_to_the_summary(record):
+def sessions_of(supervision: dict) -> list[dict]:
+    """Every session listed, as (kind, date, detail) rows, from the month-by-kind tables."""
+    return [
+        {"kind": kind["kind"], "date": day, **line["detail"]}
+        for month in supervision["months"]
+        for kind in month["kinds"]
+        for line in kind["lines"]
+        for day in line["dates"]
+    ]
+
+
+def test_supervision_lists_every_confirmed_session_by_month_adding_up_to_the_summary(record):
     supervision = section(portfolio_data(record, as_of=TODAY), "supervision")
     summary = supervision_summary(record, start=record.start_date, end=TODAY)
-    sessions = [s for month in supervision["months"] for s in month["sessions"]]
+    sessions = sessions_of(supervision)
     assert len(sessions) == supervision["sessions"] == 9  # the awaiting entry is left out
-    assert all(len(month["sessions"]) <= 6 for month in supervision["months"])  # small tables
+    assert sorted(s["date"] for s in sessions) == sorted(
+        d.isoformat()
+        for d in SupervisionSession.objects.confirmed()
+        .filter(enrolment=record)
+        .values_list("date", flat=True)
+    )
+    assert all(len(month["kinds"]) <= 3 for month in supervision["months"])  # small tables
     for kind in ("case_management", "clinical_skills"):
         counted = sum(s["minutes"] for s in sessions if s["kind"] == kind and s["credentialed"]) / 60
         assert counted == summary.credentialed_hours[kind]
@@ -281,14 +298,14 @@ def test_portfolio_data_costs_the_same_queries_for_a_short_and_a_long_record(
     )
     # The enrolment; the schemes with their versions and criteria (3); the readiness facts, gathered once
     # through every area's bulk selector and shared by the readiness, training-day, supervision, caseload,
-    # CPD and report sections (40); then each section's own rows (31: competences 14, caseload 10,
-    # supervision 4, enrolment, CPD and reports 1 each). A trainee who started more than a year before the
-    # portfolio's date costs 6 more (the facts' renewal-year supervision summary), whatever their records.
+    # CPD and report sections (46); then each section's own rows (31: competences 14, caseload 10,
+    # supervision 4, enrolment, CPD and reports 1 each).
     with django_assert_num_queries(QUERIES):
         portfolio_data(short, as_of=TODAY)
     with django_assert_num_queries(QUERIES):
         data = portfolio_data(long, as_of=TODAY)
     assert section(data, "supervision")["sessions"] == 41
+    assert len(sessions_of(section(data, "supervision"))) == 41
     assert len(SECTION_BUILDERS) == len(SECTION_KEYS)
 
 

@@ -76,20 +76,4 @@ def caseload_section(source: "PortfolioSource") -> dict:
             for m in year.months
         ],
         "chart": _chart(caseload_chart(year, who=enrolment.user.display_name)),
-        "by_intervention": [
-            {
-                "label": t.label,
-                "core": t.core,
-                "contacts": t.contacts,
-                "cases": t.cases,
-                "hours": hours(t.hours),
-            }
-            for t in practice.by_intervention
-        ],
-        "presentations": {
-            "depression": practice.depression_patients,
-            "anxiety": practice.anxiety_patients,
-            "other": practice.other_patients,
-            "unrecorded": practice.unrecorded_patients,
-        },
     }

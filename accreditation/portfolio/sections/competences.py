@@ -162,6 +162,7 @@ def competences_section(source: "PortfolioSource") -> dict:
         "title": "Competences and assessments",
         "signed": sum(1 for c in competences if c["status"] == "signed"),
         "total": len(competences),
+        "attempts": len(records["attempts"]),
         "competences": competences,
         "module_attempts": by_component,
     }

@@ -53,7 +53,8 @@ def supervision_records(source: "PortfolioSource") -> dict:
     return source.once("supervision_records", load)
 
 
-def _session(session: SupervisionSession, counts: bool) -> dict:
+def _detail(session: SupervisionSession, counts: bool) -> dict:
+    """What a session's line says besides its date: sessions alike share one line of dates."""
     live = None
     if session.live_assessment_intervention_id:
         live = {
@@ -61,9 +62,6 @@ def _session(session: SupervisionSession, counts: bool) -> dict:
             "outcome": session.get_live_assessment_outcome_display(),
         }
     return {
-        "date": iso(session.date),
-        "kind": session.kind,
-        "kind_label": KIND_LABELS[session.kind],
         "minutes": session.minutes,
         "format": session.get_format_display(),
         "group_size": session.group_size,
@@ -71,6 +69,40 @@ def _session(session: SupervisionSession, counts: bool) -> dict:
         "credentialed": counts,
         "live_assessment": live,
     }
+
+
+def _months(sessions, intervals) -> list[dict]:
+    """Each month's sessions, one row per kind; within a kind, sessions with the same minutes, format,
+    supervisor and credential share a line listing their dates (every session is listed, in date order).
+    A year of weekly supervision is twelve small tables of three rows, not a hundred-row log."""
+    months: dict[tuple[int, int], dict] = {}
+    for session in sessions:
+        month = months.setdefault(
+            (session.date.year, session.date.month),
+            {"label": f"{session.date:%B %Y}", "sessions": 0, "minutes": 0, "kinds": {}},
+        )
+        month["sessions"] += 1
+        month["minutes"] += session.minutes
+        kind = month["kinds"].setdefault(
+            session.kind,
+            {"kind": session.kind, "label": KIND_LABELS[session.kind], "sessions": 0, "lines": []},
+        )
+        kind["sessions"] += 1
+        detail = _detail(session, engine.counts_on(intervals.get(session.supervisor_id, ()), session.date))
+        line = next((line for line in kind["lines"] if line["detail"] == detail), None)
+        if line is None:
+            line = {"detail": detail, "dates": []}
+            kind["lines"].append(line)
+        line["dates"].append(iso(session.date))
+    return [
+        {
+            "label": month["label"],
+            "sessions": month["sessions"],
+            "hours": hours(month["minutes"] / 60),
+            "kinds": [month["kinds"][kind] for kind in engine.KINDS if kind in month["kinds"]],
+        }
+        for month in months.values()
+    ]
 
 
 def supervision_section(source: "PortfolioSource") -> dict:
@@ -84,18 +116,7 @@ def supervision_section(source: "PortfolioSource") -> dict:
         pk: engine.credential_intervals(training_facts(rows), rules) for pk, rows in by_supervisor.items()
     }
 
-    months: dict[tuple[int, int], dict] = {}
-    for session in records["sessions"]:
-        month = months.setdefault(
-            (session.date.year, session.date.month),
-            {"label": f"{session.date:%B %Y}", "sessions": [], "minutes": 0},
-        )
-        month["sessions"].append(
-            _session(session, engine.counts_on(intervals.get(session.supervisor_id, ()), session.date))
-        )
-        month["minutes"] += session.minutes
-    for month in months.values():
-        month["hours"] = hours(month.pop("minutes") / 60)
+    months = _months(records["sessions"], intervals)
 
     people: dict[int, dict] = {}
     for assignment in records["assignments"]:
@@ -174,6 +195,6 @@ def supervision_section(source: "PortfolioSource") -> dict:
             names.get(code, code) for code in summary.live_assessment_interventions
         ],
         "supervisors": supervisors,
-        "months": list(months.values()),
+        "months": months,
         "sessions": len(records["sessions"]),
     }
