@@ -21,5 +21,3 @@ TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django.tasks.backends.
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 # WhiteNoise indexes WHITENOISE_ROOT each time a test client builds its handler; tests need no icons.
 WHITENOISE_ROOT = None
-# Uploaded evidence goes to a throw-away directory, never into var/media or a real MEDIA_ROOT.
-MEDIA_ROOT = tempfile.mkdtemp(prefix="pwp-test-media-")
