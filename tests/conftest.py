@@ -2,6 +2,7 @@ import pytest
 from django.db.backends.sqlite3.base import DatabaseOperations as SQLiteOperations
 
 from accounts.db import sqlite_protection_triggers
+from accreditation.reference import load_schemes
 from curriculum.models import CurriculumEdition
 from curriculum.reference import load_curriculum
 from tests.world import build_world
@@ -14,6 +15,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         load_curriculum()
         load_caseload_reference()
+        load_schemes()
 
 
 @pytest.fixture
@@ -22,6 +24,7 @@ def curriculum(db):
     if not CurriculumEdition.objects.filter(is_current=True).exists():
         load_curriculum()
         load_caseload_reference()
+        load_schemes()
 
 
 @pytest.fixture

@@ -3,152 +3,131 @@
 `portfolio_data` is the single source of a portfolio's content: the PDF renders it, a snapshot freezes it,
 and the render cache is keyed by a hash of it, so any change to a record it shows changes the key.
 
-Sections are built by the functions in `SECTION_BUILDERS`, in order. Each takes a `PortfolioSource` and
-returns a dict with at least "key" and "title"; `templates/pdf/sections/<key>.html` renders it (in the PDF
-and on the snapshot page alike). Adding a section means adding one function here and one template.
-Values are plain JSON: dates as ISO strings, hours as floats, people as display names.
+Sections are built by the functions in `SECTION_BUILDERS`, in order (they live in
+`accreditation/portfolio/sections/`, one module per area). Each takes a `PortfolioSource` and returns a dict
+with at least "key" and "title"; `templates/pdf/sections/<key>.html` renders it (in the PDF and on the
+snapshot page alike). Adding a section means adding one function and one template. Values are plain JSON:
+dates as ISO strings, hours as floats, people as display names. Every figure comes from the selector the
+pages use (or the readiness engine's facts, gathered from those selectors); templates only lay them out.
 """
 
 import hashlib
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
 from django.core.serializers.json import DjangoJSONEncoder
 
 from accounts.services import DomainError
-from trainees.models import Enrolment, Interruption, SupervisorAssignment
-
-# The schemes a portfolio can be submitted for. The readiness engine (issue 7) keeps schemes as versioned
-# rows; until it lands here, these codes are the ones it defines, with no version. At merge this mapping
-# gives way to a lookup of the current version of the scheme.
-SCHEMES = {
-    "course-completion": "Course completion (the education provider's award)",
-    "cpd-route": "Qualified-staff CPD route (modules 1 and 2)",
-    "babcp-pwp-accreditation-2010": "BABCP PWP accreditation (2010)",
-    "babcp-pwp-registration": "BABCP PWP registration",
-    "bps-wpw-register": "BPS Wider Psychological Workforce register",
-}
+from accreditation import facts as facts_module
+from accreditation.models import Scheme, SchemeVersion
+from accreditation.portfolio import sections
+from accreditation.selectors import schemes_with_rules, version_for
+from trainees.models import Enrolment
 
 
-def default_scheme_code(enrolment: Enrolment) -> str:
-    return "cpd-route" if enrolment.route.code == "cpd" else "course-completion"
+def _schemes_with_versions() -> list[Scheme]:
+    return [scheme for scheme in schemes_with_rules() if scheme.versions.all()]
 
 
-def scheme_info(enrolment: Enrolment, scheme_code: str | None) -> dict:
-    code = scheme_code or default_scheme_code(enrolment)
-    if code not in SCHEMES:
-        raise DomainError(f"There is no scheme with the code “{code}”.")
-    return {"code": code, "name": SCHEMES[code], "version": ""}
+def scheme_choices() -> list[tuple[str, str]]:
+    """(code, name) of every scheme with at least one version, for the submission form."""
+    return [(scheme.code, scheme.name) for scheme in _schemes_with_versions()]
+
+
+def _default_scheme(enrolment: Enrolment, schemes: list[Scheme]) -> Scheme | None:
+    applicable = [s for s in schemes if s.applies_to_route(enrolment.route.code)]
+    course = [s for s in applicable if s.kind == Scheme.Kind.COURSE]
+    return (course or applicable or [None])[0]
+
+
+def default_scheme_code(enrolment: Enrolment) -> str | None:
+    """The course scheme of the trainee's route (the education provider's award, or the CPD route's
+    completion), else the first scheme that applies to the route."""
+    found = _default_scheme(enrolment, _schemes_with_versions())
+    return found.code if found else None
+
+
+@dataclass(frozen=True)
+class SchemeChoice:
+    """The scheme a portfolio is for and its version on the portfolio's date."""
+
+    scheme: Scheme
+    version: SchemeVersion
+
+    def as_data(self, as_of: date) -> dict:
+        return {
+            "code": self.scheme.code,
+            "name": self.scheme.name,
+            "body": self.scheme.body,
+            "version": self.version.version,
+            "effective_from": self.version.effective_from.isoformat(),
+            "effective_to": self.version.effective_to.isoformat() if self.version.effective_to else None,
+            "in_force": self.version.in_force(as_of),
+        }
+
+
+def choose_scheme(enrolment: Enrolment, scheme_code: str | None, as_of: date) -> SchemeChoice:
+    """The scheme asked for (or the route's default), at the version `accreditation.selectors.version_for`
+    picks for the readiness pages: the one in force on `as_of`, else the latest that had started."""
+    schemes = _schemes_with_versions()
+    if scheme_code:
+        scheme = next((s for s in schemes if s.code == scheme_code), None)
+    else:
+        scheme = _default_scheme(enrolment, schemes)
+    if scheme is None and scheme_code:
+        raise DomainError(f"There is no scheme with the code “{scheme_code}”.")
+    if scheme is None:
+        raise DomainError("No scheme applies to this trainee's route yet.")
+    return SchemeChoice(scheme=scheme, version=version_for(scheme, as_of))
 
 
 @dataclass(frozen=True)
 class PortfolioSource:
-    """Everything a section builder may read: the enrolment (with its people loaded), the date and scheme."""
+    """Everything a section builder may read: the enrolment (with its people loaded), the date and scheme.
+
+    `facts` are the readiness engine's facts, gathered once through every area's bulk selectors; sections
+    show those same values, so the readiness summary and the sections never disagree. `once` lets sections
+    share rows they both read (the evidence index reuses the competence, supervision and CPD rows).
+    """
 
     enrolment: Enrolment
     as_of: date
     scheme: dict
+    choice: SchemeChoice | None = field(default=None, compare=False, repr=False)
+    _memo: dict = field(default_factory=dict, compare=False, repr=False)
 
+    @cached_property
+    def facts(self) -> facts_module.TraineeFacts:
+        return facts_module.gather_facts_for([self.enrolment], as_of=self.as_of)[self.enrolment.pk]
 
-def _iso(day) -> str | None:
-    return day.isoformat() if day else None
-
-
-def enrolment_section(source: PortfolioSource) -> dict:
-    enrolment = source.enrolment
-    interruptions = [
-        {
-            "starts_on": _iso(item.starts_on),
-            "ends_on": _iso(item.ends_on),
-            "reason": item.get_reason_display(),
-            "days": item.days_within(item.starts_on, min(item.ends_on, source.as_of)),
-        }
-        for item in Interruption.objects.filter(enrolment=enrolment).order_by("starts_on")
-        if item.starts_on <= source.as_of
-    ]
-    active = enrolment.status == Enrolment.Status.ACTIVE
-    return {
-        "key": "enrolment",
-        "title": "Trainee and enrolment",
-        "trainee": enrolment.user.display_name,
-        "programme": enrolment.cohort.programme.name,
-        "education_provider": enrolment.cohort.programme.hei.name,
-        "award": enrolment.cohort.programme.get_award_display(),
-        "cohort": enrolment.cohort.name,
-        "intake": enrolment.cohort.intake,
-        "route": enrolment.route.name,
-        "route_description": enrolment.route.description,
-        "start_date": _iso(enrolment.start_date),
-        "window_months": enrolment.route.window_months,
-        "nominal_window_end": _iso(enrolment.nominal_window_end),
-        "month_of_training": enrolment.month_of_training(source.as_of) if active else None,
-        "employing_service": enrolment.employing_service.name,
-        "band": enrolment.get_band_display(),
-        "status": enrolment.get_status_display(),
-        "completed_on": _iso(enrolment.completed_on),
-        "interruptions": interruptions,
-    }
-
-
-def requirements_section(source: PortfolioSource) -> dict:
-    route = source.enrolment.route
-    modules = [
-        {
-            "number": rm.module.number,
-            "title": rm.module.title,
-            "university_days": rm.university_days,
-            "workplace_days": rm.workplace_days,
-        }
-        for rm in route.route_modules.select_related("module").order_by("module__number")
-    ]
-    return {
-        "key": "requirements",
-        "title": "Route and required training days",
-        "route": route.name,
-        "window_months": route.window_months,
-        "modules": modules,
-        "university_days": sum(m["university_days"] for m in modules),
-        "workplace_days": sum(m["workplace_days"] for m in modules),
-    }
-
-
-def supervisors_section(source: PortfolioSource) -> dict:
-    assignments = (
-        SupervisorAssignment.objects.filter(enrolment=source.enrolment, starts_on__lte=source.as_of)
-        .select_related("supervisor")
-        .order_by("kind", "starts_on", "pk")
-    )
-    return {
-        "key": "supervisors",
-        "title": "Supervisors",
-        "assignments": [
-            {
-                "kind": a.kind,
-                "role": a.get_kind_display(),
-                "name": a.supervisor.display_name,
-                "starts_on": _iso(a.starts_on),
-                "ends_on": _iso(a.ends_on),
-                "current": a.ends_on is None or a.ends_on >= source.as_of,
-            }
-            for a in assignments
-        ],
-    }
+    def once(self, key: str, load: Callable[[], object]):
+        if key not in self._memo:
+            self._memo[key] = load()
+        return self._memo[key]
 
 
 # The order here is the order in the PDF and its contents page.
 SECTION_BUILDERS: list[Callable[[PortfolioSource], dict]] = [
-    enrolment_section,
-    requirements_section,
-    supervisors_section,
+    sections.readiness_section,
+    sections.enrolment_section,
+    sections.training_days_section,
+    sections.competences_section,
+    sections.supervision_section,
+    sections.caseload_section,
+    sections.cpd_section,
+    sections.supervisor_reports_section,
+    sections.evidence_section,
 ]
 
 
 def portfolio_data(enrolment: Enrolment, *, scheme_code: str | None = None, as_of: date) -> dict:
     """One enrolment's portfolio for one scheme as it stands on `as_of`, in a constant number of queries."""
     enrolment = Enrolment.objects.with_people().select_related("cohort__programme__hei").get(pk=enrolment.pk)
-    source = PortfolioSource(enrolment=enrolment, as_of=as_of, scheme=scheme_info(enrolment, scheme_code))
+    choice = choose_scheme(enrolment, scheme_code, as_of)
+    source = PortfolioSource(enrolment=enrolment, as_of=as_of, scheme=choice.as_data(as_of), choice=choice)
     programme, cohort = enrolment.cohort.programme, enrolment.cohort
     return {
         "trainee": {

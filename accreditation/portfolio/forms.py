@@ -5,14 +5,14 @@ from django.utils.dateformat import format as format_date
 from accounts.models import User
 from accreditation.models import PortfolioSnapshot, Visit
 from accreditation.models.portfolios import normalise_verification_code
-from accreditation.portfolio.data import SCHEMES
+from accreditation.portfolio.data import scheme_choices
 
 MAX_VERIFY_UPLOAD = 25 * 1024 * 1024  # far above any portfolio; stops someone hashing a DVD image
 
 
 class SubmitPortfolioForm(forms.Form):
     scheme = forms.ChoiceField(
-        label="Which scheme is this portfolio for?", choices=list(SCHEMES.items()), widget=forms.RadioSelect
+        label="Which scheme is this portfolio for?", choices=scheme_choices, widget=forms.RadioSelect
     )
     confirm = forms.BooleanField(
         label="I confirm that this portfolio is mine and ready to be read by assessors and visitors",

@@ -21,7 +21,16 @@ def test_a_visitor_opens_an_assigned_portfolio(page, live_server, portfolio_demo
     page.get_by_role("link", name="Dana Okafor", exact=True).click()
     assert page.get_by_role("heading", name="Submitted portfolio: Dana Okafor").is_visible()
     assert snapshot.verification_code in page.content()
-    assert page.get_by_role("heading", name="Supervisors").is_visible()
+    for heading in [
+        "Readiness summary",
+        "Competences and assessments",
+        "Supervision",
+        "Caseload against the quota",
+    ]:
+        assert page.get_by_role("heading", name=heading, exact=True).is_visible()
+    assert page.get_by_role(
+        "img", name="Patients seen by Dana Okafor against the ramp, by month of training"
+    ).is_visible()
     assert_accessible(page)
 
 

@@ -1,0 +1,200 @@
+"""Supervision: the summary (`supervision_summary`, through the readiness facts), the supervisors with their
+credentials, and every confirmed session in small monthly tables.
+
+Whether a session counts (its supervisor was credentialed, with verified training, on the day) is decided by
+the supervision engine's own `credential_intervals` / `counts_on` under the programme's rules, exactly as
+the summary's credentialed hours are, so the monthly tables add up to the summary.
+"""
+
+from collections import defaultdict
+from typing import TYPE_CHECKING
+
+from django.db.models import Q
+
+from accreditation.portfolio.sections.common import hours, iso
+from trainees import supervision_engine as engine
+from trainees.models import SupervisionSession, SupervisorAssignment, SupervisorTraining
+from trainees.selectors.supervision import rules_for_programmes, training_facts
+
+if TYPE_CHECKING:
+    from accreditation.portfolio.data import PortfolioSource
+
+KIND_LABELS = dict(SupervisionSession.Kind.choices)
+
+
+def supervision_records(source: "PortfolioSource") -> dict:
+    """Confirmed sessions in the summary's period, supervisor assignments, every supervisor's training
+    records and the programme's rules, in four queries (shared with the evidence index)."""
+
+    def load():
+        enrolment, summary = source.enrolment, source.facts.supervision
+        programme_id = enrolment.cohort.programme_id
+        rules = rules_for_programmes([programme_id], on=source.as_of)[programme_id]
+        sessions = list(
+            SupervisionSession.objects.confirmed()
+            .filter(enrolment=enrolment, date__gte=summary.start, date__lte=summary.end)
+            .select_related("supervisor", "live_assessment_intervention")
+            .order_by("date", "id")
+        )
+        assignments = list(
+            SupervisorAssignment.objects.filter(enrolment=enrolment, starts_on__lte=source.as_of)
+            .select_related("supervisor")
+            .order_by("kind", "starts_on", "pk")
+        )
+        named = SupervisionSession.objects.filter(enrolment=enrolment).values("supervisor_id")
+        assigned = SupervisorAssignment.objects.filter(enrolment=enrolment).values("supervisor_id")
+        trainings = list(
+            SupervisorTraining.objects.filter(Q(supervisor_id__in=named) | Q(supervisor_id__in=assigned))
+            .select_related("supervisor")
+            .order_by("supervisor_id", "completed_on", "id")
+        )
+        return {"rules": rules, "sessions": sessions, "assignments": assignments, "trainings": trainings}
+
+    return source.once("supervision_records", load)
+
+
+def _detail(session: SupervisionSession, counts: bool) -> dict:
+    """What a session's line says besides its date: sessions alike share one line of dates."""
+    live = None
+    if session.live_assessment_intervention_id:
+        live = {
+            "intervention": session.live_assessment_intervention.name,
+            "outcome": session.get_live_assessment_outcome_display(),
+        }
+    return {
+        "minutes": session.minutes,
+        "format": session.get_format_display(),
+        "group_size": session.group_size,
+        "supervisor": session.supervisor.display_name,
+        "credentialed": counts,
+        "live_assessment": live,
+    }
+
+
+def _months(sessions, intervals) -> list[dict]:
+    """Each month's sessions, one row per kind; within a kind, sessions with the same minutes, format,
+    supervisor and credential share a line listing their dates (every session is listed, in date order).
+    A year of weekly supervision is twelve small tables of three rows, not a hundred-row log."""
+    months: dict[tuple[int, int], dict] = {}
+    for session in sessions:
+        month = months.setdefault(
+            (session.date.year, session.date.month),
+            {"label": f"{session.date:%B %Y}", "sessions": 0, "minutes": 0, "kinds": {}},
+        )
+        month["sessions"] += 1
+        month["minutes"] += session.minutes
+        kind = month["kinds"].setdefault(
+            session.kind,
+            {"kind": session.kind, "label": KIND_LABELS[session.kind], "sessions": 0, "lines": []},
+        )
+        kind["sessions"] += 1
+        detail = _detail(session, engine.counts_on(intervals.get(session.supervisor_id, ()), session.date))
+        line = next((line for line in kind["lines"] if line["detail"] == detail), None)
+        if line is None:
+            line = {"detail": detail, "dates": []}
+            kind["lines"].append(line)
+        line["dates"].append(iso(session.date))
+    return [
+        {
+            "label": month["label"],
+            "sessions": month["sessions"],
+            "hours": hours(month["minutes"] / 60),
+            "kinds": [month["kinds"][kind] for kind in engine.KINDS if kind in month["kinds"]],
+        }
+        for month in months.values()
+    ]
+
+
+def supervision_section(source: "PortfolioSource") -> dict:
+    summary = source.facts.supervision
+    records = supervision_records(source)
+    rules = records["rules"]
+    by_supervisor = defaultdict(list)
+    for training in records["trainings"]:
+        by_supervisor[training.supervisor_id].append(training)
+    intervals = {
+        pk: engine.credential_intervals(training_facts(rows), rules) for pk, rows in by_supervisor.items()
+    }
+
+    months = _months(records["sessions"], intervals)
+
+    people: dict[int, dict] = {}
+    for assignment in records["assignments"]:
+        person = people.setdefault(
+            assignment.supervisor_id, {"name": assignment.supervisor.display_name, "roles": []}
+        )
+        person["roles"].append(
+            {
+                "role": assignment.get_kind_display(),
+                "starts_on": iso(assignment.starts_on),
+                "ends_on": iso(assignment.ends_on),
+            }
+        )
+    for session in records["sessions"]:
+        people.setdefault(session.supervisor_id, {"name": session.supervisor.display_name, "roles": []})
+    supervisors = []
+    for pk, person in people.items():
+        rows = by_supervisor.get(pk, [])
+        status = engine.credential_status(training_facts(rows), rules, source.as_of)
+        supervisors.append(
+            {
+                **person,
+                "credential": status.label,
+                "credential_reason": status.reason,
+                "counts": status.counts,
+                "trainings": [
+                    {
+                        "kind": t.get_kind_display(),
+                        "provider": t.provider,
+                        "accredited": t.provider_iapt_accredited,
+                        "completed_on": iso(t.completed_on),
+                        "verified": t.verified,
+                    }
+                    for t in rows
+                ],
+            }
+        )
+    supervisors.sort(key=lambda s: s["name"])
+
+    names = {
+        s.live_assessment_intervention.code: s.live_assessment_intervention.name
+        for s in records["sessions"]
+        if s.live_assessment_intervention_id
+    }
+    kinds = [
+        {
+            "kind": kind,
+            "label": KIND_LABELS[kind],
+            "hours": hours(summary.hours.get(kind, 0)),
+            "credentialed_hours": hours(summary.credentialed_hours.get(kind, 0)),
+            "target": {
+                "case_management": rules.case_management_hours_target,
+                "clinical_skills": rules.clinical_skills_hours_target,
+            }.get(kind),
+        }
+        for kind in engine.KINDS
+    ]
+    return {
+        "key": "supervision",
+        "title": "Supervision",
+        "start": iso(summary.start),
+        "end": iso(summary.end),
+        "status": summary.status,
+        "reason": summary.reason,
+        "rules": rules.name,
+        "kinds": kinds,
+        "total_hours": hours(sum(k["hours"] for k in kinds)),
+        "total_credentialed_hours": hours(sum(k["credentialed_hours"] for k in kinds)),
+        "missed_weeks": [iso(week) for week in summary.missed_weeks],
+        "clinical_skills_shortfall_hours": hours(summary.clinical_skills_shortfall_hours),
+        "overdue_case_reviews": [
+            {"reference": reference, "days": days} for reference, days in summary.overdue_case_reviews
+        ],
+        "live_assessments": summary.live_assessments,
+        "live_assessment_interventions": [
+            names.get(code, code) for code in summary.live_assessment_interventions
+        ],
+        "supervisors": supervisors,
+        "months": months,
+        "sessions": len(records["sessions"]),
+    }
