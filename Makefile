@@ -41,8 +41,8 @@ lint: $(VENV)/.dev
 	$(PY) -m ruff format --check .
 
 check: $(VENV)/.dev node_modules/.installed
-	$(PY) manage.py check
-	$(PY) manage.py makemigrations --check --dry-run
+	DJANGO_DEBUG=1 $(PY) manage.py check
+	DJANGO_DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 
 worker: $(VENV)/.runtime
 	$(PY) manage.py db_worker
