@@ -6,15 +6,11 @@ from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
 
+from accounts.uploads import FILE_TYPES, content_matches
+
 MAX_BYTES = 10 * 1024 * 1024
 
-# extension -> (content type, magic-byte prefixes)
-ALLOWED = {
-    "pdf": ("application/pdf", (b"%PDF-",)),
-    "png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
-    "jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    "jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
-}
+ALLOWED = ("pdf", "png", "jpg", "jpeg")
 
 
 def check_certificate(upload) -> tuple[str, str]:
@@ -26,11 +22,8 @@ def check_certificate(upload) -> tuple[str, str]:
         raise ValidationError("The certificate must be smaller than 10 MB.", code="file_size")
     if upload.size == 0:
         raise ValidationError("The certificate file is empty.", code="file_empty")
-    content_type, signatures = ALLOWED[extension]
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    if not any(head.startswith(signature) for signature in signatures):
+    content_type = FILE_TYPES[f".{extension}"].content_type
+    if not content_matches(upload, f".{extension}"):
         raise ValidationError(
             f"The file's contents are not a {extension.upper()} file, "
             f"although its name ends in .{extension}.",

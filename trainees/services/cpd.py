@@ -14,19 +14,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.services import ConflictError, DomainError, record_event
+from accounts.uploads import content_matches
 from curriculum.selectors import programme_role
 from trainees.models import CpdActivity, Enrolment, SupervisorAssignment
 from trainees.models.cpd import cpd_evidence_path
 
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
-# The allow-list: extension -> the bytes every such file starts with.
-EVIDENCE_SIGNATURES = {
-    ".pdf": (b"%PDF-",),
-    ".png": (b"\x89PNG\r\n\x1a\n",),
-    ".jpg": (b"\xff\xd8\xff",),
-    ".jpeg": (b"\xff\xd8\xff",),
-    ".docx": (b"PK\x03\x04",),
-}
+EVIDENCE_TYPES = (".pdf", ".png", ".jpg", ".jpeg", ".docx")
 
 
 def check_evidence(upload) -> str:
@@ -35,14 +29,11 @@ def check_evidence(upload) -> str:
     Returns the extension. Never trusts the browser's content type.
     """
     extension = PurePath(upload.name or "").suffix.lower()
-    if extension not in EVIDENCE_SIGNATURES:
+    if extension not in EVIDENCE_TYPES:
         raise DomainError("The evidence must be a PDF, PNG, JPEG or Word (.docx) file.")
     if upload.size > MAX_EVIDENCE_BYTES:
         raise DomainError("The evidence must be smaller than 10 MB.")
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    if not any(head.startswith(signature) for signature in EVIDENCE_SIGNATURES[extension]):
+    if not content_matches(upload, extension):
         raise DomainError(f"The file's content is not a real {extension[1:].upper()} file.")
     return extension
 
