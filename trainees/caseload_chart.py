@@ -74,7 +74,7 @@ def caseload_chart(year: CaseloadYear, *, who: str) -> Chart:
             f"Two lines over {total} months of training. The dashed line is the expected number of patients "
             f"seen so far, rising to {months[-1].expected_to_date:.0f} by month {total}. The solid line is "
             f"the actual number: {last.actual_to_date} by month {last.month}, against {expected_now:.0f} "
-            "expected by the end of that month. The table beside the chart gives every figure."
+            "expected by the end of that month. The table of months gives every figure."
         )
     else:
         description = (

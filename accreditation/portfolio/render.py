@@ -8,6 +8,7 @@ that is never contacted) and `data:` URLs. Everything else is refused without op
 import hashlib
 import logging
 import mimetypes
+import re
 from functools import lru_cache
 from pathlib import Path
 from posixpath import normpath
@@ -29,6 +30,7 @@ PDF_BASE_URL = "https://pwp-tracker.invalid/"
 PDF_STATIC_URL = PDF_BASE_URL + "static/"
 
 PORTFOLIO_TEMPLATE = "pdf/portfolio.html"
+INCLUDE = re.compile(r'{%\s*include\s+"([^"]+)"')
 # Tagged PDF/UA-1: a screen reader can follow headings, lists and tables; WeasyPrint adds the metadata.
 PDF_OPTIONS = {"pdf_variant": "pdf/ua-1", "custom_metadata": True}
 
@@ -84,8 +86,12 @@ class ProjectStaticFetcher(URLFetcher):
 
 
 def _pdf_source_files() -> list[Path]:
+    """The PDF templates, what they include from elsewhere (the caseload chart) and the stylesheet."""
     base = Path(settings.BASE_DIR)
-    return sorted((base / "templates" / "pdf").rglob("*.html")) + [base / "static" / "css" / "pdf.css"]
+    own = sorted((base / "templates" / "pdf").rglob("*.html"))
+    included = {name for path in own for name in INCLUDE.findall(path.read_text())}
+    elsewhere = sorted(base / "templates" / name for name in included if not name.startswith("pdf/"))
+    return own + elsewhere + [base / "static" / "css" / "pdf.css"]
 
 
 @lru_cache(maxsize=1)

@@ -271,6 +271,15 @@ def test_the_cache_key_covers_the_data_and_the_template_version(enrolment, monke
     assert key != cache.portfolio_cache_key(data)
 
 
+def test_the_template_version_covers_what_the_pdf_templates_include_from_elsewhere(settings):
+    from accreditation.portfolio.render import _pdf_source_files
+
+    names = {str(path.relative_to(settings.BASE_DIR)) for path in _pdf_source_files()}
+    expected = {"templates/pdf/portfolio.html", "templates/includes/caseload_chart.svg", "static/css/pdf.css"}
+    assert expected <= names
+    assert all(path.exists() for path in _pdf_source_files())
+
+
 def test_a_half_written_cache_file_is_not_served(enrolment):
     from django.core.files.base import ContentFile
     from django.core.files.storage import default_storage

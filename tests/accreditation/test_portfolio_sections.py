@@ -3,7 +3,7 @@ whole portfolio costs the same number of queries for a short record as for a lon
 
 import hashlib
 import json
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.core.files.base import ContentFile
@@ -225,7 +225,29 @@ def test_supervision_lists_every_confirmed_session_by_month_adding_up_to_the_sum
     assert sam["roles"][0]["role"] == SupervisorAssignment.Kind.CASE_MANAGEMENT.label
     assert sam["trainings"][0]["verified"] is True
     html = render_portfolio_html(portfolio_data(record, as_of=TODAY))
-    assert "(not credentialed then: does not count)" in html
+    uma_day = date.fromisoformat(uma["date"]).day
+    assert (
+        f"{uma_day} (90 minutes, group of 4, with Uma Bright, <strong>not credentialed then: does not count"
+        "</strong>)"
+    ) in html
+
+    # One row per month, a column per kind: the usual session is described once, in the heading, and its
+    # dates are listed bare; a session that differs says how.
+    case_management, clinical_skills = supervision["session_columns"]
+    assert clinical_skills["usual"] is None  # its one session did not count, so nothing is usual
+    assert case_management["usual"] == {
+        "minutes": 60,
+        "format": "Individual",
+        "group_size": None,
+        "supervisor": "Sam Fletcher",
+        "credentialed": True,
+        "live_assessment": None,
+    }
+    lines = [line for month in supervision["months"] for kind in month["kinds"] for line in kind["lines"]]
+    assert sum(len(line["dates"]) for line in lines if line["usual"]) == 8
+    (odd,) = [line for line in lines if not line["usual"]]
+    assert (odd["show_format"], odd["show_supervisor"]) == (True, True)
+    assert "usually 60 minutes, individual, Sam Fletcher" in html
 
 
 def test_caseload_shows_the_figures_the_monthly_series_and_a_chart(record):

@@ -2,33 +2,15 @@
 series (`caseload_year`) and its chart geometry (`trainees.caseload_chart`), and the practice figures
 (`practice_figures`). The chart is the page's inline SVG, which WeasyPrint draws itself: no image fetched."""
 
+from dataclasses import asdict
 from typing import TYPE_CHECKING
 
-from accreditation.portfolio.sections.common import hours, iso
+from accreditation.portfolio.sections.common import hours, iso, plain
 from trainees.caseload_chart import caseload_chart
 from trainees.selectors.caseload import STATUS_LABELS, caseload_year, practice_figures
 
 if TYPE_CHECKING:
     from accreditation.portfolio.data import PortfolioSource
-
-
-def _chart(chart) -> dict:
-    return {
-        "width": chart.width,
-        "height": chart.height,
-        "plot_left": chart.plot_left,
-        "plot_right": chart.plot_right,
-        "plot_top": chart.plot_top,
-        "plot_bottom": chart.plot_bottom,
-        "expected_points": chart.expected_points,
-        "actual_points": chart.actual_points,
-        "actual_markers": [{"x": x, "y": y} for x, y in chart.actual_markers],
-        "x_ticks": [{"x": t.x, "y": t.y, "label": t.label} for t in chart.x_ticks],
-        "y_ticks": [{"x": t.x, "y": t.y, "label": t.label} for t in chart.y_ticks],
-        "today_x": chart.today_x,
-        "title": chart.title,
-        "description": chart.description,
-    }
 
 
 def caseload_section(source: "PortfolioSource") -> dict:
@@ -75,5 +57,5 @@ def caseload_section(source: "PortfolioSource") -> dict:
             }
             for m in year.months
         ],
-        "chart": _chart(caseload_chart(year, who=enrolment.user.display_name)),
+        "chart": plain(asdict(caseload_chart(year, who=enrolment.user.display_name))),
     }

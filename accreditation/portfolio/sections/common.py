@@ -27,6 +27,15 @@ def json_value(value):
     return value
 
 
+def plain(value):
+    """A dataclass's `asdict` as JSON would read it back: tuples become lists, all the way down."""
+    if isinstance(value, dict):
+        return {key: plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(item) for item in value]
+    return value
+
+
 def file_size(field_file) -> int | None:
     """The stored size of a file field's file, or None when the file is missing or the storage cannot say."""
     if not field_file:

@@ -1,12 +1,12 @@
 """Supervision: the summary (`supervision_summary`, through the readiness facts), the supervisors with their
-credentials, and every confirmed session in small monthly tables.
+credentials, and every confirmed session in one table of a row per month.
 
 Whether a session counts (its supervisor was credentialed, with verified training, on the day) is decided by
 the supervision engine's own `credential_intervals` / `counts_on` under the programme's rules, exactly as
 the summary's credentialed hours are, so the monthly tables add up to the summary.
 """
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from typing import TYPE_CHECKING
 
 from django.db.models import Q
@@ -71,35 +71,82 @@ def _detail(session: SupervisionSession, counts: bool) -> dict:
     }
 
 
-def _months(sessions, intervals) -> list[dict]:
-    """Each month's sessions, one row per kind; within a kind, sessions with the same minutes, format,
-    supervisor and credential share a line listing their dates (every session is listed, in date order).
-    A year of weekly supervision is twelve small tables of three rows, not a hundred-row log."""
+def _usual_details(lines_by_kind: dict[str, list[dict]]) -> dict[str, dict]:
+    """Each kind's most common session (minutes, format, supervisor), when it counted and was not a live
+    assessment: the sessions table states it once in the column's heading and lists those dates bare."""
+    usual = {}
+    for kind, details in lines_by_kind.items():
+        plain = Counter(
+            tuple(sorted(d.items())) for d in details if d["credentialed"] and not d["live_assessment"]
+        )
+        if plain:
+            usual[kind] = dict(plain.most_common(1)[0][0])
+    return usual
+
+
+def _against_usual(detail: dict, usual: dict | None) -> dict:
+    """What a line must say besides its dates: nothing when it is the usual session, else what differs."""
+    if detail == usual:
+        return {"usual": True, "show_format": False, "show_supervisor": False}
+    same_format = usual is not None and all(
+        detail[key] == usual[key] for key in ("minutes", "format", "group_size")
+    )
+    same_supervisor = usual is not None and detail["supervisor"] == usual["supervisor"]
+    return {"usual": False, "show_format": not same_format, "show_supervisor": not same_supervisor}
+
+
+def _months(sessions, intervals) -> tuple[list[dict], list[dict]]:
+    """The year's sessions as one row per month and one cell per kind. Within a cell, sessions alike (same
+    minutes, format, supervisor and credential) share a line of dates, and the kind's usual session is
+    described once, in the column heading, so a year of weekly supervision reads as twelve short rows.
+    Every session is listed, in date order. Returns (columns, months)."""
+    details = [
+        (session, _detail(session, engine.counts_on(intervals.get(session.supervisor_id, ()), session.date)))
+        for session in sessions
+    ]
+    by_kind: dict[str, list[dict]] = defaultdict(list)
+    for session, detail in details:
+        by_kind[session.kind].append(detail)
+    usual = _usual_details(by_kind)
+    columns = [
+        {"kind": kind, "label": KIND_LABELS[kind], "usual": usual.get(kind)}
+        for kind in engine.KINDS
+        if kind in by_kind
+    ]
     months: dict[tuple[int, int], dict] = {}
-    for session in sessions:
+    for session, detail in details:
         month = months.setdefault(
             (session.date.year, session.date.month),
-            {"label": f"{session.date:%B %Y}", "sessions": 0, "minutes": 0, "kinds": {}},
+            {
+                "label": f"{session.date:%B %Y}",
+                "sessions": 0,
+                "minutes": 0,
+                "kinds": {
+                    column["kind"]: {
+                        "kind": column["kind"],
+                        "label": column["label"],
+                        "sessions": 0,
+                        "lines": [],
+                    }
+                    for column in columns
+                },
+            },
         )
         month["sessions"] += 1
         month["minutes"] += session.minutes
-        kind = month["kinds"].setdefault(
-            session.kind,
-            {"kind": session.kind, "label": KIND_LABELS[session.kind], "sessions": 0, "lines": []},
-        )
+        kind = month["kinds"][session.kind]
         kind["sessions"] += 1
-        detail = _detail(session, engine.counts_on(intervals.get(session.supervisor_id, ()), session.date))
         line = next((line for line in kind["lines"] if line["detail"] == detail), None)
         if line is None:
-            line = {"detail": detail, "dates": []}
+            line = {"detail": detail, "dates": [], **_against_usual(detail, usual.get(session.kind))}
             kind["lines"].append(line)
         line["dates"].append(iso(session.date))
-    return [
+    return columns, [
         {
             "label": month["label"],
             "sessions": month["sessions"],
             "hours": hours(month["minutes"] / 60),
-            "kinds": [month["kinds"][kind] for kind in engine.KINDS if kind in month["kinds"]],
+            "kinds": list(month["kinds"].values()),
         }
         for month in months.values()
     ]
@@ -116,7 +163,7 @@ def supervision_section(source: "PortfolioSource") -> dict:
         pk: engine.credential_intervals(training_facts(rows), rules) for pk, rows in by_supervisor.items()
     }
 
-    months = _months(records["sessions"], intervals)
+    columns, months = _months(records["sessions"], intervals)
 
     people: dict[int, dict] = {}
     for assignment in records["assignments"]:
@@ -195,6 +242,7 @@ def supervision_section(source: "PortfolioSource") -> dict:
             names.get(code, code) for code in summary.live_assessment_interventions
         ],
         "supervisors": supervisors,
+        "session_columns": columns,
         "months": months,
         "sessions": len(records["sessions"]),
     }
