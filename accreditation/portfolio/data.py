@@ -24,6 +24,8 @@ from accounts.services import DomainError
 from accreditation import facts as facts_module
 from accreditation.models import Scheme, SchemeVersion
 from accreditation.portfolio import sections
+from accreditation.portfolio.sections.caseload import upgrade_section as upgrade_caseload
+from accreditation.portfolio.sections.supervision import upgrade_section as upgrade_supervision
 from accreditation.selectors import schemes_with_rules, version_for
 from trainees.models import Enrolment
 
@@ -146,6 +148,20 @@ def portfolio_data(enrolment: Enrolment, *, scheme_code: str | None = None, as_o
         "generated_at": as_of.isoformat(),
         "sections": [build(source) for build in SECTION_BUILDERS],
     }
+
+
+# Sections whose shape has changed since snapshots were first frozen: each turns an old section into today's
+# shape for the snapshot page (which draws stored data with today's templates). Frozen PDFs never change.
+SECTION_UPGRADES: dict[str, Callable[[dict], dict]] = {
+    "supervision": upgrade_supervision,
+    "caseload": upgrade_caseload,
+}
+
+
+def for_display(data: dict) -> dict:
+    """Stored portfolio data (a snapshot's) in the shape today's section templates draw."""
+    sections = [SECTION_UPGRADES.get(s.get("key"), lambda s: s)(s) for s in data.get("sections", [])]
+    return {**data, "sections": sections}
 
 
 def canonical_json(data: dict) -> bytes:

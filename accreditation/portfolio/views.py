@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST, require_safe
 from accounts.services import DomainError, record_event
 from accreditation.portfolio import packs, selectors, services, visits
 from accreditation.portfolio.cache import portfolio_pdf
-from accreditation.portfolio.data import default_scheme_code, portfolio_data
+from accreditation.portfolio.data import default_scheme_code, for_display, portfolio_data
 from accreditation.portfolio.forms import (
     AddPortfoliosForm,
     SampleForm,
@@ -125,7 +125,7 @@ def snapshot_detail(request, pk):
         "portfolios/snapshot_detail.html",
         {
             "snapshot": snapshot,
-            "data": snapshot.data,
+            "data": for_display(snapshot.data),
             "download_url": reverse("portfolios:snapshot_pdf", args=[snapshot.pk]),
             "back_url": reverse("portfolios:trainee", args=[snapshot.enrolment_id]),
             "back_label": "Portfolio",
@@ -165,7 +165,7 @@ def visit_portfolio(request, pk, snapshot_pk):
         "portfolios/snapshot_detail.html",
         {
             "snapshot": snapshot,
-            "data": snapshot.data,
+            "data": for_display(snapshot.data),
             "visit": visit,
             "download_url": reverse("portfolios:visit_portfolio_pdf", args=[visit.pk, snapshot.pk]),
             "back_url": reverse("portfolios:visit", args=[visit.pk]),

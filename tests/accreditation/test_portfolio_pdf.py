@@ -124,6 +124,19 @@ def test_portfolio_data_is_plain_json_with_the_agreed_keys(enrolment):
 
 
 @needs_poppler
+def test_the_contents_give_the_page_each_section_starts_on(enrolment, tmp_path):
+    data = portfolio_data(enrolment, as_of=date(2025, 12, 1))
+    pages = pdf_text(render_portfolio_pdf(data), tmp_path).split("\f")
+    contents = pages[1]
+    for section in data["sections"]:
+        title = section["title"]
+        line = next(line for line in contents.splitlines() if line.strip().startswith(title))
+        number = int(line.split()[-1])
+        first = next(n for n, page in enumerate(pages, start=1) if n > 2 and title in page)
+        assert number == first, title
+
+
+@needs_poppler
 def test_the_pdf_has_cover_contents_running_header_page_numbers_and_metadata(enrolment, tmp_path):
     data = portfolio_data(enrolment, as_of=date(2025, 12, 1))
     pdf = render_portfolio_pdf(data, verification_code="7K3M-Q9TD-2XWB")

@@ -59,3 +59,14 @@ def caseload_section(source: "PortfolioSource") -> dict:
         ],
         "chart": plain(asdict(caseload_chart(year, who=enrolment.user.display_name))),
     }
+
+
+def upgrade_section(section: dict) -> dict:
+    """A caseload section frozen when the chart's markers were {"x", "y"} objects, with [x, y] pairs as the
+    shared chart template draws them, so an old snapshot still reads properly on the web."""
+    chart = section.get("chart") or {}
+    markers = chart.get("actual_markers") or []
+    if not any(isinstance(marker, dict) for marker in markers):
+        return section
+    pairs = [[m["x"], m["y"]] if isinstance(m, dict) else m for m in markers]
+    return {**section, "chart": {**chart, "actual_markers": pairs}}

@@ -7,6 +7,7 @@ the summary's credentialed hours are, so the monthly tables add up to the summar
 """
 
 from collections import Counter, defaultdict
+from datetime import date
 from typing import TYPE_CHECKING
 
 from django.db.models import Q
@@ -95,18 +96,14 @@ def _against_usual(detail: dict, usual: dict | None) -> dict:
     return {"usual": False, "show_format": not same_format, "show_supervisor": not same_supervisor}
 
 
-def _months(sessions, intervals) -> tuple[list[dict], list[dict]]:
-    """The year's sessions as one row per month and one cell per kind. Within a cell, sessions alike (same
-    minutes, format, supervisor and credential) share a line of dates, and the kind's usual session is
-    described once, in the column heading, so a year of weekly supervision reads as twelve short rows.
-    Every session is listed, in date order. Returns (columns, months)."""
-    details = [
-        (session, _detail(session, engine.counts_on(intervals.get(session.supervisor_id, ()), session.date)))
-        for session in sessions
-    ]
+def session_table(entries: list[tuple[str, date, dict]]) -> tuple[list[dict], list[dict]]:
+    """The year's sessions, given as (kind, date, detail) in date order, as one row per month and one cell
+    per kind. Within a cell, sessions alike (same minutes, format, supervisor and credential) share a line
+    of dates, and the kind's usual session is described once, in the column heading, so a year of weekly
+    supervision reads as twelve short rows. Every session is listed. Returns (columns, months)."""
     by_kind: dict[str, list[dict]] = defaultdict(list)
-    for session, detail in details:
-        by_kind[session.kind].append(detail)
+    for kind, _day, detail in entries:
+        by_kind[kind].append(detail)
     usual = _usual_details(by_kind)
     columns = [
         {"kind": kind, "label": KIND_LABELS[kind], "usual": usual.get(kind)}
@@ -114,11 +111,11 @@ def _months(sessions, intervals) -> tuple[list[dict], list[dict]]:
         if kind in by_kind
     ]
     months: dict[tuple[int, int], dict] = {}
-    for session, detail in details:
+    for kind_code, day, detail in entries:
         month = months.setdefault(
-            (session.date.year, session.date.month),
+            (day.year, day.month),
             {
-                "label": f"{session.date:%B %Y}",
+                "label": f"{day:%B %Y}",
                 "sessions": 0,
                 "minutes": 0,
                 "kinds": {
@@ -133,14 +130,14 @@ def _months(sessions, intervals) -> tuple[list[dict], list[dict]]:
             },
         )
         month["sessions"] += 1
-        month["minutes"] += session.minutes
-        kind = month["kinds"][session.kind]
+        month["minutes"] += detail["minutes"]
+        kind = month["kinds"][kind_code]
         kind["sessions"] += 1
         line = next((line for line in kind["lines"] if line["detail"] == detail), None)
         if line is None:
-            line = {"detail": detail, "dates": [], **_against_usual(detail, usual.get(session.kind))}
+            line = {"detail": detail, "dates": [], **_against_usual(detail, usual.get(kind_code))}
             kind["lines"].append(line)
-        line["dates"].append(iso(session.date))
+        line["dates"].append(iso(day))
     return columns, [
         {
             "label": month["label"],
@@ -150,6 +147,25 @@ def _months(sessions, intervals) -> tuple[list[dict], list[dict]]:
         }
         for month in months.values()
     ]
+
+
+def upgrade_section(section: dict) -> dict:
+    """A supervision section frozen before the one-table layout (monthly tables, no `session_columns`), in
+    today's shape, so an old snapshot still reads properly on the web. Its PDF is untouched."""
+    if "session_columns" in section or "months" not in section:
+        return section
+    entries = sorted(
+        (
+            (kind["kind"], date.fromisoformat(day), line["detail"])
+            for month in section["months"]
+            for kind in month["kinds"]
+            for line in kind["lines"]
+            for day in line["dates"]
+        ),
+        key=lambda entry: entry[1],
+    )
+    columns, months = session_table(entries)
+    return {**section, "session_columns": columns, "months": months}
 
 
 def supervision_section(source: "PortfolioSource") -> dict:
@@ -163,7 +179,16 @@ def supervision_section(source: "PortfolioSource") -> dict:
         pk: engine.credential_intervals(training_facts(rows), rules) for pk, rows in by_supervisor.items()
     }
 
-    columns, months = _months(records["sessions"], intervals)
+    columns, months = session_table(
+        [
+            (
+                session.kind,
+                session.date,
+                _detail(session, engine.counts_on(intervals.get(session.supervisor_id, ()), session.date)),
+            )
+            for session in records["sessions"]
+        ]
+    )
 
     people: dict[int, dict] = {}
     for assignment in records["assignments"]:
