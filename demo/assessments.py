@@ -7,10 +7,11 @@ left alone.
 """
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import User
 from assessments import services
@@ -117,7 +118,12 @@ def _ratings(component: AssessmentComponent, passed: bool, seed: int) -> dict[st
     return {code: 1 if index in (2, 3) else 2 for index, code in enumerate(codes)}
 
 
-def _mark(attempt: Attempt, marker: User, passed: bool, release_on: date, seed: int) -> Attempt:
+def _moment(day: date, hour: int) -> datetime:
+    """A plausible working-day time for something the demo records as done in the past (never the future)."""
+    return min(timezone.make_aware(datetime.combine(day, time(hour))), timezone.now())
+
+
+def _mark(attempt: Attempt, marker: User, passed: bool, release_on: date, seed: int, at: datetime) -> Attempt:
     component = attempt.component
     kwargs = {}
     if component.marking == AssessmentComponent.Marking.CRITERIA:
@@ -134,7 +140,7 @@ def _mark(attempt: Attempt, marker: User, passed: bool, release_on: date, seed: 
         "Please review the assessment-session items on risk and shared understanding before the resit."
     )
     return services.mark_attempt(
-        actor=marker, attempt=attempt, feedback=feedback, release_on=release_on, **kwargs
+        actor=marker, attempt=attempt, feedback=feedback, release_on=release_on, at=at, **kwargs
     )
 
 
@@ -175,13 +181,19 @@ def _seed_enrolment(enrolment: Enrolment, steps: list[Step], people: dict[str, U
             continue
         marker = people[step.first_marker]
         release_on = min(on + timedelta(days=14), today)
-        attempt = _mark(attempt, marker, step.result == "pass", release_on, index)
+        marked_at = _moment(min(on + timedelta(days=7), today), 14)
+        attempt = _mark(attempt, marker, step.result == "pass", release_on, index, marked_at)
         if step.result == "first_marked_fail" or attempt.status != Attempt.Status.AWAITING_MODERATION:
             continue
         moderator = MODERATORS[step.first_marker]
         if moderator is None:
             continue
-        services.moderate_attempt(actor=people[moderator], attempt=attempt, decision=Attempt.Decision.AGREED)
+        services.moderate_attempt(
+            actor=people[moderator],
+            attempt=attempt,
+            decision=Attempt.Decision.AGREED,
+            at=max(_moment(min(on + timedelta(days=10), today), 11), marked_at),
+        )
 
 
 @transaction.atomic

@@ -6,9 +6,10 @@ is skipped when its records already exist. Demo cases use references starting "S
 with the caseload demo's.
 """
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import Organisation, User
 from curriculum.models import Intervention
@@ -190,7 +191,9 @@ def _report(enrolment, supervisor, kind, period_start, period_end, progress, *, 
         progress=progress,
     )
     if sign:
-        services.sign_report(actor=supervisor, report=report)
+        # Signed a few days after the period it covers (never in the future).
+        signed = timezone.make_aware(datetime.combine(period_end + timedelta(days=3), time(16)))
+        services.sign_report(actor=supervisor, report=report, at=min(signed, timezone.now()))
 
 
 @transaction.atomic

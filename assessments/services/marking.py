@@ -1,7 +1,7 @@
 """Writes for marking: first marking and moderation (second marking). Agreeing a pass signs the competence."""
 
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, datetime
 
 from django.db import transaction
 from django.utils import timezone
@@ -65,10 +65,12 @@ def mark_attempt(
     ratings: Mapping[str, int] | None = None,
     percentage: int | None = None,
     outcome: str | None = None,
+    at: datetime | None = None,
 ) -> Attempt:
     """First marking. The outcome follows the component's marking: the pass rule for rated items, the pass
     mark for a percentage, or the marker's pass/fail. Every fail, and a sample of passes, goes to a second
-    marker; otherwise the marks are agreed at once and a pass signs the competence off."""
+    marker; otherwise the marks are agreed at once and a pass signs the competence off. `at` is when it
+    happened: now, unless the demo (or an import of past records) says otherwise."""
     _check_marker(actor, attempt)
     attempt = _lock(attempt, Attempt.Status.SUBMITTED, "Someone else has just marked this attempt.")
     component = attempt.component
@@ -98,7 +100,7 @@ def mark_attempt(
     else:
         reason = ""
 
-    now = timezone.now()
+    now = at or timezone.now()
     attempt.first_marker = actor
     attempt.first_marked_at = now
     attempt.first_outcome = first_outcome
@@ -147,7 +149,7 @@ def mark_attempt(
         },
     )
     if attempt.status == Attempt.Status.AGREED and passed and attempt.competence_id:
-        sign_off_competence(actor=actor, attempt=attempt)
+        sign_off_competence(actor=actor, attempt=attempt, at=now)
     return attempt
 
 
@@ -160,6 +162,7 @@ def moderate_attempt(
     note: str = "",
     outcome: str | None = None,
     percentage: int | None = None,
+    at: datetime | None = None,
 ) -> Attempt:
     """Second marking by another educator: agree with the first marker, or change the outcome with a reason.
 
@@ -196,7 +199,7 @@ def moderate_attempt(
         raise DomainError("Choose whether you agree with the first marker.")
 
     attempt.second_marker = actor
-    attempt.moderated_at = timezone.now()
+    attempt.moderated_at = at or timezone.now()
     attempt.moderation_decision = decision
     attempt.moderation_note = note.strip()
     attempt.outcome = agreed_outcome
@@ -233,5 +236,5 @@ def moderate_attempt(
         },
     )
     if agreed_outcome == Attempt.Outcome.PASSED and attempt.competence_id:
-        sign_off_competence(actor=actor, attempt=attempt)
+        sign_off_competence(actor=actor, attempt=attempt, at=attempt.moderated_at)
     return attempt

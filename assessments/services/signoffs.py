@@ -1,6 +1,9 @@
 """Signing a competence off, and reopening a sign-off. Neither ever updates a sign-off row."""
 
+from datetime import datetime
+
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from accounts.services import ConflictError, DomainError, record_event
 from assessments.models import Attempt, SignOff, SignOffReopening
@@ -48,7 +51,7 @@ def agreed_marks(attempt: Attempt) -> dict:
 
 
 @transaction.atomic
-def sign_off_competence(*, actor, attempt: Attempt) -> SignOff:
+def sign_off_competence(*, actor, attempt: Attempt, at: datetime | None = None) -> SignOff:
     """Sign a competence off from an attempt whose agreed outcome is a pass: who, role, when, method, evidence
     and a hash of the marks. From then on the row is locked (service and database trigger).
 
@@ -95,6 +98,7 @@ def sign_off_competence(*, actor, attempt: Attempt) -> SignOff:
                 evidence=evidence,
                 marks=marks,
                 marks_sha256=marks_digest(marks),
+                signed_at=at or timezone.now(),
             )
     except IntegrityError as error:
         raise ConflictError(

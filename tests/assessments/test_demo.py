@@ -43,3 +43,15 @@ def test_the_demo_has_the_promised_stages_and_is_idempotent(curriculum):
         )
     )
     assert {"submitted", "awaiting_moderation", "agreed"} <= waiting
+
+
+def test_the_demo_marks_and_signs_off_when_the_work_was_done_not_when_it_was_seeded(curriculum):
+    today = timezone.localdate()
+    foundation.seed(today)
+    assessments.seed(today)
+    done = Enrolment.objects.get(user__username="trainee.done")
+    for sign_off in SignOff.objects.filter(enrolment=done).select_related("attempt"):
+        attempt = sign_off.attempt
+        marked = timezone.localdate(attempt.first_marked_at)
+        assert attempt.submitted_on < marked <= timezone.localdate(sign_off.signed_at) < today
+        assert (timezone.localdate(sign_off.signed_at) - attempt.submitted_on).days <= 10

@@ -280,3 +280,18 @@ def test_a_future_attempt_date_is_refused(world, enrolment):
             method="written_submission",
             submitted_on=timezone.localdate() + timedelta(days=1),
         )
+
+
+def test_marking_and_its_sign_off_can_be_recorded_at_a_past_moment(world, enrolment):
+    attempt = fa.submit(enrolment)
+    at = timezone.now() - timedelta(days=30)
+    marked = services.mark_attempt(
+        actor=world.user("educator"),
+        attempt=attempt,
+        feedback="Well paced.",
+        release_on=timezone.localdate(),
+        ratings=fa.ratings(attempt.component),
+        at=at,
+    )
+    assert marked.first_marked_at == marked.agreed_at == at
+    assert SignOff.objects.get(attempt=attempt).signed_at == at

@@ -7,7 +7,7 @@ update_fields and an audit event. Views, the demo and tests all go through these
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
@@ -541,15 +541,16 @@ def update_report(*, actor, report: SupervisorReport, **fields) -> SupervisorRep
 
 
 @transaction.atomic
-def sign_report(*, actor, report: SupervisorReport) -> SupervisorReport:
-    """The supervisor signs their report. Signed reports are final: the database refuses any change."""
+def sign_report(*, actor, report: SupervisorReport, at: datetime | None = None) -> SupervisorReport:
+    """The supervisor signs their report. Signed reports are final: the database refuses any change. `at` is
+    when it was signed: now, unless the demo (or an import of past records) says otherwise."""
     report = SupervisorReport.objects.select_for_update().select_related("enrolment").get(pk=report.pk)
     if report.status != SupervisorReport.Status.DRAFT:
         raise ConflictError("This report has already been signed.")
     if actor.pk != report.supervisor_id or actor.pk == report.enrolment.user_id:
         raise DomainError("Only the supervisor who wrote the report can sign it.")
     report.status = SupervisorReport.Status.SIGNED
-    report.signed_at = timezone.now()
+    report.signed_at = at or timezone.now()
     report.save(update_fields=["status", "signed_at"])
     record_event(
         actor=actor,
