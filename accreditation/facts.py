@@ -128,8 +128,13 @@ def gather_facts_for(enrolments, *, as_of: date) -> dict[int, TraineeFacts]:
     cpd = cpd_activities_for(enrolments, start=as_of - CPD_HISTORY, end=as_of)
     year_start = as_of - YEAR + timedelta(days=1)
 
-    # The renewal year: the 365 days up to as_of, for everyone at once (a constant number of queries).
-    last_year = supervision_summary_for(enrolments, end=as_of, start=year_start) if enrolments else {}
+    # The renewal year: the 365 days up to as_of, for everyone at once (a constant number of queries),
+    # including supervision logged after qualifying, which is what a registration renewal asks about.
+    last_year = (
+        supervision_summary_for(enrolments, end=as_of, start=year_start, after_completion=True)
+        if enrolments
+        else {}
+    )
 
     return {
         e.pk: TraineeFacts(

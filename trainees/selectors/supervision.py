@@ -72,10 +72,12 @@ def supervision_summary(enrolment: Enrolment, *, start: date, end: date) -> Supe
 
 
 def supervision_summary_for(
-    enrolments: Sequence[Enrolment], *, end: date, start: date | None = None
+    enrolments: Sequence[Enrolment], *, end: date, start: date | None = None, after_completion: bool = False
 ) -> dict[int, SupervisionSummary]:
-    """Figures from `start` (or each trainee's start date) to `end`, in a constant number of queries."""
-    results = supervision_compliance_for(enrolments, end=end, start=start)
+    """Figures from `start` (or each trainee's start date) to `end`, in a constant number of queries. They
+    stop at completion, unless `after_completion` (a qualified practitioner's renewal year counts the
+    supervision they go on logging)."""
+    results = supervision_compliance_for(enrolments, end=end, start=start, after_completion=after_completion)
     return {pk: _summary(result) for pk, result in results.items()}
 
 
@@ -188,10 +190,13 @@ def credential_statuses(
 # Compliance
 
 
-def training_period(enrolment: Enrolment, start: date | None, end: date) -> tuple[date, date]:
-    """The part of start..end inside the training: not before the start, not after completion."""
+def training_period(
+    enrolment: Enrolment, start: date | None, end: date, *, after_completion: bool = False
+) -> tuple[date, date]:
+    """The part of start..end inside the training: not before the start, and not after completion unless
+    `after_completion`."""
     first = max(start or enrolment.start_date, enrolment.start_date)
-    last = min(end, enrolment.completed_on) if enrolment.completed_on else end
+    last = min(end, enrolment.completed_on) if enrolment.completed_on and not after_completion else end
     return first, last
 
 
@@ -282,9 +287,11 @@ def _intervals_for(loaded: _Loaded, rules: engine.Rules) -> dict[int, tuple]:
     return {pk: engine.credential_intervals(facts, rules) for pk, facts in loaded.trainings.items()}
 
 
-def _compliance(enrolment, loaded: _Loaded, start: date | None, end: date) -> engine.Compliance:
+def _compliance(
+    enrolment, loaded: _Loaded, start: date | None, end: date, *, after_completion: bool = False
+) -> engine.Compliance:
     rules = loaded.rules.get(enrolment.cohort.programme_id, loaded.rules[None])
-    first, last = training_period(enrolment, start, end)
+    first, last = training_period(enrolment, start, end, after_completion=after_completion)
     return engine.evaluate(
         start=first,
         end=last,
@@ -306,16 +313,16 @@ def supervision_compliance(
 
 
 def supervision_compliance_for(
-    enrolments: Sequence[Enrolment], *, end: date, start: date | None = None
+    enrolments: Sequence[Enrolment], *, end: date, start: date | None = None, after_completion: bool = False
 ) -> dict[int, engine.Compliance]:
     """Compliance of each trainee (from `start`, or their start date, to `end`) in a constant number of
     queries. Overdue case reviews are as of each trainee's end date."""
     enrolments = list(enrolments)
     if not enrolments:
         return {}
-    earliest = min(min(training_period(e, start, end)) for e in enrolments)
+    earliest = min(min(training_period(e, start, end, after_completion=after_completion)) for e in enrolments)
     loaded = _load(enrolments, end=end, cases_from=earliest)
-    return {e.pk: _compliance(e, loaded, start, end) for e in enrolments}
+    return {e.pk: _compliance(e, loaded, start, end, after_completion=after_completion) for e in enrolments}
 
 
 # ---------------------------------------------------------------------------------------------------------
