@@ -55,3 +55,14 @@ class VisitPortfolioFactory(factory.django.DjangoModelFactory):
     visit = factory.SubFactory(f.VisitFactory)
     snapshot = factory.SubFactory(SnapshotFactory)
     added_by = factory.SubFactory(f.UserFactory)
+
+
+# How a weekly one-to-one case-management session with Sam Fletcher reads in a portfolio's supervision data.
+SAM_WEEKLY = {
+    "minutes": 60,
+    "format": "Individual",
+    "group_size": None,
+    "supervisor": "Sam Fletcher",
+    "credentialed": True,
+    "live_assessment": None,
+}

@@ -17,6 +17,7 @@ from accreditation.portfolio.services import submit_portfolio
 from accreditation.selectors import evaluate_schemes, get_scheme
 from assessments.models import Attempt, SignOff
 from tests import factories as f
+from tests.accreditation.factories_portfolios import SAM_WEEKLY
 from tests.assessments import factories_assessments as fa
 from tests.trainees.factories_caseload import CaseFactory, ContactFactory, intervention
 from tests.trainees.factories_cpd import PDF, ConfirmedCpdActivityFactory, CpdActivityFactory
@@ -235,14 +236,7 @@ def test_supervision_lists_every_confirmed_session_by_month_adding_up_to_the_sum
     # dates are listed bare; a session that differs says how.
     case_management, clinical_skills = supervision["session_columns"]
     assert clinical_skills["usual"] is None  # its one session did not count, so nothing is usual
-    assert case_management["usual"] == {
-        "minutes": 60,
-        "format": "Individual",
-        "group_size": None,
-        "supervisor": "Sam Fletcher",
-        "credentialed": True,
-        "live_assessment": None,
-    }
+    assert case_management["usual"] == SAM_WEEKLY
     lines = [line for month in supervision["months"] for kind in month["kinds"] for line in kind["lines"]]
     assert sum(len(line["dates"]) for line in lines if line["usual"]) == 8
     (odd,) = [line for line in lines if not line["usual"]]

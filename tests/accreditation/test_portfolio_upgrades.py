@@ -4,15 +4,9 @@ stored data with today's templates (their PDFs never change)."""
 from django.template.loader import render_to_string
 
 from accreditation.portfolio.data import for_display
+from tests.accreditation.factories_portfolios import SAM_WEEKLY
 
-SAM = {
-    "minutes": 60,
-    "format": "Individual",
-    "group_size": None,
-    "supervisor": "Sam Fletcher",
-    "credentialed": True,
-    "live_assessment": None,
-}
+SAM = SAM_WEEKLY
 UMA = {
     **SAM,
     "minutes": 90,
