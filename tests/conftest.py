@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 from django.db.backends.sqlite3.base import DatabaseOperations as SQLiteOperations
 
 from accounts.db import sqlite_protection_triggers
@@ -52,3 +53,12 @@ def _flush_around_protection(self, sql_list):
 
 
 SQLiteOperations.execute_sql_flush = _flush_around_protection
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: counters kept there (the verification page's rate limit, for
+    one) must not carry over into whichever test runs next in the same worker."""
+    cache.clear()
+    yield
+    cache.clear()

@@ -22,6 +22,15 @@ def isodate(value):
 
 
 @register.filter
+def plain_number(value):
+    """7.25 -> "7.25", 3.5 -> "3.5", 3.0 -> "3": hours as people write them."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return value
+    text = f"{round(value, 2):.2f}".rstrip("0").rstrip(".")
+    return text if text != "-0" else "0"
+
+
+@register.filter
 def section_template(section) -> str:
     """The template for a portfolio section. An old snapshot may name a section whose template has since
     gone; it then shows a short note rather than failing (its PDF, frozen, still has everything)."""
