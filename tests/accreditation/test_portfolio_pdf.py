@@ -359,3 +359,17 @@ def test_the_trainee_page_offers_the_download_to_those_who_may_see_it(client, wo
 def test_dates_in_the_data_follow_as_of(enrolment):
     later = timezone.localdate() + timedelta(days=1)
     assert portfolio_data(enrolment, as_of=later)["generated_at"] == later.isoformat()
+
+
+def test_hours_read_as_people_write_them():
+    from accreditation.templatetags.portfolio_tags import plain_number
+
+    assert [plain_number(v) for v in (7.25, 3.5, 3.0, 12, 0.333, "–", None)] == [
+        "7.25",
+        "3.5",
+        "3",
+        "12",
+        "0.33",
+        "–",
+        None,
+    ]

@@ -80,17 +80,3 @@ def test_an_old_caseload_chart_gets_marker_pairs_and_todays_data_is_left_alone()
     assert section["chart"]["actual_markers"] == [[10.5, 20]]
     current = {"sections": [{"key": "caseload", "chart": {"actual_markers": [[1, 2]]}}, {"key": "cpd"}]}
     assert for_display(current) == current
-
-
-def test_hours_read_as_people_write_them():
-    from accreditation.templatetags.portfolio_tags import plain_number
-
-    assert [plain_number(v) for v in (7.25, 3.5, 3.0, 12, 0.333, "–", None)] == [
-        "7.25",
-        "3.5",
-        "3",
-        "12",
-        "0.33",
-        "–",
-        None,
-    ]
