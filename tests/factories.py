@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import factory
 from django.utils import timezone
+from faker import Faker
 
 from accounts.models import Organisation, OrganisationMembership, User
 from accreditation.models import Visit, VisitAssignment
@@ -11,6 +12,17 @@ from curriculum.models import Cohort, CurriculumEdition, Programme, ProgrammeMem
 from trainees.models import Enrolment, SupervisorAssignment
 
 PASSWORD = "correct-horse-battery-staple"
+_FAKE = Faker("en_GB")
+# Characters HTML escapes: a random "O'Sullivan" would fail any `name in page` check by chance. Names like
+# that are tested on purpose instead (tests/test_names_with_apostrophes.py).
+_ESCAPED = set("'&<>\"")
+
+
+def _plain(kind: str) -> str:
+    while True:
+        value = getattr(_FAKE, kind)()
+        if not _ESCAPED & set(value):
+            return value
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -20,8 +32,8 @@ class UserFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
-    first_name = factory.Faker("first_name", locale="en_GB")
-    last_name = factory.Faker("last_name", locale="en_GB")
+    first_name = factory.LazyFunction(lambda: _plain("first_name"))
+    last_name = factory.LazyFunction(lambda: _plain("last_name"))
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.nhs.uk")
     password = factory.django.Password(PASSWORD)
 
