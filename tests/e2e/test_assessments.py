@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from assessments.models import Attempt
 from demo import assessments
@@ -21,14 +22,17 @@ def assessment_demo(demo):
 def test_an_educator_marks_an_attempt_and_the_moderator_agrees(page, live_server, assessment_demo):
     login(page, live_server, "educator")
     page.get_by_role("link", name="Your marking queue").click()
+    page.wait_for_load_state()
     assert page.get_by_role("heading", name="Marking queue").is_visible()
     assert_accessible(page)
 
     page.get_by_role("link", name=re.compile(r"^Mark: Problem solving .*Maya Patel")).click()
+    page.wait_for_load_state()
     assert page.get_by_role("heading", name=re.compile("Mark Problem solving")).is_visible()
     assert_accessible(page)
     # Submitting with nothing rated shows the NHS error pattern.
     page.get_by_role("button", name="Save marks").click()
+    page.wait_for_load_state()
     assert page.get_by_role("heading", name="There is a problem").is_visible()
     assert_accessible(page)
     for index, select in enumerate(page.locator("select[name^=item_]").all()):
@@ -37,18 +41,23 @@ def test_an_educator_marks_an_attempt_and_the_moderator_agrees(page, live_server
         "The rationale for problem solving was not explained and the steps were rushed."
     )
     page.get_by_role("button", name="Save marks").click()
+    page.wait_for_load_state()
     assert page.get_by_text("Every fail is moderated: it now waits for moderation.").is_visible()
     assert page.get_by_text("Awaiting moderation").first.is_visible()
     assert_accessible(page)
 
     page.get_by_role("button", name="Log out").click()
+    page.wait_for_load_state()
     login(page, live_server, "lead")
     page.get_by_role("link", name="Your marking queue").click()
+    page.wait_for_load_state()
     page.get_by_role("link", name=re.compile(r"^Moderate: Problem solving .*Maya Patel")).click()
+    page.wait_for_load_state()
     assert page.get_by_text("The rationale for problem solving was not explained").is_visible()
     assert_accessible(page)
     page.get_by_label("Yes, I agree with the first marker's outcome").check()
     page.get_by_role("button", name="Record moderation").click()
+    page.wait_for_load_state()
     assert page.get_by_text("Moderation recorded: fail.").is_visible()
     assert_accessible(page)
 
@@ -75,18 +84,24 @@ def test_the_grid_and_the_trainees_competence_page_are_accessible(page, live_ser
     assert_accessible(page)
     page.get_by_label("Status").select_option("awaiting_moderation")
     page.get_by_role("button", name="Filter").click()
-    assert page.get_by_role("link", name="Sophie Brown").is_visible()
-    assert not page.get_by_role("link", name="Maya Patel").is_visible()
+    page.wait_for_load_state()
+    # The filter is a GET form: wait for the new page to be in, then look (is_visible does not wait).
+    expect(page.get_by_role("link", name="Sophie Brown")).to_be_visible()
+    expect(page.get_by_role("link", name="Maya Patel")).to_be_hidden()
     page.get_by_role("button", name="Log out").click()
+    page.wait_for_load_state()
 
     login(page, live_server, "trainee.mid")
     page.get_by_role("link", name=assessment_demo["programme"].name).click()
+    page.wait_for_load_state()
     assert page.get_by_text("3 of 9 competences signed off.").is_visible()
     assert_accessible(page)
     page.get_by_role("link", name=re.compile("^Competences, attempts and feedback")).click()
+    page.wait_for_load_state()
     assert page.get_by_role("heading", name="My competences").is_visible()
     assert page.get_by_text("Failed (attempt 1 of 2)").count() == 0  # the resit is waiting: shown as such
     assert_accessible(page)
     page.get_by_role("link", name="Exposure therapy").first.click()
+    page.wait_for_load_state()
     assert page.get_by_text("Risk was not asked about directly").is_visible()
     assert_accessible(page)

@@ -22,7 +22,9 @@ def caseloads(demo):
 def test_a_trainee_records_a_contact_and_views_their_caseload(page, live_server, caseloads):
     login(page, live_server, "trainee.mid")
     page.get_by_role("link", name=caseloads["programme"].name).click()
+    page.wait_for_load_state()
     page.get_by_role("link", name="My caseload and practice log").click()
+    page.wait_for_load_state()
     assert page.get_by_role("heading", name="My caseload", exact=True).is_visible()
     assert page.get_by_role(
         "img", name="Patients seen by you against the ramp, by month of training"
@@ -31,6 +33,7 @@ def test_a_trainee_records_a_contact_and_views_their_caseload(page, live_server,
     assert_accessible(page)
 
     page.get_by_role("button", name="Record a contact").click()
+    page.wait_for_load_state()
     assert page.get_by_role("heading", name="Record a contact").is_visible()
     assert_accessible(page)
     # An NHS number is refused, in the NHS error pattern.
@@ -41,12 +44,14 @@ def test_a_trainee_records_a_contact_and_views_their_caseload(page, live_server,
     page.get_by_label("Intervention").select_option(label="Behavioural activation")
     page.get_by_label("Minutes").fill("30")
     page.get_by_role("button", name="Save contact").click()
+    page.wait_for_load_state()
     assert page.get_by_role("heading", name="There is a problem").is_visible()
     assert "NHS number" in page.content()
     assert_accessible(page)
 
     page.get_by_label("Case reference").fill("NV-999001")
     page.get_by_role("button", name="Save contact").click()
+    page.wait_for_load_state()
     assert page.get_by_role("heading", name="My caseload", exact=True).is_visible()
     assert "Contact recorded" in page.content()
     assert page.get_by_role("cell", name="NV-999001").first.is_visible()
@@ -57,9 +62,11 @@ def test_a_trainee_records_a_contact_and_views_their_caseload(page, live_server,
 def test_a_supervisor_reads_supervisees_caseloads(page, live_server, caseloads):
     login(page, live_server, "supervisor")
     page.get_by_role("link", name="Your supervisees' caseloads").click()
+    page.wait_for_load_state()
     assert page.get_by_role("heading", name="Supervisees' caseloads").is_visible()
     assert_accessible(page)
     page.get_by_role("link", name="Liam Turner").click()
+    page.wait_for_load_state()
     assert page.get_by_role("heading", name="Caseload", exact=True).is_visible()
     assert page.get_by_role("button", name="Record a contact").count() == 0
     assert_accessible(page)
@@ -68,11 +75,15 @@ def test_a_supervisor_reads_supervisees_caseloads(page, live_server, caseloads):
 def test_the_import_page_and_the_ramp_settings_are_accessible(page, live_server, caseloads):
     login(page, live_server, "trainee.late")
     page.get_by_role("link", name=caseloads["programme"].name).click()
+    page.wait_for_load_state()
     page.get_by_role("link", name="My caseload and practice log").click()
+    page.wait_for_load_state()
     page.get_by_role("button", name="Import from the service's system").click()
+    page.wait_for_load_state()
     assert page.get_by_role("heading", name="Import contacts", exact=False).is_visible()
     assert_accessible(page)
     page.get_by_role("button", name="Log out").click()
+    page.wait_for_load_state()
     login(page, live_server, "lead")
     page.goto(f"{live_server.url}/caseload/programmes/{caseloads['programme'].code}/")
     assert page.get_by_role("heading", name="Caseload ramp").is_visible()

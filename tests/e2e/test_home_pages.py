@@ -16,6 +16,7 @@ def test_login_errors_follow_the_nhs_pattern(page, live_server, demo):
     page.get_by_label("Username").fill("educator")
     page.get_by_label("Password").fill("not the password")
     page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
     assert page.get_by_role("heading", name="There is a problem").is_visible()
     assert_accessible(page)
 
@@ -25,10 +26,12 @@ def test_educator_walks_home_cohort_and_trainee_pages(page, live_server, demo):
     assert page.get_by_role("heading", name="My cohorts").is_visible()
     assert_accessible(page)
     page.get_by_role("link", name=demo["cohorts"]["nv-cohort-3"].name).click()
+    page.wait_for_load_state()
     assert page.get_by_role("heading", name=demo["cohorts"]["nv-cohort-3"].name).is_visible()
     assert page.get_by_role("link", name="Maya Patel", exact=True).is_visible()
     assert_accessible(page)
     page.get_by_role("link", name="Maya Patel", exact=True).click()
+    page.wait_for_load_state()
     assert page.get_by_role("heading", name="Maya Patel").is_visible()
     assert_accessible(page)
 
@@ -38,6 +41,7 @@ def test_trainee_sees_their_training_at_a_glance(page, live_server, demo):
     assert page.get_by_role("heading", name="My training").is_visible()
     assert_accessible(page)
     page.get_by_role("link", name=demo["programme"].name).click()
+    page.wait_for_load_state()
     assert page.get_by_role("heading", name="My training").is_visible()
     assert_accessible(page)
 
@@ -47,6 +51,7 @@ def test_supervisor_and_visitor_home_pages(page, live_server, demo):
     assert page.get_by_role("heading", name="My supervisees").is_visible()
     assert_accessible(page)
     page.get_by_role("button", name="Log out").click()
+    page.wait_for_load_state()
     login(page, live_server, "visitor")
     assert page.get_by_role("heading", name="My accreditation visits").is_visible()
     assert "Open now" in page.content()
