@@ -7,17 +7,17 @@ left alone.
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
-from django.utils import timezone
 
 from accounts.models import User
 from assessments import services
 from assessments.models import AssessmentComponent, AssessmentScheme, Attempt, ProgrammeAssessmentSettings
 from assessments.reference import load_assessments
 from curriculum.models import Competence, Programme
+from demo import past_moment
 from trainees.models import Enrolment
 
 SESSION_NOTES_PDF = (
@@ -118,11 +118,6 @@ def _ratings(component: AssessmentComponent, passed: bool, seed: int) -> dict[st
     return {code: 1 if index in (2, 3) else 2 for index, code in enumerate(codes)}
 
 
-def _moment(day: date, hour: int) -> datetime:
-    """A plausible working-day time for something the demo records as done in the past (never the future)."""
-    return min(timezone.make_aware(datetime.combine(day, time(hour))), timezone.now())
-
-
 def _mark(attempt: Attempt, marker: User, passed: bool, release_on: date, seed: int, at: datetime) -> Attempt:
     component = attempt.component
     kwargs = {}
@@ -181,7 +176,7 @@ def _seed_enrolment(enrolment: Enrolment, steps: list[Step], people: dict[str, U
             continue
         marker = people[step.first_marker]
         release_on = min(on + timedelta(days=14), today)
-        marked_at = _moment(min(on + timedelta(days=7), today), 14)
+        marked_at = past_moment(min(on + timedelta(days=7), today), 14)
         attempt = _mark(attempt, marker, step.result == "pass", release_on, index, marked_at)
         if step.result == "first_marked_fail" or attempt.status != Attempt.Status.AWAITING_MODERATION:
             continue
@@ -192,7 +187,7 @@ def _seed_enrolment(enrolment: Enrolment, steps: list[Step], people: dict[str, U
             actor=people[moderator],
             attempt=attempt,
             decision=Attempt.Decision.AGREED,
-            at=max(_moment(min(on + timedelta(days=10), today), 11), marked_at),
+            at=max(past_moment(min(on + timedelta(days=10), today), 11), marked_at),
         )
 
 

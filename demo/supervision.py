@@ -6,13 +6,13 @@ is skipped when its records already exist. Demo cases use references starting "S
 with the caseload demo's.
 """
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from django.db import transaction
-from django.utils import timezone
 
 from accounts.models import Organisation, User
 from curriculum.models import Intervention
+from demo import past_moment
 from demo.foundation import person
 from trainees.models import (
     Case,
@@ -192,8 +192,8 @@ def _report(enrolment, supervisor, kind, period_start, period_end, progress, *, 
     )
     if sign:
         # Signed a few days after the period it covers (never in the future).
-        signed = timezone.make_aware(datetime.combine(period_end + timedelta(days=3), time(16)))
-        services.sign_report(actor=supervisor, report=report, at=min(signed, timezone.now()))
+        signed = past_moment(period_end + timedelta(days=3), 16)
+        services.sign_report(actor=supervisor, report=report, at=signed)
 
 
 @transaction.atomic
