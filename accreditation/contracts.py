@@ -6,10 +6,10 @@ these names, so tests can construct them directly.
 """
 
 from assessments.selectors import CompetenceStatus, ComponentResult
-from trainees.selectors.attendance import ModuleDays, TrainingDaysProgress
-from trainees.selectors.caseload import CaseloadFigures
-from trainees.selectors.cpd import CpdActivityInfo
-from trainees.selectors.supervision import SupervisionSummary, SupervisorReportInfo
+from trainees.attendance.selectors import ModuleDays, TrainingDaysProgress
+from trainees.caseload.selectors import CaseloadFigures
+from trainees.cpd.selectors import CpdActivityInfo
+from trainees.supervision.selectors import SupervisionSummary, SupervisorReportInfo
 
 __all__ = [
     "CaseloadFigures",

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 
 from accreditation.facts import TraineeFacts, months_in_service
-from trainees.models.enrolment import add_months
+from trainees.enrolment.models import add_months
 
 # --- the registry of criterion kinds ----------------------------------------------------------------
 

@@ -16,7 +16,7 @@ from enum import StrEnum
 
 from accreditation.criteria import KINDS, RuleError, number, validate_rule
 from accreditation.facts import TraineeFacts
-from trainees.models.enrolment import add_months
+from trainees.enrolment.models import add_months
 
 __all__ = [
     "KINDS",

@@ -18,11 +18,11 @@ from accreditation.contracts import (
     TrainingDaysProgress,
 )
 from assessments.selectors import competence_statuses_for, module_assessment_results_for
+from trainees.attendance.selectors import training_days_progress_for
+from trainees.caseload.selectors import caseload_figures_for
+from trainees.cpd.selectors import cpd_activities_for
 from trainees.models import Interruption
-from trainees.selectors.attendance import training_days_progress_for
-from trainees.selectors.caseload import caseload_figures_for
-from trainees.selectors.cpd import cpd_activities_for
-from trainees.selectors.supervision import (
+from trainees.supervision.selectors import (
     supervision_summary_for,
     supervisor_reports_for,
 )

@@ -15,8 +15,8 @@ from accreditation.presenters import evidence_links, short_value
 from accreditation.services import export_cohort
 from accreditation.tables import CohortReadinessTable
 from curriculum.selectors import get_cohort_for_user
+from trainees.enrolment.selectors import get_enrolment_for_user
 from trainees.models import Enrolment
-from trainees.selectors import get_enrolment_for_user
 
 
 def _present(result, enrolment_pk):

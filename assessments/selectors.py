@@ -27,8 +27,8 @@ from assessments.models import (
 )
 from curriculum.models import Competence, Programme, ProgrammeMembership, RouteModule
 from curriculum.selectors import programme_role
+from trainees.enrolment.selectors import enrolment_access
 from trainees.models import Enrolment
-from trainees.selectors.enrolment import enrolment_access
 
 STATUS_LABELS = {
     "not_started": "Not started",

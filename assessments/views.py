@@ -29,8 +29,8 @@ from assessments.models import Attempt
 from assessments.selectors import MARKER_ROLES
 from assessments.tables import CompetenceGridTable, MarkingQueueTable
 from curriculum.selectors import get_cohort_for_user
+from trainees.enrolment.selectors import get_enrolment_for_user
 from trainees.models import Enrolment
-from trainees.selectors.enrolment import get_enrolment_for_user
 
 
 def forbid(user, what: str, ident) -> PermissionDenied:

@@ -7,9 +7,9 @@ from django.utils import timezone
 from accreditation.selectors import visits_for_visitor
 from assessments.selectors import marking_queue_count
 from curriculum.selectors import administered_programmes, cohorts_for_user
+from trainees.enrolment.selectors import own_enrolments, supervisees
 from trainees.models import Enrolment
-from trainees.selectors import own_enrolments, supervisees
-from trainees.selectors.supervision import supervisor_home
+from trainees.supervision.selectors import supervisor_home
 
 
 def home(request):

@@ -16,10 +16,9 @@ from django.db import transaction
 
 from accounts.models import User
 from curriculum.models import Cohort, RouteModule
-from trainees.models import AttendanceMark, CatchUp, Enrolment, Interruption, TeachingDay, WorkplaceDay
-from trainees.models.attendance import AttendanceStatus
-from trainees.selectors.attendance import register_enrolments
-from trainees.services.attendance import (
+from trainees.attendance.models import AttendanceStatus
+from trainees.attendance.selectors import register_enrolments
+from trainees.attendance.services import (
     MarkInput,
     decide_catch_up,
     generate_schedule,
@@ -29,6 +28,7 @@ from trainees.services.attendance import (
     save_register,
     submit_catch_up,
 )
+from trainees.models import AttendanceMark, CatchUp, Enrolment, Interruption, TeachingDay, WorkplaceDay
 
 COHORTS = ["nv-cohort-1", "nv-cohort-2", "nv-cohort-3", "nv-cohort-4"]
 TUESDAY, THURSDAY = 1, 3

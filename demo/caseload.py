@@ -17,10 +17,10 @@ from django.db import transaction
 
 from accounts.models import User
 from curriculum.models import Programme
-from trainees.importers.caseload import FIELDS, import_rows
+from trainees.caseload.importer import FIELDS, import_rows
+from trainees.caseload.selectors import clock_for, ramp_end, ramp_for
+from trainees.caseload.services import set_caseload_settings
 from trainees.models import Case, CaseloadImport, Enrolment, RampProfile
-from trainees.selectors.caseload import clock_for, ramp_end, ramp_for
-from trainees.services.caseload import set_caseload_settings
 
 PREFIX = "NV-"
 

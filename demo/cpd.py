@@ -6,8 +6,8 @@ from decimal import Decimal
 from django.db import transaction
 
 from accounts.models import User
+from trainees.cpd.services import confirm_cpd_activity, record_cpd_activity
 from trainees.models import CpdActivity, Enrolment
-from trainees.services.cpd import confirm_cpd_activity, record_cpd_activity
 
 PLANS = {
     "trainee.done": [

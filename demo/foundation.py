@@ -10,8 +10,8 @@ from accounts.services import grant_organisation_role
 from accreditation.models import Visit, VisitAssignment
 from curriculum.models import Cohort, CurriculumEdition, Programme, ProgrammeMembership, Route
 from demo import DEMO_PASSWORD
+from trainees.enrolment.services import assign_supervisor, complete_enrolment, enrol_trainee
 from trainees.models import Enrolment, SupervisorAssignment
-from trainees.services import assign_supervisor, complete_enrolment, enrol_trainee
 
 
 def _monday_on_or_before(day: date) -> date:

@@ -14,6 +14,8 @@ from accounts.models import Organisation, User
 from curriculum.models import Intervention
 from demo import past_moment
 from demo.foundation import person
+from trainees.enrolment.models import add_months
+from trainees.enrolment.services import assign_supervisor
 from trainees.models import (
     Case,
     Enrolment,
@@ -26,9 +28,7 @@ from trainees.models import (
     SupervisorReport,
     SupervisorTraining,
 )
-from trainees.models.enrolment import add_months
-from trainees.services import assign_supervisor
-from trainees.services import supervision as services
+from trainees.supervision import services as services
 
 Kind = SupervisionSession.Kind
 

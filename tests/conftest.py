@@ -7,7 +7,7 @@ from accreditation.reference import load_schemes
 from curriculum.models import CurriculumEdition
 from curriculum.reference import load_curriculum
 from tests.world import build_world
-from trainees.reference_caseload import load_caseload_reference
+from trainees.caseload.reference import load_caseload_reference
 
 
 @pytest.fixture(scope="session")

@@ -1,6 +1,9 @@
 from django.urls import include, path
 
-from trainees.views import attendance, cpd, enrolment, supervision
+from trainees.attendance import views as attendance
+from trainees.cpd import views as cpd
+from trainees.enrolment import views as enrolment
+from trainees.supervision import views as supervision
 
 app_name = "trainees"
 
@@ -86,5 +89,5 @@ urlpatterns = [
     path("trainees/<int:pk>/interruptions/new/", attendance.interruption_new, name="interruption_new"),
     path("workplace-days/<int:pk>/review/", attendance.workplace_day_review, name="workplace_day_review"),
     path("catch-ups/<int:pk>/review/", attendance.catch_up_review, name="catch_up_review"),
-    path("", include("trainees.urls_caseload")),
+    path("", include("trainees.caseload.urls")),
 ]

@@ -9,8 +9,8 @@ from accounts.models import AuditEvent, OrganisationMembership
 from accreditation.models import PortfolioSnapshot, Visit, VisitPack, VisitPortfolio
 from accreditation.models.portfolios import normalise_verification_code
 from accreditation.selectors import get_open_visit_for_visitor
+from trainees.enrolment.selectors import enrolments_for_user
 from trainees.models import Enrolment
-from trainees.selectors import enrolments_for_user
 
 # The audit actions that make up a visit's access log ("who looked at what").
 VISITOR_ACTIONS = ("visit.portfolio_viewed", "visit.portfolio_downloaded", "visit.pack_downloaded")

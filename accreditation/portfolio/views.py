@@ -29,8 +29,8 @@ from accreditation.portfolio.forms import (
 )
 from accreditation.selectors import get_open_visit_for_visitor
 from curriculum.selectors import administered_programmes
+from trainees.enrolment.selectors import get_enrolment_for_user
 from trainees.models import Enrolment
-from trainees.selectors import get_enrolment_for_user
 
 VERIFY_LIMIT = 20  # checks per address in VERIFY_WINDOW seconds; a person checking a pile of PDFs fits
 VERIFY_WINDOW = 600

@@ -258,7 +258,7 @@ def constructed_gather(overrides: dict | None = None):
     `overrides` ({"trainee.mid": {"caseload": caseload(contact_hours=10)}, ...}).
     """
     from accreditation.facts import CPD_HISTORY, basics
-    from trainees.selectors.cpd import cpd_activities_for
+    from trainees.cpd.selectors import cpd_activities_for
 
     overrides = overrides if overrides is not None else {}
 

@@ -18,7 +18,7 @@ from assessments.selectors import competence_statuses
 from curriculum.models import Intervention
 from demo import assessments, attendance, caseload, foundation, supervision
 from trainees.models import Enrolment
-from trainees.selectors.supervision import supervision_summary
+from trainees.supervision.selectors import supervision_summary
 
 pytestmark = [
     pytest.mark.django_db,

@@ -22,9 +22,9 @@ from tests.assessments import factories_assessments as fa
 from tests.trainees.factories_caseload import CaseFactory, ContactFactory, intervention
 from tests.trainees.factories_cpd import PDF, ConfirmedCpdActivityFactory, CpdActivityFactory
 from tests.trainees.factories_supervision import ReportFactory, SessionFactory, VerifiedTrainingFactory
+from trainees.caseload.selectors import caseload_figures
 from trainees.models import Contact, SupervisionSession, SupervisorAssignment, SupervisorReport
-from trainees.selectors.caseload import caseload_figures
-from trainees.selectors.supervision import supervision_summary
+from trainees.supervision.selectors import supervision_summary
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,8 @@ from django.db import connection
 from accounts.services import ConflictError
 from tests import factories as f
 from tests.trainees.factories_attendance import TeachingDayFactory
+from trainees.attendance.services import MarkInput, save_register
 from trainees.models import AttendanceMark
-from trainees.services.attendance import MarkInput, save_register
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
 

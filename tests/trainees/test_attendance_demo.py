@@ -5,8 +5,8 @@ from django.utils import timezone
 
 from curriculum.models import Cohort
 from demo import attendance, foundation
+from trainees.attendance.selectors import schedule_overview, training_days_progress_for
 from trainees.models import AttendanceMark, CatchUp, Enrolment, Interruption, TeachingDay, WorkplaceDay
-from trainees.selectors.attendance import schedule_overview, training_days_progress_for
 
 pytestmark = pytest.mark.django_db
 

@@ -9,12 +9,12 @@ import openpyxl.xml
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from trainees.attendance import importer
 
 from accounts.models import AuditEvent
 from tests import factories as f
 from tests.trainees.factories_attendance import TeachingDayFactory, mark, module
-from trainees.importers import attendance as importer
-from trainees.importers.attendance import import_attendance, template_workbook
+from trainees.attendance.importer import import_attendance, template_workbook
 from trainees.models import AttendanceMark
 
 pytestmark = pytest.mark.django_db

@@ -15,9 +15,7 @@ from tests.trainees.factories_attendance import (
     mark,
     module,
 )
-from trainees.models import Interruption
-from trainees.models.enrolment import add_months
-from trainees.selectors.attendance import (
+from trainees.attendance.selectors import (
     RouteModuleDays,
     TraineeDays,
     assess_training_days,
@@ -25,7 +23,9 @@ from trainees.selectors.attendance import (
     training_days_progress_for,
     window_end,
 )
-from trainees.services.attendance import generate_schedule
+from trainees.attendance.services import generate_schedule
+from trainees.enrolment.models import add_months
+from trainees.models import Interruption
 
 START = date(2026, 1, 5)  # a Monday
 ROUTE = (

@@ -16,15 +16,14 @@ from tests.trainees.factories_attendance import (
     mark,
     module,
 )
-from trainees.models import AttendanceMark, CatchUp, Interruption, TeachingDay, WorkplaceDay
-from trainees.selectors.attendance import (
+from trainees.attendance.selectors import (
     missed_days,
     register_enrolments,
     register_history,
     schedule_overview,
     training_days_progress,
 )
-from trainees.services.attendance import (
+from trainees.attendance.services import (
     MarkInput,
     add_teaching_day,
     cancel_teaching_day,
@@ -37,6 +36,7 @@ from trainees.services.attendance import (
     save_register,
     submit_catch_up,
 )
+from trainees.models import AttendanceMark, CatchUp, Interruption, TeachingDay, WorkplaceDay
 
 pytestmark = pytest.mark.django_db
 START = date(2026, 1, 5)

@@ -11,15 +11,15 @@ from accounts.models import AuditEvent
 from accounts.services import DomainError
 from tests import factories as f
 from tests.trainees.factories_caseload import CaseFactory, ContactFactory, intervention
-from trainees.models import Case, CaseloadSettings, Contact, Enrolment, Interruption, RampProfile
-from trainees.selectors.caseload import (
+from trainees.caseload.selectors import (
     CaseloadFigures,
     caseload_figures,
     caseload_figures_for,
     caseload_year,
     practice_figures,
 )
-from trainees.services.caseload import close_case, record_contact, set_caseload_settings
+from trainees.caseload.services import close_case, record_contact, set_caseload_settings
+from trainees.models import Case, CaseloadSettings, Contact, Enrolment, Interruption, RampProfile
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,8 @@ from django.db.models import Count
 from django.utils import timezone
 
 from demo import caseload, foundation
+from trainees.caseload.selectors import caseload_figures
 from trainees.models import Case, Contact, Enrolment
-from trainees.selectors.caseload import caseload_figures
 
 pytestmark = pytest.mark.django_db
 

@@ -9,10 +9,10 @@ from django.db import transaction
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from trainees.caseload import importer
 
 from tests import factories as f
-from trainees.importers import caseload as importer
-from trainees.importers.caseload import FIELDS, ImportResult, import_caseload, import_rows
+from trainees.caseload.importer import FIELDS, ImportResult, import_caseload, import_rows
 from trainees.models import Case, CaseloadImport, Contact
 
 pytestmark = pytest.mark.django_db

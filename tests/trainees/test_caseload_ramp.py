@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from trainees.caseload_ramp import DAYS_PER_MONTH, Ramp, TrainingClock, merged_pauses
+from trainees.caseload.ramp import DAYS_PER_MONTH, Ramp, TrainingClock, merged_pauses
+from trainees.caseload.selectors import _ramp
 from trainees.models import CaseloadSettings, RampProfile
-from trainees.selectors.caseload import _ramp
 
 GUIDE = Ramp(
     code="guide",

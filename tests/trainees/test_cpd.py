@@ -15,9 +15,9 @@ from accounts.models import AuditEvent
 from accounts.services import ConflictError, DomainError
 from tests import factories as f
 from tests.trainees.factories_cpd import PDF, PNG, ConfirmedCpdActivityFactory, CpdActivityFactory
+from trainees.cpd import services as services
+from trainees.cpd.selectors import CpdActivityInfo, cpd_activities, cpd_activities_for
 from trainees.models import CpdActivity
-from trainees.selectors.cpd import CpdActivityInfo, cpd_activities, cpd_activities_for
-from trainees.services import cpd as services
 
 pytestmark = pytest.mark.django_db
 

@@ -7,9 +7,9 @@ from accounts.services import DomainError
 from curriculum.models import Route
 from tests import factories as f
 from tests.trainees.pins import COHORT_PAGE_QUERIES
+from trainees.enrolment.models import add_months
+from trainees.enrolment.services import enrol_trainee
 from trainees.models import Enrolment
-from trainees.models.enrolment import add_months
-from trainees.services import enrol_trainee
 
 pytestmark = pytest.mark.django_db
 

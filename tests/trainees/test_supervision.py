@@ -25,8 +25,9 @@ from trainees.models import (
     SupervisorReport,
     SupervisorTraining,
 )
-from trainees.reference_supervision import load_supervision_rules
-from trainees.selectors.supervision import (
+from trainees.supervision import services as services
+from trainees.supervision.reference import load_supervision_rules
+from trainees.supervision.selectors import (
     SupervisionSummary,
     SupervisorReportInfo,
     rules_for_programmes,
@@ -35,7 +36,6 @@ from trainees.selectors.supervision import (
     supervisor_reports,
     supervisor_reports_for,
 )
-from trainees.services import supervision as services
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ from django.utils import timezone
 from demo import foundation
 from demo import supervision as supervision_demo
 from trainees.models import Enrolment, SitePlacement, SupervisionSession, SupervisorReport
-from trainees.selectors.supervision import credential_statuses, site_ratios, supervision_summary
+from trainees.supervision.selectors import credential_statuses, site_ratios, supervision_summary
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from trainees.supervision_engine import (
+from trainees.supervision.engine import (
     CREDENTIALED,
     NOT_CREDENTIALED,
     REFRESHER_DUE,

@@ -260,7 +260,7 @@ def test_a_certificate_of_the_wrong_type_is_refused_and_nothing_is_stored(
 
 
 def test_a_certificate_over_the_size_cap_is_refused(client, world, media, monkeypatch):
-    monkeypatch.setattr("trainees.certificates.MAX_BYTES", 10)
+    monkeypatch.setattr("trainees.supervision.certificates.MAX_BYTES", 10)
     client.force_login(world.user("supervisor"))
     response = client.post(
         reverse("trainees:supervisor_training_add", args=[world.user("supervisor").pk]),
@@ -275,7 +275,7 @@ def test_a_certificate_over_the_size_cap_is_refused(client, world, media, monkey
 
 
 def test_a_failed_save_leaves_no_orphaned_certificate(world, media, monkeypatch):
-    from trainees.services import supervision as services
+    from trainees.supervision import services as services
 
     def broken(**kwargs):
         raise RuntimeError("database went away")

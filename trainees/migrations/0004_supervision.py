@@ -5,7 +5,7 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
-import trainees.models.supervision
+import trainees.supervision.models
 from accounts.db import RefuseChanges
 
 
@@ -234,7 +234,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "topics",
-                    models.TextField(blank=True, validators=[trainees.models.supervision._deidentified]),
+                    models.TextField(blank=True, validators=[trainees.supervision.models._deidentified]),
                 ),
                 (
                     "live_assessment_outcome",
@@ -386,36 +386,36 @@ class Migration(migrations.Migration):
                 (
                     "engagement",
                     models.TextField(
-                        validators=[trainees.models.supervision._deidentified],
+                        validators=[trainees.supervision.models._deidentified],
                         verbose_name="Engagement with supervision",
                     ),
                 ),
                 (
                     "clinical_skills",
                     models.TextField(
-                        validators=[trainees.models.supervision._deidentified],
+                        validators=[trainees.supervision.models._deidentified],
                         verbose_name="Clinical skills and interventions",
                     ),
                 ),
                 (
                     "case_management",
                     models.TextField(
-                        validators=[trainees.models.supervision._deidentified],
+                        validators=[trainees.supervision.models._deidentified],
                         verbose_name="Caseload and case management",
                     ),
                 ),
                 (
                     "values",
                     models.TextField(
-                        validators=[trainees.models.supervision._deidentified],
+                        validators=[trainees.supervision.models._deidentified],
                         verbose_name="Values, diversity and professional conduct",
                     ),
                 ),
-                ("strengths", models.TextField(validators=[trainees.models.supervision._deidentified])),
+                ("strengths", models.TextField(validators=[trainees.supervision.models._deidentified])),
                 (
                     "development",
                     models.TextField(
-                        validators=[trainees.models.supervision._deidentified],
+                        validators=[trainees.supervision.models._deidentified],
                         verbose_name="Areas for development",
                     ),
                 ),

@@ -8,7 +8,7 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
-import trainees.models.cpd
+import trainees.cpd.models
 from accounts.db import RefuseChanges
 
 
@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 ("date", models.DateField()),
-                ("title", models.CharField(max_length=200, validators=[trainees.models.cpd.validate_title])),
+                ("title", models.CharField(max_length=200, validators=[trainees.cpd.models.validate_title])),
                 (
                     "hours",
                     models.DecimalField(
@@ -55,14 +55,14 @@ class Migration(migrations.Migration):
                     models.TextField(
                         blank=True,
                         help_text="What you learnt and how it changes your practice. Do not identify any patient.",
-                        validators=[trainees.models.cpd.validate_reflection],
+                        validators=[trainees.cpd.models.validate_reflection],
                         verbose_name="reflective statement",
                     ),
                 ),
                 (
                     "evidence",
                     models.FileField(
-                        blank=True, max_length=200, upload_to=trainees.models.cpd.cpd_evidence_path
+                        blank=True, max_length=200, upload_to=trainees.cpd.models.cpd_evidence_path
                     ),
                 ),
                 ("evidence_name", models.CharField(blank=True, max_length=120)),

@@ -3,9 +3,9 @@
 from django import template
 from django.utils import timezone
 
+from trainees.attendance.selectors import training_days_progress
+from trainees.attendance.tables import status_tag
 from trainees.models import CatchUp, WorkplaceDay
-from trainees.selectors.attendance import training_days_progress
-from trainees.tables.attendance import status_tag
 
 register = template.Library()
 

@@ -3,8 +3,8 @@
 from django import template
 from django.utils import timezone
 
-from trainees.selectors.caseload import caseload_figures
-from trainees.tables.caseload import STATUS_TAGS
+from trainees.caseload.selectors import caseload_figures
+from trainees.caseload.tables import STATUS_TAGS
 
 register = template.Library()
 

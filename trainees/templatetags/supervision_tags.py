@@ -3,8 +3,8 @@
 from django import template
 from django.utils import timezone
 
-from trainees.selectors import staff_can_manage
-from trainees.selectors.supervision import supervision_compliance
+from trainees.enrolment.selectors import staff_can_manage
+from trainees.supervision.selectors import supervision_compliance
 
 register = template.Library()
 

@@ -3,8 +3,8 @@ from django.core.management.base import BaseCommand
 from accreditation.reference import load_schemes
 from assessments.reference import load_assessments
 from curriculum.reference import load_curriculum
-from trainees.reference_caseload import load_caseload_reference
-from trainees.reference_supervision import load_supervision_rules
+from trainees.caseload.reference import load_caseload_reference
+from trainees.supervision.reference import load_supervision_rules
 
 
 class Command(BaseCommand):

@@ -1,13 +1,13 @@
 """Caseload against the quota: `caseload_figures` (through the readiness facts), the caseload page's monthly
-series (`caseload_year`) and its chart geometry (`trainees.caseload_chart`), and the practice figures
+series (`caseload_year`) and its chart geometry (`trainees.caseload.chart`), and the practice figures
 (`practice_figures`). The chart is the page's inline SVG, which WeasyPrint draws itself: no image fetched."""
 
 from dataclasses import asdict
 from typing import TYPE_CHECKING
 
 from accreditation.portfolio.sections.common import hours, iso, plain
-from trainees.caseload_chart import caseload_chart
-from trainees.selectors.caseload import STATUS_LABELS, caseload_year, practice_figures
+from trainees.caseload.chart import caseload_chart
+from trainees.caseload.selectors import STATUS_LABELS, caseload_year, practice_figures
 
 if TYPE_CHECKING:
     from accreditation.portfolio.data import PortfolioSource

@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING
 from django.db.models import Q
 
 from accreditation.portfolio.sections.common import hours, iso
-from trainees import supervision_engine as engine
 from trainees.models import SupervisionSession, SupervisorAssignment, SupervisorTraining
-from trainees.selectors.supervision import rules_for_programmes, training_facts
+from trainees.supervision import engine
+from trainees.supervision.selectors import rules_for_programmes, training_facts
 
 if TYPE_CHECKING:
     from accreditation.portfolio.data import PortfolioSource

@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from accounts.models import Organisation, User
 from curriculum.models import Cohort, CurriculumEdition, Programme, Route
-from trainees.importers.caseload import FIELDS, import_caseload
+from trainees.caseload.importer import FIELDS, import_caseload
 from trainees.models import CaseloadImport, Enrolment
 
 CONTACTS = [

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import User
 from curriculum.models import Cohort
-from trainees.importers.attendance import import_attendance
+from trainees.attendance.importer import import_attendance
 
 
 class Command(BaseCommand):

@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import User
-from trainees.importers.caseload import EXTENSIONS, MAX_UPLOAD_BYTES, run_import_job
+from trainees.caseload.importer import EXTENSIONS, MAX_UPLOAD_BYTES, run_import_job
 from trainees.models import CaseloadImport, ColumnMapping, Enrolment
 
 

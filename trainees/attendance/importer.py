@@ -1,0 +1,531 @@
+"""Import registers from an Excel workbook, all or nothing.
+
+Two layouts are accepted, sheet by sheet:
+- one long list: headings `Date | Trainee | Status | Minutes missed | Note` in row 1, a row per mark;
+- one register per sheet: `Date` in A1 and the day's date in B1, then the headings `Trainee | Status |
+  Minutes missed | Note` in row 2 and a row per trainee.
+Sheets named "Instructions" or starting with "Example" are skipped. Trainees are given by username.
+
+Safety (shared/quality.md): the zip directory is checked (entry count and uncompressed size) before the
+workbook is opened; openpyxl parses with defusedxml and `read_only=True`; sheets, rows and columns are
+capped; every problem names its sheet, row and column; nothing is saved unless the whole file is valid,
+and then every register is saved through `save_register` in one transaction.
+"""
+
+import io
+import logging
+import zipfile
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+import openpyxl
+import openpyxl.xml
+from django.db import transaction
+from django.utils import timezone
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from accounts.services import DomainError, record_event
+from curriculum.models import Cohort, RouteModule
+from trainees.attendance.models import MAX_MINUTES_MISSED, PART_DAY, AttendanceStatus
+from trainees.attendance.selectors import long_date, register_enrolments
+from trainees.attendance.services import MarkInput, save_register
+from trainees.deidentify import identifying_reason
+from trainees.models import AttendanceMark, Enrolment, TeachingDay
+
+logger = logging.getLogger(__name__)
+
+MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_ZIP_ENTRIES = 250
+MAX_UNCOMPRESSED_BYTES = 60 * 1024 * 1024
+MAX_SHEETS = 60
+MAX_ROWS = 20_000  # data rows in the whole file: a large cohort's whole year is a few thousand
+MAX_COLUMNS = 12
+MAX_PROBLEMS = 500
+XLSX_MAGIC = b"PK\x03\x04"
+SKIPPED_SHEETS = ("instructions", "example")
+
+DATE_PATTERNS = ("%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d %B %Y", "%d %b %Y", "%d-%m-%Y")
+_HEADINGS = {
+    "date": "date",
+    "trainee": "trainee",
+    "username": "trainee",
+    "status": "status",
+    "attendance": "status",
+    "minutes missed": "minutes",
+    "minutes": "minutes",
+    "note": "note",
+    "notes": "note",
+    "name": "name",
+}
+_STATUSES = {
+    **{code.replace("_", " "): code for code in AttendanceStatus.values},
+    **{label.lower(): code for code, label in AttendanceStatus.choices},
+    "authorized absence": AttendanceStatus.AUTHORISED_ABSENCE,
+    "unauthorized absence": AttendanceStatus.UNAUTHORISED_ABSENCE,
+}
+
+
+def parse_date(text: str) -> date | None:
+    text = " ".join(str(text).split())
+    for pattern in DATE_PATTERNS:
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    return None
+
+
+def _cell_date(value) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        return parse_date(value)
+    return None
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return " ".join(str(value).split())
+
+
+@dataclass(frozen=True)
+class ImportProblem:
+    sheet: str
+    row: int | None
+    column: str | None
+    message: str
+
+    def __str__(self):
+        where = [f"sheet “{self.sheet}”"] if self.sheet else ["the file"]
+        if self.row:
+            where.append(f"row {self.row}")
+        if self.column:
+            where.append(f"column {self.column}")
+        text = ", ".join(where)
+        return f"{text[:1].upper()}{text[1:]}: {self.message}"
+
+
+@dataclass
+class ImportResult:
+    filename: str
+    dry_run: bool
+    problems: list[ImportProblem] = field(default_factory=list)
+    more_problems: int = 0
+    registers: int = 0
+    marks: int = 0
+    added: int = 0
+    corrected: int = 0
+    unchanged: int = 0
+    saved: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def summary(self) -> str:
+        verb = "would add" if self.dry_run else "added"
+        fixed = "would correct" if self.dry_run else "corrected"
+        return (
+            f"{self.marks} marks on {self.registers} registers: {verb} {self.added}, "
+            f"{fixed} {self.corrected}, {self.unchanged} already as in the file."
+        )
+
+
+class _Problems:
+    def __init__(self, result: ImportResult):
+        self.result = result
+
+    def add(self, sheet: str, row: int | None, column: int | None, message: str) -> None:
+        if len(self.result.problems) >= MAX_PROBLEMS:
+            self.result.more_problems += 1
+            return
+        letter = get_column_letter(column + 1) if column is not None else None
+        self.result.problems.append(ImportProblem(sheet, row, letter, message))
+
+
+def check_container(fileobj) -> str | None:
+    """Refuse what is not a reasonable .xlsx before any XML is parsed: size, magic bytes, zip directory."""
+    fileobj.seek(0, io.SEEK_END)
+    size = fileobj.tell()
+    fileobj.seek(0)
+    if size > MAX_FILE_BYTES:
+        return f"The file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB."
+    if fileobj.read(4) != XLSX_MAGIC:
+        fileobj.seek(0)
+        return "The file is not an Excel workbook (.xlsx). Save it as an Excel workbook and try again."
+    fileobj.seek(0)
+    try:
+        with zipfile.ZipFile(fileobj) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return "The file is damaged or is not an Excel workbook (.xlsx)."
+    finally:
+        fileobj.seek(0)
+    if len(entries) > MAX_ZIP_ENTRIES:
+        return f"The workbook has too many parts ({len(entries)}); at most {MAX_ZIP_ENTRIES} are accepted."
+    if sum(entry.file_size for entry in entries) > MAX_UNCOMPRESSED_BYTES:
+        return "The workbook is too large once uncompressed."
+    if not any(entry.filename == "xl/workbook.xml" for entry in entries):
+        return "The file is a zip archive but not an Excel workbook (.xlsx)."
+    return None
+
+
+@dataclass
+class _Context:
+    cohort: Cohort
+    today: date
+    days: dict[date, TeachingDay]
+    enrolments: dict[str, Enrolment]
+    route_modules: set[tuple[int, int]]  # (route id, module id)
+    seen: dict[tuple[int, int], str] = field(default_factory=dict)  # (day, enrolment) -> where first seen
+    marks: dict[int, dict[int, MarkInput]] = field(default_factory=lambda: defaultdict(dict))
+    rows: int = 0
+
+
+def _context(cohort: Cohort, today: date) -> _Context:
+    days = {
+        d.date: d
+        for d in TeachingDay.objects.filter(
+            cohort=cohort, status=TeachingDay.Status.SCHEDULED
+        ).select_related("module")
+    }
+    enrolments = {
+        e.user.username.lower(): e
+        for e in Enrolment.objects.filter(cohort=cohort).select_related("user", "route")
+    }
+    route_modules = set(
+        RouteModule.objects.filter(route_id__in={e.route_id for e in enrolments.values()}).values_list(
+            "route_id", "module_id"
+        )
+    )
+    return _Context(cohort=cohort, today=today, days=days, enrolments=enrolments, route_modules=route_modules)
+
+
+def _day_problem(ctx: _Context, value) -> tuple[TeachingDay | None, str | None]:
+    day_date = _cell_date(value)
+    if day_date is None:
+        return None, f"“{_text(value)}” is not a date. Use a date such as 03/03/2026."
+    day = ctx.days.get(day_date)
+    if day is None:
+        return None, f"{long_date(day_date)} is not a teaching day in {ctx.cohort.code}'s schedule."
+    if day.date > ctx.today:
+        return None, f"{long_date(day_date)} has not happened yet, so its register cannot be taken."
+    return day, None
+
+
+def _read_row(ctx: _Context, problems: _Problems, sheet: str, number: int, cols: dict, values, day) -> None:
+    def value(key):
+        index = cols.get(key)
+        return values[index] if index is not None and index < len(values) else None
+
+    if "date" in cols:
+        day, message = _day_problem(ctx, value("date"))
+        if message:
+            problems.add(sheet, number, cols["date"], message)
+    username = _text(value("trainee")).lower()
+    enrolment = ctx.enrolments.get(username)
+    if not username:
+        problems.add(sheet, number, cols["trainee"], "The trainee's username is missing.")
+    elif enrolment is None:
+        problems.add(sheet, number, cols["trainee"], f"“{username}” is not a trainee in {ctx.cohort.code}.")
+    elif enrolment.status == Enrolment.Status.WITHDRAWN:
+        problems.add(sheet, number, cols["trainee"], f"{username} has withdrawn from {ctx.cohort.code}.")
+        enrolment = None
+    status_text = _text(value("status")).lower().replace("_", " ").replace("-", " ")
+    status = _STATUSES.get(" ".join(status_text.split()))
+    if status is None:
+        problems.add(
+            sheet,
+            number,
+            cols["status"],
+            f"“{_text(value('status'))}” is not a status. Use present, late, left early, authorised absence "
+            "or unauthorised absence."
+            if status_text
+            else "The status is missing.",
+        )
+    raw_minutes = value("minutes")
+    minutes = 0
+    if _text(raw_minutes):
+        try:
+            minutes = int(float(_text(raw_minutes)))
+            if minutes != float(_text(raw_minutes)) or minutes < 0:
+                raise ValueError
+        except ValueError:
+            problems.add(
+                sheet, number, cols["minutes"], f"“{_text(raw_minutes)}” is not a whole number of minutes."
+            )
+            minutes = None
+    if minutes is not None and status is not None:
+        if status in PART_DAY and not 1 <= minutes <= MAX_MINUTES_MISSED:
+            problems.add(
+                sheet,
+                number,
+                cols.get("minutes", cols["status"]),
+                f"Give the minutes missed (1 to {MAX_MINUTES_MISSED}) when someone is late or leaves early.",
+            )
+        elif status not in PART_DAY and minutes:
+            problems.add(
+                sheet, number, cols["minutes"], "Minutes missed are only for late arrival or leaving early."
+            )
+    note = _text(value("note"))
+    if len(note) > 200:
+        problems.add(sheet, number, cols["note"], "The note is longer than 200 characters.")
+    elif note:
+        reason = identifying_reason(note)
+        if reason:
+            problems.add(sheet, number, cols["note"], f"The note cannot be saved because {reason}.")
+    if day is None or enrolment is None:
+        return
+    if (enrolment.route_id, day.module_id) not in ctx.route_modules:
+        problems.add(
+            sheet,
+            number,
+            cols["trainee"],
+            f"{username} is on the {enrolment.route.name} route, which does not include module "
+            f"{day.module.number} ({long_date(day.date)}).",
+        )
+        return
+    key = (day.pk, enrolment.pk)
+    where = f"sheet “{sheet}” row {number}"
+    if key in ctx.seen:
+        problems.add(
+            sheet, number, cols["trainee"], f"{username} on {long_date(day.date)} is also on {ctx.seen[key]}."
+        )
+        return
+    ctx.seen[key] = where
+    if status is not None and minutes is not None:
+        ctx.marks[day.pk][enrolment.pk] = MarkInput(status, minutes if status in PART_DAY else 0, note)
+
+
+def _headings(values) -> dict[str, int]:
+    cols: dict[str, int] = {}
+    for index, value in enumerate(values):
+        key = _HEADINGS.get(_text(value).lower())
+        if key and key not in cols:
+            cols[key] = index
+    return cols
+
+
+def _read_sheet(ctx: _Context, problems: _Problems, ws) -> None:
+    sheet = ws.title
+    rows = ws.iter_rows(values_only=True, max_col=MAX_COLUMNS)
+    first = next(rows, None)
+    if first is None:
+        return
+    cols = _headings(first)
+    day = None
+    number = 1
+    if "date" in cols and "trainee" in cols:
+        layout_missing = [k for k in ("status",) if k not in cols]
+    elif _text(first[0]).lower() == "date" and len(first) > 1:
+        day, message = _day_problem(ctx, first[1])
+        if message:
+            problems.add(sheet, 1, 1, message)
+        second = next(rows, None) or ()
+        number = 2
+        cols = _headings(second)
+        layout_missing = [k for k in ("trainee", "status") if k not in cols]
+    else:
+        problems.add(
+            sheet,
+            1,
+            0,
+            "Start the sheet with the headings Date, Trainee and Status (one long list), or put Date in A1 "
+            "and the register's date in B1 (one register per sheet).",
+        )
+        return
+    if layout_missing:
+        names = " and ".join(k.capitalize() for k in layout_missing)
+        problems.add(sheet, number, None, f"The headings have no {names} column.")
+        return
+    for values in rows:
+        number += 1
+        if not any(_text(v) for v in values):
+            continue
+        ctx.rows += 1
+        if ctx.rows > MAX_ROWS:
+            problems.add(
+                sheet, number, None, f"The file has more than {MAX_ROWS} rows of marks; split it up."
+            )
+            return
+        _read_row(ctx, problems, sheet, number, cols, values, day)
+
+
+class _DryRun(Exception):
+    pass
+
+
+def import_attendance(
+    *, actor, cohort: Cohort, fileobj, filename: str, dry_run: bool = False, today: date | None = None
+) -> ImportResult:
+    """Check a workbook of registers and, if every row is valid (and this is not a dry run), save them all."""
+    today = today or timezone.localdate()
+    result = ImportResult(filename=filename, dry_run=dry_run)
+    problems = _Problems(result)
+    if not openpyxl.xml.DEFUSEDXML:
+        raise RuntimeError("defusedxml must be installed before spreadsheets are imported.")
+    refused = check_container(fileobj)
+    if refused:
+        problems.add("", None, None, refused)
+        return result
+    try:
+        workbook = openpyxl.load_workbook(fileobj, read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds of error for a damaged file; all mean the same here.
+        problems.add("", None, None, "The workbook could not be read. Save it again as .xlsx and retry.")
+        return result
+    ctx = _context(cohort, today)
+    try:
+        sheets = [ws for ws in workbook.worksheets if not ws.title.lower().startswith(SKIPPED_SHEETS)]
+        if len(sheets) > MAX_SHEETS:
+            problems.add("", None, None, f"The workbook has more than {MAX_SHEETS} sheets of registers.")
+            return result
+        for ws in sheets:
+            try:
+                _read_sheet(ctx, problems, ws)
+            except Exception:  # a damaged or hostile sheet (defusedxml refuses entities): report, never crash
+                logger.warning("Sheet %r of %s could not be read", ws.title, filename, exc_info=True)
+                problems.add(
+                    ws.title, None, None, "This sheet could not be read. Save the workbook again as .xlsx."
+                )
+            if ctx.rows > MAX_ROWS:
+                break
+    finally:
+        workbook.close()
+    if not result.problems and not ctx.marks:
+        problems.add("", None, None, "The file has no marks to import.")
+    if result.problems:
+        return result
+    day_objects = {d.pk: d for d in ctx.days.values()}
+    try:
+        with transaction.atomic():
+            for day_id, marks in sorted(ctx.marks.items(), key=lambda item: day_objects[item[0]].date):
+                saved = save_register(
+                    actor=actor,
+                    day=day_objects[day_id],
+                    marks=marks,
+                    reason=f"Imported from {filename}"[:200],
+                    source=AttendanceMark.Source.IMPORT,
+                    today=today,
+                )
+                result.registers += 1
+                result.marks += len(marks)
+                result.added += saved.added
+                result.corrected += saved.corrected
+                result.unchanged += saved.unchanged
+            record_event(
+                actor=actor,
+                action="attendance.imported",
+                obj=cohort,
+                message=filename[:200],
+                after={"registers": result.registers, "marks": result.marks, "dry_run": dry_run},
+            )
+            if dry_run:
+                raise _DryRun
+    except _DryRun:
+        pass
+    except DomainError as exc:
+        problems.add("", None, None, str(exc))
+        result.registers = result.marks = result.added = result.corrected = result.unchanged = 0
+        return result
+    result.saved = not dry_run
+    return result
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The template workbook
+
+
+def _safe(value):
+    """Escape text that a spreadsheet would run as a formula."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+INSTRUCTIONS = [
+    "How to fill in this workbook",
+    "",
+    "Put each trainee's attendance on the 'Attendance' sheet, one row per trainee per teaching day.",
+    "Date: the teaching day (it must be a day in the cohort's schedule that has happened).",
+    "Trainee: the trainee's username, as filled in. The Name column is only there to help you read it.",
+    "Status: present, late, left early, authorised absence or unauthorised absence.",
+    "Minutes missed: only for late or left early (1 to 480).",
+    "Note: optional, up to 200 characters. Never identify a patient.",
+    "",
+    "Instead of one long list you can give each register its own sheet: Date in A1, the day's date in B1, "
+    "then the headings Trainee, Status, Minutes missed, Note in row 2 (see the 'Example register' sheet).",
+    "Sheets whose names start with 'Instructions' or 'Example' are not imported.",
+    "Nothing is saved unless every row is valid; every problem is listed with its sheet, row and column.",
+]
+
+
+def template_workbook(cohort: Cohort, *, today: date | None = None) -> bytes:
+    """A workbook showing the layout, listing the cohort's past days whose registers are not yet taken."""
+    today = today or timezone.localdate()
+    workbook = openpyxl.Workbook(write_only=True)
+    bold = Font(bold=True)
+
+    def heading(ws, *titles):
+        cells = []
+        for title in titles:
+            cell = WriteOnlyCell(ws, value=title)
+            cell.font = bold
+            cells.append(cell)
+        ws.append(cells)
+
+    def day_cell(ws, value):
+        cell = WriteOnlyCell(ws, value=value)
+        cell.number_format = "DD/MM/YYYY"
+        return cell
+
+    instructions = workbook.create_sheet("Instructions")
+    for line in INSTRUCTIONS:
+        instructions.append([line])
+
+    attendance = workbook.create_sheet("Attendance")
+    heading(attendance, "Date", "Trainee", "Name", "Status", "Minutes missed", "Note")
+    untaken = (
+        TeachingDay.objects.filter(cohort=cohort, status=TeachingDay.Status.SCHEDULED, date__lte=today)
+        .exclude(marks__isnull=False)
+        .select_related("module")
+        .order_by("date")
+    )
+    first_day = None
+    for day in untaken:
+        first_day = first_day or day
+        for enrolment in register_enrolments(day):
+            attendance.append(
+                [
+                    day_cell(attendance, day.date),
+                    _safe(enrolment.user.username),
+                    _safe(enrolment.user.display_name),
+                    None,
+                    None,
+                    None,
+                ]
+            )
+
+    example = workbook.create_sheet("Example register")
+    example_day = (
+        first_day or TeachingDay.objects.filter(cohort=cohort, status="scheduled").order_by("date").first()
+    )
+    example.append(["Date", day_cell(example, example_day.date) if example_day else "03/03/2026"])
+    heading(example, "Trainee", "Name", "Status", "Minutes missed", "Note")
+    enrolments = list(register_enrolments(example_day))[:3] if example_day else []
+    samples = [("present", None, ""), ("late", 20, "Train delayed"), ("authorised absence", None, "")]
+    for enrolment, (status, minutes, note) in zip(enrolments, samples, strict=False):
+        example.append(
+            [_safe(enrolment.user.username), _safe(enrolment.user.display_name), status, minutes, note]
+        )
+
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,188 @@
+"""Tables for the caseload: the cohort page's caseload columns, the contact and case lists, supervisees."""
+
+import django_filters
+import django_tables2 as tables
+from django import forms
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+
+from curriculum.models import Intervention
+from trainees.caseload.selectors import caseload_figures_for
+from trainees.models import Contact
+
+STATUS_TAGS = {
+    "on_track": "nhsuk-tag--green",
+    "behind": "nhsuk-tag--red",
+    "ahead": "nhsuk-tag--blue",
+    "not_started": "nhsuk-tag--grey",
+}
+
+
+def status_tag(figures) -> str:
+    return format_html(
+        '<strong class="nhsuk-tag {}">{}</strong>', STATUS_TAGS[figures.status], figures.status_label
+    )
+
+
+def figures_for_table(table) -> dict:
+    """Caseload figures for every record on the table's current page, computed once, in a constant number
+    of queries (the page's rows are already loaded, so this adds no query for the records themselves)."""
+    cached = getattr(table, "_caseload_figures", None)
+    if cached is None:
+        records = [row.record for row in table.paginated_rows]
+        cached = caseload_figures_for(records, on=timezone.localdate())
+        table._caseload_figures = cached
+    return cached
+
+
+class CaseloadColumn(tables.Column):
+    """Patients seen against the number the programme's ramp expects by today."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("verbose_name", "Patients (actual of expected)")
+        kwargs.setdefault("empty_values", ())
+        kwargs.setdefault("orderable", False)
+        super().__init__(**kwargs)
+
+    def render(self, record, table):
+        figures = figures_for_table(table)[record.pk]
+        return format_html(
+            '{} <span class="nhsuk-u-secondary-text-colour">of {}</span>',
+            figures.actual_patients_to_date,
+            f"{figures.expected_patients_to_date:.0f}",
+        )
+
+
+class CaseloadStatusColumn(tables.Column):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("verbose_name", "Caseload")
+        kwargs.setdefault("empty_values", ())
+        kwargs.setdefault("orderable", False)
+        super().__init__(**kwargs)
+
+    def render(self, record, table):
+        return status_tag(figures_for_table(table)[record.pk])
+
+
+class SuperviseeCaseloadTable(tables.Table):
+    """A supervisor's supervisees with their caseload figures, for case-management supervision."""
+
+    name = tables.Column(verbose_name="Trainee", accessor="user__last_name", orderable=False)
+    cohort = tables.Column(verbose_name="Cohort", accessor="cohort__name", orderable=False)
+    patients = CaseloadColumn()
+    active = tables.Column(verbose_name="Active caseload (expected)", empty_values=(), orderable=False)
+    hours = tables.Column(verbose_name="Contact hours", empty_values=(), orderable=False)
+    status = CaseloadStatusColumn()
+
+    class Meta:
+        attrs = {"class": "nhsuk-table"}
+        empty_text = "You do not supervise anyone at the moment."
+
+    def __init__(self, *args, caption="Supervisees' caseloads", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.caption = caption
+
+    def render_name(self, record):
+        return format_html(
+            '<a href="{}">{}</a>', reverse("trainees:caseload", args=[record.pk]), record.user.display_name
+        )
+
+    def render_active(self, record):
+        figures = figures_for_table(self)[record.pk]
+        return f"{figures.actual_active_caseload} ({figures.expected_active_caseload:.0f})"
+
+    def render_hours(self, record):
+        return f"{figures_for_table(self)[record.pk].contact_hours:.1f}"
+
+
+class ContactTable(tables.Table):
+    date = tables.DateColumn(verbose_name="Date", format="j M Y", attrs={"td": {"class": "app-nowrap"}})
+    case = tables.Column(
+        verbose_name="Case", accessor="case__reference", order_by=("case__reference", "-date")
+    )
+    type = tables.Column(verbose_name="Type")
+    mode = tables.Column(verbose_name="Mode")
+    intervention = tables.Column(verbose_name="Intervention", accessor="intervention__name", default="–")
+    minutes = tables.Column(verbose_name="Minutes")
+    measures = tables.Column(verbose_name="PHQ-9 / GAD-7 / WSAS", empty_values=(), orderable=False)
+    outcome = tables.Column(verbose_name="Outcome", default="–")
+
+    class Meta:
+        model = Contact
+        fields = ["date", "case", "type", "mode", "intervention", "minutes", "measures", "outcome"]
+        attrs = {"class": "nhsuk-table"}
+        empty_text = "No contacts match."
+        order_by = ("-date",)
+
+    def __init__(self, *args, caption="Contacts", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.caption = caption
+
+    def render_type(self, record):
+        return record.get_type_display()
+
+    def render_mode(self, record):
+        return record.get_mode_display()
+
+    def render_outcome(self, record):
+        return record.get_outcome_display()
+
+    def render_measures(self, record):
+        return " / ".join("–" if v is None else str(v) for v in (record.phq9, record.gad7, record.wsas))
+
+
+class CaseTable(tables.Table):
+    reference = tables.Column(verbose_name="Case")
+    presenting_problem = tables.Column(verbose_name="Presenting problem", default="Not recorded")
+    opened_on = tables.DateColumn(verbose_name="Opened", format="j M Y")
+    last_contact = tables.DateColumn(verbose_name="Latest contact", format="j M Y", default="–")
+    contact_count = tables.Column(verbose_name="Contacts")
+    status = tables.Column(verbose_name="Status", empty_values=())
+
+    class Meta:
+        attrs = {"class": "nhsuk-table"}
+        empty_text = "No open cases."
+        orderable = False
+
+    def __init__(self, *args, caption="Open cases", can_close=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.caption = caption
+        self.can_close = can_close
+
+    def render_presenting_problem(self, record):
+        return record.get_presenting_problem_display()
+
+    def render_status(self, record):
+        if record.status == record.Status.CLOSED:
+            return f"Closed {record.closed_on.day} {record.closed_on:%b %Y}" if record.closed_on else "Closed"
+        if not self.can_close:
+            return "Open"
+        return format_html(
+            'Open · <a href="{}">Close<span class="nhsuk-u-visually-hidden"> case {}</span></a>',
+            reverse("trainees:caseload_case_close", args=[record.enrolment_id, record.pk]),
+            record.reference,
+        )
+
+
+class ContactFilter(django_filters.FilterSet):
+    case = django_filters.CharFilter(method="filter_case", label="Case reference contains")
+    type = django_filters.ChoiceFilter(choices=Contact.Type.choices, empty_label="Any type")
+    mode = django_filters.ChoiceFilter(choices=Contact.Mode.choices, empty_label="Any mode")
+    intervention = django_filters.ModelChoiceFilter(
+        queryset=Intervention.objects.order_by("order", "name"), empty_label="Any intervention"
+    )
+    date_from = django_filters.DateFilter(
+        field_name="date", lookup_expr="gte", label="From", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = django_filters.DateFilter(
+        field_name="date", lookup_expr="lte", label="To", widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    class Meta:
+        model = Contact
+        fields = ["case", "type", "mode", "intervention", "date_from", "date_to"]
+
+    def filter_case(self, queryset, name, value):
+        return queryset.filter(Q(case__reference__icontains=value.strip()))

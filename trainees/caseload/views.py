@@ -1,0 +1,249 @@
+"""Caseload pages: the trainee's caseload, recording contacts, closing cases, importing an export, a
+programme's ramp settings, and supervisors' view of their supervisees' caseloads.
+
+Everyone who may see the trainee's record may see the caseload (the trainee, current supervisors,
+programme staff and administrators); only the trainee records contacts, closes cases and imports.
+"""
+
+import uuid
+from pathlib import PurePath
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+from django_tables2 import RequestConfig
+
+from accounts.services import DomainError
+from curriculum.selectors import get_programme_for_user, programme_role
+from trainees.caseload.chart import caseload_chart
+from trainees.caseload.forms import CaseloadSettingsForm, CloseCaseForm, ContactForm, MappingForm, UploadForm
+from trainees.caseload.importer import FIELDS, run_caseload_import
+from trainees.caseload.selectors import (
+    REGISTRATION_STEP2_HOURS_PER_WEEK,
+    caseload_overview,
+    cases_for,
+    contacts_for,
+    default_profile,
+    get_case_for_enrolment,
+    mappings_for_service,
+    programme_ramps,
+)
+from trainees.caseload.services import close_case, record_contact, save_column_mapping, set_caseload_settings
+from trainees.caseload.tables import CaseTable, ContactFilter, ContactTable, SuperviseeCaseloadTable
+from trainees.enrolment.selectors import get_enrolment_for_user, supervisees
+from trainees.models import Case, CaseloadImport, CaseloadSettings
+
+
+def _own_enrolment(request, pk):
+    """The trainee's own enrolment: 404 for what they may not see, 403 for staff who may only read it."""
+    enrolment = get_enrolment_for_user(request.user, pk)
+    if enrolment.user_id != request.user.pk:
+        raise PermissionDenied("Only the trainee records their own caseload.")
+    return enrolment
+
+
+def caseload(request, pk):
+    enrolment = get_enrolment_for_user(request.user, pk)
+    today = timezone.localdate()
+    is_own = enrolment.user_id == request.user.pk
+    overview = caseload_overview(enrolment, on=today)
+    who = "you" if is_own else enrolment.user.display_name
+    filterset = ContactFilter(request.GET or None, queryset=contacts_for(enrolment))
+    contacts = ContactTable(filterset.qs, prefix="c-", caption="Contacts")
+    RequestConfig(request, paginate={"per_page": 25}).configure(contacts)
+    cases = CaseTable(cases_for(enrolment).filter(status=Case.Status.OPEN), prefix="k-", can_close=is_own)
+    RequestConfig(request, paginate={"per_page": 25}).configure(cases)
+    context = {
+        "enrolment": enrolment,
+        "is_own": is_own,
+        "figures": overview.figures,
+        "year": overview.year,
+        "ramp": overview.ramp,
+        "chart": caseload_chart(overview.year, who=who),
+        "practice": overview.practice,
+        "registration_hours": REGISTRATION_STEP2_HOURS_PER_WEEK,
+        "contacts": contacts,
+        "filter": filterset,
+        "cases": cases,
+        "imports": list(enrolment.caseload_imports.order_by("-created_at")[:5]) if is_own else [],
+    }
+    return render(request, "trainees/caseload/caseload.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def contact_new(request, pk):
+    enrolment = _own_enrolment(request, pk)
+    form = ContactForm(request.POST or None, enrolment=enrolment)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            contact = record_contact(
+                actor=request.user,
+                enrolment=enrolment,
+                case_reference=data["case_reference"],
+                presenting_problem=data["presenting_problem"],
+                date=data["date"],
+                type=data["type"],
+                mode=data["mode"],
+                intervention=data["intervention"],
+                minutes=data["minutes"],
+                phq9=data["phq9"],
+                gad7=data["gad7"],
+                wsas=data["wsas"],
+                outcome=data["outcome"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Contact recorded: {contact}.")
+            if "another" in request.POST:
+                return redirect("trainees:caseload_contact_new", pk=enrolment.pk)
+            return redirect("trainees:caseload", pk=enrolment.pk)
+    return render(request, "trainees/caseload/contact_form.html", {"enrolment": enrolment, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def case_close(request, pk, case_pk):
+    enrolment = _own_enrolment(request, pk)
+    case = get_case_for_enrolment(enrolment, case_pk)
+    if case is None:
+        raise Http404("No case found.")
+    form = CloseCaseForm(request.POST or None, case=case, initial={"closed_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            close_case(actor=request.user, case=case, closed_on=form.cleaned_data["closed_on"])
+        except DomainError as error:
+            form.add_error("closed_on", str(error))
+        else:
+            messages.success(request, f"Case {case.reference} is closed.")
+            return redirect("trainees:caseload", pk=enrolment.pk)
+    return render(
+        request, "trainees/caseload/case_close.html", {"enrolment": enrolment, "case": case, "form": form}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def import_upload(request, pk):
+    enrolment = _own_enrolment(request, pk)
+    mappings = list(mappings_for_service(enrolment.employing_service_id))
+    form = UploadForm(request.POST or None, request.FILES or None, mappings=mappings)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        mapping = form.cleaned_data["mapping"]
+        extension = PurePath(upload.name).suffix.lower()
+        # Stored under a name the server chooses; the task deletes it when done.
+        stored = default_storage.save(f"caseload-imports/{uuid.uuid4().hex}{extension}", upload)
+        job = CaseloadImport.objects.create(
+            enrolment=enrolment,
+            service=enrolment.employing_service,
+            mapping=mapping,
+            mapping_name=mapping.name if mapping else "",
+            original_name=PurePath(upload.name).name[:200],
+            stored_name=stored,
+            file_format=extension.lstrip("."),
+            dry_run=form.cleaned_data["dry_run"],
+            requested_by=request.user,
+        )
+        try:
+            run_caseload_import.enqueue(job.pk)
+        except Exception:
+            # No task queued, so nothing will delete the stored copy: do it now, and say so.
+            default_storage.delete(stored)
+            CaseloadImport.objects.filter(pk=job.pk).update(
+                status=CaseloadImport.Status.FAILED, stored_name="", message="The import could not be queued."
+            )
+            raise
+        return redirect("trainees:caseload_import", pk=enrolment.pk, job_pk=job.pk)
+    context = {
+        "enrolment": enrolment,
+        "form": form,
+        "fields": FIELDS,
+        "mappings": mappings,
+        "imports": list(enrolment.caseload_imports.order_by("-created_at")[:10]),
+    }
+    return render(request, "trainees/caseload/import_upload.html", context)
+
+
+def import_result(request, pk, job_pk):
+    enrolment = get_enrolment_for_user(request.user, pk)
+    job = enrolment.caseload_imports.filter(pk=job_pk).first()
+    if job is None:
+        raise Http404("No import found.")
+    return render(
+        request,
+        "trainees/caseload/import_result.html",
+        {"enrolment": enrolment, "job": job, "is_own": enrolment.user_id == request.user.pk},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def mapping_new(request, pk):
+    enrolment = _own_enrolment(request, pk)
+    service = enrolment.employing_service
+    form = MappingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            mapping = save_column_mapping(
+                actor=request.user, service=service, name=form.cleaned_data["name"], headings=form.headings()
+            )
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Column mapping “{mapping.name}” saved for {service}.")
+            return redirect("trainees:caseload_import_upload", pk=enrolment.pk)
+    context = {
+        "enrolment": enrolment,
+        "form": form,
+        "service": service,
+        "mappings": mappings_for_service(service.pk),
+    }
+    return render(request, "trainees/caseload/mapping_form.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def programme_settings(request, code):
+    programme = get_programme_for_user(request.user, code)
+    can_change = programme_role(request.user, programme) in ("administrator", "programme_lead")
+    current = CaseloadSettings.objects.filter(programme=programme).select_related("profile").first()
+    if request.method == "POST" and not can_change:
+        raise PermissionDenied("Only the programme lead or an administrator changes the caseload ramp.")
+    initial = {
+        "profile": current.profile if current else default_profile(),
+        "annual_caseload": current.annual_caseload if current else 250,
+        "none_months": current.none_months if current else None,
+        "contact_hours_target": current.contact_hours_target if current else 80,
+    }
+    form = CaseloadSettingsForm(request.POST or None, initial=initial) if can_change else None
+    if form is not None and request.method == "POST" and form.is_valid():
+        try:
+            set_caseload_settings(actor=request.user, programme=programme, **form.cleaned_data)
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Caseload ramp saved.")
+            return redirect("trainees:caseload_settings", code=programme.code)
+    ramp, target = programme_ramps([programme.pk])[programme.pk]
+    months = [
+        {"month": m, "share": ramp.month_share(m), "expected": ramp.month_share(m) * ramp.monthly_rate}
+        for m in range(1, ramp.training_months + 1)
+    ]
+    context = {
+        "programme": programme,
+        "form": form,
+        "ramp": ramp,
+        "target": target,
+        "months": months,
+        "is_default": current is None,
+    }
+    return render(request, "trainees/caseload/programme_settings.html", context)
+
+
+def supervisee_caseloads(request):
+    table = SuperviseeCaseloadTable(list(supervisees(request.user)))
+    return render(request, "trainees/caseload/supervisees.html", {"table": table})

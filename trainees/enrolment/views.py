@@ -1,0 +1,30 @@
+from django.shortcuts import render
+from django_tables2 import RequestConfig
+
+from curriculum.selectors import get_cohort_for_user
+from trainees.enrolment import selectors
+from trainees.enrolment.cohort_table import CohortTraineesTable
+from trainees.enrolment.filters import CohortTraineeFilter
+from trainees.models import Enrolment
+
+
+def cohort_detail(request, code):
+    cohort = get_cohort_for_user(request.user, code)
+    filterset = CohortTraineeFilter(
+        request.GET or None, queryset=Enrolment.objects.for_cohort_table(cohort), cohort=cohort
+    )
+    table = CohortTraineesTable(filterset.qs, caption=f"Trainees in {cohort.name}")
+    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    return render(
+        request, "trainees/cohort_detail.html", {"cohort": cohort, "table": table, "filter": filterset}
+    )
+
+
+def trainee_detail(request, pk):
+    enrolment = selectors.get_enrolment_for_user(request.user, pk)
+    context = {
+        "enrolment": enrolment,
+        "overview": selectors.trainee_overview(enrolment),
+        "is_own": enrolment.user_id == request.user.pk,
+    }
+    return render(request, "trainees/trainee_detail.html", context)

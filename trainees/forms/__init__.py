@@ -1,1 +1,0 @@
-"""Forms for trainees' records, one module per area."""

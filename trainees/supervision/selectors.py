@@ -1,0 +1,729 @@
+"""Reads for supervision: load plain data in a constant number of queries, then call the pure engine.
+
+The contract other areas read (see CONTRACTS.md): `SupervisionSummary`, `SupervisorReportInfo`,
+`supervision_summary(_for)` and `supervisor_reports(_for)`. The pages use the richer `Compliance` result of
+the same engine through `supervision_compliance(_for)`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.db.models import CharField, Exists, OuterRef, Prefetch, Q, QuerySet, Sum, Value
+
+from accounts.access import refuse
+from accounts.models import Organisation, OrganisationMembership, User
+from curriculum.models import Programme
+from curriculum.selectors import programmes_for_user
+from trainees.enrolment.selectors import enrolments_for_user, staff_can_manage
+from trainees.models import (
+    Case,
+    CaseReview,
+    Enrolment,
+    Interruption,
+    Leave,
+    ServiceSite,
+    SitePlacement,
+    SupervisionRules,
+    SupervisionSession,
+    SupervisorAssignment,
+    SupervisorProfile,
+    SupervisorReport,
+    SupervisorTraining,
+)
+from trainees.supervision import engine
+
+# ---------------------------------------------------------------------------------------------------------
+# The contract
+
+
+@dataclass(frozen=True)
+class SupervisionSummary:
+    start: date
+    end: date
+    hours: dict[str, float]  # confirmed hours by kind: "case_management", "clinical_skills", "management"
+    credentialed_hours: dict[str, float]  # confirmed hours by a supervisor credentialed on the session date
+    missed_weeks: tuple[
+        date, ...
+    ]  # Monday of each week (interruptions excluded) without >=1h case management
+    clinical_skills_shortfall_hours: float
+    overdue_case_reviews: tuple[tuple[str, int], ...]  # (case reference, days since last review)
+    live_assessments: int  # in the period
+    live_assessment_interventions: tuple[str, ...]  # distinct intervention codes
+    status: str  # "compliant" | "gaps"
+    reason: str
+
+
+@dataclass(frozen=True)
+class SupervisorReportInfo:
+    id: int
+    kind: str  # "interim" | "final"
+    signed: bool
+    signed_at: datetime | None
+    signed_by: str | None
+
+
+def supervision_summary(enrolment: Enrolment, *, start: date, end: date) -> SupervisionSummary:
+    """Supervision figures for one trainee over start..end (clamped to the training period)."""
+    return _summary(supervision_compliance(enrolment, start=start, end=end))
+
+
+def supervision_summary_for(
+    enrolments: Sequence[Enrolment], *, end: date, start: date | None = None, after_completion: bool = False
+) -> dict[int, SupervisionSummary]:
+    """Figures from `start` (or each trainee's start date) to `end`, in a constant number of queries. They
+    stop at completion, unless `after_completion` (a qualified practitioner's renewal year counts the
+    supervision they go on logging)."""
+    results = supervision_compliance_for(enrolments, end=end, start=start, after_completion=after_completion)
+    return {pk: _summary(result) for pk, result in results.items()}
+
+
+def supervisor_reports(enrolment: Enrolment) -> list[SupervisorReportInfo]:
+    return supervisor_reports_for([enrolment])[enrolment.pk]
+
+
+def supervisor_reports_for(enrolments: Sequence[Enrolment]) -> dict[int, list[SupervisorReportInfo]]:
+    result: dict[int, list[SupervisorReportInfo]] = {e.pk: [] for e in enrolments}
+    reports = SupervisorReport.objects.filter(enrolment_id__in=list(result)).select_related("supervisor")
+    for report in reports.order_by("created_at", "id"):
+        result[report.enrolment_id].append(
+            SupervisorReportInfo(
+                id=report.pk,
+                kind=report.kind,
+                signed=report.is_signed,
+                signed_at=report.signed_at,
+                signed_by=report.supervisor.display_name if report.is_signed else None,
+            )
+        )
+    return result
+
+
+def _summary(result: engine.Compliance) -> SupervisionSummary:
+    return SupervisionSummary(
+        start=result.start,
+        end=result.end,
+        hours=dict(result.hours),
+        credentialed_hours=dict(result.credentialed_hours),
+        missed_weeks=result.missed_weeks,
+        clinical_skills_shortfall_hours=result.clinical_skills_shortfall_hours,
+        overdue_case_reviews=tuple((c.reference, c.days_since_review) for c in result.overdue_cases),
+        live_assessments=result.live_assessments,
+        live_assessment_interventions=result.live_assessment_interventions,
+        status=result.status,
+        reason=result.reason,
+    )
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Rules and credentials
+
+
+def rules_from_row(row: SupervisionRules | None) -> engine.Rules:
+    if row is None:
+        return engine.Rules()
+    return engine.Rules(
+        name=row.name,
+        **{
+            name: getattr(row, name)
+            for name in engine.Rules.__dataclass_fields__
+            if name != "name" and hasattr(row, name)
+        },
+    )
+
+
+def rules_for_programmes(programme_ids: Iterable[int], *, on: date) -> dict[int | None, engine.Rules]:
+    """The rules in force on `on` for each programme (its own, else the default; key None: the default)."""
+    ids = set(programme_ids)
+    rows = SupervisionRules.objects.filter(
+        Q(programme_id__in=ids) | Q(programme__isnull=True), effective_from__lte=on
+    ).order_by("effective_from")
+    latest: dict[int | None, SupervisionRules] = {}
+    for row in rows:
+        latest[row.programme_id] = row  # ordered by date: the last one wins
+    default = rules_from_row(latest.get(None))
+    result: dict[int | None, engine.Rules] = {None: default}
+    for pk in ids:
+        result[pk] = rules_from_row(latest[pk]) if pk in latest else default
+    return result
+
+
+def training_facts(rows: Iterable[SupervisorTraining]) -> list[engine.TrainingFact]:
+    return [
+        engine.TrainingFact(
+            kind=row.kind,
+            completed_on=row.completed_on,
+            accredited=row.provider_iapt_accredited,
+            verified=row.verified_at is not None,
+            provider=row.provider,
+        )
+        for row in rows
+    ]
+
+
+def _training_facts_by_supervisor(queryset) -> dict[int, list[engine.TrainingFact]]:
+    facts: dict[int, list[engine.TrainingFact]] = defaultdict(list)
+    for supervisor_id, kind, completed_on, accredited, verified_at in queryset.order_by().values_list(
+        "supervisor_id", "kind", "completed_on", "provider_iapt_accredited", "verified_at"
+    ):
+        facts[supervisor_id].append(
+            engine.TrainingFact(
+                kind=kind, completed_on=completed_on, accredited=accredited, verified=verified_at is not None
+            )
+        )
+    return facts
+
+
+def credential_statuses(
+    supervisor_ids: Iterable[int], *, on: date, rules: engine.Rules | None = None
+) -> dict[int, engine.CredentialStatus]:
+    """Credential status of each supervisor on a date (one query)."""
+    ids = list(supervisor_ids)
+    rules = rules or rules_for_programmes([], on=on)[None]
+    facts = _training_facts_by_supervisor(SupervisorTraining.objects.filter(supervisor_id__in=ids))
+    return {pk: engine.credential_status(facts.get(pk, []), rules, on) for pk in ids}
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Compliance
+
+
+def training_period(
+    enrolment: Enrolment, start: date | None, end: date, *, after_completion: bool = False
+) -> tuple[date, date]:
+    """The part of start..end inside the training: not before the start, and not after completion unless
+    `after_completion`."""
+    first = max(start or enrolment.start_date, enrolment.start_date)
+    last = min(end, enrolment.completed_on) if enrolment.completed_on and not after_completion else end
+    return first, last
+
+
+@dataclass
+class _Loaded:
+    rules: dict
+    sessions: dict
+    cases: dict
+    reviews: dict
+    absences: dict
+    trainings: dict
+
+
+def _load(enrolments: Sequence[Enrolment], *, end: date, cases_from: date) -> _Loaded:
+    ids = [e.pk for e in enrolments]
+    rules = rules_for_programmes({e.cohort.programme_id for e in enrolments}, on=end)
+    sessions: dict[int, list[engine.SessionFact]] = defaultdict(list)
+    for row in (
+        SupervisionSession.objects.confirmed()
+        .filter(enrolment_id__in=ids, date__lte=end)
+        .order_by()
+        .values_list(
+            "id",
+            "enrolment_id",
+            "date",
+            "kind",
+            "minutes",
+            "supervisor_id",
+            "format",
+            "live_assessment_intervention__code",
+        )
+    ):
+        pk, enrolment_id, day, kind, minutes, supervisor_id, fmt, intervention = row
+        sessions[enrolment_id].append(
+            engine.SessionFact(
+                id=pk,
+                date=day,
+                kind=kind,
+                minutes=minutes,
+                supervisor_id=supervisor_id,
+                group=fmt == SupervisionSession.Format.GROUP,
+                live_assessment_intervention=intervention,
+            )
+        )
+    cases: dict[int, list[engine.CaseFact]] = defaultdict(list)
+    for pk, enrolment_id, reference, opened_on, closed_on in (
+        Case.objects.filter(
+            Q(closed_on__isnull=True) | Q(closed_on__gt=cases_from), enrolment_id__in=ids, opened_on__lte=end
+        )
+        .order_by()
+        .values_list("id", "enrolment_id", "reference", "opened_on", "closed_on")
+    ):
+        cases[enrolment_id].append(engine.CaseFact(pk, reference, opened_on, closed_on))
+    reviews: dict[int, list[tuple[int, date]]] = defaultdict(list)
+    for case_id, enrolment_id, day in (
+        CaseReview.objects.filter(
+            session__enrolment_id__in=ids,
+            session__status=SupervisionSession.Status.CONFIRMED,
+            session__replaced_by__isnull=True,
+            session__date__lte=end,
+        )
+        .order_by()
+        .values_list("case_id", "session__enrolment_id", "session__date")
+        .distinct()
+    ):
+        reviews[enrolment_id].append((case_id, day))
+    absences: dict[int, list[engine.Absence]] = defaultdict(list)
+    interruptions = (
+        Interruption.objects.filter(enrolment_id__in=ids)
+        .annotate(label=Value("interruption", output_field=CharField()))
+        .order_by()
+        .values_list("enrolment_id", "starts_on", "ends_on", "label")
+    )
+    leave = (
+        Leave.objects.filter(enrolment_id__in=ids)
+        .order_by()
+        .values_list("enrolment_id", "starts_on", "ends_on", "kind")
+    )
+    for enrolment_id, starts_on, ends_on, label in interruptions.union(leave, all=True):
+        absences[enrolment_id].append(engine.Absence(starts_on, ends_on, label))
+    # Everyone who supervised (or was named on an entry for) these trainees, in the same query.
+    named = SupervisionSession.objects.filter(enrolment_id__in=ids).order_by().values("supervisor_id")
+    trainings = _training_facts_by_supervisor(SupervisorTraining.objects.filter(supervisor_id__in=named))
+    return _Loaded(rules, sessions, cases, reviews, absences, trainings)
+
+
+def _intervals_for(loaded: _Loaded, rules: engine.Rules) -> dict[int, tuple]:
+    return {pk: engine.credential_intervals(facts, rules) for pk, facts in loaded.trainings.items()}
+
+
+def _compliance(
+    enrolment, loaded: _Loaded, start: date | None, end: date, *, after_completion: bool = False
+) -> engine.Compliance:
+    rules = loaded.rules.get(enrolment.cohort.programme_id, loaded.rules[None])
+    first, last = training_period(enrolment, start, end, after_completion=after_completion)
+    return engine.evaluate(
+        start=first,
+        end=last,
+        sessions=loaded.sessions.get(enrolment.pk, ()),
+        cases=loaded.cases.get(enrolment.pk, ()),
+        reviews=loaded.reviews.get(enrolment.pk, ()),
+        absences=loaded.absences.get(enrolment.pk, ()),
+        credentials=_intervals_for(loaded, rules),
+        rules=rules,
+    )
+
+
+def supervision_compliance(
+    enrolment: Enrolment, *, start: date | None = None, end: date
+) -> engine.Compliance:
+    first, last = training_period(enrolment, start, end)
+    loaded = _load([enrolment], end=end, cases_from=min(first, last))
+    return _compliance(enrolment, loaded, start, end)
+
+
+def supervision_compliance_for(
+    enrolments: Sequence[Enrolment], *, end: date, start: date | None = None, after_completion: bool = False
+) -> dict[int, engine.Compliance]:
+    """Compliance of each trainee (from `start`, or their start date, to `end`) in a constant number of
+    queries. Overdue case reviews are as of each trainee's end date."""
+    enrolments = list(enrolments)
+    if not enrolments:
+        return {}
+    earliest = min(min(training_period(e, start, end, after_completion=after_completion)) for e in enrolments)
+    loaded = _load(enrolments, end=end, cases_from=earliest)
+    return {e.pk: _compliance(e, loaded, start, end, after_completion=after_completion) for e in enrolments}
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The trainee's supervision page
+
+
+@dataclass
+class LogEntry:
+    session: SupervisionSession
+    counts: bool  # counts toward accreditation (supervisor credentialed and verified on the date)
+    can_confirm: bool
+    can_edit: bool
+
+
+def supervision_page(enrolment: Enrolment, user, *, today: date) -> dict:
+    """Everything the trainee's supervision page shows, in a constant number of queries."""
+    first, last = training_period(enrolment, None, today)
+    loaded = _load([enrolment], end=today, cases_from=min(first, last))
+    compliance = _compliance(enrolment, loaded, None, today)
+    rules = compliance.rules
+    intervals = _intervals_for(loaded, rules)
+    sessions = list(
+        SupervisionSession.objects.current()
+        .filter(enrolment=enrolment)
+        .select_related("supervisor", "live_assessment_intervention", "replaces")
+        .prefetch_related(Prefetch("cases_reviewed", queryset=Case.objects.order_by("reference")))
+        .order_by("-date", "-id")
+    )
+    is_trainee = enrolment.user_id == user.pk
+    log = [
+        LogEntry(
+            session=s,
+            counts=engine.counts_on(intervals.get(s.supervisor_id, ()), s.date),
+            can_confirm=(not s.is_confirmed and s.supervisor_id == user.pk and not is_trainee),
+            can_edit=(not s.is_confirmed and is_trainee),
+        )
+        for s in sessions
+    ]
+    supervisor_ids = {s.supervisor_id for s in sessions}
+    assignments = list(
+        SupervisorAssignment.objects.filter(enrolment=enrolment).select_related("supervisor").order_by("kind")
+    )
+    supervisor_ids |= {
+        a.supervisor_id for a in assignments if a.kind != SupervisorAssignment.Kind.LINE_MANAGER
+    }
+    statuses = {
+        pk: engine.credential_status(loaded.trainings.get(pk, []), rules, today) for pk in supervisor_ids
+    }
+    people = {s.supervisor_id: s.supervisor for s in sessions} | {
+        a.supervisor_id: a.supervisor for a in assignments
+    }
+    supervisors = sorted(
+        ((people[pk], statuses[pk]) for pk in supervisor_ids), key=lambda pair: pair[0].display_name
+    )
+    current_supervisor = any(
+        a.supervisor_id == user.pk
+        and a.kind != SupervisorAssignment.Kind.LINE_MANAGER
+        and a.starts_on <= today
+        and (a.ends_on is None or a.ends_on >= today)
+        for a in assignments
+    )
+    reports = list(
+        SupervisorReport.objects.filter(enrolment=enrolment)
+        .select_related("supervisor")
+        .order_by("created_at")
+    )
+    leave = list(Leave.objects.filter(enrolment=enrolment).order_by("-starts_on"))
+    return {
+        "compliance": compliance,
+        "log": log,
+        "supervisors": supervisors,
+        "reports": reports,
+        "leave": leave,
+        "is_trainee": is_trainee,
+        "is_current_supervisor": current_supervisor,
+        "can_manage": staff_can_manage(user, enrolment),
+        "awaiting": sum(1 for entry in log if not entry.session.is_confirmed),
+    }
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Access to single records
+
+
+def get_session_for_user(user, pk: int) -> SupervisionSession:
+    """A session of a trainee whose record the person may see; anything else is a 404."""
+    session = (
+        SupervisionSession.objects.filter(pk=pk, enrolment__in=enrolments_for_user(user))
+        .select_related(
+            "enrolment",
+            "enrolment__user",
+            "enrolment__cohort",
+            "enrolment__cohort__programme",
+            "supervisor",
+            "logged_by",
+            "reopened_by",
+            "live_assessment_intervention",
+            "replaces",
+        )
+        .first()
+    )
+    if session is None:
+        raise refuse(user, "supervision session", pk)
+    return session
+
+
+def session_history(session: SupervisionSession) -> list[SupervisionSession]:
+    """Earlier versions of a reopened entry, newest first."""
+    history = []
+    current = session.replaces
+    while current is not None:
+        history.append(current)
+        current = SupervisionSession.objects.select_related("replaces").filter(pk=current.replaces_id).first()
+    return history
+
+
+def get_report_for_user(user, pk: int) -> SupervisorReport:
+    report = (
+        SupervisorReport.objects.filter(pk=pk, enrolment__in=enrolments_for_user(user))
+        .select_related("enrolment", "enrolment__user", "enrolment__cohort__programme", "supervisor")
+        .first()
+    )
+    if report is None:
+        raise refuse(user, "supervisor report", pk)
+    return report
+
+
+def is_current_supervisor(user, enrolment: Enrolment, *, on: date | None = None) -> bool:
+    return (
+        SupervisorAssignment.objects.current(on)
+        .filter(enrolment=enrolment, supervisor=user)
+        .exclude(kind=SupervisorAssignment.Kind.LINE_MANAGER)
+        .exists()
+    )
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Supervisors: profiles, credentials, supervisees
+
+
+def _staff_programmes(user) -> QuerySet[Programme]:
+    return programmes_for_user(user)
+
+
+def supervisors_for_staff(user) -> QuerySet[User]:
+    """Everyone who supervises (or supervised) a trainee on a programme this person teaches or administers."""
+    if not user.is_authenticated:
+        return User.objects.none()
+    assignments = SupervisorAssignment.objects.filter(
+        supervisor=OuterRef("pk"), enrolment__cohort__programme__in=_staff_programmes(user)
+    )
+    return User.objects.filter(Exists(assignments))
+
+
+def get_supervisor_for_user(user, pk: int) -> User:
+    """A supervisor's profile: visible to themselves and to staff of a programme they supervise on."""
+    if user.is_authenticated and user.pk == pk:
+        return User.objects.get(pk=pk)
+    supervisor = supervisors_for_staff(user).filter(pk=pk).first()
+    if supervisor is None:
+        raise refuse(user, "supervisor", pk)
+    return supervisor
+
+
+def can_verify(user, supervisor: User) -> bool:
+    return user.pk != supervisor.pk and supervisors_for_staff(user).filter(pk=supervisor.pk).exists()
+
+
+def get_training_for_user(user, pk: int) -> SupervisorTraining:
+    training = SupervisorTraining.objects.filter(pk=pk).select_related("supervisor").first()
+    if training is None or not (
+        training.supervisor_id == user.pk
+        or supervisors_for_staff(user).filter(pk=training.supervisor_id).exists()
+    ):
+        raise refuse(user, "supervisor training record", pk)
+    return training
+
+
+@dataclass
+class SuperviseeRow:
+    enrolment: Enrolment
+    roles: list[str]
+    current: bool
+    compliance: engine.Compliance | None
+
+
+def supervisor_page(supervisor: User, viewer, *, on: date, today: date) -> dict:
+    """A supervisor's profile, credential (as of `on`) and supervisees the viewer may see."""
+    profile = SupervisorProfile.objects.filter(user=supervisor).first()
+    trainings = list(
+        SupervisorTraining.objects.filter(supervisor=supervisor)
+        .select_related("verified_by", "recorded_by")
+        .order_by("completed_on", "id")
+    )
+    assignments = SupervisorAssignment.objects.filter(supervisor=supervisor).select_related(
+        "enrolment__user", "enrolment__cohort__programme", "enrolment__route", "enrolment__employing_service"
+    )
+    if viewer.pk != supervisor.pk:
+        assignments = assignments.filter(enrolment__cohort__programme__in=_staff_programmes(viewer))
+    rows: dict[int, SuperviseeRow] = {}
+    for assignment in assignments.order_by("enrolment__user__last_name", "kind"):
+        current = assignment.starts_on <= today and (
+            assignment.ends_on is None or assignment.ends_on >= today
+        )
+        row = rows.setdefault(assignment.enrolment_id, SuperviseeRow(assignment.enrolment, [], False, None))
+        period = f"from {assignment.starts_on:%-d %b %Y}" + (
+            f" to {assignment.ends_on:%-d %b %Y}" if assignment.ends_on else ""
+        )
+        row.roles.append(f"{assignment.get_kind_display()} {period}")
+        row.current = row.current or current
+    enrolments = [row.enrolment for row in rows.values()]
+    compliance = supervision_compliance_for(enrolments, end=today)
+    for row in rows.values():
+        row.compliance = compliance[row.enrolment.pk]
+    programme_ids = {e.cohort.programme_id for e in enrolments}
+    rules_by_programme = rules_for_programmes(programme_ids, on=on)
+    # The rules of the programme the viewer sees this supervisor on (the default when none or several).
+    rules = (
+        rules_by_programme[next(iter(programme_ids))] if len(programme_ids) == 1 else rules_by_programme[None]
+    )
+    facts = training_facts(trainings)
+    return {
+        "profile": profile,
+        "trainings": trainings,
+        "credential": engine.credential_status(facts, rules, on),
+        "rules": rules,
+        "supervisees": sorted(rows.values(), key=lambda r: (not r.current, r.enrolment.user.last_name)),
+        "can_verify": can_verify(viewer, supervisor),
+        "is_self": viewer.pk == supervisor.pk,
+    }
+
+
+def supervisors_list(user, *, today: date) -> list[tuple[User, engine.CredentialStatus, int, bool]]:
+    """Supervisors on this person's programmes: (person, credential, current supervisees, unverified)."""
+    programmes = _staff_programmes(user)
+    current = SupervisorAssignment.objects.current(today).filter(enrolment__cohort__programme__in=programmes)
+    people = list(
+        supervisors_for_staff(user)
+        .annotate(
+            has_unverified=Exists(
+                SupervisorTraining.objects.filter(supervisor=OuterRef("pk"), verified_at__isnull=True)
+            )
+        )
+        .order_by("last_name", "first_name")
+    )
+    counts: dict[int, set] = defaultdict(set)
+    for supervisor_id, enrolment_id in current.values_list("supervisor_id", "enrolment_id"):
+        counts[supervisor_id].add(enrolment_id)
+    statuses = credential_statuses([p.pk for p in people], on=today)
+    return [(p, statuses[p.pk], len(counts[p.pk]), p.has_unverified) for p in people]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The supervisor's home section
+
+
+@dataclass
+class HomeRow:
+    enrolment: Enrolment
+    week_status: str  # "met" | "awaiting" | "not_yet" | "absent"
+    week_text: str
+    missed_recent: tuple[date, ...]
+    overdue_cases: tuple[engine.OverdueCase, ...]
+
+
+def supervisor_home(user, *, today: date, supervisees: Sequence[Enrolment]) -> dict:
+    """This week's status of each supervisee, their overdue case reviews and entries awaiting confirmation."""
+    if not user.is_authenticated:
+        return {"rows": [], "awaiting": [], "credential": None}
+    enrolments = list(supervisees)
+    compliance = supervision_compliance_for(enrolments, end=today)
+    monday = today - timedelta(days=today.weekday())
+    week_minutes: dict[tuple[int, str], int] = defaultdict(int)
+    if enrolments:
+        for enrolment_id, status, minutes in (
+            SupervisionSession.objects.current()
+            .filter(
+                enrolment_id__in=[e.pk for e in enrolments],
+                kind=SupervisionSession.Kind.CASE_MANAGEMENT,
+                date__gte=monday,
+                date__lte=today,
+            )
+            .order_by()
+            .values_list("enrolment_id", "status")
+            .annotate(total=Sum("minutes"))
+            .values_list("enrolment_id", "status", "total")
+        ):
+            week_minutes[(enrolment_id, status)] += minutes
+    rows = []
+    for enrolment in enrolments:
+        result = compliance[enrolment.pk]
+        needed = result.rules.case_management_minutes_per_week
+        confirmed = week_minutes[(enrolment.pk, SupervisionSession.Status.CONFIRMED)]
+        awaiting = week_minutes[(enrolment.pk, SupervisionSession.Status.AWAITING)]
+        if enrolment.status != Enrolment.Status.ACTIVE:
+            status, text = "inactive", f"Training {enrolment.get_status_display().lower()}"
+        elif confirmed >= needed:
+            status, text = "met", f"Met: {confirmed} minutes of case management confirmed"
+        elif confirmed + awaiting >= needed:
+            status, text = "awaiting", f"{confirmed + awaiting} minutes logged, waiting for your confirmation"
+        else:
+            status, text = (
+                "not_yet",
+                (f"Not yet: {confirmed + awaiting} of {needed} minutes of case management this week"),
+            )
+        recent = tuple(m for m in result.missed_weeks if m >= monday - timedelta(days=28))
+        rows.append(HomeRow(enrolment, status, text, recent, result.overdue_cases))
+    awaiting_entries = list(
+        SupervisionSession.objects.awaiting()
+        .filter(supervisor=user)
+        .select_related("enrolment__user", "enrolment__cohort")
+        .order_by("date", "id")
+    )
+    trainings = list(SupervisorTraining.objects.filter(supervisor=user))
+    credential = None
+    if enrolments or trainings or awaiting_entries:
+        rules = rules_for_programmes([], on=today)[None]
+        credential = engine.credential_status(training_facts(trainings), rules, today)
+    return {"rows": rows, "awaiting": awaiting_entries, "credential": credential}
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Services and their sites
+
+
+def services_for_user(user) -> QuerySet[Organisation]:
+    """Services employing trainees on a programme this person teaches or administers."""
+    if not user.is_authenticated:
+        return Organisation.objects.none()
+    employs = Enrolment.objects.filter(
+        employing_service=OuterRef("pk"), cohort__programme__in=_staff_programmes(user)
+    )
+    return Organisation.objects.filter(Exists(employs), kind=Organisation.Kind.SERVICE).order_by("name")
+
+
+def get_service_for_user(user, code: str) -> Organisation:
+    service = services_for_user(user).filter(code=code).first()
+    if service is None:
+        raise refuse(user, "service", code)
+    return service
+
+
+def can_manage_sites(user, service: Organisation) -> bool:
+    """Programme administrators of an HEI whose trainees the service employs."""
+    return OrganisationMembership.objects.filter(
+        user=user,
+        role=OrganisationMembership.Role.ADMINISTRATOR,
+        organisation__programmes__cohorts__enrolments__employing_service=service,
+    ).exists()
+
+
+def get_site_for_user(user, pk: int) -> ServiceSite:
+    site = (
+        ServiceSite.objects.filter(pk=pk, service__in=services_for_user(user))
+        .select_related("service")
+        .first()
+    )
+    if site is None:
+        raise refuse(user, "site", pk)
+    return site
+
+
+@dataclass
+class SiteRatio:
+    site: ServiceSite | None
+    name: str
+    qualified_staff: int | None
+    trainees: int
+    below: bool
+    ratio: str
+
+
+def site_ratios(service: Organisation, *, today: date) -> tuple[list[SiteRatio], engine.Rules]:
+    """Each site's qualified staff against its active trainees (all programmes), flagged below 1:2."""
+    rules = rules_for_programmes([], on=today)[None]
+    active = Enrolment.Status.ACTIVE
+    sites = list(ServiceSite.objects.filter(service=service).order_by("name"))
+    placed: dict[int, int] = defaultdict(int)
+    for site_id in SitePlacement.objects.filter(site__service=service, enrolment__status=active).values_list(
+        "site_id", flat=True
+    ):
+        placed[site_id] += 1
+    unplaced = Enrolment.objects.filter(
+        employing_service=service, status=active, site_placement__isnull=True
+    ).count()
+    rows = []
+    for site in sites:
+        trainees = placed[site.pk]
+        ratio = (
+            f"1 to {trainees / site.qualified_staff:.1f}" if site.qualified_staff else "no qualified staff"
+        )
+        rows.append(
+            SiteRatio(
+                site,
+                site.name,
+                site.qualified_staff,
+                trainees,
+                engine.site_ratio_flag(site.qualified_staff, trainees, rules),
+                ratio,
+            )
+        )
+    if unplaced:
+        rows.append(SiteRatio(None, "No site recorded", None, unplaced, False, "–"))
+    return rows, rules

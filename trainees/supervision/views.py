@@ -1,0 +1,540 @@
+"""Supervision pages: the trainee's log and compliance, confirmation, reports, supervisors, services.
+
+Thin views: fetch through a `get_<thing>_for_user()` helper (404 for what a person may not see), answer 403
+where they may see but not act, then call one service or selector.
+"""
+
+from datetime import date
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from accounts.services import DomainError, record_event
+from curriculum.selectors import programmes_for_user
+from trainees.enrolment.selectors import get_enrolment_for_user, staff_can_manage
+from trainees.enrolment.services import assign_supervisor
+from trainees.models import SitePlacement, SupervisorAssignment, SupervisorProfile, SupervisorReport
+from trainees.supervision import selectors as selectors
+from trainees.supervision import services as services
+from trainees.supervision.forms import (
+    AssignmentForm,
+    EndAssignmentForm,
+    LeaveForm,
+    PlacementForm,
+    ReopenForm,
+    ReportForm,
+    SessionForm,
+    SiteForm,
+    SiteStaffForm,
+    SupervisorProfileForm,
+    TrainingForm,
+)
+
+
+def _supervision_url(enrolment_id: int) -> str:
+    return reverse("trainees:supervision", args=[enrolment_id])
+
+
+def _domain_error(request, error: DomainError):
+    messages.error(request, str(error))
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The trainee's supervision page and the log
+
+
+def trainee_supervision(request, pk):
+    enrolment = get_enrolment_for_user(request.user, pk)
+    context = selectors.supervision_page(enrolment, request.user, today=timezone.localdate())
+    context["enrolment"] = enrolment
+    return render(request, "trainees/supervision/trainee.html", context)
+
+
+def log_session(request, pk):
+    enrolment = get_enrolment_for_user(request.user, pk)
+    if enrolment.user_id != request.user.pk:
+        raise PermissionDenied("Only the trainee logs their supervision.")
+    form = SessionForm(request.POST or None, enrolment=enrolment)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.log_session(actor=request.user, enrolment=enrolment, **form.service_kwargs())
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Session logged. Your supervisor will be asked to confirm it.")
+            return redirect(_supervision_url(enrolment.pk))
+    return render(
+        request,
+        "trainees/supervision/session_form.html",
+        {"form": form, "enrolment": enrolment, "session": None},
+    )
+
+
+def session_detail(request, pk):
+    session = selectors.get_session_for_user(request.user, pk)
+    enrolment = session.enrolment
+    context = {
+        "session": session,
+        "enrolment": enrolment,
+        "cases": list(session.cases_reviewed.order_by("reference")),
+        "history": selectors.session_history(session),
+        "replaced_by": getattr(session, "replaced_by", None) if session.is_confirmed else None,
+        "can_confirm": (
+            not session.is_confirmed
+            and session.supervisor_id == request.user.pk
+            and enrolment.user_id != request.user.pk
+        ),
+        "can_edit": not session.is_confirmed and enrolment.user_id == request.user.pk,
+        "can_reopen": session.is_confirmed and staff_can_manage(request.user, enrolment),
+        "reopen_form": ReopenForm(),
+    }
+    return render(request, "trainees/supervision/session_detail.html", context)
+
+
+def session_edit(request, pk):
+    session = selectors.get_session_for_user(request.user, pk)
+    enrolment = session.enrolment
+    if enrolment.user_id != request.user.pk or session.is_confirmed:
+        raise PermissionDenied("Only the trainee can change an entry, and only before it is confirmed.")
+    form = SessionForm(request.POST or None, enrolment=enrolment, initial=SessionForm.initial_from(session))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_session(actor=request.user, session=session, **form.service_kwargs())
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Entry updated.")
+            return redirect("trainees:supervision_session", pk=session.pk)
+    return render(
+        request,
+        "trainees/supervision/session_form.html",
+        {"form": form, "enrolment": enrolment, "session": session},
+    )
+
+
+@require_POST
+def session_withdraw(request, pk):
+    session = selectors.get_session_for_user(request.user, pk)
+    if session.enrolment.user_id != request.user.pk or session.is_confirmed:
+        raise PermissionDenied("Only the trainee can withdraw an entry, and only before it is confirmed.")
+    try:
+        services.withdraw_session(actor=request.user, session=session)
+    except DomainError as error:
+        _domain_error(request, error)
+        return redirect("trainees:supervision_session", pk=session.pk)
+    messages.success(request, "Entry withdrawn.")
+    return redirect(_supervision_url(session.enrolment_id))
+
+
+@require_POST
+def session_confirm(request, pk):
+    session = selectors.get_session_for_user(request.user, pk)
+    # Whatever the POST contains, only the supervisor named on the entry may confirm it: never the trainee.
+    if session.supervisor_id != request.user.pk or session.enrolment.user_id == request.user.pk:
+        raise PermissionDenied("Only the supervisor named on the session can confirm it.")
+    try:
+        services.confirm_session(actor=request.user, session=session)
+    except DomainError as error:
+        _domain_error(request, error)
+    else:
+        messages.success(
+            request, f"Confirmed {session.enrolment.user.display_name}'s session on {session.date:%-d %B %Y}."
+        )
+    next_url = request.POST.get("next", "")
+    if next_url == "home":
+        return redirect("home")
+    return redirect("trainees:supervision_session", pk=session.pk)
+
+
+def session_reopen(request, pk):
+    session = selectors.get_session_for_user(request.user, pk)
+    if not staff_can_manage(request.user, session.enrolment):
+        raise PermissionDenied("Only programme staff can reopen a confirmed entry.")
+    form = ReopenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            new = services.reopen_session(
+                actor=request.user, session=session, reason=form.cleaned_data["reason"]
+            )
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Entry reopened. It waits for the supervisor to confirm it again.")
+            return redirect("trainees:supervision_session", pk=new.pk)
+    return render(
+        request,
+        "trainees/supervision/reopen.html",
+        {"form": form, "session": session, "enrolment": session.enrolment},
+    )
+
+
+def record_leave(request, pk):
+    enrolment = get_enrolment_for_user(request.user, pk)
+    if not (
+        selectors.is_current_supervisor(request.user, enrolment) or staff_can_manage(request.user, enrolment)
+    ):
+        raise PermissionDenied("Only the trainee's supervisor or programme staff can record leave.")
+    form = LeaveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_leave(
+                actor=request.user,
+                enrolment=enrolment,
+                kind=form.cleaned_data["kind"],
+                starts_on=form.cleaned_data["starts_on"],
+                ends_on=form.cleaned_data["ends_on"],
+            )
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Leave recorded. Weeks it takes up are not counted.")
+            return redirect(_supervision_url(enrolment.pk))
+    programme_id = enrolment.cohort.programme_id
+    rules = selectors.rules_for_programmes([programme_id], on=timezone.localdate())[programme_id]
+    return render(
+        request,
+        "trainees/supervision/leave_form.html",
+        {"form": form, "enrolment": enrolment, "absence_days": rules.absence_days_to_exclude_week},
+    )
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Supervisor reports
+
+
+def report_new(request, pk, kind):
+    enrolment = get_enrolment_for_user(request.user, pk)
+    if kind not in SupervisorReport.Kind.values:
+        raise Http404("No such report.")
+    if enrolment.user_id == request.user.pk or not selectors.is_current_supervisor(request.user, enrolment):
+        raise PermissionDenied("Only a current supervisor writes the supervisor's report.")
+    today = timezone.localdate()
+    form = ReportForm(
+        request.POST or None,
+        initial={
+            "period_start": enrolment.start_date,
+            "period_end": min(today, enrolment.completed_on or today),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = services.start_report(
+                actor=request.user, enrolment=enrolment, kind=kind, **_report_fields(form)
+            )
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Report saved as a draft. Sign it when it is complete.")
+            return redirect("trainees:supervisor_report", pk=report.pk)
+    return render(
+        request,
+        "trainees/supervision/report_form.html",
+        {
+            "form": form,
+            "enrolment": enrolment,
+            "kind_label": SupervisorReport.Kind(kind).label,
+            "report": None,
+        },
+    )
+
+
+def _report_fields(form) -> dict:
+    return {name: form.cleaned_data[name] for name in services.REPORT_FIELDS}
+
+
+def report_detail(request, pk):
+    report = selectors.get_report_for_user(request.user, pk)
+    context = {
+        "report": report,
+        "enrolment": report.enrolment,
+        "can_edit": not report.is_signed and report.supervisor_id == request.user.pk,
+    }
+    return render(request, "trainees/supervision/report_detail.html", context)
+
+
+def report_edit(request, pk):
+    report = selectors.get_report_for_user(request.user, pk)
+    if report.supervisor_id != request.user.pk or report.is_signed:
+        raise PermissionDenied(
+            "Only the supervisor who wrote a report can change it, and only before signing."
+        )
+    form = ReportForm(request.POST or None, instance=report)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_report(actor=request.user, report=report, **_report_fields(form))
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Report saved.")
+            return redirect("trainees:supervisor_report", pk=report.pk)
+    return render(
+        request,
+        "trainees/supervision/report_form.html",
+        {
+            "form": form,
+            "enrolment": report.enrolment,
+            "kind_label": report.get_kind_display(),
+            "report": report,
+        },
+    )
+
+
+@require_POST
+def report_sign(request, pk):
+    report = selectors.get_report_for_user(request.user, pk)
+    if report.supervisor_id != request.user.pk or report.enrolment.user_id == request.user.pk:
+        raise PermissionDenied("Only the supervisor who wrote the report can sign it.")
+    try:
+        services.sign_report(actor=request.user, report=report)
+    except DomainError as error:
+        _domain_error(request, error)
+    else:
+        messages.success(request, "Report signed. It can no longer be changed.")
+    return redirect("trainees:supervisor_report", pk=report.pk)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Supervisor assignments and site placement (programme staff)
+
+
+def assignments(request, pk):
+    enrolment = get_enrolment_for_user(request.user, pk)
+    if not staff_can_manage(request.user, enrolment):
+        raise PermissionDenied("Only programme staff manage supervisor assignments.")
+    form = AssignmentForm(request.POST or None, enrolment=enrolment)
+    if request.method == "POST" and form.is_valid():
+        try:
+            assign_supervisor(
+                actor=request.user,
+                enrolment=enrolment,
+                supervisor=form.cleaned_data["supervisor"],
+                kind=form.cleaned_data["kind"],
+                starts_on=form.cleaned_data["starts_on"],
+                ends_on=form.cleaned_data.get("ends_on"),
+            )
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"{form.cleaned_data['supervisor'].display_name} assigned.")
+            return redirect("trainees:supervisor_assignments", pk=enrolment.pk)
+    rows = list(
+        SupervisorAssignment.objects.filter(enrolment=enrolment)
+        .select_related("supervisor")
+        .order_by("kind", "-starts_on")
+    )
+    placement = SitePlacement.objects.filter(enrolment=enrolment).select_related("site").first()
+    return render(
+        request,
+        "trainees/supervision/assignments.html",
+        {
+            "enrolment": enrolment,
+            "form": form,
+            "assignments": rows,
+            "today": timezone.localdate(),
+            "end_form": EndAssignmentForm(initial={"ends_on": timezone.localdate()}),
+            "placement": placement,
+            "placement_form": PlacementForm(
+                enrolment=enrolment, initial={"site": placement.site_id if placement else None}
+            ),
+        },
+    )
+
+
+@require_POST
+def assignment_end(request, pk):
+    assignment = SupervisorAssignment.objects.filter(pk=pk).select_related("enrolment").first()
+    if assignment is None:
+        raise Http404("No such assignment.")
+    enrolment = get_enrolment_for_user(request.user, assignment.enrolment_id)
+    if not staff_can_manage(request.user, enrolment):
+        raise PermissionDenied("Only programme staff manage supervisor assignments.")
+    form = EndAssignmentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.end_assignment(
+                actor=request.user, assignment=assignment, ends_on=form.cleaned_data["ends_on"]
+            )
+        except DomainError as error:
+            _domain_error(request, error)
+        else:
+            messages.success(request, "Assignment ended.")
+    else:
+        messages.error(request, "Give the last day of the assignment.")
+    return redirect("trainees:supervisor_assignments", pk=enrolment.pk)
+
+
+@require_POST
+def placement(request, pk):
+    enrolment = get_enrolment_for_user(request.user, pk)
+    if not staff_can_manage(request.user, enrolment):
+        raise PermissionDenied("Only programme staff record where a trainee works.")
+    form = PlacementForm(request.POST, enrolment=enrolment)
+    if form.is_valid():
+        try:
+            services.place_trainee(actor=request.user, enrolment=enrolment, site=form.cleaned_data["site"])
+        except DomainError as error:
+            _domain_error(request, error)
+        else:
+            messages.success(request, f"Site recorded: {form.cleaned_data['site'].name}.")
+    else:
+        messages.error(request, "Choose one of the service's sites.")
+    return redirect("trainees:supervisor_assignments", pk=enrolment.pk)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Supervisors, profiles and credentials
+
+
+def supervisors_index(request):
+    if not programmes_for_user(request.user).exists():
+        raise Http404("No supervisors to show.")
+    rows = selectors.supervisors_list(request.user, today=timezone.localdate())
+    return render(request, "trainees/supervision/supervisors.html", {"rows": rows})
+
+
+def supervisor_detail(request, pk):
+    supervisor = selectors.get_supervisor_for_user(request.user, pk)
+    today = timezone.localdate()
+    on = today
+    if request.GET.get("on"):
+        try:
+            on = date.fromisoformat(request.GET["on"])
+        except ValueError:
+            messages.error(request, "Give the date as a full date, for example 2026-03-31.")
+    context = selectors.supervisor_page(supervisor, request.user, on=on, today=today)
+    context.update({"supervisor": supervisor, "on": on, "today": today})
+    return render(request, "trainees/supervision/supervisor.html", context)
+
+
+def supervisor_profile_edit(request):
+    profile = SupervisorProfile.objects.filter(user=request.user).first() or SupervisorProfile(
+        user=request.user
+    )
+    form = SupervisorProfileForm(request.POST or None, instance=profile)
+    if request.method == "POST" and form.is_valid():
+        services.save_supervisor_profile(
+            actor=request.user,
+            supervisor=request.user,
+            professional_background=form.cleaned_data["professional_background"],
+            pwp_experience=form.cleaned_data["pwp_experience"],
+            qualified_as_pwp_on=form.cleaned_data["qualified_as_pwp_on"],
+        )
+        messages.success(request, "Profile saved.")
+        return redirect("trainees:supervisor", pk=request.user.pk)
+    return render(request, "trainees/supervision/profile_form.html", {"form": form})
+
+
+def training_add(request, pk):
+    supervisor = selectors.get_supervisor_for_user(request.user, pk)
+    form = TrainingForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_training(
+                actor=request.user,
+                supervisor=supervisor,
+                kind=form.cleaned_data["kind"],
+                provider=form.cleaned_data["provider"],
+                provider_iapt_accredited=form.cleaned_data["provider_iapt_accredited"],
+                completed_on=form.cleaned_data["completed_on"],
+                certificate=form.cleaned_data.get("certificate"),
+            )
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request, "Training recorded. It shows as unverified until programme staff verify it."
+            )
+            return redirect("trainees:supervisor", pk=supervisor.pk)
+    return render(
+        request, "trainees/supervision/training_form.html", {"form": form, "supervisor": supervisor}
+    )
+
+
+@require_POST
+def training_verify(request, pk):
+    training = selectors.get_training_for_user(request.user, pk)
+    if not selectors.can_verify(request.user, training.supervisor):
+        raise PermissionDenied("Only programme staff can verify training, and never their own.")
+    try:
+        services.verify_training(actor=request.user, training=training)
+    except DomainError as error:
+        _domain_error(request, error)
+    else:
+        messages.success(request, f"Verified: {training}.")
+    return redirect("trainees:supervisor", pk=training.supervisor_id)
+
+
+def training_certificate(request, pk):
+    training = selectors.get_training_for_user(request.user, pk)
+    if not training.certificate:
+        raise Http404("No certificate was uploaded.")
+    try:
+        handle = default_storage.open(training.certificate.name, "rb")
+    except FileNotFoundError as error:
+        raise Http404("The certificate file is missing.") from error
+    record_event(actor=request.user, action="supervisor.certificate_downloaded", obj=training)
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=training.certificate_filename or "certificate",
+        content_type=training.certificate_content_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Services and their sites
+
+
+def services_index(request):
+    if not programmes_for_user(request.user).exists():
+        raise Http404("No services to show.")
+    services_list = list(selectors.services_for_user(request.user))
+    return render(request, "trainees/supervision/services.html", {"services": services_list})
+
+
+def service_detail(request, code):
+    service = selectors.get_service_for_user(request.user, code)
+    can_manage = selectors.can_manage_sites(request.user, service)
+    form = SiteForm(request.POST or None, initial={"counted_on": timezone.localdate()})
+    if request.method == "POST":
+        if not can_manage:
+            raise PermissionDenied("Only a programme administrator records a service's sites.")
+        if form.is_valid():
+            try:
+                services.add_site(actor=request.user, service=service, **form.cleaned_data)
+            except DomainError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, f"Site added: {form.cleaned_data['name']}.")
+                return redirect("trainees:service", code=service.code)
+    rows, rules = selectors.site_ratios(service, today=timezone.localdate())
+    return render(
+        request,
+        "trainees/supervision/service.html",
+        {"service": service, "rows": rows, "rules": rules, "form": form, "can_manage": can_manage},
+    )
+
+
+def site_edit(request, pk):
+    site = selectors.get_site_for_user(request.user, pk)
+    if not selectors.can_manage_sites(request.user, site.service):
+        raise PermissionDenied("Only a programme administrator changes a service's sites.")
+    form = SiteStaffForm(request.POST or None, instance=site)
+    if request.method == "POST" and form.is_valid():
+        services.update_site(
+            actor=request.user,
+            site=site,
+            qualified_staff=form.cleaned_data["qualified_staff"],
+            counted_on=form.cleaned_data["counted_on"],
+        )
+        messages.success(request, f"{site.name} updated.")
+        return redirect("trainees:service", code=site.service.code)
+    return render(request, "trainees/supervision/site_form.html", {"form": form, "site": site})

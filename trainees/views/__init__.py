@@ -1,1 +1,0 @@
-"""Views for trainees' records, one module per area."""
