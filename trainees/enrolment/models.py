@@ -80,7 +80,7 @@ class Enrolment(models.Model):
 
     @property
     def nominal_window_end(self) -> date:
-        """The end of the route's window with no interruptions (issue #3's progress engine pauses it)."""
+        """The end of the route's window before any interruption moves it later."""
         return add_months(self.start_date, self.route.window_months)
 
     def month_of_training(self, on: date | None = None) -> int:
@@ -96,7 +96,7 @@ class Enrolment(models.Model):
 
 class Interruption(models.Model):
     """A pause in training (maternity leave, sickness, ...). The 12-month window, supervision frequencies
-    and the caseload ramp all stop counting while it lasts. Recorded by an educator (issue #3)."""
+    and the caseload ramp all stop counting while it lasts. Recorded by an educator."""
 
     class Reason(models.TextChoices):
         MATERNITY = "maternity", "Maternity or parental leave"
