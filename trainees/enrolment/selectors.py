@@ -8,7 +8,7 @@ from django.utils import timezone
 from accounts.access import refuse
 from accounts.models import OrganisationMembership
 from curriculum.models import ProgrammeMembership
-from trainees.models import Enrolment, SupervisorAssignment
+from trainees.models import Enrolment, Interruption, SupervisorAssignment
 
 
 def enrolment_access(user, *, on: date | None = None) -> Q:
@@ -77,3 +77,12 @@ def trainee_overview(enrolment: Enrolment) -> dict:
         "day_totals": enrolment.route.day_totals(),
         "assignments": list(assignments),
     }
+
+
+def interruptions_for(enrolments) -> dict[int, list[Interruption]]:
+    """Each enrolment's interruptions, earliest first, in one query whatever the number."""
+    ids = [e.pk for e in enrolments]
+    found: dict[int, list[Interruption]] = {pk: [] for pk in ids}
+    for item in Interruption.objects.filter(enrolment_id__in=ids).order_by("starts_on", "pk"):
+        found[item.enrolment_id].append(item)
+    return found
