@@ -3,7 +3,6 @@
 from datetime import date
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
-from django.utils import timezone
 
 from accounts.access import refuse
 from accounts.models import OrganisationMembership
@@ -62,21 +61,14 @@ def supervisees(user) -> QuerySet[Enrolment]:
     )
 
 
-def trainee_overview(enrolment: Enrolment) -> dict:
-    """What the trainee page shows before the other sections: route, window and supervisors."""
-    today = timezone.localdate()
-    assignments = (
-        SupervisorAssignment.objects.current(today)
+def current_assignments(enrolment: Enrolment, *, on: date) -> list[SupervisorAssignment]:
+    """The enrolment's supervisor assignments current on `on`, with the supervisor, by kind: one query."""
+    return list(
+        SupervisorAssignment.objects.current(on)
         .filter(enrolment=enrolment)
         .select_related("supervisor")
         .order_by("kind")
     )
-    return {
-        "month_of_training": enrolment.month_of_training(today),
-        "nominal_window_end": enrolment.nominal_window_end,
-        "day_totals": enrolment.route.day_totals(),
-        "assignments": list(assignments),
-    }
 
 
 def interruptions_for(enrolments) -> dict[int, list[Interruption]]:
