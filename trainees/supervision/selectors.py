@@ -727,3 +727,76 @@ def site_ratios(service: Organisation, *, today: date) -> tuple[list[SiteRatio],
     if unplaced:
         rows.append(SiteRatio(None, "No site recorded", None, unplaced, False, "–"))
     return rows, rules
+
+
+# --- bulk reads for other apps (CONTRACTS.md) -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SupervisionRecords:
+    """One enrolment's supervision rows as its record shows them: the confirmed sessions in a period (with
+    supervisor and live-assessment intervention, by date), the supervisor assignments started by a date
+    (with supervisor, by kind and start), and the training records of every supervisor ever named in a
+    session or assigned (with supervisor, by supervisor and completion date)."""
+
+    sessions: list[SupervisionSession]
+    assignments: list[SupervisorAssignment]
+    trainings: list[SupervisorTraining]
+
+
+def supervision_records_for(
+    enrolments: Sequence[Enrolment], *, periods: dict[int, tuple[date, date]], on: date
+) -> dict[int, SupervisionRecords]:
+    """Each enrolment's `SupervisionRecords`: sessions confirmed within its period in `periods` (enrolment id
+    -> (start, end)), assignments started by `on`. Three queries whatever the number of enrolments or rows."""
+    ids = [e.pk for e in enrolments]
+    # Every session, so that supervisors named only in an earlier, reopened or unconfirmed entry still have
+    # their training listed; the confirmed ones in the period are picked out below.
+    every = list(
+        SupervisionSession.objects.filter(enrolment_id__in=ids)
+        .select_related("supervisor", "live_assessment_intervention")
+        .order_by("date", "id")
+    )
+    assignments = list(
+        SupervisorAssignment.objects.filter(enrolment_id__in=ids)
+        .select_related("supervisor")
+        .order_by("kind", "starts_on", "pk")
+    )
+    people: dict[int, set[int]] = {pk: set() for pk in ids}
+    for row in [*every, *assignments]:
+        people[row.enrolment_id].add(row.supervisor_id)
+    trainings = list(
+        SupervisorTraining.objects.filter(supervisor_id__in=set().union(*people.values()))
+        .select_related("supervisor")
+        .order_by("supervisor_id", "completed_on", "id")
+    )
+    confirmed = SupervisionSession.Status.CONFIRMED
+    replaced = {s.replaces_id for s in every if s.replaces_id}  # a reopened entry's new version replaces it
+    found = {}
+    for pk in ids:
+        start, end = periods[pk]
+        found[pk] = SupervisionRecords(
+            sessions=[
+                s
+                for s in every
+                if s.enrolment_id == pk
+                and s.pk not in replaced
+                and s.status == confirmed
+                and start <= s.date <= end
+            ],
+            assignments=[a for a in assignments if a.enrolment_id == pk and a.starts_on <= on],
+            trainings=[t for t in trainings if t.supervisor_id in people[pk]],
+        )
+    return found
+
+
+def signed_reports_for(enrolments: Sequence[Enrolment]) -> dict[int, dict[int, SupervisorReport]]:
+    """Each enrolment's signed supervisor reports by id, with the supervisor, in one query: the text behind
+    `supervisor_reports_for`."""
+    ids = [e.pk for e in enrolments]
+    found: dict[int, dict[int, SupervisorReport]] = {pk: {} for pk in ids}
+    for report in SupervisorReport.objects.filter(
+        enrolment_id__in=ids, status=SupervisorReport.Status.SIGNED
+    ).select_related("supervisor"):
+        found[report.enrolment_id][report.pk] = report
+    return found
