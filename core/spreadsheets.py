@@ -165,13 +165,13 @@ def download(export: ExportFile) -> HttpResponse:
     """Every download leaves through here: as an attachment, never sniffed by the browser, never cached.
     A stream (an open file) is sent in chunks and closed when the response ends."""
     filename = safe_filename(export.filename)
-    if isinstance(export.content, bytes | bytearray):
-        response = HttpResponse(export.content, content_type=export.content_type)
-        response["Content-Disposition"] = content_disposition_header(True, filename)
-    else:
+    if hasattr(export.content, "read"):
         response = FileResponse(
             export.content, as_attachment=True, filename=filename, content_type=export.content_type
         )
+    else:
+        response = HttpResponse(export.content, content_type=export.content_type)
+        response["Content-Disposition"] = content_disposition_header(True, filename)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
@@ -197,7 +197,6 @@ class ContainerRefused(Exception):
 class ContainerLimits:
     max_entries: int
     max_uncompressed_bytes: int
-    max_entry_bytes: int | None = None  # one part's uncompressed size
     # A zip bomb is thousands to one; a real worksheet about ten to one. Only parts over a megabyte count.
     max_compression_ratio: int | None = None
     required: tuple[str, ...] = ("xl/workbook.xml",)
@@ -235,11 +234,6 @@ def check_zip_container(fileobj, limits: ContainerLimits) -> None:
             f"at most {_megabytes(limits.max_uncompressed_bytes)} is allowed."
         )
     for entry in entries:
-        if limits.max_entry_bytes is not None and entry.file_size > limits.max_entry_bytes:
-            raise ContainerRefused(
-                f"One part of the workbook unpacks to {_megabytes(entry.file_size)}; "
-                f"at most {_megabytes(limits.max_entry_bytes)} is allowed."
-            )
         ratio = limits.max_compression_ratio
         squeezed = ratio is not None and entry.file_size > ratio * max(entry.compress_size, 1)
         if squeezed and entry.file_size > 1_000_000:
