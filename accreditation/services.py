@@ -48,8 +48,9 @@ def copy_scheme_version(
 
 def export_cohort(*, actor, cohort, as_of: date, target) -> int:
     """Write the cohort workbook to `target` and audit the export; return the number of rows written."""
-    from accreditation.exports import cohort_sheets, write_xlsx
+    from accreditation.exports import cohort_sheets
     from accreditation.selectors import cohort_entries
+    from core.spreadsheets import write_xlsx
 
     entries, scheme_codes = cohort_entries(cohort, as_of)
     rows = write_xlsx(cohort_sheets(entries, scheme_codes), target)

@@ -2,18 +2,19 @@
 
 import tempfile
 
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django_tables2 import RequestConfig
 
 from accreditation import selectors
 from accreditation.engine import Stage, evaluate
-from accreditation.exports import XLSX_CONTENT_TYPE, export_filename
+from accreditation.exports import export_filename
 from accreditation.forms import CohortReadinessForm
 from accreditation.presenters import evidence_links, short_value
 from accreditation.services import export_cohort
 from accreditation.tables import CohortReadinessTable
+from core.spreadsheets import XLSX_CONTENT_TYPE, ExportFile, download
 from curriculum.selectors import get_cohort_for_user
 from trainees.enrolment.selectors import get_enrolment_for_user
 from trainees.models import Enrolment
@@ -133,12 +134,7 @@ def cohort_export(request, code):
     """The cohort workbook, written to a temporary file (constant memory) and sent as an attachment."""
     cohort = get_cohort_for_user(request.user, code)
     as_of = timezone.localdate()
-    spool = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it when the download ends
+    spool = tempfile.TemporaryFile()  # noqa: SIM115 - the streamed response closes it when the download ends
     export_cohort(actor=request.user, cohort=cohort, as_of=as_of, target=spool)
     spool.seek(0)
-    return FileResponse(
-        spool,
-        as_attachment=True,
-        filename=export_filename(cohort.code, as_of),
-        content_type=XLSX_CONTENT_TYPE,
-    )
+    return download(ExportFile(export_filename(cohort.code, as_of), XLSX_CONTENT_TYPE, spool))

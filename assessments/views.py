@@ -8,14 +8,13 @@ A ConflictError (someone else got there first) is shown as a form error with sta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django_tables2 import RequestConfig
 
 from accounts.services import ConflictError, DomainError, record_event
 from assessments import selectors, services
-from assessments.exports import Sheet, download, render_xlsx
 from assessments.forms import (
     EvidenceForm,
     GridFilterForm,
@@ -28,6 +27,7 @@ from assessments.forms import (
 from assessments.models import Attempt
 from assessments.selectors import MARKER_ROLES
 from assessments.tables import CompetenceGridTable, MarkingQueueTable
+from core.spreadsheets import Sheet, download, file_download, render_xlsx
 from curriculum.selectors import get_cohort_for_user
 from trainees.enrolment.selectors import get_enrolment_for_user
 from trainees.models import Enrolment
@@ -244,12 +244,7 @@ def evidence_download(request, pk):
         obj=evidence,
         after={"attempt": evidence.attempt_id, "sha256": evidence.sha256},
     )
-    response = FileResponse(
-        handle, as_attachment=True, filename=evidence.original_name, content_type=evidence.content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return file_download(handle, filename=evidence.original_name, content_type=evidence.content_type)
 
 
 # ---------------------------------------------------------------------------------------------------------

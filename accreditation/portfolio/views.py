@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
-from django.http import FileResponse, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -28,6 +28,7 @@ from accreditation.portfolio.forms import (
     VisitForm,
 )
 from accreditation.selectors import get_open_visit_for_visitor
+from core.spreadsheets import ExportFile, download, file_download
 from curriculum.selectors import administered_programmes
 from trainees.enrolment.selectors import get_enrolment_for_user
 from trainees.models import Enrolment
@@ -37,18 +38,13 @@ VERIFY_WINDOW = 600
 
 
 def _pdf_response(body, filename: str) -> HttpResponse:
-    response = HttpResponse(body, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return download(ExportFile(filename, "application/pdf", body))
 
 
-def _stored_pdf_response(snapshot) -> FileResponse:
+def _stored_pdf_response(snapshot) -> HttpResponse:
     handle = default_storage.open(snapshot.pdf.name, "rb")
     name = f"portfolio-{snapshot.enrolment.user.username}-{snapshot.verification_code}.pdf"
-    response = FileResponse(handle, as_attachment=True, filename=name, content_type="application/pdf")
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return file_download(handle, filename=name, content_type="application/pdf")
 
 
 # --- The trainee's portfolio -------------------------------------------------------------------------
@@ -316,9 +312,7 @@ def visit_pack_download(request, pk, pack_pk):
     )
     handle = default_storage.open(pack.file.name, "rb")
     name = f"visit-{visit.pk}-pack-{pack.pk}.zip"
-    response = FileResponse(handle, as_attachment=True, filename=name, content_type="application/zip")
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return file_download(handle, filename=name, content_type="application/zip")
 
 
 # --- Verification, for anyone holding a portfolio ------------------------------------------------------

@@ -2,13 +2,13 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.access import refuse
 from accounts.services import ConflictError, DomainError, record_event
+from core.spreadsheets import XLSX_CONTENT_TYPE, ExportFile, download
 from curriculum.models import RouteModule
 from curriculum.selectors import get_cohort_for_user
 from trainees.attendance import selectors as selectors
@@ -240,11 +240,7 @@ def attendance_template(request, code):
     cohort = get_cohort_for_user(request.user, code)
     content = template_workbook(cohort)
     record_event(actor=request.user, action="attendance.template_downloaded", obj=cohort)
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="attendance-{cohort.code}.xlsx"'
-    return response
+    return download(ExportFile(f"attendance-{cohort.code}.xlsx", XLSX_CONTENT_TYPE, content))
 
 
 # ---------------------------------------------------------------------------------------------------------

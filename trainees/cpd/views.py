@@ -2,11 +2,12 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.services import DomainError, record_event
+from core.spreadsheets import file_download
 from trainees.cpd import services as services
 from trainees.cpd.forms import CpdActivityForm, ReopenForm
 from trainees.cpd.selectors import cpd_log, get_cpd_activity_for_user
@@ -109,4 +110,4 @@ def cpd_evidence(request, pk):
     record_event(actor=request.user, action="cpd.evidence_downloaded", obj=activity)
     extension = activity.evidence.name.rsplit(".", 1)[-1]
     filename = f"cpd-evidence-{activity.pk}.{extension}"
-    return FileResponse(activity.evidence.open("rb"), as_attachment=True, filename=filename)
+    return file_download(activity.evidence.open("rb"), filename=filename)

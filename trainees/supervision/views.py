@@ -9,13 +9,14 @@ from datetime import date
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.services import DomainError, record_event
+from core.spreadsheets import file_download
 from curriculum.selectors import programmes_for_user
 from trainees.enrolment.selectors import get_enrolment_for_user, staff_can_manage
 from trainees.enrolment.services import assign_supervisor
@@ -479,14 +480,11 @@ def training_certificate(request, pk):
     except FileNotFoundError as error:
         raise Http404("The certificate file is missing.") from error
     record_event(actor=request.user, action="supervisor.certificate_downloaded", obj=training)
-    response = FileResponse(
+    return file_download(
         handle,
-        as_attachment=True,
         filename=training.certificate_filename or "certificate",
         content_type=training.certificate_content_type or "application/octet-stream",
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 # ---------------------------------------------------------------------------------------------------------
