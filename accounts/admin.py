@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
 from accounts.admin_scoping import ServiceAdminMixin
 from accounts.models import AuditEvent, Organisation, OrganisationMembership, User
-from accounts.services import deactivate_user, grant_organisation_role
+from accounts.services import deactivate_user, grant_organisation_role, record_event
 
 
 @admin.register(User)
@@ -13,6 +13,13 @@ class UserAdmin(ServiceAdminMixin, DjangoUserAdmin):
     def has_delete_permission(self, request, obj=None):
         # People stay in the records they signed and the audit trail: deactivate them instead.
         return False
+
+    def user_change_password(self, request, id, form_url=""):
+        # Django's own form sets the password; the audit trail says who set it, never what it is.
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            record_event(actor=request.user, action="user.password_set", obj=User.objects.get(pk=id))
+        return response
 
     def update_record(self, request, obj, changes):
         if changes.get("is_active") is False and User.objects.filter(pk=obj.pk, is_active=True).exists():

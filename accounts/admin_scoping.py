@@ -34,11 +34,11 @@ def form_changes(form, change: bool) -> dict:
 class ServiceAdminMixin:
     """Every save and deletion in the admin goes through a service that writes the audit trail.
 
-    A model admin (and each of its inlines) names its services: `create_service` and `update_service` are
-    called as `service(actor=..., instance=..., changes=...)`, `delete_service` as
-    `service(actor=..., instance=...)`. The defaults record a generic event named after the model, for
-    reference data with no service of its own. A `DomainError` from a service leaves nothing saved and is
-    shown to the administrator, as the product's pages do.
+    A model admin (and each inline, with `ServiceInlineMixin`) calls its services from `create_record`,
+    `update_record` (given the record and the form's changes, field name -> value) and `delete_record`.
+    The defaults save through `save_record`/`delete_record` with an event named after the model, for
+    reference data with no service of its own. A `DomainError` from a service leaves nothing saved (the
+    admin's view is one transaction) and is shown to the administrator, as the product's pages do.
     """
 
     def create_record(self, request, obj, changes):

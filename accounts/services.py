@@ -186,9 +186,12 @@ def _plain(obj, name: str):
     return value
 
 
+SECRET_FIELDS = {"password"}  # a hash is still a secret: the audit trail never holds one
+
+
 def summarise(obj, names) -> dict:
     """The named fields of `obj`, as the before/after summary of an audit event."""
-    return {name: _plain(obj, name) for name in names}
+    return {name: _plain(obj, name) for name in names if name not in SECRET_FIELDS}
 
 
 @transaction.atomic

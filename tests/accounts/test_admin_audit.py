@@ -250,6 +250,62 @@ def test_an_enrolment_on_a_route_of_another_edition_is_refused_in_the_admin_and_
     assert not AuditEvent.objects.filter(action="enrolment.changed").exists()
 
 
+def test_setting_someone_s_password_in_the_admin_is_audited_without_the_password(client, superuser):
+    person = f.UserFactory()
+    client.force_login(superuser)
+
+    response = client.post(
+        f"/admin/accounts/user/{person.pk}/password/",
+        {"password1": "Correct-horse-9", "password2": "Correct-horse-9", "usable_password": "true"},
+    )
+
+    assert response.status_code == 302, _errors(response)
+    event = AuditEvent.objects.get(action="user.password_set", object_id=str(person.pk))
+    assert event.actor == superuser
+    assert "Correct-horse-9" not in str(event.before) + str(event.after)
+    person.refresh_from_db()
+    assert person.check_password("Correct-horse-9")
+
+
+def test_deactivating_someone_in_the_admin_ends_their_sessions_through_the_service(client, superuser):
+    person = f.UserFactory()
+    model_admin = admin.site._registry[User]
+    request = RequestFactory().get("/")
+    request.user = superuser
+    data = _post_data(model_admin, request, person, with_rows=True)
+    data.pop("is_active")
+    client.force_login(superuser)
+
+    response = client.post(f"/admin/accounts/user/{person.pk}/change/", data)
+
+    assert response.status_code == 302, _errors(response)
+    person.refresh_from_db()
+    assert not person.is_active
+    assert AuditEvent.objects.filter(action="user.deactivated", object_id=str(person.pk)).exists()
+
+
+def test_deleting_a_visit_in_the_admin_keeps_what_it_was_in_the_audit_trail(client, superuser):
+    visit = f.VisitAssignmentFactory().visit
+    client.force_login(superuser)
+
+    response = client.post(f"/admin/accreditation/visit/{visit.pk}/delete/", {"post": "yes"})
+
+    assert response.status_code == 302
+    assert not Visit.objects.filter(pk=visit.pk).exists()
+    event = AuditEvent.objects.get(action="visit.deleted", object_id=str(visit.pk))
+    assert event.before["title"] == visit.title
+
+
+def test_enrolments_cannot_be_deleted_in_the_admin(client, superuser):
+    enrolment = f.EnrolmentFactory()
+    client.force_login(superuser)
+
+    response = client.post(f"/admin/trainees/enrolment/{enrolment.pk}/delete/", {"post": "yes"})
+
+    assert response.status_code == 403
+    assert Enrolment.objects.filter(pk=enrolment.pk).exists()
+
+
 def test_a_caseload_import_is_recorded_through_the_service_with_its_audit_event(curriculum):
     enrolment = f.EnrolmentFactory()
 
