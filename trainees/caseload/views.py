@@ -32,7 +32,13 @@ from trainees.caseload.selectors import (
     mappings_for_service,
     programme_ramps,
 )
-from trainees.caseload.services import close_case, record_contact, save_column_mapping, set_caseload_settings
+from trainees.caseload.services import (
+    close_case,
+    create_caseload_import,
+    record_contact,
+    save_column_mapping,
+    set_caseload_settings,
+)
 from trainees.caseload.tables import CaseTable, ContactFilter, ContactTable, SuperviseeCaseloadTable
 from trainees.enrolment.selectors import get_enrolment_for_user, supervisees
 from trainees.models import Case, CaseloadImport, CaseloadSettings
@@ -139,16 +145,14 @@ def import_upload(request, pk):
         extension = PurePath(upload.name).suffix.lower()
         # Stored under a name the server chooses; the task deletes it when done.
         stored = default_storage.save(f"caseload-imports/{uuid.uuid4().hex}{extension}", upload)
-        job = CaseloadImport.objects.create(
+        job = create_caseload_import(
+            actor=request.user,
             enrolment=enrolment,
-            service=enrolment.employing_service,
             mapping=mapping,
-            mapping_name=mapping.name if mapping else "",
-            original_name=PurePath(upload.name).name[:200],
+            original_name=PurePath(upload.name).name,
             stored_name=stored,
             file_format=extension.lstrip("."),
             dry_run=form.cleaned_data["dry_run"],
-            requested_by=request.user,
         )
         try:
             run_caseload_import.enqueue(job.pk)
