@@ -12,10 +12,10 @@ from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
-from trainees.caseload import importer
 
 from accounts.models import AuditEvent
 from tests.trainees.factories_caseload import CaseFactory, ContactFactory
+from trainees.caseload import importer
 from trainees.caseload.importer import import_caseload
 from trainees.caseload.services import save_column_mapping
 from trainees.models import Case, CaseloadImport, ColumnMapping, Contact

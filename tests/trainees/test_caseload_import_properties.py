@@ -9,9 +9,9 @@ from django.db import transaction
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from trainees.caseload import importer
 
 from tests import factories as f
+from trainees.caseload import importer
 from trainees.caseload.importer import FIELDS, ImportResult, import_caseload, import_rows
 from trainees.models import Case, CaseloadImport, Contact
 

@@ -3,7 +3,7 @@
 from django import template
 from django.utils import timezone
 
-from trainees.enrolment.selectors import staff_can_manage
+from trainees.access import access_to
 from trainees.supervision.selectors import supervision_compliance
 
 register = template.Library()
@@ -15,5 +15,5 @@ def supervision_section(context, enrolment):
     return {
         "enrolment": enrolment,
         "compliance": supervision_compliance(enrolment, end=timezone.localdate()),
-        "can_manage": staff_can_manage(user, enrolment),
+        "can_manage": access_to(user, enrolment).can("manage_assignments"),
     }
