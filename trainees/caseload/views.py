@@ -214,8 +214,8 @@ def programme_settings(request, code):
     staff = staff_access(request.user)
     can_change = staff.can("change_caseload_settings", programme)
     current = CaseloadSettings.objects.filter(programme=programme).select_related("profile").first()
-    if request.method == "POST":
-        staff.require("change_caseload_settings", programme)
+    if request.method == "POST" and not can_change:
+        staff.require("change_caseload_settings", programme)  # refuses and audits
     initial = {
         "profile": current.profile if current else default_profile(),
         "annual_caseload": current.annual_caseload if current else 250,

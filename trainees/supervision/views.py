@@ -493,7 +493,8 @@ def service_detail(request, code):
     can_manage = staff.can("record_sites", service)
     form = SiteForm(request.POST or None, initial={"counted_on": timezone.localdate()})
     if request.method == "POST":
-        staff.require("record_sites", service)
+        if not can_manage:
+            staff.require("record_sites", service)  # refuses and audits
         if form.is_valid():
             try:
                 services.add_site(actor=request.user, service=service, **form.cleaned_data)
