@@ -16,7 +16,7 @@ from accreditation.services import export_cohort
 from accreditation.tables import CohortReadinessTable
 from core.spreadsheets import XLSX_CONTENT_TYPE, ExportFile, download
 from curriculum.selectors import get_cohort_for_user
-from trainees.enrolment.selectors import get_enrolment_for_user
+from trainees.access import enrolment_access_for
 from trainees.models import Enrolment
 
 
@@ -40,7 +40,8 @@ def _present(result, enrolment_pk):
 
 
 def trainee_readiness(request, pk):
-    enrolment = get_enrolment_for_user(request.user, pk)
+    access = enrolment_access_for(request.user, pk)
+    enrolment = access.enrolment
     as_of = timezone.localdate()
     facts, found = selectors.trainee_readiness(enrolment, as_of)
     schemes = [
@@ -54,7 +55,7 @@ def trainee_readiness(request, pk):
     ]
     context = {
         "enrolment": enrolment,
-        "is_own": enrolment.user_id == request.user.pk,
+        "access": access,
         "as_of": as_of,
         "schemes": schemes,
         "all_schemes": selectors.schemes_with_rules(),
@@ -64,7 +65,8 @@ def trainee_readiness(request, pk):
 
 def trainee_scheme(request, pk, scheme):
     """Check a trainee against any scheme and version, applicable to their route or not."""
-    enrolment = get_enrolment_for_user(request.user, pk)
+    access = enrolment_access_for(request.user, pk)
+    enrolment = access.enrolment
     found = selectors.get_scheme(scheme)
     if found is None:
         raise Http404("No such scheme.")
@@ -79,7 +81,7 @@ def trainee_scheme(request, pk, scheme):
         renewal = evaluate(row.facts, rules, as_of=as_of, stage=Stage.RENEWAL)
     context = {
         "enrolment": enrolment,
-        "is_own": enrolment.user_id == request.user.pk,
+        "access": access,
         "as_of": as_of,
         "scheme": found,
         "version": version,

@@ -8,16 +8,20 @@ assessments app's: it keeps its own tag, since the trainees app does not import 
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
 from trainees.attendance import selectors as attendance
 from trainees.caseload.selectors import CaseloadFigures, caseload_figures_for
-from trainees.enrolment.selectors import current_assignments, staff_can_manage
+from trainees.enrolment.selectors import current_assignments
 from trainees.models import CatchUp, Enrolment, SupervisorAssignment, WorkplaceDay
 from trainees.supervision import engine
 from trainees.supervision.selectors import supervision_compliance
+
+if TYPE_CHECKING:
+    from trainees.access import EnrolmentAccess
 
 
 @dataclass(frozen=True)
@@ -40,8 +44,10 @@ def _count(model):
     return Coalesce(Subquery(rows.values("enrolment_id").annotate(n=Count("pk")).values("n")[:1]), 0)
 
 
-def trainee_page_facts(enrolment: Enrolment, user, *, today: date) -> TraineePageFacts:
-    """Everything the trainee page shows for the trainees areas, as of `today`."""
+def trainee_page_facts(access: "EnrolmentAccess", *, today: date) -> TraineePageFacts:
+    """Everything the trainee page shows for the trainees areas, as of `today`, for the person `access`
+    describes."""
+    enrolment = access.enrolment
     progress = attendance.training_days_progress_for([enrolment], on=today)[enrolment.pk]
     waiting = (
         Enrolment.objects.filter(pk=enrolment.pk)
@@ -62,6 +68,6 @@ def trainee_page_facts(enrolment: Enrolment, user, *, today: date) -> TraineePag
         workplace_waiting=waiting["workplace_waiting"],
         catch_ups_waiting=waiting["catch_ups_waiting"],
         supervision=supervision_compliance(enrolment, end=today),
-        can_manage=staff_can_manage(user, enrolment),
+        can_manage=access.can("manage_assignments"),
         caseload=caseload_figures_for([enrolment], on=today)[enrolment.pk],
     )

@@ -35,17 +35,6 @@ def get_enrolment_for_user(user, pk: int) -> Enrolment:
     return enrolment
 
 
-def staff_can_manage(user, enrolment: Enrolment) -> bool:
-    """Educators on the trainee's programme and the HEI's administrators (not trainees or supervisors)."""
-    programme = enrolment.cohort.programme
-    return (
-        ProgrammeMembership.objects.filter(programme=programme, user=user).exists()
-        or OrganisationMembership.objects.filter(
-            organisation_id=programme.hei_id, user=user, role=OrganisationMembership.Role.ADMINISTRATOR
-        ).exists()
-    )
-
-
 def own_enrolments(user) -> QuerySet[Enrolment]:
     return Enrolment.objects.with_people().filter(user=user).order_by("-start_date")
 

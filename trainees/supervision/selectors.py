@@ -15,10 +15,11 @@ from datetime import date, datetime, timedelta
 from django.db.models import CharField, Exists, OuterRef, Prefetch, Q, QuerySet, Sum, Value
 
 from accounts.access import refuse
-from accounts.models import Organisation, OrganisationMembership, User
+from accounts.models import Organisation, User
 from curriculum.models import Programme
 from curriculum.selectors import programmes_for_user
-from trainees.enrolment.selectors import enrolments_for_user, staff_can_manage
+from trainees.access import EnrolmentAccess, staff_access
+from trainees.enrolment.selectors import enrolments_for_user
 from trainees.models import (
     Case,
     CaseReview,
@@ -337,8 +338,10 @@ class LogEntry:
     can_edit: bool
 
 
-def supervision_page(enrolment: Enrolment, user, *, today: date) -> dict:
-    """Everything the trainee's supervision page shows, in a constant number of queries."""
+def supervision_page(access: EnrolmentAccess, *, today: date) -> dict:
+    """Everything the trainee's supervision page shows, in a constant number of queries; what the person
+    may do there comes from their `access` (trainees.access)."""
+    enrolment = access.enrolment
     first, last = training_period(enrolment, None, today)
     loaded = _load([enrolment], end=today, cases_from=min(first, last))
     compliance = _compliance(enrolment, loaded, None, today)
@@ -351,13 +354,12 @@ def supervision_page(enrolment: Enrolment, user, *, today: date) -> dict:
         .prefetch_related(Prefetch("cases_reviewed", queryset=Case.objects.order_by("reference")))
         .order_by("-date", "-id")
     )
-    is_trainee = enrolment.user_id == user.pk
     log = [
         LogEntry(
             session=s,
             counts=engine.counts_on(intervals.get(s.supervisor_id, ()), s.date),
-            can_confirm=(not s.is_confirmed and s.supervisor_id == user.pk and not is_trainee),
-            can_edit=(not s.is_confirmed and is_trainee),
+            can_confirm=not s.is_confirmed and access.can("confirm_supervision_session", s),
+            can_edit=access.can("edit_supervision", s),
         )
         for s in sessions
     ]
@@ -377,13 +379,6 @@ def supervision_page(enrolment: Enrolment, user, *, today: date) -> dict:
     supervisors = sorted(
         ((people[pk], statuses[pk]) for pk in supervisor_ids), key=lambda pair: pair[0].display_name
     )
-    current_supervisor = any(
-        a.supervisor_id == user.pk
-        and a.kind != SupervisorAssignment.Kind.LINE_MANAGER
-        and a.starts_on <= today
-        and (a.ends_on is None or a.ends_on >= today)
-        for a in assignments
-    )
     reports = list(
         SupervisorReport.objects.filter(enrolment=enrolment)
         .select_related("supervisor")
@@ -396,9 +391,7 @@ def supervision_page(enrolment: Enrolment, user, *, today: date) -> dict:
         "supervisors": supervisors,
         "reports": reports,
         "leave": leave,
-        "is_trainee": is_trainee,
-        "is_current_supervisor": current_supervisor,
-        "can_manage": staff_can_manage(user, enrolment),
+        "access": access,
         "awaiting": sum(1 for entry in log if not entry.session.is_confirmed),
     }
 
@@ -450,15 +443,6 @@ def get_report_for_user(user, pk: int) -> SupervisorReport:
     return report
 
 
-def is_current_supervisor(user, enrolment: Enrolment, *, on: date | None = None) -> bool:
-    return (
-        SupervisorAssignment.objects.current(on)
-        .filter(enrolment=enrolment, supervisor=user)
-        .exclude(kind=SupervisorAssignment.Kind.LINE_MANAGER)
-        .exists()
-    )
-
-
 # ---------------------------------------------------------------------------------------------------------
 # Supervisors: profiles, credentials, supervisees
 
@@ -485,10 +469,6 @@ def get_supervisor_for_user(user, pk: int) -> User:
     if supervisor is None:
         raise refuse(user, "supervisor", pk)
     return supervisor
-
-
-def can_verify(user, supervisor: User) -> bool:
-    return user.pk != supervisor.pk and supervisors_for_staff(user).filter(pk=supervisor.pk).exists()
 
 
 def get_training_for_user(user, pk: int) -> SupervisorTraining:
@@ -550,7 +530,7 @@ def supervisor_page(supervisor: User, viewer, *, on: date, today: date) -> dict:
         "credential": engine.credential_status(facts, rules, on),
         "rules": rules,
         "supervisees": sorted(rows.values(), key=lambda r: (not r.current, r.enrolment.user.last_name)),
-        "can_verify": can_verify(viewer, supervisor),
+        "can_verify": staff_access(viewer).can("verify_training", supervisor),
         "is_self": viewer.pk == supervisor.pk,
     }
 
@@ -663,15 +643,6 @@ def get_service_for_user(user, code: str) -> Organisation:
     if service is None:
         raise refuse(user, "service", code)
     return service
-
-
-def can_manage_sites(user, service: Organisation) -> bool:
-    """Programme administrators of an HEI whose trainees the service employs."""
-    return OrganisationMembership.objects.filter(
-        user=user,
-        role=OrganisationMembership.Role.ADMINISTRATOR,
-        organisation__programmes__cohorts__enrolments__employing_service=service,
-    ).exists()
 
 
 def get_site_for_user(user, pk: int) -> ServiceSite:

@@ -22,5 +22,5 @@ def training_days_summary(context, enrolment, facts):
         "progress": facts.training_days,
         "workplace_waiting": facts.workplace_waiting,
         "catch_ups_waiting": facts.catch_ups_waiting,
-        "is_own": context.get("is_own", False),
+        "access": context["access"],
     }

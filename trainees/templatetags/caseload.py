@@ -11,10 +11,9 @@ register = template.Library()
 def caseload_summary(context, enrolment, facts):
     """The caseload figures from the page's facts (`trainees.enrolment.page.trainee_page_facts`)."""
     figures = facts.caseload
-    user = context.get("user")
     return {
         "enrolment": enrolment,
         "figures": figures,
         "tag": STATUS_TAGS[figures.status],
-        "is_own": user is not None and enrolment.user_id == user.pk,
+        "access": context["access"],
     }
