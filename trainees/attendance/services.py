@@ -12,9 +12,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.services import ConflictError, DomainError, record_event
+from core.dates import long_date
 from curriculum.models import Cohort, Module, RouteModule
 from trainees.attendance.models import ABSENT, MAX_MINUTES_MISSED, PART_DAY, AttendanceStatus
-from trainees.attendance.selectors import is_current_supervisor, long_date, register_enrolments
+from trainees.attendance.selectors import is_current_supervisor, register_enrolments
 from trainees.deidentify import identifying_reason
 from trainees.enrolment.selectors import staff_can_manage
 from trainees.models import (

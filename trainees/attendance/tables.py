@@ -10,7 +10,8 @@ import django_tables2 as tables
 from django.utils import timezone
 from django.utils.html import format_html
 
-from trainees.attendance.selectors import STATUS_LABELS, training_days_progress_for
+from trainees.attendance.engine import STATUS_LABELS
+from trainees.attendance.selectors import training_days_progress_for
 
 TAG_CLASSES = {
     "complete": "nhsuk-tag--green",
