@@ -4,7 +4,7 @@ from django import template
 from django.utils import timezone
 
 from trainees.attendance.selectors import training_days_progress
-from trainees.attendance.tables import status_tag
+from trainees.attendance.tables import progress_tag
 from trainees.models import CatchUp, WorkplaceDay
 
 register = template.Library()
@@ -13,7 +13,7 @@ register = template.Library()
 @register.filter(name="training_days_tag")
 def training_days_tag(progress):
     """The status as an NHS tag: complete, on track, at risk or off track."""
-    return status_tag(progress)
+    return progress_tag(progress)
 
 
 @register.inclusion_tag("trainees/attendance/_summary_section.html", takes_context=True)

@@ -4,7 +4,6 @@ from django import template
 from django.utils import timezone
 
 from trainees.caseload.selectors import caseload_figures
-from trainees.caseload.tables import STATUS_TAGS
 
 register = template.Library()
 
@@ -16,6 +15,5 @@ def caseload_summary(context, enrolment):
     return {
         "enrolment": enrolment,
         "figures": figures,
-        "tag": STATUS_TAGS[figures.status],
         "is_own": user is not None and enrolment.user_id == user.pk,
     }
