@@ -16,7 +16,7 @@ def training_days_tag(progress):
     return progress_tag(progress)
 
 
-@register.inclusion_tag("trainees/attendance/_summary_section.html", takes_context=True)
+@register.inclusion_tag("trainees/attendance/includes/summary_section.html", takes_context=True)
 def training_days_summary(context, enrolment):
     """The trainee page's training-days section: the progress figures and what is waiting for someone."""
     today = timezone.localdate()

@@ -8,7 +8,7 @@ from trainees.caseload.selectors import caseload_figures
 register = template.Library()
 
 
-@register.inclusion_tag("trainees/caseload/_summary.html", takes_context=True)
+@register.inclusion_tag("trainees/caseload/includes/summary.html", takes_context=True)
 def caseload_summary(context, enrolment):
     figures = caseload_figures(enrolment, on=timezone.localdate())
     user = context.get("user")

@@ -9,7 +9,7 @@ from trainees.supervision.selectors import supervision_compliance
 register = template.Library()
 
 
-@register.inclusion_tag("trainees/supervision/_section.html", takes_context=True)
+@register.inclusion_tag("trainees/supervision/includes/section.html", takes_context=True)
 def supervision_section(context, enrolment):
     user = context["request"].user
     return {
