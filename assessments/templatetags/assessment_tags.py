@@ -2,9 +2,8 @@
 
 from django import template
 
-from assessments import selectors
+from assessments import selectors, tables
 from assessments.models import Attempt
-from assessments.tables import competence_tag
 from core.templatetags.status import status_tag as render_tag
 
 register = template.Library()
@@ -19,12 +18,12 @@ ROLE_LABELS = {"educator": "educator", "programme_lead": "programme lead"}
 
 
 @register.simple_tag
-def status_tag(status, trainee_view=False):
+def competence_tag(status, trainee_view=False):
     """A competence status as an NHS tag; a trainee reads “awaiting marking” for anything not released."""
     label = None
     if trainee_view and status is not None and status.status == "submitted":
         label = status.label.replace("Submitted", selectors.TRAINEE_STATUS_LABELS["submitted"])
-    return competence_tag(status, label)
+    return tables.competence_tag(status, label)
 
 
 @register.simple_tag

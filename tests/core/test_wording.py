@@ -118,3 +118,17 @@ def test_the_tag_is_the_nhs_markup_with_the_label_escaped():
     template = Template('{% load status %}{% status_tag "meets_ratio" "Meets 1 to " n %}')
     rendered = template.render(Context({"n": 4}))
     assert rendered == '<strong class="nhsuk-tag nhsuk-tag--green">Meets 1 to 4</strong>'
+
+
+def test_no_two_template_libraries_define_the_same_tag():
+    """A template that loads both would silently get the one loaded last (as `status_tag` once did)."""
+    from collections import defaultdict
+    from importlib import import_module
+
+    from django.template import engines
+
+    defined = defaultdict(list)
+    for name, path in engines["django"].engine.libraries.items():
+        for tag in import_module(path).register.tags:
+            defined[tag].append(name)
+    assert {tag: names for tag, names in defined.items() if len(names) > 1} == {}
