@@ -53,8 +53,7 @@ def role_label(role):
 @register.inclusion_tag("assessments/includes/competence_summary.html", takes_context=True)
 def competence_summary(context, enrolment):
     """The trainee page's section: how many competences are signed off, and any that need attention."""
-    user = context["request"].user
-    staff = selectors.can_see_marks(selectors.viewer_role(user, enrolment))
+    staff = context["access"].can("see_marks")
     statuses = selectors.competence_statuses(enrolment, released_only=not staff)
     signed = sum(1 for s in statuses if s.status == "signed")
     return {
