@@ -216,7 +216,7 @@ MAILERS = {"default": {"BACKEND": env_str("EMAIL_BACKEND", "django.core.mail.bac
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "pwp-tracker@localhost")
 
 # Forms render in the NHS.UK pattern through the templates under templates/django/forms/.
-FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+FORM_RENDERER = "config.forms.AccessibleFormRenderer"
 
 DJANGO_TABLES2_TEMPLATE = "tables/nhsuk_table.html"
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "nhsuk-table"}
