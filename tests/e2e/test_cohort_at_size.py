@@ -63,6 +63,13 @@ def test_the_cohort_pages_fit_a_1280_pixel_window_and_a_phone(page, live_server,
     expect(first.get_by_text("more university days").first).to_be_visible()
     assert_accessible(page)
 
+    # Printed, the page is the records alone: no header or filters, and the matrix at its full length.
+    page.emulate_media(media="print")
+    expect(page.locator("header.nhsuk-header")).to_be_hidden()
+    expect(page.get_by_role("button", name="Show")).to_be_hidden()
+    assert box.evaluate("el => el.scrollHeight <= el.clientHeight")
+    page.emulate_media(media="screen")
+
     # On a phone the cohort pages reflow: a table scrolls in its box, the page does not.
     page.set_viewport_size({"width": 390, "height": 844})
     for name in ("cohort", "competence grid", "readiness"):
