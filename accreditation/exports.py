@@ -138,12 +138,21 @@ def readiness_rows(entries: Iterable[Entry]) -> Iterator[list]:
 WHO = ("Username", "Name")
 
 
-def _table(title: str, headers: tuple[str, ...], rows) -> Sheet:
-    """A sheet read as a table: bold headings that stay in view, with a filter over every row."""
-    return Sheet(title, headers, rows, bold_headers=True, freeze_headers=True, autofilter=True)
+def _table(title: str, headers: tuple[str, ...], rows, *, cohort_name: str = "") -> Sheet:
+    """A sheet read as a table: bold headings that stay in view, with a filter over every row; printed
+    landscape, one page wide, headings on every page, the cohort and sheet named in the page header."""
+    return Sheet(
+        title,
+        headers,
+        rows,
+        bold_headers=True,
+        freeze_headers=True,
+        autofilter=True,
+        print_title=f"{cohort_name}: {title}" if cohort_name else title,
+    )
 
 
-def cohort_sheets(entries: list[Entry], scheme_codes: list[str]) -> list[Sheet]:
+def cohort_sheets(entries: list[Entry], scheme_codes: list[str], *, cohort_name: str = "") -> list[Sheet]:
     """The six sheets of the cohort export. `entries` is a list, read once per sheet."""
     return [
         _table(
@@ -164,6 +173,7 @@ def cohort_sheets(entries: list[Entry], scheme_codes: list[str]) -> list[Sheet]:
                 *(f"Ready: {code}" for code in scheme_codes),
             ),
             lambda: summary_rows(entries, scheme_codes),
+            cohort_name=cohort_name,
         ),
         _table(
             "Training days",
@@ -180,6 +190,7 @@ def cohort_sheets(entries: list[Entry], scheme_codes: list[str]) -> list[Sheet]:
                 "Reason",
             ),
             lambda: training_days_rows(entries),
+            cohort_name=cohort_name,
         ),
         _table(
             "Competences",
@@ -197,6 +208,7 @@ def cohort_sheets(entries: list[Entry], scheme_codes: list[str]) -> list[Sheet]:
                 "Signed at",
             ),
             lambda: competence_rows(entries),
+            cohort_name=cohort_name,
         ),
         _table(
             "Supervision",
@@ -217,6 +229,7 @@ def cohort_sheets(entries: list[Entry], scheme_codes: list[str]) -> list[Sheet]:
                 "Reason",
             ),
             lambda: supervision_rows(entries),
+            cohort_name=cohort_name,
         ),
         _table(
             "Caseload",
@@ -235,6 +248,7 @@ def cohort_sheets(entries: list[Entry], scheme_codes: list[str]) -> list[Sheet]:
                 "Reason",
             ),
             lambda: caseload_rows(entries),
+            cohort_name=cohort_name,
         ),
         _table(
             "Readiness",
@@ -254,6 +268,7 @@ def cohort_sheets(entries: list[Entry], scheme_codes: list[str]) -> list[Sheet]:
                 "What is left",
             ),
             lambda: readiness_rows(entries),
+            cohort_name=cohort_name,
         ),
     ]
 

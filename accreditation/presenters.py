@@ -3,7 +3,7 @@
 from django.urls import reverse
 
 from accreditation.engine import CriterionResult
-from core.wording import number
+from core.wording import number, plural
 
 EVIDENCE_LABELS = {
     "sign_off": "Sign-off",
@@ -43,3 +43,24 @@ def short_value(criterion: CriterionResult) -> str:
     if value is None:
         return "–"
     return f"{value.day} {value:%B %Y}" if hasattr(value, "day") else str(value)
+
+
+SHORT_UNITS = {"days": "day", "hours": "hour", "months": "month"}
+
+
+def short_status(criterion: CriterionResult) -> str:
+    """A matrix cell in two or three words: “Met”, “4 days short”, “2 to pass”, “3 unsigned” or “Not met”."""
+    if criterion.met:
+        return "Met"
+    value, target, unit = criterion.value, criterion.target, criterion.unit
+    numeric = all(isinstance(x, int | float) and not isinstance(x, bool) for x in (value, target))
+    if not numeric or criterion.kind == "supervision_frequency" or target <= value:
+        return "Not met"
+    short = target - value
+    if unit in SHORT_UNITS:
+        return f"{plural(round(short, 1), SHORT_UNITS[unit])} short"
+    if unit == "assessments":
+        return f"{number(short)} to pass"
+    if unit == "competences":
+        return f"{number(short)} unsigned"
+    return "Not met"

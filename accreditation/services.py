@@ -71,7 +71,7 @@ def export_cohort(*, actor, cohort, as_of: date, target) -> int:
     from core.spreadsheets import write_xlsx
 
     entries, scheme_codes = cohort_entries(cohort, as_of)
-    rows = write_xlsx(cohort_sheets(entries, scheme_codes), target)
+    rows = write_xlsx(cohort_sheets(entries, scheme_codes, cohort_name=cohort.name), target)
     record_event(
         actor=actor,
         action="export.cohort",

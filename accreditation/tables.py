@@ -1,11 +1,16 @@
-"""The cohort readiness table: one row per trainee, one column per criterion of the chosen scheme."""
+"""The cohort readiness matrix: one row per trainee, one narrow column per criterion of the chosen scheme.
+
+Each cell is a short status in words and colour (“Met”, “4 days short”, “Not met”); the full gap sentences
+are one click away, in the row's “not met” details and on the trainee's readiness page.
+"""
 
 import django_tables2 as tables
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
-from accreditation.presenters import short_value
+from accreditation.presenters import short_status
 from core.templatetags.status import status_tag
+from core.wording import plural
 
 
 def short_label(code: str) -> str:
@@ -22,23 +27,22 @@ class CriterionColumn(tables.Column):
         criterion = value.criterion(self.code)
         if criterion is None:
             return "–"
-        if criterion.met:
-            return format_html("{} {}", status_tag("met", "Met"), short_value(criterion))
-        return format_html(
-            '{} <span class="nhsuk-body-s">{}</span>', status_tag("not_met", "Not met"), criterion.gap
-        )
+        return status_tag("met" if criterion.met else "not_met", short_status(criterion))
 
 
 class CohortReadinessTable(tables.Table):
     name = tables.Column(verbose_name="Trainee", accessor="name")
-    ready = tables.Column(verbose_name="Ready", accessor="ready")
+    ready = tables.Column(verbose_name="Readiness", accessor="ready")
 
     class Meta:
         empty_text = "No trainees match."
-        attrs = {"class": "nhsuk-table"}
-        template_name = "tables/nhsuk_table.html"
+        attrs = {"class": "nhsuk-table app-matrix"}
+        template_name = "accreditation/includes/readiness_matrix.html"
+        orderable = False
 
     def __init__(self, rows, *, criteria, caption, **kwargs):
+        # Most to do first, then by name: the trainees who need the most help are at the top.
+        rows = sorted(rows, key=lambda r: (-len(r.result.unmet), r.enrolment.user.display_name))
         data = [
             {"name": r.enrolment.user.display_name, "ready": r.result.ready, "result": r.result, "row": r}
             for r in rows
@@ -51,5 +55,15 @@ class CohortReadinessTable(tables.Table):
         url = reverse("accreditation:trainee_readiness", args=[record["row"].enrolment.pk])
         return format_html('<a href="{}">{}</a>', url, value)
 
-    def render_ready(self, value):
-        return status_tag("ready", "Ready") if value else status_tag("not_ready", "Not ready")
+    def render_ready(self, value, record):
+        if value:
+            return status_tag("ready", "Ready")
+        unmet = record["result"].unmet
+        gaps = format_html_join("", "<li><b>{}:</b> {}</li>", ((short_label(c.code), c.gap) for c in unmet))
+        return format_html(
+            '<details class="app-matrix__gaps"><summary>{} <span class="nhsuk-u-visually-hidden">for {}'
+            '</span></summary><ul class="nhsuk-list nhsuk-body-s">{}</ul></details>',
+            plural(len(unmet), "not met", "not met"),
+            record["name"],
+            gaps,
+        )

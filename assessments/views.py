@@ -69,7 +69,7 @@ def cohort_grid_export(request, code):
     header, sheet_rows = selectors.grid_sheet_rows(competences, rows)
     export = render_xlsx(
         f"competences-{cohort.code}-{timezone.localdate():%Y-%m-%d}.xlsx",
-        [Sheet(f"Competences {cohort.code}", header, sheet_rows)],
+        [Sheet(f"Competences {cohort.code}", header, sheet_rows, print_title=f"Competences: {cohort.name}")],
     )
     record_event(
         actor=request.user,

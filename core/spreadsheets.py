@@ -31,6 +31,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
@@ -55,6 +56,9 @@ class Sheet:
     freeze_headers: bool = False  # the headings stay in view as the reader scrolls
     autofilter: bool = False  # a filter button on each heading, over every row written
     date_format: str | None = None  # number format for date cells (openpyxl's default otherwise)
+    # Printed: landscape, fitted to the page width, the headings repeated on every page and this title (with
+    # the page number) in the page header. Empty: the spreadsheet program's defaults.
+    print_title: str = ""
 
     def iter_rows(self) -> Rows:
         return self.rows() if callable(self.rows) else self.rows
@@ -98,6 +102,19 @@ def _xlsx_row(worksheet, sheet: Sheet, values: Sequence) -> list:
     return cells
 
 
+def _print_setup(worksheet, sheet: Sheet) -> None:
+    """Landscape, one page wide (as many pages tall as it takes), headings on every page, a titled header."""
+    worksheet.page_setup.orientation = "landscape"
+    worksheet.page_setup.fitToWidth = 1
+    worksheet.page_setup.fitToHeight = 0
+    worksheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    if sheet.headers:
+        heading_row = len(sheet.preamble) + 1
+        worksheet.print_title_rows = f"{heading_row}:{heading_row}"
+    worksheet.oddHeader.center.text = sheet.print_title.replace("&", "&&")  # "&" starts a header code
+    worksheet.oddFooter.right.text = "Page &P of &N"
+
+
 def write_xlsx(sheets: Iterable[Sheet], target) -> int:
     """Write the sheets to `target` (a path or a binary file object), streaming rows (openpyxl write_only);
     return the number of data rows written."""
@@ -106,6 +123,8 @@ def write_xlsx(sheets: Iterable[Sheet], target) -> int:
     total = 0
     for sheet in sheets:
         worksheet = workbook.create_sheet(title=sheet_title(sheet.title))
+        if sheet.print_title:
+            _print_setup(worksheet, sheet)
         if sheet.freeze_headers:
             worksheet.freeze_panes = f"A{len(sheet.preamble) + 2}"
         for values in sheet.preamble:

@@ -9,7 +9,7 @@ from django.test import override_settings
 
 from accounts.models import User
 from curriculum.models import Cohort
-from trainees.models import Enrolment
+from trainees.models import AttendanceMark, Case, Enrolment, Interruption, SupervisionSession, WorkplaceDay
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +33,13 @@ def scheme_result(document, code, stage="initial"):
 def test_the_demo_is_idempotent_and_each_trainee_is_where_the_issues_say(curriculum):
     call_command("load_reference_data", stdout=StringIO())
     call_command("seed_demo", stdout=StringIO())
-    counts = User.objects.count(), Cohort.objects.count(), Enrolment.objects.count()
+    records = (AttendanceMark, Case, Interruption, SupervisionSession, WorkplaceDay)
+    counts = (
+        User.objects.count(),
+        Cohort.objects.count(),
+        Enrolment.objects.count(),
+        *(model.objects.count() for model in records),
+    )
 
     for username in FIXED_LOGINS:
         assert User.objects.filter(username=username).exists(), username
@@ -60,8 +66,26 @@ def test_the_demo_is_idempotent_and_each_trainee_is_where_the_issues_say(curricu
     assert [s["code"] for s in cpd["schemes"]] == ["cpd-route"]
     assert cpd["trainee"]["route"] == "cpd"
 
+    large = Enrolment.objects.filter(cohort__code="nv-cohort-40")
+    assert large.count() == 40
+    assert large.filter(status=Enrolment.Status.WITHDRAWN).count() == 1
+    assert len({e.start_date for e in large}) == 2  # two joined a few weeks late
+    assert Interruption.objects.filter(enrolment__cohort__code="nv-cohort-40").count() == 2
+    absent = AttendanceMark.objects.current().filter(
+        enrolment__cohort__code="nv-cohort-40", status="unauthorised_absence"
+    )
+    assert absent.values("enrolment").distinct().count() == 12  # mixed stages: some missed days
+    workplace = {e.pk: e.workplace_days.count() for e in large}
+    assert min(workplace.values()) < max(workplace.values()) / 2  # some far behind, some on track
+    assert not SupervisionSession.objects.filter(enrolment__user__username="imran.robinson").exists()
+
     call_command("seed_demo", stdout=StringIO())
-    assert (User.objects.count(), Cohort.objects.count(), Enrolment.objects.count()) == counts
+    assert (
+        User.objects.count(),
+        Cohort.objects.count(),
+        Enrolment.objects.count(),
+        *(model.objects.count() for model in records),
+    ) == counts
 
 
 @override_settings(DEBUG=False)

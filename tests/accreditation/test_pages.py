@@ -111,6 +111,10 @@ def test_the_cohort_export_costs_the_same_queries_for_10_and_200_trainees(
     assert response["Content-Disposition"].startswith("attachment;")
     workbook = load_workbook(BytesIO(content), read_only=True)
     assert sum(1 for _ in workbook["Summary"].iter_rows()) == size + 1
+    # Printed, each sheet names the cohort in its page header and repeats its headings on every page.
+    printed = load_workbook(BytesIO(content))
+    assert printed["Summary"].oddHeader.center.text == f"{cohort.name}: Summary".replace("&", "&&")
+    assert printed["Readiness"].print_title_rows == "$1:$1"
     assert AuditEvent.objects.filter(action="export.cohort", object_id=str(cohort.pk)).exists()
 
 

@@ -77,6 +77,31 @@ def test_rows_given_as_a_function_can_be_written_twice_and_the_row_count_is_retu
     assert write_xlsx([sheet, sheet], io.BytesIO()) == 6
 
 
+def test_a_printed_sheet_is_landscape_one_page_wide_with_headings_on_every_page_and_a_title():
+    sheets = [
+        Sheet(
+            "Summary",
+            ("Name", "Status"),
+            [("Ann", "Active")],
+            preamble=[("As of 1 May",)],
+            print_title="A & B",
+        ),
+        Sheet("Plain", ("Name",), [("Ann",)]),
+    ]
+    buffer = io.BytesIO()
+    write_xlsx(sheets, buffer)
+    buffer.seek(0)
+    workbook = load_workbook(buffer)
+    printed, plain = workbook["Summary"], workbook["Plain"]
+    assert printed.page_setup.orientation == "landscape"
+    assert (printed.page_setup.fitToWidth, printed.page_setup.fitToHeight) == (1, 0)
+    assert printed.sheet_properties.pageSetUpPr.fitToPage is True
+    assert printed.print_title_rows == "$2:$2"  # the headings, below the one preamble row
+    assert printed.oddHeader.center.text == "A && B"  # shown as "A & B": a lone "&" starts a header code
+    assert "&P" in printed.oddFooter.right.text
+    assert plain.page_setup.orientation != "landscape" and plain.print_title_rows is None
+
+
 def test_a_csv_round_trip_has_a_byte_order_mark_and_escapes_formulas():
     export = render_csv("x.csv", Sheet("x", ["Name", "Note"], [["@cmd", "café, £5"], ["Ann", "+44"]]))
     assert export.content_type == CSV_CONTENT_TYPE

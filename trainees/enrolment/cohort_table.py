@@ -28,7 +28,7 @@ class CohortTraineesTable(TrainingDaysColumns, SupervisionColumns, tables.Table)
         model = Enrolment
         fields = ["name", "route", "start_date", "month", "employing_service", "band", "status"]
         empty_text = "No trainees match."
-        attrs = {"class": "nhsuk-table"}
+        attrs = {"class": "nhsuk-table app-compact"}
 
     def __init__(self, *args, caption="Trainees", **kwargs):
         super().__init__(*args, **kwargs)

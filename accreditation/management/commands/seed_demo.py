@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from curriculum.models import CurriculumEdition
-from demo import DEMO_PASSWORD, assessments, attendance, foundation, portfolios
+from demo import DEMO_PASSWORD, assessments, attendance, cohort40, foundation, portfolios
 from demo import caseload as demo_caseload
 from demo import cpd as cpd_demo
 from demo import supervision as supervision_demo
@@ -15,6 +15,7 @@ DEMO_LOGINS = [
     ("educator2", "programme lead on the Southmere programme"),
     ("supervisor", "supervisor of trainee.new, trainee.mid, trainee.late, trainee.done and trainee.cpd"),
     ("supervisor.uncredentialed", "supervisor without accredited training: her sessions do not count"),
+    ("adam.ahmed", "one of forty trainees on the large Northvale intake (nv-cohort-40)"),
     ("visitor", "BPS accreditation visitor on the Northvale visit"),
     ("trainee.new", "trainee in month 1"),
     ("trainee.mid", "trainee in month 6"),
@@ -45,6 +46,7 @@ class Command(BaseCommand):
         demo_caseload.seed(today)
         supervision_demo.seed(today)
         cpd_demo.seed(today)
+        cohort40.seed(today)  # forty trainees at mixed stages: the cohort pages at real size
         portfolios.seed(today)  # last: it freezes the records the other areas seeded
         self.stdout.write(self.style.SUCCESS("Demo data is ready."))
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
