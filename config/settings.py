@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "trainees",
     "assessments",
     "accreditation",
+    "workforce",
 ]
 
 MIDDLEWARE = [
