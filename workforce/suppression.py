@@ -60,6 +60,19 @@ class SuppressedTable:
             for label, cells, total in zip(self.row_labels, self.cells, self.row_totals, strict=True)
         ]
 
+    def transposed(self) -> "SuppressedTable":
+        """The same cells turned on their side, for tables with many columns (percentages stay shares of
+        the original rows' totals)."""
+        return SuppressedTable(
+            self.title,
+            self.column_labels,
+            self.row_labels,
+            tuple(zip(*self.cells, strict=True)) if self.cells else (),
+            self.column_totals,
+            self.row_totals,
+            self.total,
+        )
+
     def as_json(self) -> dict:
         return {
             "title": self.title,
