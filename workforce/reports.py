@@ -206,6 +206,7 @@ class SiteStaffing:
     trainees: Cell
     source: str  # where the qualified count comes from
     below: bool  # below the 1 qualified to 2 trainees rule: shown even when the counts are hidden
+    is_site: bool = True
 
 
 @dataclass(frozen=True)
@@ -247,7 +248,9 @@ def staffing(data: ServicePosts) -> StaffingReport:
                 suppress_count(qualified),
                 suppress_count(trainees),
                 source,
-                site_ratio_flag(qualified, trainees, rules),
+                # Without a site there is no training site to fund: the rule does not apply.
+                site is not None and site_ratio_flag(qualified, trainees, rules),
+                site is not None,
             )
         )
     count = (
@@ -373,7 +376,7 @@ def as_json(service: Organisation, as_of: date, report: dict) -> dict:
                     "qualified": _cell(s.qualified),
                     "trainees": _cell(s.trainees),
                     "qualified_from": s.source,
-                    "below_ratio": s.below,
+                    "below_ratio": s.below if s.is_site else None,
                 }
                 for s in staffing_report.sites
             ],

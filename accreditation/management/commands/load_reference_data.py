@@ -22,4 +22,5 @@ class Command(BaseCommand):
             "Supervision rules: " + ", ".join(f"{n} {name}" for name, n in load_supervision_rules().items())
         )
         self.stdout.write("Caseload: " + ", ".join(f"{n} {k}" for k, n in load_caseload_reference().items()))
-        self.stdout.write("Workforce rules: " + ", ".join(f"{n} {k}" for k, n in load_workforce_rules().items()))
+        counts = load_workforce_rules()
+        self.stdout.write("Workforce rules: " + ", ".join(f"{n} {k}" for k, n in counts.items()))

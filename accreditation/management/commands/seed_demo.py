@@ -7,6 +7,7 @@ from demo import DEMO_PASSWORD, assessments, attendance, foundation, portfolios
 from demo import caseload as demo_caseload
 from demo import cpd as cpd_demo
 from demo import supervision as supervision_demo
+from demo import workforce as workforce_demo
 
 DEMO_LOGINS = [
     ("admin", "programme administrator (Northvale) and Django admin"),
@@ -45,6 +46,7 @@ class Command(BaseCommand):
         demo_caseload.seed(today)
         supervision_demo.seed(today)
         cpd_demo.seed(today)
+        workforce_demo.seed(today)
         portfolios.seed(today)  # last: it freezes the records the other areas seeded
         self.stdout.write(self.style.SUCCESS("Demo data is ready."))
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")

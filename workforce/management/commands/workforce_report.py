@@ -44,5 +44,5 @@ class Command(BaseCommand):
         for year in figures["turnover"]:
             self.stdout.write(f"Turnover {year['year']}: {year['rate_percent']}")
         for site in figures["staffing"]["sites"]:
-            flag = "below 1:2" if site["below_ratio"] else "meets 1:2"
+            flag = {None: "not a site", True: "below 1:2", False: "meets 1:2"}[site["below_ratio"]]
             self.stdout.write(f"Site {site['site']}: {flag}")
