@@ -1,6 +1,6 @@
 from django import forms
 
-from workforce.models import DIVERSITY_DIMENSIONS
+from workforce.models import DIVERSITY_DIMENSIONS, Band, Destination, LeavingReason, PostKind, SeniorRole
 
 
 class AsOfForm(forms.Form):
@@ -43,3 +43,62 @@ class DiversityForm(forms.Form):
 
 class DecisionForm(forms.Form):
     note = forms.CharField(label="Note (required when declining)", max_length=500, required=False)
+
+
+class PostForm(forms.Form):
+    person = forms.ModelChoiceField(queryset=None, label="Person", empty_label="Choose a person")
+    job_title = forms.CharField(label="Job title", max_length=200)
+    kind = forms.ChoiceField(label="Kind of post", choices=PostKind.choices)
+    band = forms.TypedChoiceField(label="Agenda for Change band", choices=Band.choices, coerce=int)
+    senior_role = forms.ChoiceField(
+        label="Senior role (band 6 and above only)",
+        choices=[("", "None")] + SeniorRole.choices,
+        required=False,
+    )
+    site = forms.ModelChoiceField(queryset=None, label="Site", required=False, empty_label="No site")
+    wte = forms.DecimalField(
+        label="Whole-time equivalent", min_value=0.01, max_value=1, decimal_places=2, initial=1
+    )
+    starts_on = forms.DateField(label="Start date", widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = forms.DateField(
+        label="Last day (if ended)", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    leaving_reason = forms.ChoiceField(
+        label="Leaving reason (if they left the service)",
+        choices=[("", "Did not leave")] + LeavingReason.choices,
+        required=False,
+    )
+    destination = forms.ChoiceField(
+        label="Destination (if they left the service)",
+        choices=[("", "Did not leave")] + Destination.choices,
+        required=False,
+    )
+
+    def __init__(self, *args, people, sites, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = people
+        self.fields["site"].queryset = sites
+
+
+class EndPostForm(forms.Form):
+    ends_on = forms.DateField(label="Last day in post", widget=forms.DateInput(attrs={"type": "date"}))
+    leaving_reason = forms.ChoiceField(
+        label="Leaving reason (leave blank for a move within the service)",
+        choices=[("", "Moved within the service")] + LeavingReason.choices,
+        required=False,
+    )
+    destination = forms.ChoiceField(
+        label="Destination (leave blank for a move within the service)",
+        choices=[("", "Moved within the service")] + Destination.choices,
+        required=False,
+    )
+
+
+class StaffingForm(forms.Form):
+    counted_on = forms.DateField(label="Counted on", widget=forms.DateInput(attrs={"type": "date"}))
+    high_intensity_headcount = forms.IntegerField(
+        label="High-intensity therapists who are not users of the tracker", min_value=0
+    )
+    pwp_share_target = forms.IntegerField(
+        label="Target share of PWPs (%)", min_value=0, max_value=100, initial=40
+    )

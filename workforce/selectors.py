@@ -2,10 +2,10 @@
 
 from datetime import date
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 
-from accounts.models import Organisation
-from trainees.models import Enrolment, SupervisorTraining
+from accounts.models import Organisation, User
+from trainees.models import Enrolment, ServiceSite, SupervisorTraining
 from workforce import engine
 from workforce.models import (
     Band,
@@ -145,3 +145,35 @@ def get_proposal_enrolment(service: Organisation, pk: int) -> Enrolment | None:
 
 def get_pending_correction(service: Organisation, pk: int) -> Correction | None:
     return pending_corrections(service).filter(pk=pk).first()
+
+
+def people_of_service(service: Organisation) -> QuerySet[User]:
+    """People with a post at the service, or trainees it employs: who a post can be recorded for."""
+    return (
+        User.objects.filter(
+            Q(workforce_record__posts__service=service) | Q(enrolments__employing_service=service)
+        )
+        .distinct()
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+def service_posts(service: Organisation) -> list[Post]:
+    """The service's posts for its people page: current ones first, each with its person and site."""
+    return list(
+        Post.objects.filter(service=service)
+        .select_related("practitioner__user", "site")
+        .order_by(F("ends_on").desc(nulls_first=True), "practitioner__user__last_name", "starts_on")
+    )
+
+
+def get_service_post(service: Organisation, pk: int) -> Post | None:
+    return (
+        Post.objects.filter(service=service, pk=pk)
+        .select_related("practitioner__user", "service", "site")
+        .first()
+    )
+
+
+def service_sites(service: Organisation):
+    return ServiceSite.objects.filter(service=service).order_by("name")

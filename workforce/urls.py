@@ -15,6 +15,10 @@ urlpatterns = [
     path("services/<slug:code>/staffing/", views.staffing, name="staffing"),
     path("services/<slug:code>/diversity/", views.diversity, name="diversity"),
     path("services/<slug:code>/decisions/", views.decisions, name="decisions"),
+    path("services/<slug:code>/people/", views.people, name="people"),
+    path("services/<slug:code>/posts/new/", views.post_new, name="post_new"),
+    path("services/<slug:code>/posts/<int:pk>/end/", views.post_end, name="post_end"),
+    path("services/<slug:code>/staffing/count/", views.staffing_count, name="staffing_count"),
     path("services/<slug:code>/proposals/<int:pk>/", views.proposal_decide, name="proposal_decide"),
     path("services/<slug:code>/corrections/<int:pk>/", views.correction_decide, name="correction_decide"),
 ]

@@ -14,7 +14,15 @@ from accounts.services import DomainError
 from workforce import charts, reports, selectors
 from workforce import services as workforce_services
 from workforce.access import get_workforce_service_for_user, workforce_services_for_user
-from workforce.forms import AsOfForm, CorrectionForm, DecisionForm, DiversityForm
+from workforce.forms import (
+    AsOfForm,
+    CorrectionForm,
+    DecisionForm,
+    DiversityForm,
+    EndPostForm,
+    PostForm,
+    StaffingForm,
+)
 from workforce.models import DIVERSITY_DIMENSIONS
 from workforce.suppression import HIDDEN
 
@@ -182,3 +190,66 @@ def my_diversity(request):
             messages.success(request, "Your answers are saved. Only you can see them.")
             return redirect("workforce:my_history")
     return render(request, "workforce/diversity_form.html", {"form": form})
+
+
+def people(request, code):
+    service = get_workforce_service_for_user(request.user, code)
+    return render(
+        request, "workforce/people.html", {"service": service, "posts": selectors.service_posts(service)}
+    )
+
+
+def post_new(request, code):
+    service = get_workforce_service_for_user(request.user, code)
+    form = PostForm(
+        request.POST or None,
+        people=selectors.people_of_service(service),
+        sites=selectors.service_sites(service),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        person = data.pop("person")
+        try:
+            practitioner = workforce_services.practitioner_for(actor=request.user, user=person)
+            workforce_services.record_post(
+                actor=request.user, practitioner=practitioner, service=service, **data
+            )
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Post recorded for {person.display_name}.")
+            return redirect("workforce:people", code=service.code)
+    return render(request, "workforce/post_form.html", {"service": service, "form": form})
+
+
+def post_end(request, code, pk):
+    service = get_workforce_service_for_user(request.user, code)
+    post = selectors.get_service_post(service, pk)
+    if post is None:
+        raise Http404("No such post at this service.")
+    form = EndPostForm(request.POST or None, initial={"ends_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            workforce_services.end_post(actor=request.user, post=post, **form.cleaned_data)
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Post ended for {post.practitioner.user.display_name}.")
+            return redirect("workforce:people", code=service.code)
+    return render(request, "workforce/post_end.html", {"service": service, "form": form, "post": post})
+
+
+def staffing_count(request, code):
+    service = get_workforce_service_for_user(request.user, code)
+    form = StaffingForm(
+        request.POST or None, initial={"counted_on": timezone.localdate(), "pwp_share_target": 40}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            workforce_services.record_staffing(actor=request.user, service=service, **form.cleaned_data)
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "High-intensity headcount recorded.")
+            return redirect("workforce:staffing", code=service.code)
+    return render(request, "workforce/staffing_form.html", {"service": service, "form": form})

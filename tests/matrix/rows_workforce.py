@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from tests import factories as f
 from tests.matrix import PERSONAS, Row, allow
-from workforce.models import Correction, Practitioner
+from workforce.models import Correction, Post, Practitioner
 
 SIGNED_IN = tuple(p for p in PERSONAS if p != "anonymous")
 
@@ -36,6 +36,18 @@ def correction(w):
     )
 
 
+def open_post(w):
+    practitioner, _ = Practitioner.objects.get_or_create(user=w.user("trainee"))
+    return Post.objects.create(
+        practitioner=practitioner,
+        service=service(w),
+        job_title="Trainee PWP",
+        band=4,
+        starts_on=w.enrolment.start_date,
+        recorded_by=w.user("admin"),
+    )
+
+
 def service_page(name):
     return Row(lambda w: reverse(f"workforce:{name}", args=[service(w).code]), allow("admin"))
 
@@ -48,6 +60,12 @@ ROWS = {
     **{f"workforce:{name}": service_page(name) for name in ("service", "retention", "turnover", "staffing")},
     "workforce:diversity": service_page("diversity"),
     "workforce:decisions": service_page("decisions"),
+    "workforce:people": service_page("people"),
+    "workforce:post_new": service_page("post_new"),
+    "workforce:staffing_count": service_page("staffing_count"),
+    "workforce:post_end": Row(
+        lambda w: reverse("workforce:post_end", args=[service(w).code, open_post(w).pk]), allow("admin")
+    ),
     "workforce:proposal_decide": Row(
         lambda w: reverse("workforce:proposal_decide", args=[service(w).code, completed_enrolment(w).pk]),
         allow("admin", status=302),

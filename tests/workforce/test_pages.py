@@ -165,3 +165,51 @@ def test_a_service_that_employs_none_of_your_trainees_is_not_found(client, world
     client.force_login(world.user("admin"))
     assert client.get(reverse("workforce:retention", args=[other.code])).status_code == 404
     assert AuditEvent.objects.filter(action="access.refused").exists()
+
+
+def test_an_administrator_records_a_post_and_ends_it_with_a_destination(client, world):
+    service = world.enrolment.employing_service
+    trainee = world.user("trainee")
+    client.force_login(world.user("admin"))
+    response = client.post(
+        reverse("workforce:post_new", args=[service.code]),
+        {
+            "person": trainee.pk,
+            "job_title": "Trainee PWP",
+            "kind": "pwp",
+            "band": 4,
+            "wte": "0.6",
+            "starts_on": "2025-01-06",
+        },
+    )
+    assert response.status_code == 302
+    post = Post.objects.get(practitioner__user=trainee)
+    assert (post.band, str(post.wte), post.service) == (4, "0.60", service)
+    url = reverse("workforce:post_end", args=[service.code, post.pk])
+    response = client.post(url, {"ends_on": "2025-06-30", "leaving_reason": "career", "destination": ""})
+    assert response.status_code == 200  # a reason without a destination is refused
+    post.refresh_from_db()
+    assert post.ends_on is None
+    client.post(url, {"ends_on": "2025-06-30", "leaving_reason": "career", "destination": "high_intensity"})
+    post.refresh_from_db()
+    assert (post.ends_on, post.destination) == (date(2025, 6, 30), "high_intensity")
+    assert AuditEvent.objects.filter(action="workforce.post_ended", object_id=str(post.pk)).exists()
+
+
+def test_a_senior_role_on_a_band_5_post_is_refused(client, world):
+    service = world.enrolment.employing_service
+    client.force_login(world.user("admin"))
+    response = client.post(
+        reverse("workforce:post_new", args=[service.code]),
+        {
+            "person": world.user("trainee").pk,
+            "job_title": "PWP",
+            "kind": "pwp",
+            "band": 5,
+            "senior_role": "supervisor",
+            "wte": "1",
+            "starts_on": "2025-01-06",
+        },
+    )
+    assert response.status_code == 200 and not Post.objects.exists()
+    assert "Only band 6 and above posts have a senior role" in response.content.decode()
