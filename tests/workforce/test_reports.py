@@ -121,3 +121,21 @@ def test_queries_do_not_touch_user_names_for_diversity():
     with CaptureQueriesContext(connection) as ctx:
         reports.diversity(reports.load_posts(service, AS_OF))
     assert not any("first_name" in q["sql"] or "username" in q["sql"] for q in ctx.captured_queries)
+
+
+def test_each_report_page_costs_the_same_queries_whatever_the_size_of_the_service(client):
+    from django.urls import reverse
+
+    admin = f.UserFactory()
+    small, _, _ = staff_service(10)
+    large, _, _ = staff_service(300, service=f.ServiceFactory())
+    for service in (small, large):
+        f.AdministratorFactory(user=admin, organisation=service)
+    client.force_login(admin)
+    for name in ("retention", "turnover", "staffing", "diversity", "people", "decisions"):
+        counts = []
+        for service in (small, large):
+            with CaptureQueriesContext(connection) as ctx:
+                assert client.get(reverse(f"workforce:{name}", args=[service.code])).status_code == 200
+            counts.append(len(ctx.captured_queries))
+        assert counts[0] == counts[1], name
