@@ -30,6 +30,9 @@ def test_each_workforce_report_opens_with_no_accessibility_violations(page, live
     assert_accessible(page)
     for name, heading in [
         ("service", "Northvale NHS Talking Therapies"),
+        ("people", "Posts"),
+        ("post_new", "Record a post"),
+        ("staffing_count", "High-intensity headcount"),
         ("retention", "Retention after qualifying"),
         ("turnover", "Turnover"),
         ("staffing", "Staffing: ratios, balance and bands"),
@@ -38,6 +41,7 @@ def test_each_workforce_report_opens_with_no_accessibility_violations(page, live
         page.goto(live_server.url + reverse(f"workforce:{name}", args=[SERVICE]))
         assert page.get_by_role("heading", name=heading, exact=True).is_visible(), name
         assert_accessible(page)
+    # The diversity page, last: the demo's small groups are hidden.
     assert page.get_by_text("fewer than 5, or hidden").first.is_visible()
 
 

@@ -1,6 +1,6 @@
 """Small-number suppression: nobody can work a hidden count out from what a report shows."""
 
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from workforce.suppression import (
@@ -96,7 +96,8 @@ tables = st.integers(1, 3).flatmap(
 )
 
 
-@settings(max_examples=300, deadline=None)
+# A loaded machine must not fail a rule: speed is not what these tests judge.
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(tables)
 def test_no_hidden_count_can_be_worked_out_from_the_totals(counts):
     grid = extended(counts)
@@ -110,7 +111,7 @@ def test_no_hidden_count_can_be_worked_out_from_the_totals(counts):
                 assert len(possible_values(grid, hidden, (r, c), bound)) > 1, (counts, (r, c))
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(tables)
 def test_percentages_appear_only_beside_shown_counts_and_totals(counts):
     table = suppress_table(
