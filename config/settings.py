@@ -1,15 +1,26 @@
 """The one settings module. Everything that differs between machines comes from the environment.
 
-DJANGO_DEBUG          1 for local development (never in production)
-DJANGO_SECRET_KEY     required unless DJANGO_DEBUG is on
-DJANGO_ALLOWED_HOSTS  comma-separated host names
-DJANGO_HTTPS          1 behind HTTPS: secure cookies, HSTS, redirect to HTTPS (default: on unless debugging)
-DATABASE_URL          postgres://user@host:5432/name; unset means SQLite in var/db.sqlite3
-MEDIA_ROOT            where uploaded evidence is stored (default var/media)
-SITE_URL              the address printed in PDFs for checking them (default http://127.0.0.1:8000)
-TASKS_BACKEND         the django.tasks backend (default: the database queue that `db_worker` runs)
-EVIDENCE_MAX_UPLOAD_MB  largest evidence file accepted, in megabytes (default 200)
-EMAIL_URL-style settings are left to the deployment; the console backend is the default.
+Every variable read (yes/no values take 1/0, true/false, yes/no or on/off; lists are comma-separated):
+
+DJANGO_DEBUG                 1 for local development (never in production; default off)
+DJANGO_SECRET_KEY            required unless DJANGO_DEBUG is on
+DJANGO_ALLOWED_HOSTS         host names the site answers to (default 127.0.0.1,localhost)
+DJANGO_CSRF_TRUSTED_ORIGINS  origins allowed to post forms, e.g. https://pwp.example.nhs.uk (default none)
+DJANGO_HTTPS                 1 behind HTTPS: secure cookies, HSTS, redirect to HTTPS (default: not DEBUG)
+DJANGO_HSTS_PRELOAD          ask browsers to preload HSTS for the domain (default: the same as DJANGO_HTTPS)
+DJANGO_BEHIND_PROXY          1 to trust the proxy's X-Forwarded-Proto header for HTTPS (default off)
+DATABASE_URL                 postgres://user@host:5432/name (via dj_database_url); unset: var/db.sqlite3
+DATABASE_CONN_MAX_AGE        seconds a database connection is kept open for reuse (default 60)
+SESSION_IDLE_MINUTES         idle minutes before a signed-in session ends (default 30)
+AXES_FAILURE_LIMIT           failed sign-ins before an account and address are locked out (default 5)
+AXES_COOLOFF_MINUTES         minutes a lock-out lasts (default 15)
+MEDIA_ROOT                   where uploaded evidence is stored (default var/media)
+EVIDENCE_MAX_UPLOAD_MB       largest evidence file accepted, in megabytes (default 200)
+TASKS_BACKEND                the django.tasks backend (default: the database queue that `db_worker` runs)
+SITE_URL                     the address printed in PDFs for checking them (default http://127.0.0.1:8000)
+EMAIL_BACKEND                the mail backend for password resets (default: the console, which prints them)
+DEFAULT_FROM_EMAIL           the sender of outgoing email (default pwp-tracker@localhost)
+LOG_LEVEL                    the root logger's level (default WARNING)
 """
 
 from datetime import timedelta
@@ -44,6 +55,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_tasks_db",
+    "core",
     "accounts",
     "curriculum",
     "trainees",

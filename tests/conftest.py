@@ -1,6 +1,7 @@
 import pytest
 from django.core.cache import cache
 from django.db.backends.sqlite3.base import DatabaseOperations as SQLiteOperations
+from hypothesis import HealthCheck, settings
 
 from accounts.db import sqlite_protection_triggers
 from accreditation.reference import load_schemes
@@ -8,6 +9,12 @@ from curriculum.models import CurriculumEdition
 from curriculum.reference import load_curriculum
 from tests.world import build_world
 from trainees.caseload.reference import load_caseload_reference
+
+# Property tests judge rules, not speed: on a shared, loaded machine (CI runs two suites side by side with
+# other work) Hypothesis's "too slow" health check and per-example deadline fail for reasons unrelated to the
+# code under test.
+settings.register_profile("pwp", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("pwp")
 
 
 @pytest.fixture(scope="session")

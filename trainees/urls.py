@@ -10,14 +10,14 @@ app_name = "trainees"
 urlpatterns = [
     path("cohorts/<slug:code>/", enrolment.cohort_detail, name="cohort"),
     path("trainees/<int:pk>/", enrolment.trainee_detail, name="detail"),
-    # CPD log (issue 7)
+    # CPD log: a trainee's activities, their evidence and the supervisor's confirmation
     path("trainees/<int:pk>/cpd/", cpd.cpd_list, name="cpd"),
     path("trainees/<int:pk>/cpd/add/", cpd.cpd_add, name="cpd_add"),
     path("cpd/<int:pk>/edit/", cpd.cpd_edit, name="cpd_edit"),
     path("cpd/<int:pk>/confirm/", cpd.cpd_confirm, name="cpd_confirm"),
     path("cpd/<int:pk>/reopen/", cpd.cpd_reopen, name="cpd_reopen"),
     path("cpd/<int:pk>/evidence/", cpd.cpd_evidence, name="cpd_evidence"),
-    # Supervision (issue 5)
+    # Supervision: sessions, and services' sites and supervisor ratios
     path("trainees/<int:pk>/supervision/", supervision.trainee_supervision, name="supervision"),
     path("trainees/<int:pk>/supervision/log/", supervision.log_session, name="supervision_log"),
     path("trainees/<int:pk>/supervision/leave/", supervision.record_leave, name="supervision_leave"),
@@ -66,7 +66,7 @@ urlpatterns = [
     path("services/", supervision.services_index, name="services"),
     path("services/<slug:code>/", supervision.service_detail, name="service"),
     path("services/sites/<int:pk>/", supervision.site_edit, name="site_edit"),
-    # Training days: schedules, registers, imports, workplace days, catch-ups and interruptions (issue 3)
+    # Training days: schedules, registers, imports, workplace days, catch-ups and interruptions
     path("cohorts/<slug:code>/schedule/", attendance.schedule, name="schedule"),
     path("cohorts/<slug:code>/schedule/generate/", attendance.schedule_generate, name="schedule_generate"),
     path("cohorts/<slug:code>/schedule/add/", attendance.schedule_add_day, name="schedule_add_day"),

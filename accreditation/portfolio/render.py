@@ -86,12 +86,14 @@ class ProjectStaticFetcher(URLFetcher):
 
 
 def _pdf_source_files() -> list[Path]:
-    """The PDF templates, what they include from elsewhere (the caseload chart) and the stylesheet."""
+    """The PDF templates, what they include from elsewhere (the caseload chart), the status-tag colours they
+    draw with and the stylesheet."""
     base = Path(settings.BASE_DIR)
     own = sorted((base / "templates" / "pdf").rglob("*.html"))
     included = {name for path in own for name in INCLUDE.findall(path.read_text())}
     elsewhere = sorted(base / "templates" / name for name in included if not name.startswith("pdf/"))
-    return own + elsewhere + [base / "static" / "css" / "pdf.css"]
+    status_colours = base / "core" / "templatetags" / "status.py"
+    return own + elsewhere + [status_colours, base / "static" / "css" / "pdf.css"]
 
 
 @lru_cache(maxsize=1)

@@ -1,4 +1,4 @@
-"""Competence assessments, attempts, marking, moderation, sign-offs and evidence files (issue #4)."""
+"""Competence assessments, attempts, marking, moderation, sign-offs and evidence files."""
 
 from assessments.models.attempts import (
     OPEN_STATUSES,

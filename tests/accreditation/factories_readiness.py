@@ -251,7 +251,7 @@ def fixture_rules(code: str, version: str | None = None) -> SchemeRules:
 
 
 def constructed_gather(overrides: dict | None = None):
-    """A stand-in for `accreditation.facts.gather_facts_for` while #3-#6 are being built in parallel.
+    """A stand-in for `accreditation.facts.gather_facts_for` that keeps the other areas' data fixed.
 
     The enrolment basics and the CPD log are real (read from the database through this area's own code);
     what the other areas record is constructed: everything met (`ready_facts`), changed per username by

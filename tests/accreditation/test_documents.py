@@ -11,9 +11,11 @@ from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
 from accreditation.engine import evaluate
-from accreditation.exports import cohort_sheets, escape, write_xlsx
+from accreditation.exports import cohort_sheets
 from accreditation.facts import basics, months_in_service
 from accreditation.serialise import status_document
+from core.spreadsheets import escape_cell as escape
+from core.spreadsheets import write_xlsx
 from tests import factories as f
 from tests.accreditation import factories_readiness as fr
 from trainees.models import Interruption
@@ -123,6 +125,29 @@ def test_the_trainee_status_command_prints_the_document(world, schemes, facts_ov
         call_command("trainee_status", "nobody", "--json")
     with pytest.raises(CommandError, match="--as-of"):
         call_command("trainee_status", "trainee", "--as-of", "15/03/2027", "--json")
+
+
+@pytest.mark.django_db
+def test_without_json_the_trainee_status_command_prints_a_summary_to_read(world, schemes, facts_overrides):
+    facts_overrides["trainee"] = {"caseload": fr.caseload(contact_hours=50)}
+    out = StringIO()
+    call_command("trainee_status", "trainee", "--as-of", "2027-03-15", stdout=out)
+    text = out.getvalue()
+    with pytest.raises(json.JSONDecodeError):
+        json.loads(text)
+    lines = text.splitlines()
+    name = world.user("trainee").display_name
+    assert lines[0] == f"{name} (trainee), standard route, cohort cohort-a, as of 2027-03-15"
+    assert "Competences: 9 of 9 signed off" in lines
+    assert "Caseload: 181 patients seen, 179 expected by now; 50 hours of direct contact (on track)" in lines
+    course = lines.index("course-completion (2022, initial): not ready")
+    assert lines[course + 1] == "  - 30 more hours of direct clinical contact"
+    assert [line.split(" (")[0] for line in lines if "initial):" in line] == [
+        "course-completion",
+        "babcp-pwp-accreditation-2010",
+        "babcp-pwp-registration",
+        "bps-wpw-register",
+    ]
 
 
 # --- the workbook ---------------------------------------------------------------------------------------

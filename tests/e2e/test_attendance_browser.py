@@ -2,6 +2,7 @@
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from demo import attendance
 from tests.e2e.conftest import assert_accessible, login
@@ -24,11 +25,11 @@ def test_an_educator_marks_a_register_in_the_browser(page, live_server, attendan
     assert_accessible(page)
     page.get_by_role("link", name="Teaching schedule and registers").click()
     page.wait_for_load_state()
-    assert page.get_by_role("heading", name="Teaching schedule and registers").is_visible()
+    expect(page.get_by_role("heading", name="Teaching schedule and registers")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name="Take the register").first.click()
     page.wait_for_load_state()
-    assert page.get_by_role("heading", name="Register for").is_visible()
+    expect(page.get_by_role("heading", name="Register for")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Attendance for Nina Reid").select_option("late")
     page.get_by_label("Minutes missed by Nina Reid").fill("15")
@@ -36,7 +37,7 @@ def test_an_educator_marks_a_register_in_the_browser(page, live_server, attendan
     page.get_by_label("Note for Aisha Khan").fill("Annual leave agreed")
     page.get_by_role("button", name="Save the register").click()
     page.wait_for_load_state()
-    assert page.get_by_text("Register saved: 2 trainees marked").is_visible()
+    expect(page.get_by_text("Register saved: 2 trainees marked")).to_be_visible()
     assert_accessible(page)
     nina = Enrolment.objects.get(user__username="trainee.new", cohort=cohort)
     latest = AttendanceMark.objects.current().filter(enrolment=nina).latest("teaching_day__date")
@@ -52,8 +53,8 @@ def test_a_register_error_follows_the_nhs_pattern(page, live_server, attendance_
     page.get_by_label("Attendance for Nina Reid").select_option("late")
     page.get_by_role("button", name="Save the register").click()
     page.wait_for_load_state()
-    assert page.get_by_role("heading", name="There is a problem").is_visible()
-    assert page.get_by_text("Nina Reid: Say how many minutes were missed.").first.is_visible()
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
+    expect(page.get_by_text("Nina Reid: Say how many minutes were missed.").first).to_be_visible()
     assert_accessible(page)
 
 
@@ -74,12 +75,13 @@ def test_training_days_pages_are_accessible_for_each_role(page, live_server, att
 
     login(page, live_server, "trainee.mid")
     page.goto(f"{live_server.url}/trainees/{mid.pk}/")
-    assert page.get_by_role("heading", name="Training days").is_visible()
+    expect(page.get_by_role("heading", name="Training days")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name="Your attendance, workplace days and catch-ups").click()
     page.wait_for_load_state()
-    assert page.get_by_role("heading", name="My attendance and training days").is_visible()
-    assert "Unauthorised absence" in page.content() and "Approved" in page.content()
+    expect(page.get_by_role("heading", name="My attendance and training days")).to_be_visible()
+    expect(page.locator("body")).to_contain_text("Unauthorised absence")
+    expect(page.locator("body")).to_contain_text("Approved")
     assert_accessible(page)
     page.get_by_role("button", name="Log a workplace day").click()
     page.wait_for_load_state()
@@ -92,11 +94,11 @@ def test_training_days_pages_are_accessible_for_each_role(page, live_server, att
     page.goto(f"{live_server.url}/trainees/{late.pk}/attendance/")
     page.get_by_role("link", name="Review").first.click()
     page.wait_for_load_state()
-    assert page.get_by_role("heading", name="Workplace day on").is_visible()
+    expect(page.get_by_role("heading", name="Workplace day on")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Confirm: the trainee did this directed learning").check()
     page.get_by_role("button", name="Save my decision").click()
     page.wait_for_load_state()
-    assert page.get_by_text("Workplace day reviewed.").is_visible()
-    assert "All 25 university and 20 workplace days are done" in page.content()
+    expect(page.get_by_text("Workplace day reviewed.")).to_be_visible()
+    expect(page.locator("body")).to_contain_text("All 25 university and 20 workplace days are done")
     assert_accessible(page)

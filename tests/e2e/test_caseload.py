@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from demo import caseload as demo_caseload
 from tests.e2e.conftest import assert_accessible, login
@@ -25,16 +26,17 @@ def test_a_trainee_records_a_contact_and_views_their_caseload(page, live_server,
     page.wait_for_load_state()
     page.get_by_role("link", name="My caseload and practice log").click()
     page.wait_for_load_state()
-    assert page.get_by_role("heading", name="My caseload", exact=True).is_visible()
-    assert page.get_by_role(
-        "img", name="Patients seen by you against the ramp, by month of training"
-    ).is_visible()
-    assert page.get_by_role("table", name="Patients seen by the end of each month of training").is_visible()
+    expect(page.get_by_role("heading", name="My caseload", exact=True)).to_be_visible()
+    expect(
+        page.get_by_role("img", name="Patients seen by you against the ramp, by month of training")
+    ).to_be_visible()
+    ramp_table = page.get_by_role("table", name="Patients seen by the end of each month of training")
+    expect(ramp_table).to_be_visible()
     assert_accessible(page)
 
     page.get_by_role("button", name="Record a contact").click()
     page.wait_for_load_state()
-    assert page.get_by_role("heading", name="Record a contact").is_visible()
+    expect(page.get_by_role("heading", name="Record a contact")).to_be_visible()
     assert_accessible(page)
     # An NHS number is refused, in the NHS error pattern.
     page.get_by_label("Case reference").fill("943 476 5919")
@@ -45,16 +47,16 @@ def test_a_trainee_records_a_contact_and_views_their_caseload(page, live_server,
     page.get_by_label("Minutes").fill("30")
     page.get_by_role("button", name="Save contact").click()
     page.wait_for_load_state()
-    assert page.get_by_role("heading", name="There is a problem").is_visible()
-    assert "NHS number" in page.content()
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
+    expect(page.locator("body")).to_contain_text("NHS number")
     assert_accessible(page)
 
     page.get_by_label("Case reference").fill("NV-999001")
     page.get_by_role("button", name="Save contact").click()
     page.wait_for_load_state()
-    assert page.get_by_role("heading", name="My caseload", exact=True).is_visible()
-    assert "Contact recorded" in page.content()
-    assert page.get_by_role("cell", name="NV-999001").first.is_visible()
+    expect(page.get_by_role("heading", name="My caseload", exact=True)).to_be_visible()
+    expect(page.locator("body")).to_contain_text("Contact recorded")
+    expect(page.get_by_role("cell", name="NV-999001").first).to_be_visible()
     assert Contact.objects.filter(case__reference="NV-999001", type="treatment").exists()
     assert_accessible(page)
 
@@ -63,12 +65,12 @@ def test_a_supervisor_reads_supervisees_caseloads(page, live_server, caseloads):
     login(page, live_server, "supervisor")
     page.get_by_role("link", name="Your supervisees' caseloads").click()
     page.wait_for_load_state()
-    assert page.get_by_role("heading", name="Supervisees' caseloads").is_visible()
+    expect(page.get_by_role("heading", name="Supervisees' caseloads")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name="Liam Turner").click()
     page.wait_for_load_state()
-    assert page.get_by_role("heading", name="Caseload", exact=True).is_visible()
-    assert page.get_by_role("button", name="Record a contact").count() == 0
+    expect(page.get_by_role("heading", name="Caseload", exact=True)).to_be_visible()
+    expect(page.get_by_role("button", name="Record a contact")).to_have_count(0)
     assert_accessible(page)
 
 
@@ -80,11 +82,11 @@ def test_the_import_page_and_the_ramp_settings_are_accessible(page, live_server,
     page.wait_for_load_state()
     page.get_by_role("button", name="Import from the service's system").click()
     page.wait_for_load_state()
-    assert page.get_by_role("heading", name="Import contacts", exact=False).is_visible()
+    expect(page.get_by_role("heading", name="Import contacts", exact=False)).to_be_visible()
     assert_accessible(page)
     page.get_by_role("button", name="Log out").click()
     page.wait_for_load_state()
     login(page, live_server, "lead")
     page.goto(f"{live_server.url}/caseload/programmes/{caseloads['programme'].code}/")
-    assert page.get_by_role("heading", name="Caseload ramp").is_visible()
+    expect(page.get_by_role("heading", name="Caseload ramp")).to_be_visible()
     assert_accessible(page)

@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import assert_accessible, login
 
@@ -7,7 +8,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def test_login_page_is_accessible(page, live_server, demo):
     page.goto(f"{live_server.url}/accounts/login/")
-    assert page.get_by_role("heading", name="Sign in").is_visible()
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
     assert_accessible(page)
 
 
@@ -17,44 +18,44 @@ def test_login_errors_follow_the_nhs_pattern(page, live_server, demo):
     page.get_by_label("Password").fill("not the password")
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_load_state()
-    assert page.get_by_role("heading", name="There is a problem").is_visible()
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
     assert_accessible(page)
 
 
 def test_educator_walks_home_cohort_and_trainee_pages(page, live_server, demo):
     login(page, live_server, "educator")
-    assert page.get_by_role("heading", name="My cohorts").is_visible()
+    expect(page.get_by_role("heading", name="My cohorts")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name=demo["cohorts"]["nv-cohort-3"].name).click()
     page.wait_for_load_state()
-    assert page.get_by_role("heading", name=demo["cohorts"]["nv-cohort-3"].name).is_visible()
-    assert page.get_by_role("link", name="Maya Patel", exact=True).is_visible()
+    expect(page.get_by_role("heading", name=demo["cohorts"]["nv-cohort-3"].name)).to_be_visible()
+    expect(page.get_by_role("link", name="Maya Patel", exact=True)).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name="Maya Patel", exact=True).click()
     page.wait_for_load_state()
-    assert page.get_by_role("heading", name="Maya Patel").is_visible()
+    expect(page.get_by_role("heading", name="Maya Patel")).to_be_visible()
     assert_accessible(page)
 
 
 def test_trainee_sees_their_training_at_a_glance(page, live_server, demo):
     login(page, live_server, "trainee.mid")
-    assert page.get_by_role("heading", name="My training").is_visible()
+    expect(page.get_by_role("heading", name="My training")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name=demo["programme"].name).click()
     page.wait_for_load_state()
-    assert page.get_by_role("heading", name="My training").is_visible()
+    expect(page.get_by_role("heading", name="My training")).to_be_visible()
     assert_accessible(page)
 
 
 def test_supervisor_and_visitor_home_pages(page, live_server, demo):
     login(page, live_server, "supervisor")
-    assert page.get_by_role("heading", name="My supervisees").is_visible()
+    expect(page.get_by_role("heading", name="My supervisees")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("button", name="Log out").click()
     page.wait_for_load_state()
     login(page, live_server, "visitor")
-    assert page.get_by_role("heading", name="My accreditation visits").is_visible()
-    assert "Open now" in page.content()
+    expect(page.get_by_role("heading", name="My accreditation visits")).to_be_visible()
+    expect(page.locator("body")).to_contain_text("Open now")
     assert_accessible(page)
 
 
@@ -69,19 +70,19 @@ def tab_to(page, text, limit=40):
 def test_the_whole_journey_works_with_the_keyboard_alone(page, live_server, demo):
     page.goto(f"{live_server.url}/accounts/login/")
     # The username field has focus when the page opens.
-    assert page.evaluate("document.activeElement.id") == "id_username"
+    expect(page.get_by_label("Username")).to_be_focused()
     page.keyboard.type("educator")
     page.keyboard.press("Tab")
     page.keyboard.type("wellbeing-demo-passphrase")
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    assert page.get_by_role("heading", name="My cohorts").is_visible()
+    expect(page.get_by_role("heading", name="My cohorts")).to_be_visible()
     cohort = demo["cohorts"]["nv-cohort-3"]
     tab_to(page, cohort.name)
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    assert page.get_by_role("heading", name=cohort.name).is_visible()
+    expect(page.get_by_role("heading", name=cohort.name)).to_be_visible()
     tab_to(page, "Maya Patel")
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    assert page.get_by_role("heading", name="Maya Patel").is_visible()
+    expect(page.get_by_role("heading", name="Maya Patel")).to_be_visible()

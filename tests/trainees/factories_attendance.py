@@ -1,4 +1,4 @@
-"""Factories and small builders for training days (issue 3)."""
+"""Factories and small builders for training days."""
 
 from datetime import timedelta
 

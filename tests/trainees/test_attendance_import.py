@@ -9,11 +9,11 @@ import openpyxl.xml
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
-from trainees.attendance import importer
 
 from accounts.models import AuditEvent
 from tests import factories as f
 from tests.trainees.factories_attendance import TeachingDayFactory, mark, module
+from trainees.attendance import importer
 from trainees.attendance.importer import import_attendance, template_workbook
 from trainees.models import AttendanceMark
 

@@ -1,16 +1,17 @@
 """Pages for training days: the cohort's schedule and registers, imports, and each trainee's attendance."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.access import refuse
 from accounts.services import ConflictError, DomainError, record_event
+from core.dates import long_date
+from core.spreadsheets import XLSX_CONTENT_TYPE, ExportFile, download
 from curriculum.models import RouteModule
 from curriculum.selectors import get_cohort_for_user
+from trainees.access import enrolment_access_for
 from trainees.attendance import selectors as selectors
 from trainees.attendance import services as services
 from trainees.attendance.forms import (
@@ -27,7 +28,6 @@ from trainees.attendance.forms import (
     WorkplaceDayForm,
 )
 from trainees.attendance.importer import MAX_FILE_BYTES, import_attendance, template_workbook
-from trainees.enrolment.selectors import get_enrolment_for_user, staff_can_manage
 from trainees.models import CatchUp, WorkplaceDay
 
 
@@ -79,8 +79,8 @@ def schedule_generate(request, code):
         else:
             messages.success(
                 request,
-                f"{len(days)} teaching days added, from {selectors.long_date(days[0].date)} to "
-                f"{selectors.long_date(days[-1].date)}.",
+                f"{len(days)} teaching days added, from {long_date(days[0].date)} to "
+                f"{long_date(days[-1].date)}.",
             )
             return redirect("trainees:schedule", code=cohort.code)
     return render(request, "trainees/attendance/schedule_generate.html", {"cohort": cohort, "form": form})
@@ -101,7 +101,7 @@ def schedule_add_day(request, code):
         except DomainError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, f"Teaching day added on {selectors.long_date(day.date)}.")
+            messages.success(request, f"Teaching day added on {long_date(day.date)}.")
             return redirect("trainees:schedule", code=cohort.code)
     return render(request, "trainees/attendance/schedule_add_day.html", {"cohort": cohort, "form": form})
 
@@ -127,9 +127,7 @@ def teaching_day(request, code, day_pk):
         except DomainError as exc:
             move_form.add_error(None, str(exc))
         else:
-            messages.success(
-                request, f"The day is moved to {selectors.long_date(move_form.cleaned_data['new_date'])}."
-            )
+            messages.success(request, f"The day is moved to {long_date(move_form.cleaned_data['new_date'])}.")
             return redirect("trainees:schedule", code=cohort.code)
     return _day_page(request, cohort, day, move_form, CancelDayForm())
 
@@ -147,7 +145,7 @@ def teaching_day_cancel(request, code, day_pk):
         except DomainError as exc:
             cancel_form.add_error(None, str(exc))
         else:
-            messages.success(request, f"The teaching day on {selectors.long_date(day.date)} is cancelled.")
+            messages.success(request, f"The teaching day on {long_date(day.date)} is cancelled.")
             return redirect("trainees:schedule", code=cohort.code)
     return _day_page(request, cohort, day, MoveDayForm(initial={"new_date": day.date}), cancel_form)
 
@@ -187,7 +185,7 @@ def register(request, code, day_pk):
                 text = f"Register saved: {saved.added} trainees marked"
             else:
                 text = "Nothing changed in the register"
-            messages.success(request, f"{text} for {selectors.long_date(day.date)}.")
+            messages.success(request, f"{text} for {long_date(day.date)}.")
             return redirect("trainees:schedule", code=cohort.code)
     context = {
         "cohort": cohort,
@@ -240,11 +238,7 @@ def attendance_template(request, code):
     cohort = get_cohort_for_user(request.user, code)
     content = template_workbook(cohort)
     record_event(actor=request.user, action="attendance.template_downloaded", obj=cohort)
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="attendance-{cohort.code}.xlsx"'
-    return response
+    return download(ExportFile(f"attendance-{cohort.code}.xlsx", XLSX_CONTENT_TYPE, content))
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -252,29 +246,27 @@ def attendance_template(request, code):
 
 
 def trainee_attendance(request, pk):
-    enrolment = get_enrolment_for_user(request.user, pk)
+    access = enrolment_access_for(request.user, pk)
+    enrolment = access.enrolment
     today = timezone.localdate()
     date_form = ProgressDateForm(request.GET or None)
     on = date_form.cleaned_data.get("on") if date_form.is_valid() else None
     on = on or today
-    is_staff = staff_can_manage(request.user, enrolment)
     context = {
         "enrolment": enrolment,
+        "access": access,
         "record": selectors.attendance_record(enrolment, on=on),
         "date_form": date_form,
         "on": on,
         "today": today,
-        "is_own": enrolment.user_id == request.user.pk,
-        "is_staff": is_staff,
-        "is_supervisor": selectors.is_current_supervisor(request.user, enrolment),
     }
     return render(request, "trainees/attendance/trainee_attendance.html", context)
 
 
 def workplace_day_new(request, pk):
-    enrolment = get_enrolment_for_user(request.user, pk)
-    if enrolment.user_id != request.user.pk:
-        raise PermissionDenied("Only the trainee logs their own workplace days.")
+    access = enrolment_access_for(request.user, pk)
+    access.require("log_workplace_days")
+    enrolment = access.enrolment
     form = WorkplaceDayForm(_post_or_none(request), enrolment=enrolment)
     if request.method == "POST" and form.is_valid():
         try:
@@ -291,7 +283,7 @@ def workplace_day_new(request, pk):
         else:
             messages.success(
                 request,
-                f"Workplace day on {selectors.long_date(day.date)} logged. Your supervisor will confirm it.",
+                f"Workplace day on {long_date(day.date)} logged. Your supervisor will confirm it.",
             )
             return redirect("trainees:attendance", pk=enrolment.pk)
     return render(
@@ -300,9 +292,9 @@ def workplace_day_new(request, pk):
 
 
 def catch_up_new(request, pk):
-    enrolment = get_enrolment_for_user(request.user, pk)
-    if enrolment.user_id != request.user.pk and not staff_can_manage(request.user, enrolment):
-        raise PermissionDenied("Only the trainee or the programme's educators record a catch-up.")
+    access = enrolment_access_for(request.user, pk)
+    access.require("record_catch_up")
+    enrolment = access.enrolment
     missed = selectors.missed_days(enrolment, on=timezone.localdate())
     form = CatchUpForm(_post_or_none(request), missed=missed)
     if request.method == "POST" and form.is_valid():
@@ -324,9 +316,9 @@ def catch_up_new(request, pk):
 
 
 def interruption_new(request, pk):
-    enrolment = get_enrolment_for_user(request.user, pk)
-    if not staff_can_manage(request.user, enrolment):
-        raise PermissionDenied("Only the programme's educators record an interruption.")
+    access = enrolment_access_for(request.user, pk)
+    access.require("record_interruption")
+    enrolment = access.enrolment
     form = InterruptionForm(_post_or_none(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -367,9 +359,9 @@ def workplace_day_review(request, pk):
     workplace_day = WorkplaceDay.objects.select_related("module").filter(pk=pk).first()
     if workplace_day is None:
         raise refuse(request.user, "workplace day", pk)
-    enrolment = get_enrolment_for_user(request.user, workplace_day.enrolment_id)
-    if not selectors.is_current_supervisor(request.user, enrolment):
-        raise PermissionDenied("Only the trainee's current supervisor confirms workplace days.")
+    access = enrolment_access_for(request.user, workplace_day.enrolment_id)
+    access.require("confirm_workplace_days")
+    enrolment = access.enrolment
     return _review_page(
         request,
         obj=workplace_day,
@@ -388,9 +380,9 @@ def catch_up_review(request, pk):
     catch_up = CatchUp.objects.select_related("teaching_day__module", "submitted_by").filter(pk=pk).first()
     if catch_up is None:
         raise refuse(request.user, "catch-up", pk)
-    enrolment = get_enrolment_for_user(request.user, catch_up.enrolment_id)
-    if not staff_can_manage(request.user, enrolment):
-        raise PermissionDenied("Only the programme's educators approve catch-ups.")
+    access = enrolment_access_for(request.user, catch_up.enrolment_id)
+    access.require("approve_catch_ups")
+    enrolment = access.enrolment
     return _review_page(
         request,
         obj=catch_up,

@@ -5,17 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-
-def add_months(day: date, months: int) -> date:
-    """The same day of the month `months` later (clamped to the month's last day)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    for candidate in (day.day, 30, 29, 28):
-        try:
-            return day.replace(year=year, month=month, day=candidate)
-        except ValueError:
-            continue
-    raise ValueError(day)
+from core.dates import add_months
 
 
 class EnrolmentQuerySet(models.QuerySet):
@@ -80,7 +70,7 @@ class Enrolment(models.Model):
 
     @property
     def nominal_window_end(self) -> date:
-        """The end of the route's window with no interruptions (issue #3's progress engine pauses it)."""
+        """The end of the route's window before any interruption moves it later."""
         return add_months(self.start_date, self.route.window_months)
 
     def month_of_training(self, on: date | None = None) -> int:
@@ -96,7 +86,7 @@ class Enrolment(models.Model):
 
 class Interruption(models.Model):
     """A pause in training (maternity leave, sickness, ...). The 12-month window, supervision frequencies
-    and the caseload ramp all stop counting while it lasts. Recorded by an educator (issue #3)."""
+    and the caseload ramp all stop counting while it lasts. Recorded by an educator."""
 
     class Reason(models.TextChoices):
         MATERNITY = "maternity", "Maternity or parental leave"

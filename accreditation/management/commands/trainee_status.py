@@ -12,17 +12,19 @@ from trainees.models import Enrolment
 
 class Command(BaseCommand):
     help = (
-        "Print a trainee's training days, competences, supervision, caseload and readiness for each scheme "
-        "as one JSON object (format in the README)."
+        "Print a trainee's training days, competences, supervision, caseload and readiness for each scheme: "
+        "a short summary to read, or with --json one JSON object (format in the README)."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("username")
         parser.add_argument("--scheme", help="Check only this scheme (any scheme, applicable or not).")
         parser.add_argument("--as-of", dest="as_of", help="The date to check on, YYYY-MM-DD (default today).")
-        parser.add_argument("--json", action="store_true", help="Print JSON (the only format).")
+        parser.add_argument(
+            "--json", dest="as_json", action="store_true", help="Print one JSON object, not the summary."
+        )
 
-    def handle(self, username, scheme=None, as_of=None, json=False, **options):
+    def handle(self, username, scheme=None, as_of=None, as_json=False, **options):
         try:
             on = date.fromisoformat(as_of) if as_of else timezone.localdate()
         except ValueError as error:
@@ -43,8 +45,46 @@ class Command(BaseCommand):
         found = evaluate_schemes(facts, schemes, on, route_code=route_code)
         results = [r for s in found for r in (s.result, s.renewal) if r is not None]
         document = status_document(facts, results)
-        self.stdout.write(_dumps(document))
+        self.stdout.write(_dumps(document) if as_json else summary(document))
 
 
 def _dumps(document) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False)
+
+
+def _words(code: str | None) -> str:
+    return (code or "unknown").replace("_", " ")
+
+
+def _hours(value) -> str:
+    return "not known" if value is None else f"{value:g}"
+
+
+def summary(document: dict) -> str:
+    """The status document as a few lines for a person at a terminal; built from the JSON so they agree."""
+    trainee = document["trainee"]
+    days = document["training_days"]
+    competences = document["competences"]
+    supervision = document["supervision"]
+    caseload = document["caseload"]
+    signed = sum(1 for c in competences if c["status"] == "signed")
+    hours = supervision["hours"]
+    lines = [
+        f"{trainee['name']} ({trainee['username']}), {_words(trainee['route'])} route, "
+        f"cohort {trainee['cohort']}, as of {document['as_of']}",
+        f"Training days: university {days['university']['completed']} of {days['university']['required']}, "
+        f"workplace {days['workplace']['completed']} of {days['workplace']['required']} "
+        f"({_words(days['status'])}; the window ends {days['window_end']})",
+        f"Competences: {signed} of {len(competences)} signed off",
+        f"Supervision hours: case management {_hours(hours.get('case_management'))}, "
+        f"clinical skills {_hours(hours.get('clinical_skills'))}, "
+        f"management {_hours(hours.get('management'))} ({_words(supervision['status'])})",
+        f"Caseload: {caseload['actual_patients_to_date']} patients seen, "
+        f"{_hours(caseload['expected_patients_to_date'])} expected by now; "
+        f"{_hours(caseload['contact_hours'])} hours of direct contact ({_words(caseload['status'])})",
+    ]
+    for scheme in document["schemes"]:
+        verdict = "ready" if scheme["ready"] else "not ready"
+        lines.append(f"{scheme['code']} ({scheme['version']}, {scheme['stage']}): {verdict}")
+        lines.extend(f"  - {c['gap']}" for c in scheme["criteria"] if not c["met"] and c["gap"])
+    return "\n".join(lines)
