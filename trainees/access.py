@@ -323,6 +323,13 @@ def _manages_sites(s: StaffAccess, service) -> bool:
     ).exists()
 
 
+def _administers_service(s: StaffAccess, service) -> bool:
+    """A service's own administrators, and programme administrators of an HEI whose trainees it employs."""
+    return OrganisationMembership.objects.filter(
+        user=s.user, role=OrganisationMembership.Role.ADMINISTRATOR, organisation=service
+    ).exists() or _manages_sites(s, service)
+
+
 def _leads_or_administers(s: StaffAccess, programme) -> bool:
     from curriculum.selectors import programme_role
 
@@ -344,6 +351,10 @@ StaffAccess.rules = {
     "verify_training": Rule(_verifies, "Only programme staff can verify training, and never their own."),
     "record_sites": Rule(_manages_sites, "Only a programme administrator records a service's sites."),
     "change_sites": Rule(_manages_sites, "Only a programme administrator changes a service's sites."),
+    # Careers and workforce (the workforce app): a service's post history, reports and decisions.
+    "manage_workforce": Rule(
+        _administers_service, "Only the service's administrators see and change its workforce records."
+    ),
     "change_caseload_settings": Rule(
         _leads_or_administers, "Only the programme lead or an administrator changes the caseload ramp."
     ),

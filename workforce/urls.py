@@ -15,6 +15,7 @@ urlpatterns = [
     path("services/<slug:code>/staffing/", views.staffing, name="staffing"),
     path("services/<slug:code>/diversity/", views.diversity, name="diversity"),
     path("services/<slug:code>/decisions/", views.decisions, name="decisions"),
+    path("services/<slug:code>/export/<slug:name>/", views.export, name="export"),
     path("services/<slug:code>/people/", views.people, name="people"),
     path("services/<slug:code>/posts/new/", views.post_new, name="post_new"),
     path("services/<slug:code>/posts/<int:pk>/end/", views.post_end, name="post_end"),

@@ -61,6 +61,9 @@ ROWS = {
     "workforce:diversity": service_page("diversity"),
     "workforce:decisions": service_page("decisions"),
     "workforce:people": service_page("people"),
+    "workforce:export": Row(
+        lambda w: reverse("workforce:export", args=[service(w).code, "retention"]), allow("admin")
+    ),
     "workforce:post_new": service_page("post_new"),
     "workforce:staffing_count": service_page("staffing_count"),
     "workforce:post_end": Row(

@@ -213,3 +213,30 @@ def test_a_senior_role_on_a_band_5_post_is_refused(client, world):
     )
     assert response.status_code == 200 and not Post.objects.exists()
     assert "Only band 6 and above posts have a senior role" in response.content.decode()
+
+
+@pytest.mark.parametrize("name", ["retention", "turnover", "staffing", "diversity"])
+def test_each_report_downloads_as_a_suppressed_workbook_and_the_download_is_audited(client, world, name):
+    import io
+
+    import openpyxl
+
+    from tests.workforce.factories import staff_service
+
+    service = world.enrolment.employing_service
+    staff_service(20, service=service)  # 4 leavers, 5 men: small numbers to hide
+    client.force_login(world.user("admin"))
+    response = client.get(reverse("workforce:export", args=[service.code, name]), {"as_of": "2025-01-15"})
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment")
+    workbook = openpyxl.load_workbook(io.BytesIO(response.content), read_only=True)
+    values = [v for sheet in workbook.worksheets for row in sheet.iter_rows(values_only=True) for v in row]
+    assert not any(isinstance(v, int) and 1 <= v <= 4 for v in values[1:] if not isinstance(v, bool))
+    event = AuditEvent.objects.get(action="workforce.report_exported")
+    assert name in event.message and "xlsx" in event.message
+
+
+def test_an_unknown_report_cannot_be_exported(client, world):
+    client.force_login(world.user("admin"))
+    url = reverse("workforce:export", args=[world.enrolment.employing_service.code, "names"])
+    assert client.get(url).status_code == 404
