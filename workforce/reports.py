@@ -18,9 +18,8 @@ from datetime import date
 
 from accounts.models import Organisation
 from trainees.enrolment.models import add_months
-from trainees.models import ServiceSite
 from trainees.supervision.engine import site_ratio_flag
-from trainees.supervision.selectors import rules_for_programmes
+from trainees.supervision.selectors import rules_for_programmes, sites_of_service
 from workforce.models import (
     DIVERSITY_DIMENSIONS,
     PREFER_NOT,
@@ -230,7 +229,7 @@ class StaffingReport:
 def staffing(data: ServicePosts) -> StaffingReport:
     on = data.as_of
     rules = rules_for_programmes([], on=on)[None]
-    sites = list(ServiceSite.objects.filter(service=data.service).order_by("name"))
+    sites = list(sites_of_service(data.service))
     rows = []
     for site, name in [(s, s.name) for s in sites] + [(None, "No site recorded")]:
         here = [p for p in data.posts if (p.site_id == (site.pk if site else None))]

@@ -5,7 +5,8 @@ from datetime import date
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 
 from accounts.models import Organisation, User
-from trainees.models import Enrolment, ServiceSite, SupervisorTraining
+from trainees.models import Enrolment
+from trainees.supervision.selectors import sites_of_service, trainings_of
 from workforce import engine
 from workforce.models import (
     Band,
@@ -55,7 +56,7 @@ def rule_sets(on: date) -> list[engine.RuleSet]:
 
 
 def facts_for(user, posts: list[Post]) -> engine.PractitionerFacts:
-    trainings = SupervisorTraining.objects.filter(supervisor=user).order_by("completed_on")
+    trainings = trainings_of(user)
     return engine.PractitionerFacts(
         posts=tuple(
             engine.PostFact(
@@ -176,4 +177,4 @@ def get_service_post(service: Organisation, pk: int) -> Post | None:
 
 
 def service_sites(service: Organisation):
-    return ServiceSite.objects.filter(service=service).order_by("name")
+    return sites_of_service(service)
