@@ -1,6 +1,14 @@
 from django import forms
 
-from workforce.models import DIVERSITY_DIMENSIONS, Band, Destination, LeavingReason, PostKind, SeniorRole
+from workforce.models import (
+    DIVERSITY_DIMENSIONS,
+    Band,
+    Destination,
+    LeavingReason,
+    PostKind,
+    PriorBackground,
+    SeniorRole,
+)
 
 
 class AsOfForm(forms.Form):
@@ -71,6 +79,12 @@ class PostForm(forms.Form):
     destination = forms.ChoiceField(
         label="Destination (if they left the service)",
         choices=[("", "Did not leave")] + Destination.choices,
+        required=False,
+    )
+
+    prior_background = forms.ChoiceField(
+        label="Their role before PWP training (if not yet recorded)",
+        choices=[("", "Leave as it is")] + PriorBackground.choices,
         required=False,
     )
 

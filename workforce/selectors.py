@@ -105,9 +105,20 @@ def own_history(user, *, as_of: date) -> dict:
         "high_intensity": [r for r in results if r.purpose == EligibilityRuleSet.Purpose.HIGH_INTENSITY],
         "band_6": [r for r in results if r.purpose == EligibilityRuleSet.Purpose.BAND_6],
         "corrections": corrections,
-        "diversity": DiversityAnswers.objects.filter(user=user).first(),
+        "diversity": own_diversity_answers(user),
         "services": sorted({p.service for p in posts}, key=lambda s: s.name),
     }
+
+
+def own_diversity_answers(user) -> DiversityAnswers | None:
+    """The person's own answers: only ever called with the signed-in user."""
+    return DiversityAnswers.objects.filter(user=user).first()
+
+
+def own_posts(user) -> list[Post]:
+    return list(
+        Post.objects.filter(practitioner__user=user).select_related("service").order_by("starts_on", "id")
+    )
 
 
 def own_post(user, pk: int) -> Post | None:

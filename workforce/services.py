@@ -137,6 +137,16 @@ def record_post(
 
 
 @transaction.atomic
+def record_post_for(*, actor, user, service: Organisation, prior_background: str = "", **post) -> Post:
+    """The administrator's "record a post" page: the person's record made if needed, their background noted
+    if given, and the post, all or nothing."""
+    practitioner = practitioner_for(actor=actor, user=user)
+    if prior_background:
+        set_background(actor=actor, practitioner=practitioner, prior_background=prior_background)
+    return record_post(actor=actor, practitioner=practitioner, service=service, **post)
+
+
+@transaction.atomic
 def end_post(*, actor, post: Post, ends_on: date, leaving_reason: str = "", destination: str = "") -> Post:
     """End a post: a move within the service (no reason) or leaving it (a reason and a destination)."""
     post = Post.objects.select_for_update().select_related("service", "site").get(pk=post.pk)

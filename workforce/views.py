@@ -167,8 +167,7 @@ def my_history(request):
 
 
 def suggest_correction(request):
-    history = selectors.own_history(request.user, as_of=timezone.localdate())
-    posts = history["posts"]
+    posts = selectors.own_posts(request.user)
     form = CorrectionForm(request.POST or None, posts=posts)
     if request.method == "POST" and form.is_valid():
         post = (
@@ -191,7 +190,7 @@ def suggest_correction(request):
 
 
 def my_diversity(request):
-    current = selectors.own_history(request.user, as_of=timezone.localdate())["diversity"]
+    current = selectors.own_diversity_answers(request.user)
     initial = {name: getattr(current, name) for name in DIVERSITY_DIMENSIONS} if current else {}
     form = DiversityForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -222,10 +221,10 @@ def post_new(request, code):
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         person = data.pop("person")
+        background = data.pop("prior_background")
         try:
-            practitioner = workforce_services.practitioner_for(actor=request.user, user=person)
-            workforce_services.record_post(
-                actor=request.user, practitioner=practitioner, service=service, **data
+            workforce_services.record_post_for(
+                actor=request.user, user=person, service=service, prior_background=background, **data
             )
         except DomainError as error:
             form.add_error(None, str(error))

@@ -180,10 +180,12 @@ def test_an_administrator_records_a_post_and_ends_it_with_a_destination(client, 
             "band": 4,
             "wte": "0.6",
             "starts_on": "2025-01-06",
+            "prior_background": "teacher",
         },
     )
     assert response.status_code == 302
     post = Post.objects.get(practitioner__user=trainee)
+    assert post.practitioner.prior_background == "teacher"
     assert (post.band, str(post.wte), post.service) == (4, "0.60", service)
     url = reverse("workforce:post_end", args=[service.code, post.pk])
     response = client.post(url, {"ends_on": "2025-06-30", "leaving_reason": "career", "destination": ""})
