@@ -6,7 +6,7 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
-    items = [("Home", reverse("home"))]
+    items = [("Home", reverse("home")), ("Careers", reverse("workforce:index"))]
     if user.is_staff:
         items.append(("Administration", reverse("admin:index")))
     current = request.path

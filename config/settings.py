@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "trainees",
     "assessments",
     "accreditation",
+    "workforce",
 ]
 
 MIDDLEWARE = [

@@ -327,6 +327,13 @@ def _manages_sites(s: StaffAccess, service) -> bool:
     ).exists()
 
 
+def _administers_service(s: StaffAccess, service) -> bool:
+    """A service's own administrators, and programme administrators of an HEI whose trainees it employs."""
+    return OrganisationMembership.objects.filter(
+        user=s.user, role=OrganisationMembership.Role.ADMINISTRATOR, organisation=service
+    ).exists() or _manages_sites(s, service)
+
+
 def _role_in(*roles: str):
     """A rule for a programme target: the person's role on that programme is one of `roles`."""
 
@@ -356,6 +363,10 @@ StaffAccess.rules = {
     "verify_training": Rule(_verifies, "Only programme staff can verify training, and never their own."),
     "record_sites": Rule(_manages_sites, "Only a programme administrator records a service's sites."),
     "change_sites": Rule(_manages_sites, "Only a programme administrator changes a service's sites."),
+    # Careers and workforce (the workforce app): a service's post history, reports and decisions.
+    "manage_workforce": Rule(
+        _administers_service, "Only the service's administrators see and change its workforce records."
+    ),
     "change_caseload_settings": Rule(
         _leads_or_administers, "Only the programme lead or an administrator changes the caseload ramp."
     ),

@@ -771,3 +771,13 @@ def signed_reports_for(enrolments: Sequence[Enrolment]) -> dict[int, dict[int, S
     ).select_related("supervisor"):
         found[report.enrolment_id][report.pk] = report
     return found
+
+
+def sites_of_service(service: Organisation) -> QuerySet[ServiceSite]:
+    """A service's sites by name (read by the workforce staffing report and its post forms)."""
+    return ServiceSite.objects.filter(service=service).order_by("name")
+
+
+def trainings_of(user) -> list[SupervisorTraining]:
+    """Every supervisor training record of one person, earliest first (band 6 readiness reads these)."""
+    return list(SupervisorTraining.objects.filter(supervisor=user).order_by("completed_on", "id"))

@@ -7,6 +7,7 @@ from demo import DEMO_PASSWORD, assessments, attendance, cohort40, foundation, p
 from demo import caseload as demo_caseload
 from demo import cpd as cpd_demo
 from demo import supervision as supervision_demo
+from demo import workforce as workforce_demo
 
 DEMO_LOGINS = [
     ("admin", "programme administrator (Northvale) and Django admin"),
@@ -47,6 +48,7 @@ class Command(BaseCommand):
         supervision_demo.seed(today)
         cpd_demo.seed(today)
         cohort40.seed(today)  # forty trainees at mixed stages: the cohort pages at real size
+        workforce_demo.seed(today)  # careers after qualifying: posts, leavers, destinations
         portfolios.seed(today)  # last: it freezes the records the other areas seeded
         self.stdout.write(self.style.SUCCESS("Demo data is ready."))
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")

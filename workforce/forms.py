@@ -1,0 +1,118 @@
+from django import forms
+
+from workforce.models import (
+    DIVERSITY_DIMENSIONS,
+    Band,
+    Destination,
+    LeavingReason,
+    PostKind,
+    PriorBackground,
+    SeniorRole,
+)
+
+
+class AsOfForm(forms.Form):
+    as_of = forms.DateField(
+        label="Figures on", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class CorrectionForm(forms.Form):
+    post = forms.TypedChoiceField(
+        label="Which post is it about?", coerce=int, required=False, empty_value=None
+    )
+    message = forms.CharField(
+        label="What is wrong, and what should it say?",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "Enter what is wrong and what it should say"},
+    )
+
+    def __init__(self, *args, posts=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["post"].choices = [("", "Something not listed (for example a missing post)")] + [
+            (p.pk, f"{p.job_title}, {p.service.name}, from {p.starts_on:%d %B %Y}") for p in posts
+        ]
+
+
+class DiversityForm(forms.Form):
+    """Every question optional, each with "Prefer not to say"; leaving one blank means not answered."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, (question, choices) in DIVERSITY_DIMENSIONS.items():
+            self.fields[name] = forms.ChoiceField(
+                label=question,
+                required=False,
+                choices=[("", "Not answered")] + list(choices.choices),
+                widget=forms.Select,
+            )
+
+
+class DecisionForm(forms.Form):
+    note = forms.CharField(label="Note (required when declining)", max_length=500, required=False)
+
+
+class PostForm(forms.Form):
+    person = forms.ModelChoiceField(queryset=None, label="Person", empty_label="Choose a person")
+    job_title = forms.CharField(label="Job title", max_length=200)
+    kind = forms.ChoiceField(label="Kind of post", choices=PostKind.choices)
+    band = forms.TypedChoiceField(label="Agenda for Change band", choices=Band.choices, coerce=int)
+    senior_role = forms.ChoiceField(
+        label="Senior role (band 6 and above only)",
+        choices=[("", "None")] + SeniorRole.choices,
+        required=False,
+    )
+    site = forms.ModelChoiceField(queryset=None, label="Site", required=False, empty_label="No site")
+    wte = forms.DecimalField(
+        label="Whole-time equivalent", min_value=0.01, max_value=1, decimal_places=2, initial=1
+    )
+    starts_on = forms.DateField(label="Start date", widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = forms.DateField(
+        label="Last day (if ended)", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    leaving_reason = forms.ChoiceField(
+        label="Leaving reason (if they left the service)",
+        choices=[("", "Did not leave")] + LeavingReason.choices,
+        required=False,
+    )
+    destination = forms.ChoiceField(
+        label="Destination (if they left the service)",
+        choices=[("", "Did not leave")] + Destination.choices,
+        required=False,
+    )
+
+    prior_background = forms.ChoiceField(
+        label="Their role before PWP training (if not yet recorded)",
+        choices=[("", "Leave as it is")] + PriorBackground.choices,
+        required=False,
+    )
+
+    def __init__(self, *args, people, sites, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = people
+        self.fields["site"].queryset = sites
+
+
+class EndPostForm(forms.Form):
+    ends_on = forms.DateField(label="Last day in post", widget=forms.DateInput(attrs={"type": "date"}))
+    leaving_reason = forms.ChoiceField(
+        label="Leaving reason (leave blank for a move within the service)",
+        choices=[("", "Moved within the service")] + LeavingReason.choices,
+        required=False,
+    )
+    destination = forms.ChoiceField(
+        label="Destination (leave blank for a move within the service)",
+        choices=[("", "Moved within the service")] + Destination.choices,
+        required=False,
+    )
+
+
+class StaffingForm(forms.Form):
+    counted_on = forms.DateField(label="Counted on", widget=forms.DateInput(attrs={"type": "date"}))
+    high_intensity_headcount = forms.IntegerField(
+        label="High-intensity therapists who are not users of the tracker", min_value=0
+    )
+    pwp_share_target = forms.IntegerField(
+        label="Target share of PWPs (%)", min_value=0, max_value=100, initial=40
+    )
