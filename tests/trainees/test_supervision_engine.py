@@ -342,3 +342,17 @@ def test_figures_stay_consistent_whatever_the_sessions(offsets, minutes, lapse):
         assert 0 <= result.credentialed_hours[kind] <= result.hours[kind]
     assert round(sum(result.hours.values()) * 60) == sum(m for m in minutes[: len(offsets)])
     assert (result.status == "compliant") == (not result.gaps)
+
+
+def test_an_unverified_refresher_does_not_extend_a_verified_credential():
+    initial = TrainingFact("initial", date(2022, 1, 10), accredited=True, verified=True)
+    refresher = TrainingFact("refresher", date(2024, 3, 1), accredited=True, verified=False)
+    on = date(2024, 6, 1)
+    status = credential_status([initial, refresher], RULES, on)
+    assert status.valid_until == date(2025, 1, 9)  # 36 months from the verified training, not the refresher
+    assert status.status == REFRESHER_DUE and status.refresher_due_on == date(2024, 1, 10)
+    assert status.counts and not status.unverified
+    assert "Training on 1 March 2024 is not verified yet" in status.reason
+    verified = credential_status([initial, replace(refresher, verified=True)], RULES, on)
+    assert verified.status == CREDENTIALED and verified.valid_until == date(2027, 2, 28)
+    assert credential_intervals([initial, refresher], RULES) == ((date(2022, 1, 10), date(2025, 1, 9)),)

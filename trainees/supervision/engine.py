@@ -120,11 +120,32 @@ def _evaluate_credential(records: Sequence[TrainingFact], rules: Rules, on: date
 
 
 def credential_status(records: Sequence[TrainingFact], rules: Rules, on: date) -> CredentialStatus:
-    """A supervisor's credential on a date. Only verified records make supervision count."""
+    """A supervisor's credential on a date. Only verified records count: an unverified refresher never
+    extends a verified credential's validity or clears a refresher due.
+
+    When no verified record supports a credential, the status shows what the records claim, flagged
+    `unverified`, and supervision with the person does not count.
+    """
+    verified = [r for r in records if r.verified]
+    status, reason, valid_until, due_on = _evaluate_credential(verified, rules, on)
+    waiting = sorted(r.completed_on for r in records if not r.verified and r.completed_on <= on)
+    if status != NOT_CREDENTIALED or len(verified) == len(records):
+        if waiting:
+            reason += (
+                f" Training on {_fmt(waiting[-1])} is not verified yet, so it does not extend the credential "
+                "until an educator or administrator verifies it."
+            )
+        return CredentialStatus(
+            on=on,
+            status=status,
+            reason=reason,
+            counts=status != NOT_CREDENTIALED,
+            unverified=False,
+            valid_until=valid_until,
+            refresher_due_on=due_on,
+        )
     status, reason, valid_until, due_on = _evaluate_credential(records, rules, on)
-    verified_status, *_ = _evaluate_credential([r for r in records if r.verified], rules, on)
-    counts = verified_status != NOT_CREDENTIALED
-    unverified = status != NOT_CREDENTIALED and not counts
+    unverified = status != NOT_CREDENTIALED
     if unverified:
         reason += (
             " It has not been verified by an educator or administrator yet, so supervision does not count "
@@ -134,7 +155,7 @@ def credential_status(records: Sequence[TrainingFact], rules: Rules, on: date) -
         on=on,
         status=status,
         reason=reason,
-        counts=counts,
+        counts=False,
         unverified=unverified,
         valid_until=valid_until,
         refresher_due_on=due_on,
