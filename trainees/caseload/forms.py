@@ -61,12 +61,18 @@ class ContactForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.enrolment = enrolment
         self.fields["date"].widget.attrs["max"] = timezone.localdate().isoformat()
+        expects = enrolment.employing_service.case_reference_format
+        if expects:
+            self.fields["case_reference"].help_text = (
+                f"{enrolment.employing_service} case references are {expects}. "
+                "Never a name, NHS number or date of birth."
+            )
         for name in ("minutes", "phq9", "gad7", "wsas"):
             self.fields[name].widget.attrs.setdefault("inputmode", "numeric")
             self.fields[name].widget.attrs["class"] = "nhsuk-input--width-4"
 
     def clean_case_reference(self):
-        return clean_case_reference(self.cleaned_data["case_reference"])
+        return clean_case_reference(self.cleaned_data["case_reference"], self.enrolment.employing_service)
 
     def clean(self):
         data = super().clean()
