@@ -29,6 +29,7 @@ from accreditation.portfolio.forms import (
 )
 from accreditation.selectors import get_open_visit_for_visitor
 from core.spreadsheets import ExportFile, download, file_download
+from core.wording import plural
 from curriculum.selectors import administered_programmes
 from trainees.access import enrolment_access_for, staff_access
 from trainees.enrolment.selectors import get_enrolment_for_user
@@ -273,7 +274,7 @@ def visit_draw_sample(request, pk):
     else:
         messages.success(
             request,
-            f"Drew {len(sample.snapshot_ids)} portfolios ({sample.per_cohort} per cohort) "
+            f"Drew {plural(len(sample.snapshot_ids), 'portfolio')} ({sample.per_cohort} per cohort) "
             f"with seed {sample.seed}.",
         )
     return redirect("portfolios:visit_manage", pk=visit.pk)

@@ -133,7 +133,7 @@ def test_group_clinical_skills_sessions_count_toward_the_fortnightly_average():
     assert result.clinical_skills_shortfall_hours == 0
     result = evaluate(start=monday, end=end, sessions=sessions[:-1], credentials=ALWAYS)
     assert result.clinical_skills_shortfall_hours == 1.0
-    assert "1 hours short" in result.reason
+    assert "1 hour short of 1 hour a fortnight" in result.reason  # was "1 hours short"
 
 
 # --- interruptions and leave ----------------------------------------------------------------------------

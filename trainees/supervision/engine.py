@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from core.dates import add_months
+from core.wording import hours as in_hours
 from core.wording import number, plural
 
 KINDS = ("case_management", "clinical_skills", "management")
@@ -391,11 +392,11 @@ def evaluate(
             f"Case-management supervision of at least {number(rules.case_management_minutes_per_week / 60)} "
             f"hour was missed in {plural(len(missed), 'week')} (weeks beginning {listed})."
         )
-    if shortfall > 0:
+    if round(shortfall * 60) > 0:  # less than a minute short is not a gap anyone could act on
         gaps.append(
-            f"Clinical-skills supervision is {number(shortfall)} hours short of "
-            f"{number(rules.clinical_skills_minutes_per_fortnight / 60)} hour a fortnight on average "
-            f"({number(round(clinical_skills_minutes / 60, 2))} of {number(required)} hours)."
+            f"Clinical-skills supervision is {in_hours(shortfall)} short of "
+            f"{in_hours(rules.clinical_skills_minutes_per_fortnight / 60)} a fortnight on average "
+            f"({in_hours(clinical_skills_minutes / 60)} of {in_hours(required)})."
         )
     if overdue:
         listed = ", ".join(f"{c.reference} ({c.days_since_review} days)" for c in overdue[:6])
@@ -410,7 +411,7 @@ def evaluate(
     not_counting = round(sum(hours.values()) - sum(credentialed_hours.values()), 2)
     if not_counting > 0:
         notes.append(
-            f"{number(not_counting)} hours of supervision were with a supervisor who was not credentialed "
+            f"{in_hours(not_counting)} of supervision were with a supervisor who was not credentialed "
             "(or whose credential was not verified) at the time; they do not count toward accreditation."
         )
     excluded = tuple(w.monday for w in weeks if w.excluded)

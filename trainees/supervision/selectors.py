@@ -489,6 +489,7 @@ class SuperviseeRow:
     roles: list[str]
     current: bool
     compliance: engine.Compliance | None
+    starts_on: date | None = None  # the first day of an assignment still to come (when none is current)
 
 
 def supervisor_page(supervisor: User, viewer, *, on: date, today: date) -> dict:
@@ -515,6 +516,8 @@ def supervisor_page(supervisor: User, viewer, *, on: date, today: date) -> dict:
         )
         row.roles.append(f"{assignment.get_kind_display()} {period}")
         row.current = row.current or current
+        if assignment.starts_on > today:
+            row.starts_on = min(filter(None, (row.starts_on, assignment.starts_on)))
     enrolments = [row.enrolment for row in rows.values()]
     compliance = supervision_compliance_for(enrolments, end=today)
     for row in rows.values():

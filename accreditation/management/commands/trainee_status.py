@@ -62,6 +62,12 @@ def _words(code: str | None) -> str:
     return (code or "unknown").replace("_", " ")
 
 
+def _route(code: str | None) -> str:
+    """“standard route”, never “cpd route route”."""
+    words = _words(code)
+    return words if words.endswith("route") else f"{words} route"
+
+
 def _hours(value) -> str:
     return "not known" if value is None else f"{value:g}"
 
@@ -76,7 +82,7 @@ def summary(document: dict) -> str:
     signed = sum(1 for c in competences if c["status"] == "signed")
     hours = supervision["hours"]
     lines = [
-        f"{trainee['name']} ({trainee['username']}), {_words(trainee['route'])} route, "
+        f"{trainee['name']} ({trainee['username']}), {_route(trainee['route'])}, "
         f"cohort {trainee['cohort']}, as of {document['as_of']}",
         f"Training days: university {days['university']['completed']} of {days['university']['required']}, "
         f"workplace {days['workplace']['completed']} of {days['workplace']['required']} "
