@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from core.wording import sentence
 from curriculum.models import Intervention
 from trainees.caseload.importer import FIELDS, MAX_UPLOAD_BYTES
 from trainees.caseload.services import clean_case_reference, contact_problems
@@ -148,7 +149,7 @@ class MappingForm(forms.Form):
                 label=f"Heading for {f.label.lower()}" + ("" if f.required else " (optional)"),
                 required=f.required,
                 max_length=100,
-                help_text=f.hint.capitalize() + ".",
+                help_text=sentence(f.hint) + ".",  # not capitalize(): that writes "never an nhs number"
             )
 
     def headings(self) -> dict[str, str]:
