@@ -82,3 +82,11 @@ def test_a_service_pattern_that_is_not_a_regular_expression_is_refused_when_save
     service = Organisation(code="x", name="X", kind="service", case_reference_pattern="[A-Z")
     with pytest.raises(ValidationError, match="not a regular expression"):
         service.clean()
+
+
+def test_an_nhs_number_whose_check_digit_is_zero_is_recognised():
+    # 1 0 0 0 0 0 0 0 6: 10 + 12 = 22, remainder 0, so 11 - 0 = 11, which stands for a check digit of 0.
+    assert is_valid_nhs_number("1000000060")
+    assert not is_valid_nhs_number("1000000061")
+    with pytest.raises(ValidationError, match="NHS number"):
+        validate_case_reference("1000000060")
