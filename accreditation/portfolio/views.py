@@ -186,7 +186,11 @@ def visit_portfolio_pdf(request, pk, snapshot_pk):
 
 @require_safe
 def visit_list(request):
-    staff_access(request.user).require("arrange_visits")
+    access = staff_access(request.user)
+    if not access.can("arrange_visits") and selectors.is_visitor(request.user):
+        # A visitor opening the visits list is sent to their own visits, not refused.
+        return redirect(reverse("home") + "#my-visits")
+    access.require("arrange_visits")
     visits_ = selectors.visits_for_admin(request.user).order_by("-starts_on", "title")
     return render(request, "portfolios/visit_list.html", {"visits": visits_, "today": timezone.localdate()})
 

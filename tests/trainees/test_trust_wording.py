@@ -26,3 +26,10 @@ def test_a_supervisee_whose_assignment_is_still_to_come_is_not_labelled_past(cli
 def test_the_column_hints_keep_their_capitals():
     hint = MappingForm().fields["heading_case_reference"].help_text
     assert "never an NHS number" in hint and hint[0].isupper()
+
+
+def test_a_visitor_opening_the_visits_list_is_sent_to_their_visits(client, world):
+    client.force_login(world.user("visitor"))
+    response = client.get(reverse("portfolios:visits"))
+    assert response.status_code == 302 and response["Location"] == reverse("home") + "#my-visits"
+    assert "My accreditation visits" in client.get(response["Location"]).content.decode()
