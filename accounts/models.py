@@ -32,12 +32,38 @@ class Organisation(models.Model):
     code = models.SlugField(max_length=40, unique=True)
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=10, choices=Kind.choices)
+    # A service's case references (trainees/deidentify.py checks every one against these).
+    case_reference_pattern = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="A regular expression the whole case reference must match, for example [A-Z]{2}\\d{6}. "
+        "Left blank, any reference is accepted that has no name-like pair of words and no identifier.",
+    )
+    case_reference_format = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="What the service's case references look like, in words, for example "
+        "“two letters and six digits, such as NV123456”. Shown when a reference is refused.",
+    )
 
     class Meta:
         ordering = ["name"]
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        import re
+
+        from django.core.exceptions import ValidationError
+
+        if self.case_reference_pattern:
+            try:
+                re.compile(self.case_reference_pattern)
+            except re.error as error:
+                raise ValidationError(
+                    {"case_reference_pattern": f"This is not a regular expression Python can read: {error}."}
+                ) from error
 
 
 class OrganisationMembership(models.Model):

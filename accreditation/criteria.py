@@ -15,6 +15,7 @@ from django.conf import settings
 
 from accreditation.facts import TraineeFacts, months_in_service
 from core.dates import add_months, long_date
+from core.wording import hours as in_hours
 from core.wording import listing, plural
 
 # --- the registry of criterion kinds ----------------------------------------------------------------
@@ -498,10 +499,10 @@ def _supervision_frequency(facts, p, target, as_of):
         )
         return Outcome(False, value, gap)
     value = round(summary.clinical_skills_shortfall_hours, 2)
-    if value <= target:
+    if round(value * 60) <= round(target * 60):  # to the minute: "0 hours short" is never a gap
         return Outcome(True, value)
     gap = (
-        f"{plural(value, 'hour')} short of an hour of clinical-skills supervision a fortnight "
+        f"{in_hours(value)} short of an hour of clinical-skills supervision a fortnight "
         "over the last 12 months"
     )
     return Outcome(False, value, gap)

@@ -8,6 +8,8 @@ are the only place that reads the database for them; they call each area's bulk 
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.utils import timezone
+
 from accreditation.contracts import (
     CaseloadFigures,
     CompetenceStatus,
@@ -108,21 +110,27 @@ def basics(enrolment, *, as_of: date, interruptions=()) -> dict:
     }
 
 
-def gather_facts(enrolment, *, as_of: date) -> TraineeFacts:
+def gather_facts(enrolment, *, as_of: date, released_only: bool = False) -> TraineeFacts:
     """The facts for one enrolment (loaded with `Enrolment.objects.with_people()`)."""
-    return gather_facts_for([enrolment], as_of=as_of)[enrolment.pk]
+    return gather_facts_for([enrolment], as_of=as_of, released_only=released_only)[enrolment.pk]
 
 
-def gather_facts_for(enrolments, *, as_of: date) -> dict[int, TraineeFacts]:
-    """{enrolment.pk: TraineeFacts} for many enrolments, each area read once through its bulk selector."""
+def gather_facts_for(enrolments, *, as_of: date, released_only: bool = False) -> dict[int, TraineeFacts]:
+    """{enrolment.pk: TraineeFacts} for many enrolments, each area read once through its bulk selector.
+
+    `released_only=True` gathers what the trainee may see (their pages, the portfolio, the JSON, the
+    workbook): marks not released by as_of read as awaiting marking. A date ahead of today never releases
+    anything early: the release check is made on whichever comes first, as_of or today.
+    """
     enrolments = list(enrolments)
+    released_on = min(as_of, timezone.localdate())
     pauses = {
         pk: [item for item in items if item.starts_on <= as_of]
         for pk, items in interruptions_for(enrolments).items()
     }
     days = training_days_progress_for(enrolments, on=as_of)
-    competences = competence_statuses_for(enrolments)
-    results = module_assessment_results_for(enrolments)
+    competences = competence_statuses_for(enrolments, released_only=released_only, on=released_on)
+    results = module_assessment_results_for(enrolments, released_only=released_only, on=released_on)
     supervision = supervision_summary_for(enrolments, end=as_of)
     reports = supervisor_reports_for(enrolments)
     caseload = caseload_figures_for(enrolments, on=as_of)

@@ -3,6 +3,7 @@
 from django.urls import reverse
 
 from accreditation.engine import CriterionResult
+from core.wording import hours as in_hours
 from core.wording import number, plural
 
 EVIDENCE_LABELS = {
@@ -31,6 +32,12 @@ def short_value(criterion: CriterionResult) -> str:
     """“32 of 80 hours”, “5 of 9 competences”, “signed 1 March 2027”, or “–”."""
     value, target, unit = criterion.value, criterion.target, criterion.unit
     if isinstance(value, int | float) and not isinstance(value, bool):
+        if unit == "hours":
+            return (
+                f"{in_hours(value)} of {in_hours(target)}"
+                if isinstance(target, int | float)
+                else in_hours(value)
+            )
         if isinstance(target, int | float):
             at_most = criterion.kind == "supervision_frequency"
             shown = (

@@ -75,11 +75,16 @@ def get_scheme(code: str) -> Scheme | None:
 
 
 def readiness_for(
-    enrolments, scheme_version: SchemeVersion, as_of: date, *, stage: str = Stage.INITIAL
+    enrolments,
+    scheme_version: SchemeVersion,
+    as_of: date,
+    *,
+    stage: str = Stage.INITIAL,
+    released_only: bool = False,
 ) -> list[Readiness]:
     """Each enrolment checked against one scheme version: facts gathered in bulk, then the pure engine."""
     enrolments = list(enrolments)
-    facts = facts_module.gather_facts_for(enrolments, as_of=as_of)
+    facts = facts_module.gather_facts_for(enrolments, as_of=as_of, released_only=released_only)
     rules = scheme_version.as_rules()
     return [
         Readiness(e, facts[e.pk], evaluate(facts[e.pk], rules, as_of=as_of, stage=stage)) for e in enrolments
@@ -104,19 +109,23 @@ def evaluate_schemes(facts: TraineeFacts, schemes, as_of: date, *, route_code: s
     return found
 
 
-def trainee_readiness(enrolment: Enrolment, as_of: date) -> tuple[TraineeFacts, list[SchemeReadiness]]:
-    """The "Am I ready?" page: the facts once, and each scheme that applies to the trainee's route."""
-    facts = facts_module.gather_facts_for([enrolment], as_of=as_of)[enrolment.pk]
+def trainee_readiness(
+    enrolment: Enrolment, as_of: date, *, released_only: bool = True
+) -> tuple[TraineeFacts, list[SchemeReadiness]]:
+    """The "Am I ready?" page: the facts once, and each scheme that applies to the trainee's route.
+
+    Only released marks count unless the viewer is programme staff (`released_only=False`)."""
+    facts = facts_module.gather_facts_for([enrolment], as_of=as_of, released_only=released_only)[enrolment.pk]
     return facts, evaluate_schemes(facts, schemes_with_rules(), as_of, route_code=enrolment.route.code)
 
 
 def cohort_entries(cohort, as_of: date):
     """For the cohort export: each trainee's facts and results for every scheme that applies to them
     (the renewal stage too once they have qualified), and the codes of all schemes, in a constant number
-    of queries."""
+    of queries. Its rows may be handed to trainees, so only released marks count."""
     enrolments = list(Enrolment.objects.for_cohort_table(cohort))
     schemes = schemes_with_rules()
-    facts = facts_module.gather_facts_for(enrolments, as_of=as_of)
+    facts = facts_module.gather_facts_for(enrolments, as_of=as_of, released_only=True)
     entries = []
     for enrolment in enrolments:
         found = evaluate_schemes(facts[enrolment.pk], schemes, as_of, route_code=enrolment.route.code)

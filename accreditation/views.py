@@ -14,6 +14,7 @@ from accreditation.forms import CohortReadinessForm
 from accreditation.presenters import evidence_links, short_value
 from accreditation.services import export_cohort
 from accreditation.tables import CohortReadinessTable
+from assessments.selectors import released_only_for
 from core.spreadsheets import XLSX_CONTENT_TYPE, ExportFile, download
 from curriculum.selectors import get_cohort_for_user
 from trainees.access import enrolment_access_for
@@ -43,7 +44,7 @@ def trainee_readiness(request, pk):
     access = enrolment_access_for(request.user, pk)
     enrolment = access.enrolment
     as_of = timezone.localdate()
-    facts, found = selectors.trainee_readiness(enrolment, as_of)
+    facts, found = selectors.trainee_readiness(enrolment, as_of, released_only=released_only_for(access))
     schemes = [
         {
             "scheme": s.scheme,
@@ -74,7 +75,7 @@ def trainee_scheme(request, pk, scheme):
     version = selectors.version_for(found, as_of, version=request.GET.get("version") or None)
     if version is None:
         raise Http404("No such version of the scheme.")
-    row = selectors.readiness_for([enrolment], version, as_of)[0]
+    row = selectors.readiness_for([enrolment], version, as_of, released_only=released_only_for(access))[0]
     rules = version.as_rules()
     renewal = None
     if rules.has_stage(Stage.RENEWAL):

@@ -26,6 +26,7 @@ from assessments.models import (
     SignOff,
     SignOffReopening,
 )
+from core.dates import long_date
 from curriculum.models import Competence, Programme, ProgrammeMembership, RouteModule
 from trainees.enrolment.selectors import enrolment_access
 from trainees.models import Enrolment
@@ -56,15 +57,21 @@ class CompetenceStatus:
     signed_by_role: str | None  # "educator" | "programme_lead"
     signed_at: datetime | None
     sign_off_id: int | None  # the current sign-off, or (when reopened) the sign-off that was reopened
+    # Staff only: the day the outcome shown reaches the trainee, while that day is still ahead.
+    release_on: date | None = None
 
     @property
     def label(self) -> str:
         """Plain words for a page or a spreadsheet cell, e.g. “Failed (attempt 1 of 2)”."""
         if self.status == "failed":
-            return f"Failed (attempt {self.attempts_used} of {self.attempts_allowed})"
-        if self.status in ("submitted", "awaiting_moderation") and self.attempts_used > 1:
-            return f"{STATUS_LABELS[self.status]} (attempt {self.attempts_used} of {self.attempts_allowed})"
-        return STATUS_LABELS[self.status]
+            label = f"Failed (attempt {self.attempts_used} of {self.attempts_allowed})"
+        elif self.status in ("submitted", "awaiting_moderation") and self.attempts_used > 1:
+            label = f"{STATUS_LABELS[self.status]} (attempt {self.attempts_used} of {self.attempts_allowed})"
+        else:
+            label = STATUS_LABELS[self.status]
+        if self.release_on is not None:
+            label += f", not yet released (released on {long_date(self.release_on)})"
+        return label
 
 
 @dataclass(frozen=True)
@@ -232,8 +239,24 @@ def _reopened(sign_off: SignOff) -> bool:
         return False
 
 
+def released_only_for(access) -> bool:
+    """Whether a viewer sees only released marks: everyone but programme staff (the `see_marks` rule)."""
+    return not access.can("see_marks")
+
+
+def _unreleased_until(attempt: Attempt | None, on: date) -> date | None:
+    """The release date of an agreed outcome that has not reached the trainee on `on` (else None)."""
+    if attempt is None or attempt.status != Attempt.Status.AGREED or attempt.is_released(on):
+        return None
+    return attempt.release_on
+
+
 def _visible_state(attempt: Attempt, released_only: bool, on: date) -> tuple[str, str]:
-    """(status, outcome) as the viewer may see them: before release a trainee sees only “submitted”."""
+    """(status, outcome) as the viewer may see them: before release a trainee sees only “submitted”.
+
+    `Attempt.is_released(on)` is the one rule for "released as of this date"; every reader of statuses
+    and results (pages, readiness facts, the portfolio, the JSON, the workbook) comes through here.
+    """
     if released_only and not attempt.is_released(on):
         return Attempt.Status.SUBMITTED, ""
     return attempt.status, attempt.outcome
@@ -271,6 +294,9 @@ def _competence_status(
             signed_by_role=current.signed_by_role,
             signed_at=current.signed_at,
             sign_off_id=current.pk,
+            release_on=None
+            if released_only
+            else _unreleased_until(attempts_by_id.get(current.attempt_id), on),
         )
     unsigned = {"signed_by": None, "signed_by_role": None, "signed_at": None}
     latest = attempts[-1] if attempts else None
@@ -287,7 +313,8 @@ def _competence_status(
     else:
         # Submitted, or agreed as a pass whose sign-off the viewer may not see yet.
         code = "submitted"
-    return CompetenceStatus(**common, **unsigned, status=code, sign_off_id=None)
+    release_on = None if released_only else _unreleased_until(latest, on)
+    return CompetenceStatus(**common, **unsigned, status=code, sign_off_id=None, release_on=release_on)
 
 
 def _statuses(context: _Context, enrolment_id: int, released_only: bool, on: date) -> list[CompetenceStatus]:

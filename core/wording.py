@@ -15,6 +15,18 @@ def plural(n: float, one: str, many: str | None = None) -> str:
     return f"{number(n)} {one if float(n) == 1 else (many or one + 's')}"
 
 
+def hours(x: float) -> str:
+    """Hours in words, to the nearest minute: 1.5 -> "1 hour 30 minutes", 107.6667 -> "107 hours 40 minutes",
+    0.25 -> "15 minutes", 0 -> "0 hours". Every page and export writes hours this way."""
+    minutes = round(float(x) * 60)
+    whole, rest = divmod(minutes, 60)
+    if whole and rest:
+        return f"{plural(whole, 'hour')} {plural(rest, 'minute')}"
+    if rest:
+        return plural(rest, "minute")
+    return plural(whole, "hour")
+
+
 def is_are(n: float) -> str:
     return "is" if n == 1 else "are"
 

@@ -11,7 +11,8 @@ from accreditation.models import Visit, VisitAssignment
 from curriculum.models import Cohort, CurriculumEdition, Programme, ProgrammeMembership, Route
 from demo import DEMO_PASSWORD
 from trainees.enrolment.services import assign_supervisor, complete_enrolment, enrol_trainee
-from trainees.models import Enrolment, SupervisorAssignment
+from trainees.models import Enrolment, SupervisorAssignment, SupervisorProfile
+from trainees.supervision.services import save_supervisor_profile
 
 
 def _monday_on_or_before(day: date) -> date:
@@ -56,6 +57,17 @@ NORTHVALE_COHORTS = [
         [("trainee.new", "Nina", "Reid", "standard"), ("aisha.khan", "Aisha", "Khan", "standard")],
     ),
 ]
+
+
+def supervisor_profile(supervisor, background, experience, qualified_on):
+    if not SupervisorProfile.objects.filter(user=supervisor).exists():
+        save_supervisor_profile(
+            actor=supervisor,
+            supervisor=supervisor,
+            professional_background=background,
+            pwp_experience=experience,
+            qualified_as_pwp_on=qualified_on,
+        )
 
 
 def person(username: str, first: str, last: str, **extra) -> User:
@@ -103,6 +115,14 @@ def seed(today: date) -> dict:
     educator2 = person("educator2", "Edward", "Sims")
     supervisor = person("supervisor", "Sam", "Fletcher")
     supervisor2 = person("supervisor2", "Ruth", "Adeyemi")
+    # Only a qualified practitioner with a supervisor profile can be assigned as a supervisor.
+    supervisor_profile(
+        supervisor,
+        "Graduate mental health worker, then PWP; senior PWP since 2019.",
+        "Nine years as a PWP; supervises trainees and qualified PWPs.",
+        date(2016, 9, 1),
+    )
+    supervisor_profile(supervisor2, "Counselling psychologist.", "Six years as a PWP.", date(2019, 3, 1))
     visitor = person("visitor", "Victoria", "Lane")
 
     programme, _ = Programme.objects.get_or_create(

@@ -14,7 +14,7 @@ from accounts.models import Organisation, User
 from core.dates import add_months
 from curriculum.models import Intervention
 from demo import past_moment
-from demo.foundation import person
+from demo.foundation import person, supervisor_profile
 from trainees.enrolment.services import assign_supervisor
 from trainees.models import (
     Case,
@@ -24,7 +24,6 @@ from trainees.models import (
     SitePlacement,
     SupervisionSession,
     SupervisorAssignment,
-    SupervisorProfile,
     SupervisorReport,
     SupervisorTraining,
 )
@@ -162,17 +161,6 @@ def _training(supervisor, *, verifier, completed_on, provider, accredited, kind=
         services.verify_training(actor=verifier, training=training)
 
 
-def _profile(supervisor, background, experience, qualified_on):
-    if not SupervisorProfile.objects.filter(user=supervisor).exists():
-        services.save_supervisor_profile(
-            actor=supervisor,
-            supervisor=supervisor,
-            professional_background=background,
-            pwp_experience=experience,
-            qualified_as_pwp_on=qualified_on,
-        )
-
-
 def _report(enrolment, supervisor, kind, period_start, period_end, progress, *, sign=True):
     if SupervisorReport.objects.filter(enrolment=enrolment, kind=kind).exists():
         return
@@ -204,12 +192,7 @@ def seed(today: date) -> dict:
     supervisor2 = User.objects.get(username="supervisor2")
     uncredentialed = person("supervisor.uncredentialed", "Uma", "Bright")
 
-    _profile(
-        supervisor,
-        "Graduate mental health worker, then PWP; senior PWP since 2019.",
-        "Nine years as a PWP; supervises trainees and qualified PWPs.",
-        date(2016, 9, 1),
-    )
+    # Sam's and Ruth's profiles come with the people (demo/foundation.py): they are assigned there.
     _training(
         supervisor,
         verifier=educator,
@@ -225,7 +208,6 @@ def seed(today: date) -> dict:
         accredited=True,
         kind="refresher",
     )
-    _profile(supervisor2, "Counselling psychologist.", "Six years as a PWP.", date(2019, 3, 1))
     _training(
         supervisor2,
         verifier=admin,
@@ -233,7 +215,7 @@ def seed(today: date) -> dict:
         provider="Southmere University: low-intensity supervisor training",
         accredited=True,
     )
-    _profile(uncredentialed, "Support worker, then PWP.", "Two years as a PWP.", date(2023, 9, 1))
+    supervisor_profile(uncredentialed, "Support worker, then PWP.", "Two years as a PWP.", date(2023, 9, 1))
     _training(
         uncredentialed,
         verifier=None,

@@ -49,6 +49,11 @@ urlpatterns = [
     path(
         "supervision/assignments/<int:pk>/end/", supervision.assignment_end, name="supervisor_assignment_end"
     ),
+    path(
+        "supervision/assignments/<int:pk>/restore/",
+        supervision.assignment_restore,
+        name="supervisor_assignment_restore",
+    ),
     path("supervisors/", supervision.supervisors_index, name="supervisors"),
     path("supervisors/profile/", supervision.supervisor_profile_edit, name="supervisor_profile_edit"),
     path("supervisors/<int:pk>/", supervision.supervisor_detail, name="supervisor"),

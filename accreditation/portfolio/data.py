@@ -103,7 +103,10 @@ class PortfolioSource:
 
     @cached_property
     def facts(self) -> facts_module.TraineeFacts:
-        return facts_module.gather_facts_for([self.enrolment], as_of=self.as_of)[self.enrolment.pk]
+        # A portfolio goes to the trainee and to visitors: only released marks count.
+        return facts_module.gather_facts_for([self.enrolment], as_of=self.as_of, released_only=True)[
+            self.enrolment.pk
+        ]
 
     def once(self, key: str, load: Callable[[], object]):
         if key not in self._memo:

@@ -6,7 +6,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 
 from accounts.access import refuse
 from accounts.models import AuditEvent, OrganisationMembership
-from accreditation.models import PortfolioSnapshot, Visit, VisitPack, VisitPortfolio
+from accreditation.models import PortfolioSnapshot, Visit, VisitAssignment, VisitPack, VisitPortfolio
 from accreditation.models.portfolios import normalise_verification_code
 from accreditation.selectors import get_open_visit_for_visitor
 from trainees.enrolment.selectors import enrolments_for_user
@@ -153,3 +153,8 @@ def sha256_of_upload(upload) -> str:
 
 def find_snapshot_by_sha256(sha256: str) -> PortfolioSnapshot | None:
     return PortfolioSnapshot.objects.with_people().filter(pdf_sha256=sha256).first()
+
+
+def is_visitor(user) -> bool:
+    """Whether `user` is a visitor on any accreditation visit (their visits are listed on their home page)."""
+    return user.is_authenticated and VisitAssignment.objects.filter(visitor=user).exists()

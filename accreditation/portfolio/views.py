@@ -29,6 +29,7 @@ from accreditation.portfolio.forms import (
 )
 from accreditation.selectors import get_open_visit_for_visitor
 from core.spreadsheets import ExportFile, download, file_download
+from core.wording import plural
 from curriculum.selectors import administered_programmes
 from trainees.access import enrolment_access_for, staff_access
 from trainees.enrolment.selectors import get_enrolment_for_user
@@ -185,7 +186,11 @@ def visit_portfolio_pdf(request, pk, snapshot_pk):
 
 @require_safe
 def visit_list(request):
-    staff_access(request.user).require("arrange_visits")
+    access = staff_access(request.user)
+    if not access.can("arrange_visits") and selectors.is_visitor(request.user):
+        # A visitor opening the visits list is sent to their own visits, not refused.
+        return redirect(reverse("home") + "#my-visits")
+    access.require("arrange_visits")
     visits_ = selectors.visits_for_admin(request.user).order_by("-starts_on", "title")
     return render(request, "portfolios/visit_list.html", {"visits": visits_, "today": timezone.localdate()})
 
@@ -273,7 +278,7 @@ def visit_draw_sample(request, pk):
     else:
         messages.success(
             request,
-            f"Drew {len(sample.snapshot_ids)} portfolios ({sample.per_cohort} per cohort) "
+            f"Drew {plural(len(sample.snapshot_ids), 'portfolio')} ({sample.per_cohort} per cohort) "
             f"with seed {sample.seed}.",
         )
     return redirect("portfolios:visit_manage", pk=visit.pk)

@@ -20,7 +20,13 @@ from curriculum.models import Cohort, CurriculumEdition, Programme
 from tests import factories as f
 from tests.assessments.factories_assessments import ensure_reference
 from trainees.caseload.services import create_caseload_import
-from trainees.models import CaseloadImport, Enrolment, SupervisionRules, SupervisorAssignment
+from trainees.models import (
+    CaseloadImport,
+    Enrolment,
+    SupervisionRules,
+    SupervisorAssignment,
+    SupervisorProfile,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -209,6 +215,8 @@ def test_adding_a_supervisor_in_the_enrolment_admin_goes_through_assign_supervis
     request.user = superuser
     data = _post_data(model_admin, request, enrolment, with_rows=True)
     supervisor = f.UserFactory()
+    # Only a qualified practitioner with a supervisor profile can be assigned as a supervisor.
+    SupervisorProfile.objects.create(user=supervisor, qualified_as_pwp_on=date(2018, 9, 1))
     data.update(
         {
             "supervisor_assignments-TOTAL_FORMS": "1",

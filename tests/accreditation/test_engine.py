@@ -131,7 +131,7 @@ for _scheme in ("babcp-pwp-registration", "bps-wpw-register"):
             "clinical-skills-supervision",
             {"supervision_last_year": fr.summary(shortfall=0.5)},
             {},
-            "0.5 hours short of an hour of clinical-skills supervision a fortnight",
+            "30 minutes short of an hour of clinical-skills supervision a fortnight",
         ),
     ]
 

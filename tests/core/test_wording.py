@@ -12,7 +12,7 @@ from assessments.selectors import STATUS_LABELS as COMPETENCE_STATUSES
 from assessments.templatetags.assessment_tags import OUTCOME_LABELS
 from core.dates import add_months, long_date
 from core.templatetags.status import STATUS_COLOURS, status_tag, tag_colour
-from core.wording import listing, number, plural
+from core.wording import hours, listing, number, plural
 from trainees.attendance.engine import STATUS_LABELS as TRAINING_DAYS_STATUSES
 from trainees.caseload.selectors import STATUS_LABELS as CASELOAD_STATUSES
 from trainees.supervision.engine import CREDENTIALED, NOT_CREDENTIALED, REFRESHER_DUE
@@ -132,3 +132,30 @@ def test_no_two_template_libraries_define_the_same_tag():
         for tag in import_module(path).register.tags:
             defined[tag].append(name)
     assert {tag: names for tag, names in defined.items() if len(names) > 1} == {}
+
+
+@pytest.mark.parametrize(
+    "value, words",
+    [
+        (107 + 2 / 3, "107 hours 40 minutes"),
+        (1, "1 hour"),
+        (1.5, "1 hour 30 minutes"),
+        (0.25, "15 minutes"),
+        (1 / 60, "1 minute"),
+        (0, "0 hours"),
+        (0.004, "0 hours"),  # less than half a minute
+    ],
+)
+def test_hours_are_written_as_hours_and_minutes(value, words):
+    assert hours(value) == words
+
+
+def test_the_readiness_value_writes_hours_in_words_not_decimals():
+    from accreditation.engine import CriterionResult
+    from accreditation.presenters import short_value
+
+    fields = dict.fromkeys(CriterionResult.__dataclass_fields__)
+    criterion = CriterionResult(
+        **{**fields, "value": 107 + 2 / 3, "target": 80, "unit": "hours", "kind": "supervision_hours"}
+    )
+    assert short_value(criterion) == "107 hours 40 minutes of 80 hours"

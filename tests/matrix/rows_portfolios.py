@@ -73,7 +73,11 @@ ROWS = {
     ),
     # Anyone holding a portfolio may check it, without an account.
     "portfolios:verify": Row(lambda w: reverse("portfolios:verify"), allow(default=200, anonymous=200)),
-    "portfolios:visits": Row(lambda w: reverse("portfolios:visits"), allow("admin", default=403)),
+    # Visitors are sent to their own visits on the home page; everyone else who may not arrange visits: 403.
+    "portfolios:visits": Row(
+        lambda w: reverse("portfolios:visits"),
+        expect(default=403, admin=200, visitor=302, visitor_outside_window=302, other_visitor=302),
+    ),
     "portfolios:visit_create": Row(lambda w: reverse("portfolios:visit_create"), allow("admin", default=403)),
     "portfolios:visit_manage": Row(visit_url("visit_manage"), allow("admin")),
     "portfolios:visit_add": Row(

@@ -130,6 +130,11 @@ ROWS = {
         method="post",
         data=lambda w: {"ends_on": timezone.localdate().isoformat()},
     ),
+    # The restore page answers staff (who are told only the person who ended it may restore it, that day).
+    "trainees:supervisor_assignment_restore": Row(
+        lambda w: reverse("trainees:supervisor_assignment_restore", args=[assignment(w).pk]),
+        only(200, *STAFF_OF_A, **STAFF_ONLY),
+    ),
     "trainees:supervisors": Row(lambda w: reverse("trainees:supervisors"), allow(*ALL_PROGRAMME_STAFF)),
     "trainees:supervisor_profile_edit": Row(
         lambda w: reverse("trainees:supervisor_profile_edit"), allow(*SIGNED_IN)

@@ -412,3 +412,25 @@ def test_bulk_figures_load_programmes_in_one_query_when_cohorts_are_not_loaded(
     with django_assert_num_queries(6):
         figures = caseload_figures_for(plain, on=TODAY)
     assert {f.profile for f in figures.values()} == {"guide"}
+
+
+def test_a_name_is_refused_as_a_case_reference_and_the_service_pattern_applies(world):
+    trainee, enrolment = world.user("trainee"), world.enrolment
+
+    def record(reference):
+        return record_contact(
+            actor=trainee, enrolment=enrolment, **contact_kwargs(enrolment, case_reference=reference)
+        )
+
+    with pytest.raises(ValidationError) as error:
+        record("John Smith")
+    assert "looks like a name" in str(error.value)
+    service = enrolment.employing_service
+    service.case_reference_pattern = r"NV-\d{6}"
+    service.case_reference_format = "NV- and six digits, such as NV-000123"
+    service.save()
+    with pytest.raises(ValidationError) as error:
+        record("AB-1")
+    assert "case references are NV- and six digits, such as NV-000123" in str(error.value)
+    record("NV-000777")
+    assert list(Case.objects.values_list("reference", flat=True)) == ["NV-000777"]

@@ -131,3 +131,19 @@ def test_a_programme_can_set_its_own_months_of_none_and_annual_caseload(curricul
     assert _ramp(guide, settings).year_total == pytest.approx(162.5, abs=0.01)
     settings = CaseloadSettings(profile=guide, annual_caseload=300, none_months=None)
     assert _ramp(guide, settings).year_total == pytest.approx(179.17 * 300 / 250, abs=0.01)
+
+
+def test_the_stepped_ramp_is_full_share_from_month_10_exactly():
+    # Month 10 starts at position 9 (0 = the first day): 80% just before, the full share from then on.
+    assert GUIDE.share_at(8.99) == 0.8
+    assert GUIDE.share_at(9.0) == 1.0
+    assert GUIDE.month_share(10) == pytest.approx(1.0) and GUIDE.month_share(9) == pytest.approx(0.8)
+
+
+def test_the_last_month_of_training_is_the_boundary_of_the_ramp():
+    # The last training day still ramps; from the end of training on, the end-of-training share holds.
+    assert CURRICULUM.share_at(11.99) == pytest.approx(0.7 * 9.99 / 10)
+    assert CURRICULUM.share_at(12.0) == 0.7
+    assert GUIDE.share_at(12.0) == 1.0
+    assert GUIDE.expected_new(13) == GUIDE.expected_new(12) == GUIDE.year_total
+    assert GUIDE.month_share(12) == pytest.approx(1.0) and GUIDE.month_share(13) == 0.0

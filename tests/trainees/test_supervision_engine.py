@@ -133,7 +133,7 @@ def test_group_clinical_skills_sessions_count_toward_the_fortnightly_average():
     assert result.clinical_skills_shortfall_hours == 0
     result = evaluate(start=monday, end=end, sessions=sessions[:-1], credentials=ALWAYS)
     assert result.clinical_skills_shortfall_hours == 1.0
-    assert "1 hours short" in result.reason
+    assert "1 hour short of 1 hour a fortnight" in result.reason  # was "1 hours short"
 
 
 # --- interruptions and leave ----------------------------------------------------------------------------
@@ -342,3 +342,38 @@ def test_figures_stay_consistent_whatever_the_sessions(offsets, minutes, lapse):
         assert 0 <= result.credentialed_hours[kind] <= result.hours[kind]
     assert round(sum(result.hours.values()) * 60) == sum(m for m in minutes[: len(offsets)])
     assert (result.status == "compliant") == (not result.gaps)
+
+
+def test_an_unverified_refresher_does_not_extend_a_verified_credential():
+    initial = TrainingFact("initial", date(2022, 1, 10), accredited=True, verified=True)
+    refresher = TrainingFact("refresher", date(2024, 3, 1), accredited=True, verified=False)
+    on = date(2024, 6, 1)
+    status = credential_status([initial, refresher], RULES, on)
+    assert status.valid_until == date(2025, 1, 9)  # 36 months from the verified training, not the refresher
+    assert status.status == REFRESHER_DUE and status.refresher_due_on == date(2024, 1, 10)
+    assert status.counts and not status.unverified
+    assert "Training on 1 March 2024 is not verified yet" in status.reason
+    verified = credential_status([initial, replace(refresher, verified=True)], RULES, on)
+    assert verified.status == CREDENTIALED and verified.valid_until == date(2027, 2, 28)
+    assert credential_intervals([initial, refresher], RULES) == ((date(2022, 1, 10), date(2025, 1, 9)),)
+
+
+def test_a_refresher_is_due_on_the_day_exactly_not_before():
+    records = [TrainingFact("initial", date(2024, 5, 15), accredited=True, verified=True)]
+    assert credential_status(records, RULES, date(2026, 5, 14)).status == CREDENTIALED
+    due = credential_status(records, RULES, date(2026, 5, 15))
+    assert due.status == REFRESHER_DUE and due.refresher_due_on == date(2026, 5, 15)
+
+
+def test_initial_training_that_is_not_accredited_is_no_credential_even_when_verified():
+    # "initial and not accredited": a verified refresher after it does not make a credential either.
+    records = [
+        TrainingFact("initial", date(2024, 1, 1), accredited=False, verified=True),
+        TrainingFact("refresher", date(2025, 1, 1), accredited=True, verified=True),
+    ]
+    status = credential_status(records, RULES, date(2025, 6, 1))
+    assert status.status == NOT_CREDENTIALED and not status.counts
+    assert "not from an IAPT-accredited training provider" in status.reason
+    # An accredited initial counts, whatever else is recorded.
+    accredited = [replace(records[0], accredited=True), records[1]]
+    assert credential_status(accredited, RULES, date(2025, 6, 1)).counts

@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from core.wording import sentence
 from curriculum.models import Intervention
 from trainees.caseload.importer import FIELDS, MAX_UPLOAD_BYTES
 from trainees.caseload.services import clean_case_reference, contact_problems
@@ -61,12 +62,18 @@ class ContactForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.enrolment = enrolment
         self.fields["date"].widget.attrs["max"] = timezone.localdate().isoformat()
+        expects = enrolment.employing_service.case_reference_format
+        if expects:
+            self.fields["case_reference"].help_text = (
+                f"{enrolment.employing_service} case references are {expects}. "
+                "Never a name, NHS number or date of birth."
+            )
         for name in ("minutes", "phq9", "gad7", "wsas"):
             self.fields[name].widget.attrs.setdefault("inputmode", "numeric")
             self.fields[name].widget.attrs["class"] = "nhsuk-input--width-4"
 
     def clean_case_reference(self):
-        return clean_case_reference(self.cleaned_data["case_reference"])
+        return clean_case_reference(self.cleaned_data["case_reference"], self.enrolment.employing_service)
 
     def clean(self):
         data = super().clean()
@@ -142,7 +149,7 @@ class MappingForm(forms.Form):
                 label=f"Heading for {f.label.lower()}" + ("" if f.required else " (optional)"),
                 required=f.required,
                 max_length=100,
-                help_text=f.hint.capitalize() + ".",
+                help_text=sentence(f.hint) + ".",  # not capitalize(): that writes "never an nhs number"
             )
 
     def headings(self) -> dict[str, str]:

@@ -29,14 +29,15 @@ REFERENCE_MAX = 40
 _REFERENCE_CHARACTERS = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ._/-]*")
 
 
-def clean_case_reference(value: str) -> str:
-    """The service's pseudonymous case reference, trimmed; refused if it could identify a patient."""
+def clean_case_reference(value: str, service=None) -> str:
+    """The service's pseudonymous case reference, trimmed; refused if it could identify a patient or is
+    not in the form `service` (the trainee's employing service) gives its references."""
     value = " ".join(str(value).split())
     if not value:
         raise ValidationError("Enter the case reference.", code="required")
     if len(value) > REFERENCE_MAX:
         raise ValidationError(f"A case reference has at most {REFERENCE_MAX} characters.", code="max_length")
-    validate_case_reference(value)
+    validate_case_reference(value, service)
     if not _REFERENCE_CHARACTERS.fullmatch(value):
         raise ValidationError(
             "A case reference may contain only letters, digits, spaces and . _ / -", code="characters"
@@ -120,7 +121,7 @@ def record_contact(
     A discharge, or any outcome, closes the case when it is the case's latest contact.
     """
     try:
-        reference = clean_case_reference(case_reference)
+        reference = clean_case_reference(case_reference, enrolment.employing_service)
     except ValidationError as error:
         raise ValidationError({"case_reference": error.messages}) from error
     problems = contact_problems(

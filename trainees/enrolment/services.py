@@ -8,6 +8,7 @@ from accounts.models import Organisation, User
 from accounts.services import DomainError, record_event, save_record
 from curriculum.models import Cohort, Route
 from trainees.models import Enrolment, SupervisorAssignment
+from trainees.supervision.selectors import why_cannot_supervise
 
 
 @transaction.atomic
@@ -53,6 +54,7 @@ def assign_supervisor(
         raise DomainError("A trainee cannot supervise themselves.")
     if ends_on and ends_on < starts_on:
         raise DomainError("The assignment cannot end before it starts.")
+    _check_supervisor(supervisor, kind, starts_on)
     assignment = SupervisorAssignment.objects.create(
         enrolment=enrolment, supervisor=supervisor, kind=kind, starts_on=starts_on, ends_on=ends_on
     )
@@ -63,6 +65,15 @@ def assign_supervisor(
         after={"kind": kind, "supervisor": supervisor.username, "starts_on": starts_on, "ends_on": ends_on},
     )
     return assignment
+
+
+def _check_supervisor(person: User, kind: str, starts_on: date) -> None:
+    """Only a qualified practitioner with a supervisor profile supervises; a line manager need not be one."""
+    if kind == SupervisorAssignment.Kind.LINE_MANAGER:
+        return
+    refusal = why_cannot_supervise(person, starts_on)
+    if refusal:
+        raise DomainError(refusal)
 
 
 def _check_enrolment(enrolment: Enrolment) -> None:
@@ -98,6 +109,8 @@ def update_assignment(*, actor, assignment: SupervisorAssignment, changes: dict)
         raise DomainError("A trainee cannot supervise themselves.")
     if assignment.ends_on and assignment.ends_on < assignment.starts_on:
         raise DomainError("The assignment cannot end before it starts.")
+    if {"supervisor", "kind"} & set(changes):
+        _check_supervisor(assignment.supervisor, assignment.kind, assignment.starts_on)
     return save_record(
         actor=actor, instance=assignment, changes=changes, action="supervisor.assignment_changed"
     )

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from core.dates import add_months
+from core.wording import hours as in_hours
 from core.wording import number, plural
 
 KINDS = ("case_management", "clinical_skills", "management")
@@ -120,11 +121,32 @@ def _evaluate_credential(records: Sequence[TrainingFact], rules: Rules, on: date
 
 
 def credential_status(records: Sequence[TrainingFact], rules: Rules, on: date) -> CredentialStatus:
-    """A supervisor's credential on a date. Only verified records make supervision count."""
+    """A supervisor's credential on a date. Only verified records count: an unverified refresher never
+    extends a verified credential's validity or clears a refresher due.
+
+    When no verified record supports a credential, the status shows what the records claim, flagged
+    `unverified`, and supervision with the person does not count.
+    """
+    verified = [r for r in records if r.verified]
+    status, reason, valid_until, due_on = _evaluate_credential(verified, rules, on)
+    waiting = sorted(r.completed_on for r in records if not r.verified and r.completed_on <= on)
+    if status != NOT_CREDENTIALED or len(verified) == len(records):
+        if waiting:
+            reason += (
+                f" Training on {_fmt(waiting[-1])} is not verified yet, so it does not extend the credential "
+                "until an educator or administrator verifies it."
+            )
+        return CredentialStatus(
+            on=on,
+            status=status,
+            reason=reason,
+            counts=status != NOT_CREDENTIALED,
+            unverified=False,
+            valid_until=valid_until,
+            refresher_due_on=due_on,
+        )
     status, reason, valid_until, due_on = _evaluate_credential(records, rules, on)
-    verified_status, *_ = _evaluate_credential([r for r in records if r.verified], rules, on)
-    counts = verified_status != NOT_CREDENTIALED
-    unverified = status != NOT_CREDENTIALED and not counts
+    unverified = status != NOT_CREDENTIALED
     if unverified:
         reason += (
             " It has not been verified by an educator or administrator yet, so supervision does not count "
@@ -134,7 +156,7 @@ def credential_status(records: Sequence[TrainingFact], rules: Rules, on: date) -
         on=on,
         status=status,
         reason=reason,
-        counts=counts,
+        counts=False,
         unverified=unverified,
         valid_until=valid_until,
         refresher_due_on=due_on,
@@ -370,11 +392,11 @@ def evaluate(
             f"Case-management supervision of at least {number(rules.case_management_minutes_per_week / 60)} "
             f"hour was missed in {plural(len(missed), 'week')} (weeks beginning {listed})."
         )
-    if shortfall > 0:
+    if round(shortfall * 60) > 0:  # less than a minute short is not a gap anyone could act on
         gaps.append(
-            f"Clinical-skills supervision is {number(shortfall)} hours short of "
-            f"{number(rules.clinical_skills_minutes_per_fortnight / 60)} hour a fortnight on average "
-            f"({number(round(clinical_skills_minutes / 60, 2))} of {number(required)} hours)."
+            f"Clinical-skills supervision is {in_hours(shortfall)} short of "
+            f"{in_hours(rules.clinical_skills_minutes_per_fortnight / 60)} a fortnight on average "
+            f"({in_hours(clinical_skills_minutes / 60)} of {in_hours(required)})."
         )
     if overdue:
         listed = ", ".join(f"{c.reference} ({c.days_since_review} days)" for c in overdue[:6])
@@ -389,7 +411,7 @@ def evaluate(
     not_counting = round(sum(hours.values()) - sum(credentialed_hours.values()), 2)
     if not_counting > 0:
         notes.append(
-            f"{number(not_counting)} hours of supervision were with a supervisor who was not credentialed "
+            f"{in_hours(not_counting)} of supervision were with a supervisor who was not credentialed "
             "(or whose credential was not verified) at the time; they do not count toward accreditation."
         )
     excluded = tuple(w.monday for w in weeks if w.excluded)

@@ -24,6 +24,7 @@ from trainees.models import (
     SupervisorTraining,
 )
 from trainees.supervision.certificates import check_certificate
+from trainees.supervision.selectors import why_cannot_supervise
 from trainees.supervision.services import REPORT_FIELDS
 
 
@@ -290,6 +291,11 @@ class AssignmentForm(forms.Form):
         data = super().clean()
         if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
             self.add_error("ends_on", "The assignment cannot end before it starts.")
+        person, kind, starts_on = data.get("supervisor"), data.get("kind"), data.get("starts_on")
+        if person and starts_on and kind and kind != SupervisorAssignment.Kind.LINE_MANAGER:
+            refusal = why_cannot_supervise(person, starts_on)
+            if refusal:
+                self.add_error("username", refusal)
         return data
 
 

@@ -13,9 +13,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.db.models import CharField, Exists, OuterRef, Prefetch, Q, QuerySet, Sum, Value
+from django.utils import timezone
 
 from accounts.access import refuse
-from accounts.models import Organisation, User
+from accounts.models import AuditEvent, Organisation, User
+from core.dates import long_date
 from curriculum.models import Programme
 from curriculum.selectors import programmes_for_user
 from trainees.access import EnrolmentAccess, staff_access
@@ -487,6 +489,7 @@ class SuperviseeRow:
     roles: list[str]
     current: bool
     compliance: engine.Compliance | None
+    starts_on: date | None = None  # the first day of an assignment still to come (when none is current)
 
 
 def supervisor_page(supervisor: User, viewer, *, on: date, today: date) -> dict:
@@ -513,6 +516,8 @@ def supervisor_page(supervisor: User, viewer, *, on: date, today: date) -> dict:
         )
         row.roles.append(f"{assignment.get_kind_display()} {period}")
         row.current = row.current or current
+        if assignment.starts_on > today:
+            row.starts_on = min(filter(None, (row.starts_on, assignment.starts_on)))
     enrolments = [row.enrolment for row in rows.values()]
     compliance = supervision_compliance_for(enrolments, end=today)
     for row in rows.values():
@@ -781,3 +786,66 @@ def sites_of_service(service: Organisation) -> QuerySet[ServiceSite]:
 def trainings_of(user) -> list[SupervisorTraining]:
     """Every supervisor training record of one person, earliest first (band 6 readiness reads these)."""
     return list(SupervisorTraining.objects.filter(supervisor=user).order_by("completed_on", "id"))
+
+
+def _latest_endings(assignment_ids) -> dict[int, AuditEvent]:
+    """{assignment id: its latest ending or restoring audit line}, in one query."""
+    latest = {}
+    for event in AuditEvent.objects.filter(
+        object_type="trainees.supervisorassignment",
+        object_id__in=[str(pk) for pk in assignment_ids],
+        action__in=("supervisor.assignment_ended", "supervisor.assignment_restored"),
+    ).order_by("at", "id"):
+        latest[int(event.object_id)] = event
+    return latest
+
+
+def _restorable(event: AuditEvent | None, actor) -> bool:
+    return (
+        event is not None
+        and event.action == "supervisor.assignment_ended"
+        and event.actor_id == actor.pk
+        and timezone.localtime(event.at).date() == timezone.localdate()
+    )
+
+
+def ending_to_restore(*, actor, assignment: SupervisorAssignment) -> AuditEvent | None:
+    """The audit line of this assignment's latest ending if `actor` made it today (else None): only the
+    person who ended an assignment may take that back, and only on the same day."""
+    event = _latest_endings([assignment.pk]).get(assignment.pk)
+    return event if _restorable(event, actor) else None
+
+
+def restorable_assignments(*, actor, assignments) -> set[int]:
+    """The ids of those `assignments` that `actor` ended today and so may restore (one query)."""
+    latest = _latest_endings([a.pk for a in assignments])
+    return {pk for pk, event in latest.items() if _restorable(event, actor)}
+
+
+def why_cannot_supervise(person: User, on: date) -> str | None:
+    """Why `person` may not be a trainee's case-management or clinical-skills supervisor from `on`, in words
+    for the assigning form (None when they may): only a qualified practitioner with a supervisor profile."""
+    name = person.display_name
+    training = (
+        person.enrolments.filter(start_date__lte=on)
+        .exclude(status__in=("completed", "withdrawn"))
+        .select_related("cohort")
+        .first()
+    )
+    if training is not None:
+        return f"{name} is still training as a PWP ({training.cohort.name}), so cannot supervise a trainee."
+    profile = SupervisorProfile.objects.filter(user=person).first()
+    if profile is None:
+        return (
+            f"{name} has no supervisor profile. They add one under “My supervisor profile” (their background "
+            "and when they qualified) before they can be assigned as a supervisor."
+        )
+    if profile.qualified_as_pwp_on is None and not profile.professional_background.strip():
+        return (
+            f"{name}'s supervisor profile says neither when they qualified as a PWP nor their professional "
+            "background, so they cannot be assigned as a supervisor yet."
+        )
+    if profile.qualified_as_pwp_on is not None and profile.qualified_as_pwp_on > on:
+        qualifies = long_date(profile.qualified_as_pwp_on)
+        return f"{name} qualifies as a PWP on {qualifies}, after this assignment starts."
+    return None

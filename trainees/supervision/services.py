@@ -33,7 +33,7 @@ from trainees.models import (
     SupervisorTraining,
 )
 from trainees.supervision.certificates import check_certificate, safe_display_name, storage_name
-from trainees.supervision.selectors import supervisors_for_staff
+from trainees.supervision.selectors import ending_to_restore, supervisors_for_staff
 
 Kind = SupervisionSession.Kind
 Format = SupervisionSession.Format
@@ -577,6 +577,33 @@ def end_assignment(*, actor, assignment: SupervisorAssignment, ends_on: date) ->
         obj=assignment,
         before=before,
         after={"ends_on": ends_on},
+    )
+    return assignment
+
+
+@transaction.atomic
+def restore_assignment(*, actor, assignment: SupervisorAssignment) -> SupervisorAssignment:
+    """Take back an ending made by mistake: the person who ended it, on the same day, puts back the end
+    date it had before (none, or the one planned)."""
+    if not access_to(actor, assignment.enrolment).can("manage_assignments"):
+        raise DomainError("Only programme staff can change supervisor assignments.")
+    assignment = SupervisorAssignment.objects.select_for_update().get(pk=assignment.pk)
+    ending = ending_to_restore(actor=actor, assignment=assignment)
+    if ending is None:
+        raise DomainError(
+            "Only the person who ended this assignment can restore it, and only on the day they ended it."
+        )
+    previous = (ending.before or {}).get("ends_on")
+    restored = date.fromisoformat(previous) if previous else None
+    before = {"ends_on": assignment.ends_on}
+    assignment.ends_on = restored
+    assignment.save(update_fields=["ends_on"])
+    record_event(
+        actor=actor,
+        action="supervisor.assignment_restored",
+        obj=assignment,
+        before=before,
+        after={"ends_on": restored},
     )
     return assignment
 

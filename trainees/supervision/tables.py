@@ -3,6 +3,7 @@
 import django_tables2 as tables
 
 from core.templatetags.status import status_tag
+from core.wording import hours as in_hours
 from trainees.supervision.selectors import supervision_compliance_for
 
 
@@ -38,7 +39,7 @@ class SupervisionColumns(tables.Table):
 
     def render_clinical_skills(self, record):
         shortfall = self.supervision_for(record).clinical_skills_shortfall_hours
-        return f"{shortfall:g} h" if shortfall else "None"
+        return in_hours(shortfall) if round(shortfall * 60) else "None"
 
     def render_overdue_reviews(self, record):
         return len(self.supervision_for(record).overdue_cases)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.services import DomainError, record_event
+from core.dates import long_date
 from core.spreadsheets import file_download
 from curriculum.selectors import programmes_for_user
 from trainees.access import access_to, enrolment_access_for, staff_access
@@ -116,16 +117,22 @@ def session_edit(request, pk):
     )
 
 
-@require_POST
 def session_withdraw(request, pk):
+    """Withdrawing deletes the entry, so it asks first on its own page: GET says what goes, POST does it."""
     session = selectors.get_session_for_user(request.user, pk)
     access_to(request.user, session.enrolment).require("withdraw_supervision", session)
+    if request.method != "POST":
+        return render(
+            request,
+            "trainees/supervision/withdraw.html",
+            {"session": session, "enrolment": session.enrolment},
+        )
     try:
         services.withdraw_session(actor=request.user, session=session)
     except DomainError as error:
         _domain_error(request, error)
         return redirect("trainees:supervision_session", pk=session.pk)
-    messages.success(request, "Entry withdrawn.")
+    messages.success(request, f"{session} is withdrawn.")
     return redirect(_supervision_url(session.enrolment_id))
 
 
@@ -317,6 +324,9 @@ def assignments(request, pk):
         .select_related("supervisor")
         .order_by("kind", "-starts_on")
     )
+    restorable = selectors.restorable_assignments(actor=request.user, assignments=rows)
+    for row in rows:
+        row.restorable = row.pk in restorable
     placement = SitePlacement.objects.filter(enrolment=enrolment).select_related("site").first()
     return render(
         request,
@@ -326,7 +336,6 @@ def assignments(request, pk):
             "form": form,
             "assignments": rows,
             "today": timezone.localdate(),
-            "end_form": EndAssignmentForm(initial={"ends_on": timezone.localdate()}),
             "placement": placement,
             "placement_form": PlacementForm(
                 enrolment=enrolment, initial={"site": placement.site_id if placement else None}
@@ -335,27 +344,71 @@ def assignments(request, pk):
     )
 
 
-@require_POST
-def assignment_end(request, pk):
-    assignment = SupervisorAssignment.objects.filter(pk=pk).select_related("enrolment").first()
+def _assignment_for_staff(request, pk):
+    assignment = SupervisorAssignment.objects.filter(pk=pk).select_related("enrolment", "supervisor").first()
     if assignment is None:
         raise Http404("No such assignment.")
     access = enrolment_access_for(request.user, assignment.enrolment_id)
     access.require("manage_assignments")
+    return assignment, access
+
+
+def assignment_end(request, pk):
+    """Ending an assignment asks first, on its own page: GET says what will change, POST does it."""
+    assignment, access = _assignment_for_staff(request, pk)
     enrolment = access.enrolment
-    form = EndAssignmentForm(request.POST)
-    if form.is_valid():
+    today = timezone.localdate()
+    form = EndAssignmentForm(request.POST or None, initial={"ends_on": today})
+    if request.method == "POST" and form.is_valid():
         try:
             services.end_assignment(
                 actor=request.user, assignment=assignment, ends_on=form.cleaned_data["ends_on"]
             )
         except DomainError as error:
-            _domain_error(request, error)
+            form.add_error(None, str(error))
         else:
-            messages.success(request, "Assignment ended.")
-    else:
-        messages.error(request, "Give the last day of the assignment.")
-    return redirect("trainees:supervisor_assignments", pk=enrolment.pk)
+            who, role = assignment.supervisor.display_name, assignment.get_kind_display().lower()
+            last_day = long_date(form.cleaned_data["ends_on"])
+            messages.success(
+                request,
+                f"{who}'s assignment as {role} ends on {last_day}. If that was a mistake, "
+                "you can restore it from this page until the end of today.",
+            )
+            return redirect("trainees:supervisor_assignments", pk=enrolment.pk)
+    return render(
+        request,
+        "trainees/supervision/assignment_end.html",
+        {"enrolment": enrolment, "assignment": assignment, "form": form, "today": today},
+    )
+
+
+def assignment_restore(request, pk):
+    """The person who ended an assignment takes it back on the same day: GET asks, POST restores."""
+    assignment, access = _assignment_for_staff(request, pk)
+    enrolment = access.enrolment
+    ending = selectors.ending_to_restore(actor=request.user, assignment=assignment)
+    error = None
+    if request.method == "POST":
+        try:
+            services.restore_assignment(actor=request.user, assignment=assignment)
+        except DomainError as refused:
+            error = str(refused)
+        else:
+            messages.success(request, f"{assignment.supervisor.display_name}'s assignment is restored.")
+            return redirect("trainees:supervisor_assignments", pk=enrolment.pk)
+    previous = (ending.before or {}).get("ends_on") if ending else None
+    return render(
+        request,
+        "trainees/supervision/assignment_restore.html",
+        {
+            "enrolment": enrolment,
+            "assignment": assignment,
+            "ending": ending,
+            "previous_end": date.fromisoformat(previous) if previous else None,
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
 
 
 @require_POST

@@ -23,8 +23,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--json", dest="as_json", action="store_true", help="Print one JSON object, not the summary."
         )
+        parser.add_argument(
+            "--staff",
+            action="store_true",
+            help="Count marks not yet released too (for programme staff: never hand this to the trainee).",
+        )
 
-    def handle(self, username, scheme=None, as_of=None, as_json=False, **options):
+    def handle(self, username, scheme=None, as_of=None, as_json=False, staff=False, **options):
         try:
             on = date.fromisoformat(as_of) if as_of else timezone.localdate()
         except ValueError as error:
@@ -41,7 +46,8 @@ class Command(BaseCommand):
             if not schemes:
                 raise CommandError(f"No scheme with the code {scheme!r}.")
             route_code = None  # an explicitly named scheme is checked whatever the route
-        facts = facts_module.gather_facts_for([enrolment], as_of=on)[enrolment.pk]
+        # What the trainee may see, unless --staff: marks not yet released read as awaiting marking.
+        facts = facts_module.gather_facts_for([enrolment], as_of=on, released_only=not staff)[enrolment.pk]
         found = evaluate_schemes(facts, schemes, on, route_code=route_code)
         results = [r for s in found for r in (s.result, s.renewal) if r is not None]
         document = status_document(facts, results)
@@ -54,6 +60,12 @@ def _dumps(document) -> str:
 
 def _words(code: str | None) -> str:
     return (code or "unknown").replace("_", " ")
+
+
+def _route(code: str | None) -> str:
+    """“standard route”, never “cpd route route”."""
+    words = _words(code)
+    return words if words.endswith("route") else f"{words} route"
 
 
 def _hours(value) -> str:
@@ -70,7 +82,7 @@ def summary(document: dict) -> str:
     signed = sum(1 for c in competences if c["status"] == "signed")
     hours = supervision["hours"]
     lines = [
-        f"{trainee['name']} ({trainee['username']}), {_words(trainee['route'])} route, "
+        f"{trainee['name']} ({trainee['username']}), {_route(trainee['route'])}, "
         f"cohort {trainee['cohort']}, as of {document['as_of']}",
         f"Training days: university {days['university']['completed']} of {days['university']['required']}, "
         f"workplace {days['workplace']['completed']} of {days['workplace']['required']} "

@@ -60,7 +60,7 @@ class RowChecker:
         self.columns: dict[str, int] = {}
         self.column_headings: dict[str, str] = {}
         self.readers = {
-            "case_reference": lambda v: clean_case_reference(read_text(v)),
+            "case_reference": lambda v: clean_case_reference(read_text(v), enrolment.employing_service),
             "date": read_date,
             "type": lambda v: read_choice(v, TYPE_VALUES, "assessment, treatment, review or discharge"),
             "mode": lambda v: read_choice(
