@@ -1,0 +1,39 @@
+"""Rows for starting a programme year: invitations, programme and cohort pages, intake, bulk assignment."""
+
+from django.urls import reverse
+
+from accounts.models import Invitation
+from tests.matrix import PERSONAS, Row, allow, expect
+
+SIGNED_IN = tuple(p for p in PERSONAS if p != "anonymous")
+
+
+def an_invitation(world) -> int:
+    """An open invitation from HEI A (made inside the row's rolled-back transaction)."""
+    invitation, _ = Invitation.objects.get_or_create(
+        user=world.users["other_trainee"], defaults={"organisation": world.programme.hei}
+    )
+    return invitation.pk
+
+
+ROWS = {
+    "accounts:invitations": Row(lambda w: reverse("accounts:invitations"), allow("admin")),
+    "accounts:invitation_resend": Row(
+        lambda w: reverse("accounts:invitation_resend", args=[an_invitation(w)]),
+        allow("admin", status=302),
+        method="post",
+    ),
+    "accounts:invitation_cancel": Row(
+        lambda w: reverse("accounts:invitation_cancel", args=[an_invitation(w)]),
+        allow("admin", status=302),
+        method="post",
+    ),
+    # The link itself is the credential: anyone may open it; a wrong token shows "this link no longer works".
+    "accounts:invitation_accept": Row(
+        lambda w: reverse("accounts:invitation_accept", args=["MQ", "not-a-token"]),
+        expect(default=200, anonymous=200),
+    ),
+    "accounts:invitation_done": Row(
+        lambda w: reverse("accounts:invitation_done"), expect(default=200, anonymous=200)
+    ),
+}
