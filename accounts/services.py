@@ -170,3 +170,62 @@ def disable_totp(*, user: User, token: str) -> None:
         raise DomainError("The code is not right, so two-step verification is still on.")
     TOTPDevice.objects.filter(user=user).delete()
     record_event(actor=user, action="mfa.disabled", obj=user)
+
+
+# Changes to a record's own fields, for the services behind the admin's forms ----------------------------
+
+
+def _plain(obj, name: str):
+    """A field's value as the audit trail shows it: related rows by name, many-to-many as a sorted list."""
+    field = obj._meta.get_field(name)
+    if field.many_to_many:
+        return sorted(str(related) for related in getattr(obj, name).all()) if obj.pk else []
+    value = getattr(obj, name)
+    if field.is_relation:
+        return None if value is None else str(value)
+    return value
+
+
+SECRET_FIELDS = {"password"}  # a hash is still a secret: the audit trail never holds one
+
+
+def summarise(obj, names) -> dict:
+    """The named fields of `obj`, as the before/after summary of an audit event."""
+    return {name: _plain(obj, name) for name in names if name not in SECRET_FIELDS}
+
+
+@transaction.atomic
+def save_record(*, actor, instance, changes: dict, action: str):
+    """Create or update `instance` with `changes` (field name -> value) and audit what changed.
+
+    The before summary is read from the database, not from `instance`, which a form may already have
+    changed in memory; many-to-many values are set once the row exists. A save that changed nothing is
+    still recorded (as Django's own admin history does): someone chose to confirm the record as it stands.
+    """
+    model = type(instance)
+    created = instance.pk is None or not model._default_manager.filter(pk=instance.pk).exists()
+    names = list(changes)
+    before = None
+    if not created:
+        stored = model._default_manager.select_for_update().get(pk=instance.pk)
+        before = summarise(stored, names)
+    many = {}
+    for name, value in changes.items():
+        if model._meta.get_field(name).many_to_many:
+            many[name] = value
+        else:
+            setattr(instance, name, value)
+    instance.save()
+    for name, value in many.items():
+        getattr(instance, name).set(value)
+    after = summarise(instance, names)
+    record_event(actor=actor, action=action, obj=instance, before=before, after=after)
+    return instance
+
+
+@transaction.atomic
+def delete_record(*, actor, instance, action: str) -> None:
+    """Delete `instance`, keeping in the audit trail what it was."""
+    fields = [f.name for f in instance._meta.concrete_fields if not f.primary_key]
+    record_event(actor=actor, action=action, obj=instance, before=summarise(instance, fields))
+    instance.delete()

@@ -3,25 +3,42 @@ from django.contrib import admin, messages
 from django.utils import timezone
 from django.utils.html import format_html_join
 
-from accounts.admin_scoping import HeiScopedAdminMixin
+from accounts.admin_scoping import HeiScopedAdminMixin, ServiceAdminMixin, ServiceInlineMixin
 from accounts.services import DomainError
 from accreditation.engine import KINDS
 from accreditation.models import Criterion, Scheme, SchemeVersion, Visit, VisitAssignment
-from accreditation.services import copy_scheme_version
+from accreditation.portfolio.visits import add_visitor, delete_visit, remove_visitor, save_visit
+from accreditation.services import copy_scheme_version, save_scheme, save_scheme_version
 
 
-class VisitAssignmentInline(admin.TabularInline):
+class VisitAssignmentInline(ServiceInlineMixin, admin.TabularInline):
     model = VisitAssignment
     extra = 0
     autocomplete_fields = ["visitor"]
 
+    def create_record(self, request, obj, changes):
+        return add_visitor(actor=request.user, assignment=obj, changes=changes)
+
+    update_record = create_record
+
+    def delete_record(self, request, obj):
+        remove_visitor(actor=request.user, assignment=obj)
+
 
 @admin.register(Visit)
-class VisitAdmin(HeiScopedAdminMixin, admin.ModelAdmin):
+class VisitAdmin(ServiceAdminMixin, HeiScopedAdminMixin, admin.ModelAdmin):
     hei_path = "programme__hei"
     list_display = ["title", "programme", "kind", "starts_on", "ends_on"]
     list_filter = ["kind", "programme"]
     inlines = [VisitAssignmentInline]
+
+    def create_record(self, request, obj, changes):
+        return save_visit(actor=request.user, visit=obj, changes=changes)
+
+    update_record = create_record
+
+    def delete_record(self, request, obj):
+        delete_visit(actor=request.user, visit=obj)
 
 
 def kind_choices():
@@ -38,25 +55,39 @@ class CriterionForm(forms.ModelForm):
         fields = ["order", "stage", "code", "kind", "parameters", "target", "description"]
 
 
-class CriterionInline(admin.StackedInline):
+class CriterionInline(ServiceInlineMixin, admin.StackedInline):
     model = Criterion
     form = CriterionForm
     extra = 0
 
 
-class SchemeVersionInline(admin.TabularInline):
+class SchemeVersionInline(ServiceInlineMixin, admin.TabularInline):
     model = SchemeVersion
     extra = 0
     fields = ["version", "effective_from", "effective_to", "renewal_months"]
     show_change_link = True
+    can_delete = False  # portfolios were assessed against it
+
+    def create_record(self, request, obj, changes):
+        return save_scheme_version(actor=request.user, version=obj, changes=changes)
+
+    update_record = create_record
 
 
 @admin.register(Scheme)
-class SchemeAdmin(admin.ModelAdmin):
+class SchemeAdmin(ServiceAdminMixin, admin.ModelAdmin):
     list_display = ["name", "code", "body", "kind", "order"]
     list_filter = ["kind", "body"]
     search_fields = ["name", "code"]
     inlines = [SchemeVersionInline]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # portfolios and readiness reports refer to its versions
+
+    def create_record(self, request, obj, changes):
+        return save_scheme(actor=request.user, scheme=obj, changes=changes)
+
+    update_record = create_record
 
 
 @admin.action(description="Copy as a new version starting today")
@@ -81,13 +112,21 @@ def _describe_param(param) -> str:
 
 
 @admin.register(SchemeVersion)
-class SchemeVersionAdmin(admin.ModelAdmin):
+class SchemeVersionAdmin(ServiceAdminMixin, admin.ModelAdmin):
     list_display = ["scheme", "version", "effective_from", "effective_to", "renewal_months"]
     list_filter = ["scheme"]
     list_select_related = ["scheme"]
     inlines = [CriterionInline]
     actions = [copy_as_new_version]
     readonly_fields = ["criterion_kinds"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # portfolios were assessed against it
+
+    def create_record(self, request, obj, changes):
+        return save_scheme_version(actor=request.user, version=obj, changes=changes)
+
+    update_record = create_record
 
     @admin.display(description="Kinds of criterion the engine knows")
     def criterion_kinds(self, obj=None):

@@ -1,46 +1,17 @@
-"""The cohort export: pure row generators from facts and results, and an XLSX renderer.
+"""The cohort export: pure row generators from facts and results, described as sheets for
+`core.spreadsheets` (which writes them row by row, constant memory, escaping formula-like text).
 
-Each sheet is a title, typed headers and a generator of rows, so a sheet of any length is written once,
-row by row, by openpyxl's write-only workbook (constant memory). Text that a spreadsheet would take for a
-formula (starting with = + - @, a tab or a carriage return) is written with a leading apostrophe.
+Each sheet has bold, frozen, filtered headings, and its rows as a function, so it can be written again.
 """
 
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
-
-from django.conf import settings
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
+from collections.abc import Iterable, Iterator
+from datetime import date
 
 from accreditation.engine import ReadinessResult
 from accreditation.facts import TraineeFacts
-
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-@dataclass(frozen=True)
-class Sheet:
-    title: str
-    headers: tuple[str, ...]
-    rows: Callable[[], Iterator[list]]
-
+from core.spreadsheets import Sheet
 
 Entry = tuple[TraineeFacts, list[ReadinessResult]]
-
-
-def escape(value):
-    """Make a cell safe: text that could be read as a formula is prefixed with an apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    if isinstance(value, datetime) and value.tzinfo is not None:
-        # Spreadsheets have no time zones: write the local time the pages show.
-        return value.astimezone(ZoneInfo(settings.TIME_ZONE)).replace(tzinfo=None)
-    return value
 
 
 def _who(facts: TraineeFacts) -> list:
@@ -167,10 +138,15 @@ def readiness_rows(entries: Iterable[Entry]) -> Iterator[list]:
 WHO = ("Username", "Name")
 
 
+def _table(title: str, headers: tuple[str, ...], rows) -> Sheet:
+    """A sheet read as a table: bold headings that stay in view, with a filter over every row."""
+    return Sheet(title, headers, rows, bold_headers=True, freeze_headers=True, autofilter=True)
+
+
 def cohort_sheets(entries: list[Entry], scheme_codes: list[str]) -> list[Sheet]:
     """The six sheets of the cohort export. `entries` is a list, read once per sheet."""
     return [
-        Sheet(
+        _table(
             "Summary",
             (
                 *WHO,
@@ -189,7 +165,7 @@ def cohort_sheets(entries: list[Entry], scheme_codes: list[str]) -> list[Sheet]:
             ),
             lambda: summary_rows(entries, scheme_codes),
         ),
-        Sheet(
+        _table(
             "Training days",
             (
                 *WHO,
@@ -205,7 +181,7 @@ def cohort_sheets(entries: list[Entry], scheme_codes: list[str]) -> list[Sheet]:
             ),
             lambda: training_days_rows(entries),
         ),
-        Sheet(
+        _table(
             "Competences",
             (
                 *WHO,
@@ -222,7 +198,7 @@ def cohort_sheets(entries: list[Entry], scheme_codes: list[str]) -> list[Sheet]:
             ),
             lambda: competence_rows(entries),
         ),
-        Sheet(
+        _table(
             "Supervision",
             (
                 *WHO,
@@ -242,7 +218,7 @@ def cohort_sheets(entries: list[Entry], scheme_codes: list[str]) -> list[Sheet]:
             ),
             lambda: supervision_rows(entries),
         ),
-        Sheet(
+        _table(
             "Caseload",
             (
                 *WHO,
@@ -260,7 +236,7 @@ def cohort_sheets(entries: list[Entry], scheme_codes: list[str]) -> list[Sheet]:
             ),
             lambda: caseload_rows(entries),
         ),
-        Sheet(
+        _table(
             "Readiness",
             (
                 *WHO,
@@ -280,30 +256,6 @@ def cohort_sheets(entries: list[Entry], scheme_codes: list[str]) -> list[Sheet]:
             lambda: readiness_rows(entries),
         ),
     ]
-
-
-def write_xlsx(sheets: list[Sheet], target) -> int:
-    """Write the sheets to `target` (a path or a binary file); return the number of data rows written."""
-    workbook = Workbook(write_only=True)
-    bold = Font(bold=True)
-    total = 0
-    for sheet in sheets:
-        ws = workbook.create_sheet(sheet.title)
-        ws.freeze_panes = "A2"
-        header = []
-        for title in sheet.headers:
-            cell = WriteOnlyCell(ws, value=title)
-            cell.font = bold
-            header.append(cell)
-        ws.append(header)
-        count = 0
-        for row in sheet.rows():
-            ws.append([escape(value) for value in row])
-            count += 1
-        ws.auto_filter.ref = f"A1:{get_column_letter(len(sheet.headers))}{count + 1}"
-        total += count
-    workbook.save(target)
-    return total
 
 
 def export_filename(cohort_code: str, as_of: date) -> str:

@@ -21,7 +21,7 @@ from assessments.selectors import competence_statuses_for, module_assessment_res
 from trainees.attendance.selectors import training_days_progress_for
 from trainees.caseload.selectors import caseload_figures_for
 from trainees.cpd.selectors import cpd_activities_for
-from trainees.models import Interruption
+from trainees.enrolment.selectors import interruptions_for
 from trainees.supervision.selectors import (
     supervision_summary_for,
     supervisor_reports_for,
@@ -116,9 +116,10 @@ def gather_facts(enrolment, *, as_of: date) -> TraineeFacts:
 def gather_facts_for(enrolments, *, as_of: date) -> dict[int, TraineeFacts]:
     """{enrolment.pk: TraineeFacts} for many enrolments, each area read once through its bulk selector."""
     enrolments = list(enrolments)
-    pauses: dict[int, list] = {e.pk: [] for e in enrolments}
-    for interruption in Interruption.objects.filter(enrolment__in=enrolments, starts_on__lte=as_of):
-        pauses[interruption.enrolment_id].append(interruption)
+    pauses = {
+        pk: [item for item in items if item.starts_on <= as_of]
+        for pk, items in interruptions_for(enrolments).items()
+    }
     days = training_days_progress_for(enrolments, on=as_of)
     competences = competence_statuses_for(enrolments)
     results = module_assessment_results_for(enrolments)

@@ -4,8 +4,8 @@ from datetime import date
 
 from django.db import transaction
 
-from accounts.services import DomainError, record_event
-from accreditation.models import SchemeVersion
+from accounts.services import DomainError, record_event, save_record
+from accreditation.models import Scheme, SchemeVersion
 
 
 @transaction.atomic
@@ -46,10 +46,29 @@ def copy_scheme_version(
     return copy
 
 
+@transaction.atomic
+def save_scheme(*, actor, scheme: Scheme, changes: dict) -> Scheme:
+    """Add or change an accreditation scheme's name, body, kind or order, and audit it."""
+    action = "scheme.changed" if scheme.pk else "scheme.created"
+    return save_record(actor=actor, instance=scheme, changes=changes, action=action)
+
+
+@transaction.atomic
+def save_scheme_version(*, actor, version: SchemeVersion, changes: dict) -> SchemeVersion:
+    """Add or change a version of a scheme (its dates, renewal period, notes), and audit it."""
+    for name, value in changes.items():
+        setattr(version, name, value)
+    if version.effective_to and version.effective_to < version.effective_from:
+        raise DomainError("A version cannot end before it starts.")
+    action = "scheme.version_changed" if version.pk else "scheme.version_added"
+    return save_record(actor=actor, instance=version, changes=changes, action=action)
+
+
 def export_cohort(*, actor, cohort, as_of: date, target) -> int:
     """Write the cohort workbook to `target` and audit the export; return the number of rows written."""
-    from accreditation.exports import cohort_sheets, write_xlsx
+    from accreditation.exports import cohort_sheets
     from accreditation.selectors import cohort_entries
+    from core.spreadsheets import write_xlsx
 
     entries, scheme_codes = cohort_entries(cohort, as_of)
     rows = write_xlsx(cohort_sheets(entries, scheme_codes), target)

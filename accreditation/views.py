@@ -2,20 +2,21 @@
 
 import tempfile
 
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django_tables2 import RequestConfig
 
 from accreditation import selectors
 from accreditation.engine import Stage, evaluate
-from accreditation.exports import XLSX_CONTENT_TYPE, export_filename
+from accreditation.exports import export_filename
 from accreditation.forms import CohortReadinessForm
 from accreditation.presenters import evidence_links, short_value
 from accreditation.services import export_cohort
 from accreditation.tables import CohortReadinessTable
+from core.spreadsheets import XLSX_CONTENT_TYPE, ExportFile, download
 from curriculum.selectors import get_cohort_for_user
-from trainees.enrolment.selectors import get_enrolment_for_user
+from trainees.access import enrolment_access_for
 from trainees.models import Enrolment
 
 
@@ -39,7 +40,8 @@ def _present(result, enrolment_pk):
 
 
 def trainee_readiness(request, pk):
-    enrolment = get_enrolment_for_user(request.user, pk)
+    access = enrolment_access_for(request.user, pk)
+    enrolment = access.enrolment
     as_of = timezone.localdate()
     facts, found = selectors.trainee_readiness(enrolment, as_of)
     schemes = [
@@ -53,7 +55,7 @@ def trainee_readiness(request, pk):
     ]
     context = {
         "enrolment": enrolment,
-        "is_own": enrolment.user_id == request.user.pk,
+        "access": access,
         "as_of": as_of,
         "schemes": schemes,
         "all_schemes": selectors.schemes_with_rules(),
@@ -63,7 +65,8 @@ def trainee_readiness(request, pk):
 
 def trainee_scheme(request, pk, scheme):
     """Check a trainee against any scheme and version, applicable to their route or not."""
-    enrolment = get_enrolment_for_user(request.user, pk)
+    access = enrolment_access_for(request.user, pk)
+    enrolment = access.enrolment
     found = selectors.get_scheme(scheme)
     if found is None:
         raise Http404("No such scheme.")
@@ -78,7 +81,7 @@ def trainee_scheme(request, pk, scheme):
         renewal = evaluate(row.facts, rules, as_of=as_of, stage=Stage.RENEWAL)
     context = {
         "enrolment": enrolment,
-        "is_own": enrolment.user_id == request.user.pk,
+        "access": access,
         "as_of": as_of,
         "scheme": found,
         "version": version,
@@ -133,12 +136,7 @@ def cohort_export(request, code):
     """The cohort workbook, written to a temporary file (constant memory) and sent as an attachment."""
     cohort = get_cohort_for_user(request.user, code)
     as_of = timezone.localdate()
-    spool = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it when the download ends
+    spool = tempfile.TemporaryFile()  # noqa: SIM115 - the streamed response closes it when the download ends
     export_cohort(actor=request.user, cohort=cohort, as_of=as_of, target=spool)
     spool.seek(0)
-    return FileResponse(
-        spool,
-        as_attachment=True,
-        filename=export_filename(cohort.code, as_of),
-        content_type=XLSX_CONTENT_TYPE,
-    )
+    return download(ExportFile(export_filename(cohort.code, as_of), XLSX_CONTENT_TYPE, spool))

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accounts.access import refuse
@@ -20,6 +20,7 @@ from assessments.models import (
     AssessmentScheme,
     Attempt,
     EvidenceFile,
+    MarkingScheme,
     MitigatingCircumstances,
     ProgrammeAssessmentSettings,
     SignOff,
@@ -663,3 +664,64 @@ def exhausted_attempt_scopes(
         if failed and used[key] >= rules.attempts_allowed + extra[key]:
             scopes.append((components[key[0]], attempt.competence, used[key]))
     return sorted(scopes, key=lambda s: (s[0].module.number, s[0].order, s[1].order if s[1] else 0))
+
+
+# --- bulk reads for other apps (CONTRACTS.md) -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AssessmentRecords:
+    """One enrolment's assessment rows as a record shows them: attempts (with component, module, competence
+    and markers), sign-offs (with signer and any reopening), evidence files, and by id the marking schemes
+    the attempts use (of every enrolment read together), each annotated with `items` (its number of
+    criteria) and `top` (the top of its scale)."""
+
+    attempts: list[Attempt]
+    sign_offs: list[SignOff]
+    evidence: list[EvidenceFile]
+    schemes: dict[int, MarkingScheme]
+
+
+def assessment_records_for(enrolments: Iterable[Enrolment]) -> dict[int, AssessmentRecords]:
+    """Every attempt, sign-off and evidence file of each enrolment, and the marking schemes they use, in four
+    queries whatever the number of enrolments or records. Attempts in curriculum order, sign-offs and
+    evidence oldest first."""
+    ids = [e.pk for e in enrolments]
+    attempts: dict[int, list[Attempt]] = defaultdict(list)
+    for attempt in (
+        Attempt.objects.filter(enrolment_id__in=ids)
+        .select_related("component", "component__module", "competence", "first_marker", "second_marker")
+        .order_by("component__module__number", "component__order", "competence__order", "number", "pk")
+    ):
+        attempts[attempt.enrolment_id].append(attempt)
+    sign_offs: dict[int, list[SignOff]] = defaultdict(list)
+    for sign_off in (
+        SignOff.objects.filter(enrolment_id__in=ids)
+        .select_related("signed_by", "reopening", "reopening__reopened_by")
+        .defer("marks")
+        .order_by("signed_at", "pk")
+    ):
+        sign_offs[sign_off.enrolment_id].append(sign_off)
+    evidence: dict[int, list[EvidenceFile]] = defaultdict(list)
+    for item in (
+        EvidenceFile.objects.filter(attempt__enrolment_id__in=ids)
+        .annotate(of_enrolment=F("attempt__enrolment_id"))
+        .order_by("uploaded_at", "pk")
+    ):
+        evidence[item.of_enrolment].append(item)
+    # Most marks a scheme allows: its number of items times the top of its scale.
+    schemes = {
+        scheme.pk: scheme
+        for scheme in MarkingScheme.objects.filter(
+            pk__in=AssessmentComponent.objects.filter(attempts__enrolment_id__in=ids).values("marking_scheme")
+        ).annotate(items=Count("criteria", distinct=True), top=Max("scale__levels__value"))
+    }
+    return {
+        pk: AssessmentRecords(
+            attempts=attempts.get(pk, []),
+            sign_offs=sign_offs.get(pk, []),
+            evidence=evidence.get(pk, []),
+            schemes=schemes,
+        )
+        for pk in ids
+    }

@@ -7,15 +7,13 @@ A ConflictError (someone else got there first) is shown as a form error with sta
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django_tables2 import RequestConfig
 
 from accounts.services import ConflictError, DomainError, record_event
 from assessments import selectors, services
-from assessments.exports import Sheet, download, render_xlsx
 from assessments.forms import (
     EvidenceForm,
     GridFilterForm,
@@ -26,17 +24,10 @@ from assessments.forms import (
     SubmitAttemptForm,
 )
 from assessments.models import Attempt
-from assessments.selectors import MARKER_ROLES
 from assessments.tables import CompetenceGridTable, MarkingQueueTable
+from core.spreadsheets import Sheet, download, file_download, render_xlsx
 from curriculum.selectors import get_cohort_for_user
-from trainees.enrolment.selectors import get_enrolment_for_user
-from trainees.models import Enrolment
-
-
-def forbid(user, what: str, ident) -> PermissionDenied:
-    """The person may see the record but not do this: 403, and the refusal is audited."""
-    record_event(actor=user, action="access.forbidden", message=f"{what} {ident}")
-    return PermissionDenied(f"You cannot {what}.")
+from trainees.access import access_to, enrolment_access_for, staff_access
 
 
 def _refused(form, error: DomainError) -> int:
@@ -50,8 +41,7 @@ def _refused(form, error: DomainError) -> int:
 
 
 def marking_queue(request):
-    if not selectors.is_marker(request.user):
-        raise forbid(request.user, "open the marking queue", "")
+    staff_access(request.user).require("open_marking_queue")
     table = MarkingQueueTable(selectors.marking_queue(request.user))
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
     return render(request, "assessments/marking_queue.html", {"table": table})
@@ -97,32 +87,26 @@ def cohort_grid_export(request, code):
 
 
 def trainee_competences(request, pk):
-    enrolment = get_enrolment_for_user(request.user, pk)
-    role = selectors.viewer_role(request.user, enrolment)
-    staff = selectors.can_see_marks(role)
+    access = enrolment_access_for(request.user, pk)
+    enrolment = access.enrolment
+    staff = access.can("see_marks")
     today = timezone.localdate()
     attempts = selectors.attempts_for_enrolment(enrolment)
     for attempt in attempts:
         attempt.show_marks = staff or attempt.is_released(today)
     context = {
         "enrolment": enrolment,
-        "is_own": enrolment.user_id == request.user.pk,
+        "access": access,
         "statuses": selectors.competence_statuses(enrolment, released_only=not staff),
         "results": selectors.module_assessment_results(enrolment, released_only=not staff),
         "attempts": attempts,
         "staff": staff,
         "trainee_view": not staff,
-        "can_submit": _can_submit(request.user, enrolment, role),
-        "can_record_mitigation": role == "administrator"
+        "can_submit": access.can("submit_attempt"),
+        "can_record_mitigation": access.can("record_mitigation")
         and bool(selectors.exhausted_attempt_scopes(enrolment)),
     }
     return render(request, "assessments/trainee_competences.html", context)
-
-
-def _can_submit(user, enrolment: Enrolment, role) -> bool:
-    if enrolment.status == Enrolment.Status.WITHDRAWN:
-        return False
-    return enrolment.user_id == user.pk or role is not None
 
 
 def _available_targets(enrolment, components) -> set[tuple[int, int | None]]:
@@ -152,9 +136,9 @@ def _available_targets(enrolment, components) -> set[tuple[int, int | None]]:
 
 
 def submit_attempt(request, pk):
-    enrolment = get_enrolment_for_user(request.user, pk)
-    if not _can_submit(request.user, enrolment, selectors.viewer_role(request.user, enrolment)):
-        raise forbid(request.user, "submit an attempt for", f"trainee record {pk}")
+    access = enrolment_access_for(request.user, pk)
+    access.require("submit_attempt")
+    enrolment = access.enrolment
     components = selectors.components_for_enrolment(enrolment)
     form = SubmitAttemptForm(
         request.POST or None,
@@ -181,39 +165,36 @@ def submit_attempt(request, pk):
         else:
             messages.success(request, f"{attempt} is submitted and waiting for marking.")
             return redirect("assessments:attempt", attempt.pk)
-    context = {"enrolment": enrolment, "form": form, "is_own": enrolment.user_id == request.user.pk}
+    context = {"enrolment": enrolment, "form": form, "access": access}
     return render(request, "assessments/attempt_form.html", context, status=status)
 
 
 def attempt_detail(request, pk):
     attempt = selectors.get_attempt_for_user(request.user, pk)
-    role = selectors.viewer_role(request.user, attempt.enrolment)
-    marker = role in MARKER_ROLES and attempt.enrolment.user_id != request.user.pk
+    access = access_to(request.user, attempt.enrolment)
+    marker = access.can("mark_attempt", attempt)
     detail = selectors.attempt_detail(attempt)
     sign_off = detail["sign_off"]
     context = {
         "attempt": attempt,
         **detail,
-        "show_marks": selectors.can_see_marks(role) or attempt.is_released(),
-        "is_own": attempt.enrolment.user_id == request.user.pk,
+        "show_marks": access.can("see_marks") or attempt.is_released(),
+        "access": access,
         "can_mark": marker and attempt.status == Attempt.Status.SUBMITTED,
         "can_moderate": marker
         and attempt.status == Attempt.Status.AWAITING_MODERATION
         and attempt.first_marker_id != request.user.pk,
-        "can_reopen": role == "programme_lead" and sign_off is not None and detail["reopening"] is None,
+        "can_reopen": access.can("reopen_sign_off") and sign_off is not None and detail["reopening"] is None,
         "can_add_evidence": attempt.status == Attempt.Status.SUBMITTED
-        and _can_submit(request.user, attempt.enrolment, role),
-        "can_read_audit": role == "administrator",
+        and access.can("add_evidence", attempt),
+        "can_read_audit": access.can("read_attempt_audit", attempt),
     }
     return render(request, "assessments/attempt_detail.html", context)
 
 
 def add_evidence(request, pk):
     attempt = selectors.get_attempt_for_user(request.user, pk)
-    if not _can_submit(
-        request.user, attempt.enrolment, selectors.viewer_role(request.user, attempt.enrolment)
-    ):
-        raise forbid(request.user, "add evidence to", f"attempt {pk}")
+    access_to(request.user, attempt.enrolment).require("add_evidence", attempt)
     form = EvidenceForm(request.POST or None, request.FILES or None)
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -244,12 +225,7 @@ def evidence_download(request, pk):
         obj=evidence,
         after={"attempt": evidence.attempt_id, "sha256": evidence.sha256},
     )
-    response = FileResponse(
-        handle, as_attachment=True, filename=evidence.original_name, content_type=evidence.content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return file_download(handle, filename=evidence.original_name, content_type=evidence.content_type)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -257,16 +233,14 @@ def evidence_download(request, pk):
 # ---------------------------------------------------------------------------------------------------------
 
 
-def _marker_attempt(request, pk, what: str) -> Attempt:
+def _marker_attempt(request, pk, capability: str) -> Attempt:
     attempt = selectors.get_attempt_for_user(request.user, pk)
-    role = selectors.viewer_role(request.user, attempt.enrolment)
-    if role not in MARKER_ROLES or attempt.enrolment.user_id == request.user.pk:
-        raise forbid(request.user, what, f"attempt {pk}")
+    access_to(request.user, attempt.enrolment).require(capability, attempt)
     return attempt
 
 
 def mark_attempt(request, pk):
-    attempt = _marker_attempt(request, pk, "mark")
+    attempt = _marker_attempt(request, pk, "mark_attempt")
     if attempt.status != Attempt.Status.SUBMITTED and request.method != "POST":
         messages.info(request, "This attempt has already been marked.")
         return redirect("assessments:attempt", attempt.pk)
@@ -305,7 +279,7 @@ def mark_attempt(request, pk):
 
 
 def moderate_attempt(request, pk):
-    attempt = _marker_attempt(request, pk, "moderate")
+    attempt = _marker_attempt(request, pk, "moderate_attempt")
     if attempt.status != Attempt.Status.AWAITING_MODERATION and request.method != "POST":
         messages.info(request, "This attempt is not waiting for moderation.")
         return redirect("assessments:attempt", attempt.pk)
@@ -339,8 +313,7 @@ def moderate_attempt(request, pk):
 
 def reopen_sign_off(request, pk):
     sign_off = selectors.get_sign_off_for_user(request.user, pk)
-    if selectors.viewer_role(request.user, sign_off.enrolment) != "programme_lead":
-        raise forbid(request.user, "reopen", f"sign-off {pk}")
+    access_to(request.user, sign_off.enrolment).require("reopen_sign_off", sign_off)
     form = ReopenForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -361,9 +334,9 @@ def reopen_sign_off(request, pk):
 
 
 def record_mitigation(request, pk):
-    enrolment = get_enrolment_for_user(request.user, pk)
-    if selectors.viewer_role(request.user, enrolment) != "administrator":
-        raise forbid(request.user, "record mitigating circumstances for", f"trainee record {pk}")
+    access = enrolment_access_for(request.user, pk)
+    access.require("record_mitigation")
+    enrolment = access.enrolment
     form = MitigationForm(request.POST or None, scopes=selectors.exhausted_attempt_scopes(enrolment))
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -389,7 +362,6 @@ def record_mitigation(request, pk):
 def attempt_audit(request, pk):
     """An administrator reads the audit trail of an attempt, its evidence, its sign-off and any reopening."""
     attempt = selectors.get_attempt_for_user(request.user, pk)
-    if selectors.viewer_role(request.user, attempt.enrolment) != "administrator":
-        raise forbid(request.user, "read the audit trail of", f"attempt {pk}")
+    access_to(request.user, attempt.enrolment).require("read_attempt_audit", attempt)
     events = list(selectors.audit_trail_for_attempt(attempt))
     return render(request, "assessments/audit_trail.html", {"attempt": attempt, "events": events})

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from accounts.admin_scoping import HeiScopedAdminMixin
+from accounts.admin_scoping import HeiScopedAdminMixin, ServiceAdminMixin, ServiceInlineMixin
 from curriculum.models import (
     Cohort,
     Competence,
@@ -12,60 +12,79 @@ from curriculum.models import (
     Route,
     RouteModule,
 )
+from curriculum.services import create_cohort, create_programme, update_cohort, update_programme
 
 
-class ModuleInline(admin.TabularInline):
+class ModuleInline(ServiceInlineMixin, admin.TabularInline):
     model = Module
     extra = 0
 
 
-class RouteModuleInline(admin.TabularInline):
+class RouteModuleInline(ServiceInlineMixin, admin.TabularInline):
     model = RouteModule
     extra = 0
 
 
 @admin.register(CurriculumEdition)
-class CurriculumEditionAdmin(admin.ModelAdmin):
+class CurriculumEditionAdmin(ServiceAdminMixin, admin.ModelAdmin):
     list_display = ["title", "edition_number", "published_on", "is_current"]
     inlines = [ModuleInline]
 
 
 @admin.register(Route)
-class RouteAdmin(admin.ModelAdmin):
+class RouteAdmin(ServiceAdminMixin, admin.ModelAdmin):
     list_display = ["name", "edition", "code", "window_months"]
     inlines = [RouteModuleInline]
 
 
 @admin.register(Intervention)
-class InterventionAdmin(admin.ModelAdmin):
+class InterventionAdmin(ServiceAdminMixin, admin.ModelAdmin):
     list_display = ["name", "code", "core", "order"]
 
 
 @admin.register(Competence)
-class CompetenceAdmin(admin.ModelAdmin):
+class CompetenceAdmin(ServiceAdminMixin, admin.ModelAdmin):
     list_display = ["name", "edition", "module", "kind", "intervention"]
     list_filter = ["edition", "kind"]
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(ServiceInlineMixin, admin.TabularInline):
     model = ProgrammeMembership
     extra = 0
     autocomplete_fields = ["user"]
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(HeiScopedAdminMixin, admin.ModelAdmin):
+class ProgrammeAdmin(ServiceAdminMixin, HeiScopedAdminMixin, admin.ModelAdmin):
     hei_path = "hei"
     list_display = ["name", "code", "hei", "award", "level", "edition", "accreditation_status"]
     list_filter = ["accreditation_status", "award"]
     search_fields = ["name", "code"]
     inlines = [MembershipInline]
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # its cohorts, trainees' records and accreditation history are kept
+
+    def create_record(self, request, obj, changes):
+        return create_programme(actor=request.user, fields=changes)
+
+    def update_record(self, request, obj, changes):
+        return update_programme(actor=request.user, programme=obj, changes=changes)
+
 
 @admin.register(Cohort)
-class CohortAdmin(HeiScopedAdminMixin, admin.ModelAdmin):
+class CohortAdmin(ServiceAdminMixin, HeiScopedAdminMixin, admin.ModelAdmin):
     hei_path = "programme__hei"
     list_display = ["name", "code", "programme", "intake", "start_date"]
     list_filter = ["programme"]
     search_fields = ["name", "code"]
     filter_horizontal = ["educators"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # its trainees' enrolments and records are kept
+
+    def create_record(self, request, obj, changes):
+        return create_cohort(actor=request.user, fields=changes)
+
+    def update_record(self, request, obj, changes):
+        return update_cohort(actor=request.user, cohort=obj, changes=changes)

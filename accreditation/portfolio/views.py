@@ -7,9 +7,8 @@ import hashlib
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
-from django.http import FileResponse, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from accounts.services import DomainError, record_event
 from accreditation.portfolio import packs, selectors, services, visits
+from accreditation.portfolio.access import portfolio_access_for
 from accreditation.portfolio.cache import portfolio_pdf
 from accreditation.portfolio.data import default_scheme_code, for_display, portfolio_data
 from accreditation.portfolio.forms import (
@@ -28,7 +28,9 @@ from accreditation.portfolio.forms import (
     VisitForm,
 )
 from accreditation.selectors import get_open_visit_for_visitor
+from core.spreadsheets import ExportFile, download, file_download
 from curriculum.selectors import administered_programmes
+from trainees.access import enrolment_access_for, staff_access
 from trainees.enrolment.selectors import get_enrolment_for_user
 from trainees.models import Enrolment
 
@@ -37,40 +39,35 @@ VERIFY_WINDOW = 600
 
 
 def _pdf_response(body, filename: str) -> HttpResponse:
-    response = HttpResponse(body, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return download(ExportFile(filename, "application/pdf", body))
 
 
-def _stored_pdf_response(snapshot) -> FileResponse:
+def _stored_pdf_response(snapshot) -> HttpResponse:
     handle = default_storage.open(snapshot.pdf.name, "rb")
     name = f"portfolio-{snapshot.enrolment.user.username}-{snapshot.verification_code}.pdf"
-    response = FileResponse(handle, as_attachment=True, filename=name, content_type="application/pdf")
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return file_download(handle, filename=name, content_type="application/pdf")
 
 
 # --- The trainee's portfolio -------------------------------------------------------------------------
 
 
-def _portfolio_page(request, enrolment, form=None, status=200):
-    is_own = enrolment.user_id == request.user.pk
-    if is_own and form is None:
+def _portfolio_page(request, access, form=None, status=200):
+    enrolment = access.enrolment
+    may_submit = access.can("submit_portfolio")
+    if may_submit and form is None:
         form = SubmitPortfolioForm(initial={"scheme": default_scheme_code(enrolment)})
     context = {
         "enrolment": enrolment,
         "snapshots": selectors.snapshots_for_enrolment(enrolment),
-        "form": form if is_own and enrolment.status != Enrolment.Status.WITHDRAWN else None,
-        "is_own": is_own,
+        "form": form if may_submit and enrolment.status != Enrolment.Status.WITHDRAWN else None,
+        "access": access,
     }
     return render(request, "portfolios/trainee_portfolio.html", context, status=status)
 
 
 @require_safe
 def trainee_portfolio(request, pk):
-    enrolment = get_enrolment_for_user(request.user, pk)
-    return _portfolio_page(request, enrolment)
+    return _portfolio_page(request, enrolment_access_for(request.user, pk))
 
 
 @require_safe
@@ -96,19 +93,19 @@ def trainee_portfolio_pdf(request, pk):
 
 @require_POST
 def submit_portfolio(request, pk):
-    enrolment = get_enrolment_for_user(request.user, pk)
-    if enrolment.user_id != request.user.pk:
-        raise PermissionDenied("Only the trainee can submit their own portfolio.")
+    access = enrolment_access_for(request.user, pk)
+    access.require("submit_portfolio")
+    enrolment = access.enrolment
     form = SubmitPortfolioForm(request.POST)
     if not form.is_valid():
-        return _portfolio_page(request, enrolment, form=form, status=400)
+        return _portfolio_page(request, access, form=form, status=400)
     try:
         snapshot = services.submit_portfolio(
             actor=request.user, enrolment=enrolment, scheme_code=form.cleaned_data["scheme"]
         )
     except DomainError as exc:
         form.add_error(None, str(exc))
-        return _portfolio_page(request, enrolment, form=form, status=409)
+        return _portfolio_page(request, access, form=form, status=409)
     messages.success(
         request,
         f"Your portfolio is submitted and frozen. Its verification code is {snapshot.verification_code}.",
@@ -156,7 +153,7 @@ def visit_detail(request, pk):
 
 @require_safe
 def visit_portfolio(request, pk, snapshot_pk):
-    visit, snapshot = selectors.get_visit_portfolio_for_visitor(request.user, pk, snapshot_pk)
+    visit, snapshot, _access = portfolio_access_for(request.user, pk, snapshot_pk)
     visits.record_visitor_access(
         visitor=request.user, visit=visit, snapshot=snapshot, action="visit.portfolio_viewed"
     )
@@ -176,7 +173,7 @@ def visit_portfolio(request, pk, snapshot_pk):
 
 @require_safe
 def visit_portfolio_pdf(request, pk, snapshot_pk):
-    visit, snapshot = selectors.get_visit_portfolio_for_visitor(request.user, pk, snapshot_pk)
+    visit, snapshot, _access = portfolio_access_for(request.user, pk, snapshot_pk)
     visits.record_visitor_access(
         visitor=request.user, visit=visit, snapshot=snapshot, action="visit.portfolio_downloaded"
     )
@@ -188,17 +185,14 @@ def visit_portfolio_pdf(request, pk, snapshot_pk):
 
 @require_safe
 def visit_list(request):
-    programmes = administered_programmes(request.user)
-    if not programmes.exists():
-        raise PermissionDenied("Only programme administrators arrange accreditation visits.")
+    staff_access(request.user).require("arrange_visits")
     visits_ = selectors.visits_for_admin(request.user).order_by("-starts_on", "title")
     return render(request, "portfolios/visit_list.html", {"visits": visits_, "today": timezone.localdate()})
 
 
 def visit_create(request):
+    staff_access(request.user).require("arrange_visits")
     programmes = administered_programmes(request.user)
-    if not programmes.exists():
-        raise PermissionDenied("Only programme administrators arrange accreditation visits.")
     form = VisitForm(request.POST if request.method == "POST" else None, programmes=programmes)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -316,9 +310,7 @@ def visit_pack_download(request, pk, pack_pk):
     )
     handle = default_storage.open(pack.file.name, "rb")
     name = f"visit-{visit.pk}-pack-{pack.pk}.zip"
-    response = FileResponse(handle, as_attachment=True, filename=name, content_type="application/zip")
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return file_download(handle, filename=name, content_type="application/zip")
 
 
 # --- Verification, for anyone holding a portfolio ------------------------------------------------------

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.services import DomainError, record_event
+from accounts.services import DomainError, delete_record, record_event, save_record
 from accreditation.models import PortfolioSnapshot, Visit, VisitAssignment, VisitPortfolio, VisitSample
 from curriculum.models import Programme
 from curriculum.selectors import programme_role
@@ -58,6 +58,40 @@ def create_visit(
         },
     )
     return visit
+
+
+@transaction.atomic
+def save_visit(*, actor, visit: Visit, changes: dict) -> Visit:
+    """Add or correct a visit's details from the back office (visitors are added one by one with
+    `add_visitor`, since the admin saves them after the visit itself)."""
+    for name, value in changes.items():
+        setattr(visit, name, value)
+    if visit.ends_on < visit.starts_on:
+        raise DomainError("The visit cannot end before it starts.")
+    action = "visit.changed" if visit.pk else "visit.created"
+    return save_record(actor=actor, instance=visit, changes=changes, action=action)
+
+
+@transaction.atomic
+def delete_visit(*, actor, visit: Visit) -> None:
+    delete_record(actor=actor, instance=visit, action="visit.deleted")
+
+
+@transaction.atomic
+def add_visitor(*, actor, assignment: VisitAssignment, changes: dict) -> VisitAssignment:
+    """Name a visitor for a visit (or change one); a trainee on the programme cannot visit it."""
+    for name, value in changes.items():
+        setattr(assignment, name, value)
+    visit = assignment.visit
+    if assignment.visitor.enrolments.filter(cohort__programme_id=visit.programme_id).exists():
+        raise DomainError(f"A trainee on this programme cannot visit it: {assignment.visitor.username}.")
+    action = "visit.visitor_changed" if assignment.pk else "visit.visitor_added"
+    return save_record(actor=actor, instance=assignment, changes=changes, action=action)
+
+
+@transaction.atomic
+def remove_visitor(*, actor, assignment: VisitAssignment) -> None:
+    delete_record(actor=actor, instance=assignment, action="visit.visitor_removed")
 
 
 def _check_snapshots_belong(visit: Visit, snapshots) -> None:

@@ -12,7 +12,7 @@ from assessments.evidence import CheckedUpload, check_upload
 from assessments.models import AssessmentComponent, Attempt, EvidenceFile, MitigatingCircumstances, SignOff
 from assessments.selectors import allowed_attempts, assessment_rules
 from curriculum.models import Competence, RouteModule
-from curriculum.selectors import programme_role
+from trainees.access import access_to
 from trainees.models import Enrolment
 
 
@@ -21,7 +21,7 @@ def _check_can_submit(actor, enrolment: Enrolment) -> None:
         return  # demo seeding and commands act as the system
     if actor.pk == enrolment.user_id:
         return
-    if programme_role(actor, enrolment.cohort.programme) is None:
+    if access_to(actor, enrolment).programme_role is None:
         raise DomainError("Only the trainee or staff on their programme can submit an attempt.")
 
 
@@ -206,7 +206,7 @@ def record_mitigating_circumstances(
 
     Only once every allowed attempt is used and the last one failed.
     """
-    if actor is None or programme_role(actor, enrolment.cohort.programme) != "administrator":
+    if not access_to(actor, enrolment).can("record_mitigation"):
         raise DomainError("Only a programme administrator can record accepted mitigating circumstances.")
     if not reason.strip():
         raise DomainError("Say what the mitigating circumstances are.")

@@ -11,11 +11,11 @@ from assessments.models import AssessmentComponent, Attempt, AttemptRating
 from assessments.rules import criteria_outcome, percentage_passes, sampled_for_moderation
 from assessments.selectors import MARKER_ROLES, assessment_rules
 from assessments.services.signoffs import sign_off_competence
-from curriculum.selectors import programme_role
+from trainees.access import access_to
 
 
 def _check_marker(actor, attempt: Attempt) -> str:
-    role = programme_role(actor, attempt.enrolment.cohort.programme) if actor is not None else None
+    role = access_to(actor, attempt.enrolment).programme_role
     if role not in MARKER_ROLES:
         raise DomainError("Only an educator on the trainee's programme can mark or moderate an attempt.")
     if actor.pk == attempt.enrolment.user_id:

@@ -9,7 +9,7 @@ from accounts.services import ConflictError, DomainError, record_event
 from assessments.models import Attempt, SignOff, SignOffReopening
 from assessments.rules import marks_digest
 from assessments.selectors import MARKER_ROLES
-from curriculum.selectors import programme_role
+from trainees.access import access_to
 
 
 def current_sign_off(enrolment_id: int, competence_id: int) -> SignOff | None:
@@ -58,7 +58,7 @@ def sign_off_competence(*, actor, attempt: Attempt, at: datetime | None = None) 
     Two educators signing the same competence at once: the database lets one sign-off in, and the other gets a
     ConflictError with a message to show (never a 500).
     """
-    role = programme_role(actor, attempt.enrolment.cohort.programme) if actor is not None else None
+    role = access_to(actor, attempt.enrolment).programme_role
     if role not in MARKER_ROLES:
         raise DomainError("Only an educator on the trainee's programme can sign a competence off.")
     if attempt.competence_id is None:
@@ -127,7 +127,7 @@ def sign_off_competence(*, actor, attempt: Attempt, at: datetime | None = None) 
 def reopen_sign_off(*, actor, sign_off: SignOff, reason: str) -> SignOffReopening:
     """“Reopen with a reason”: only the programme lead. The sign-off row is kept as it was; a reopening row is
     added beside it, and the trainee gets one further attempt at the competence."""
-    if actor is None or programme_role(actor, sign_off.enrolment.cohort.programme) != "programme_lead":
+    if not access_to(actor, sign_off.enrolment).can("reopen_sign_off"):
         raise DomainError("Only the programme lead can reopen a signed-off competence.")
     if not reason.strip():
         raise DomainError("Say why the sign-off is being reopened.")

@@ -11,9 +11,11 @@ from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
 from accreditation.engine import evaluate
-from accreditation.exports import cohort_sheets, escape, write_xlsx
+from accreditation.exports import cohort_sheets
 from accreditation.facts import basics, months_in_service
 from accreditation.serialise import status_document
+from core.spreadsheets import escape_cell as escape
+from core.spreadsheets import write_xlsx
 from tests import factories as f
 from tests.accreditation import factories_readiness as fr
 from trainees.models import Interruption

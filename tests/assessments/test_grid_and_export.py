@@ -10,8 +10,8 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from accounts.models import AuditEvent
-from assessments.exports import Sheet, escape_cell, render_csv, write_xlsx
 from assessments.models import Attempt, MitigatingCircumstances, SignOff, SignOffReopening
+from core.spreadsheets import Sheet, escape_cell, render_csv, write_xlsx
 from curriculum.models import Competence
 from tests import factories as f
 from tests.assessments import factories_assessments as fa
@@ -203,7 +203,7 @@ def test_write_xlsx_streams_rows_and_render_csv_escapes(tmp_path):
         yield ["plain", 2]
 
     write_xlsx(
-        tmp_path / "x.xlsx", [Sheet("A sheet: with [bad] chars/and a very long title", ["a", "b"], rows())]
+        [Sheet("A sheet: with [bad] chars/and a very long title", ["a", "b"], rows())], tmp_path / "x.xlsx"
     )
     workbook = load_workbook(tmp_path / "x.xlsx")
     assert workbook.sheetnames == ["A sheet  with  bad  chars and a"]

@@ -15,8 +15,7 @@ from django.utils import timezone
 
 from accounts.models import AuditEvent
 from tests.trainees.factories_caseload import CaseFactory, ContactFactory
-from trainees.caseload import importer
-from trainees.caseload.importer import import_caseload
+from trainees.caseload.importer import import_caseload, limits
 from trainees.caseload.services import save_column_mapping
 from trainees.models import Case, CaseloadImport, ColumnMapping, Contact
 
@@ -278,7 +277,7 @@ def test_blank_rows_are_skipped_and_row_numbers_stay_true(world):
 
 
 def test_the_row_cap_stops_a_huge_file(world, monkeypatch):
-    monkeypatch.setattr(importer, "MAX_ROWS", 3)
+    monkeypatch.setattr(limits, "MAX_ROWS", 3)
     result = run(world, csv_bytes(valid_rows()))
     assert not result.ok and "more than 3 rows" in result.errors[-1].reason
     assert Contact.objects.count() == 0
@@ -323,7 +322,7 @@ def test_unsafe_or_mislabelled_files_are_refused_before_reading(world, name, con
 
 
 def test_the_uncompressed_size_is_checked_from_the_zip_directory(world, monkeypatch):
-    monkeypatch.setattr(importer, "MAX_UNCOMPRESSED_BYTES", 1000)
+    monkeypatch.setattr(limits, "MAX_UNCOMPRESSED_BYTES", 1000)
     result = run(world, xlsx_bytes(valid_rows()), "export.xlsx")
     assert "unpacks to" in result.errors[0].reason
 

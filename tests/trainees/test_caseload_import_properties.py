@@ -11,8 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests import factories as f
-from trainees.caseload import importer
-from trainees.caseload.importer import FIELDS, ImportResult, import_caseload, import_rows
+from trainees.caseload.importer import FIELDS, ImportResult, import_caseload, import_rows, limits
 from trainees.models import Case, CaseloadImport, Contact
 
 pytestmark = pytest.mark.django_db
@@ -162,7 +161,7 @@ invalid_row = st.sampled_from(
 )
 def test_a_file_is_saved_whole_or_not_at_all(enrolment, monkeypatch, good, bad, dry_run):
     # Small batches, so that rows before a bad one have already been written when it is found.
-    monkeypatch.setattr(importer, "BATCH_SIZE", 3)
+    monkeypatch.setattr(limits, "BATCH_SIZE", 3)
     body = [list(row) for row in good]
     for position, row in bad:
         body.insert(min(position, len(body)), list(row))

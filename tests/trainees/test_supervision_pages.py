@@ -92,7 +92,7 @@ def test_the_trainees_page_costs_the_same_queries_however_many_sessions(
     ReportFactory(enrolment=world.enrolment, supervisor=supervisor)
     client.force_login(supervisor)
     url = reverse("trainees:supervision", args=[world.enrolment.pk])
-    with django_assert_num_queries(19):
+    with django_assert_num_queries(17):
         response = client.get(url)
     assert response.status_code == 200
     assert response.content.decode().count("Confirm<span") == 1

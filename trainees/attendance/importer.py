@@ -14,7 +14,6 @@ and then every register is saved through `save_register` in one transaction.
 
 import io
 import logging
-import zipfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -23,11 +22,10 @@ import openpyxl
 import openpyxl.xml
 from django.db import transaction
 from django.utils import timezone
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from accounts.services import DomainError, record_event
+from core.spreadsheets import ContainerLimits, ContainerRefused, Sheet, check_zip_container, render_xlsx
 from curriculum.models import Cohort, RouteModule
 from trainees.attendance.models import MAX_MINUTES_MISSED, PART_DAY, AttendanceStatus
 from trainees.attendance.selectors import long_date, register_enrolments
@@ -44,7 +42,7 @@ MAX_SHEETS = 60
 MAX_ROWS = 20_000  # data rows in the whole file: a large cohort's whole year is a few thousand
 MAX_COLUMNS = 12
 MAX_PROBLEMS = 500
-XLSX_MAGIC = b"PK\x03\x04"
+DAY_FORMAT = "DD/MM/YYYY"
 SKIPPED_SHEETS = ("instructions", "example")
 
 DATE_PATTERNS = ("%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d %B %Y", "%d %b %Y", "%d-%m-%Y")
@@ -152,29 +150,17 @@ class _Problems:
 
 
 def check_container(fileobj) -> str | None:
-    """Refuse what is not a reasonable .xlsx before any XML is parsed: size, magic bytes, zip directory."""
+    """Refuse what is not a reasonable .xlsx before any XML is parsed: size, then the zip directory."""
     fileobj.seek(0, io.SEEK_END)
     size = fileobj.tell()
     fileobj.seek(0)
     if size > MAX_FILE_BYTES:
         return f"The file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB."
-    if fileobj.read(4) != XLSX_MAGIC:
-        fileobj.seek(0)
-        return "The file is not an Excel workbook (.xlsx). Save it as an Excel workbook and try again."
-    fileobj.seek(0)
+    limits = ContainerLimits(max_entries=MAX_ZIP_ENTRIES, max_uncompressed_bytes=MAX_UNCOMPRESSED_BYTES)
     try:
-        with zipfile.ZipFile(fileobj) as archive:
-            entries = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError):
-        return "The file is damaged or is not an Excel workbook (.xlsx)."
-    finally:
-        fileobj.seek(0)
-    if len(entries) > MAX_ZIP_ENTRIES:
-        return f"The workbook has too many parts ({len(entries)}); at most {MAX_ZIP_ENTRIES} are accepted."
-    if sum(entry.file_size for entry in entries) > MAX_UNCOMPRESSED_BYTES:
-        return "The workbook is too large once uncompressed."
-    if not any(entry.filename == "xl/workbook.xml" for entry in entries):
-        return "The file is a zip archive but not an Excel workbook (.xlsx)."
+        check_zip_container(fileobj, limits)
+    except ContainerRefused as refused:
+        return str(refused)
     return None
 
 
@@ -443,13 +429,6 @@ def import_attendance(
 # The template workbook
 
 
-def _safe(value):
-    """Escape text that a spreadsheet would run as a formula."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 INSTRUCTIONS = [
     "How to fill in this workbook",
     "",
@@ -470,62 +449,45 @@ INSTRUCTIONS = [
 def template_workbook(cohort: Cohort, *, today: date | None = None) -> bytes:
     """A workbook showing the layout, listing the cohort's past days whose registers are not yet taken."""
     today = today or timezone.localdate()
-    workbook = openpyxl.Workbook(write_only=True)
-    bold = Font(bold=True)
-
-    def heading(ws, *titles):
-        cells = []
-        for title in titles:
-            cell = WriteOnlyCell(ws, value=title)
-            cell.font = bold
-            cells.append(cell)
-        ws.append(cells)
-
-    def day_cell(ws, value):
-        cell = WriteOnlyCell(ws, value=value)
-        cell.number_format = "DD/MM/YYYY"
-        return cell
-
-    instructions = workbook.create_sheet("Instructions")
-    for line in INSTRUCTIONS:
-        instructions.append([line])
-
-    attendance = workbook.create_sheet("Attendance")
-    heading(attendance, "Date", "Trainee", "Name", "Status", "Minutes missed", "Note")
     untaken = (
         TeachingDay.objects.filter(cohort=cohort, status=TeachingDay.Status.SCHEDULED, date__lte=today)
         .exclude(marks__isnull=False)
         .select_related("module")
         .order_by("date")
     )
-    first_day = None
-    for day in untaken:
-        first_day = first_day or day
-        for enrolment in register_enrolments(day):
-            attendance.append(
-                [
-                    day_cell(attendance, day.date),
-                    _safe(enrolment.user.username),
-                    _safe(enrolment.user.display_name),
-                    None,
-                    None,
-                    None,
-                ]
-            )
-
-    example = workbook.create_sheet("Example register")
+    untaken = list(untaken)
+    first_day = untaken[0] if untaken else None
     example_day = (
         first_day or TeachingDay.objects.filter(cohort=cohort, status="scheduled").order_by("date").first()
     )
-    example.append(["Date", day_cell(example, example_day.date) if example_day else "03/03/2026"])
-    heading(example, "Trainee", "Name", "Status", "Minutes missed", "Note")
-    enrolments = list(register_enrolments(example_day))[:3] if example_day else []
-    samples = [("present", None, ""), ("late", 20, "Train delayed"), ("authorised absence", None, "")]
-    for enrolment, (status, minutes, note) in zip(enrolments, samples, strict=False):
-        example.append(
-            [_safe(enrolment.user.username), _safe(enrolment.user.display_name), status, minutes, note]
-        )
 
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    def attendance_rows():
+        for day in untaken:
+            for enrolment in register_enrolments(day):
+                yield [day.date, enrolment.user.username, enrolment.user.display_name, None, None, None]
+
+    def example_rows():
+        enrolments = list(register_enrolments(example_day))[:3] if example_day else []
+        samples = [("present", None, ""), ("late", 20, "Train delayed"), ("authorised absence", None, "")]
+        for enrolment, (status, minutes, note) in zip(enrolments, samples, strict=False):
+            yield [enrolment.user.username, enrolment.user.display_name, status, minutes, note]
+
+    sheets = [
+        Sheet("Instructions", (), ([line] for line in INSTRUCTIONS)),
+        Sheet(
+            "Attendance",
+            ("Date", "Trainee", "Name", "Status", "Minutes missed", "Note"),
+            attendance_rows(),
+            bold_headers=True,
+            date_format=DAY_FORMAT,
+        ),
+        Sheet(
+            "Example register",
+            ("Trainee", "Name", "Status", "Minutes missed", "Note"),
+            example_rows(),
+            preamble=[["Date", example_day.date if example_day else "03/03/2026"]],
+            bold_headers=True,
+            date_format=DAY_FORMAT,
+        ),
+    ]
+    return render_xlsx("template.xlsx", sheets).content

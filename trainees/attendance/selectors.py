@@ -22,7 +22,6 @@ from trainees.models import (
     CatchUp,
     Enrolment,
     Interruption,
-    SupervisorAssignment,
     TeachingDay,
     WorkplaceDay,
 )
@@ -567,13 +566,6 @@ def schedule_overview(cohort: Cohort) -> ScheduleOverview:
         warnings=tuple(schedule_warnings(per_module, routes)),
         total_scheduled=len(rows),
     )
-
-
-def is_current_supervisor(user, enrolment: Enrolment, *, on: date | None = None) -> bool:
-    """Whether `user` supervises the trainee now, in any capacity (they confirm workplace days)."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    return SupervisorAssignment.objects.current(on).filter(enrolment=enrolment, supervisor=user).exists()
 
 
 def register_enrolments(day: TeachingDay) -> QuerySet[Enrolment]:

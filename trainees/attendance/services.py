@@ -13,10 +13,10 @@ from django.utils import timezone
 
 from accounts.services import ConflictError, DomainError, record_event
 from curriculum.models import Cohort, Module, RouteModule
+from trainees.access import access_to
 from trainees.attendance.models import ABSENT, MAX_MINUTES_MISSED, PART_DAY, AttendanceStatus
-from trainees.attendance.selectors import is_current_supervisor, long_date, register_enrolments
+from trainees.attendance.selectors import long_date, register_enrolments
 from trainees.deidentify import identifying_reason
-from trainees.enrolment.selectors import staff_can_manage
 from trainees.models import (
     AttendanceMark,
     CatchUp,
@@ -400,7 +400,7 @@ def submit_catch_up(
 def decide_catch_up(*, actor, catch_up: CatchUp, approve: bool, comment: str = "") -> CatchUp:
     """An educator approves a catch-up (it then counts against the module's days) or turns it down."""
     enrolment = catch_up.enrolment
-    if not staff_can_manage(actor, enrolment):
+    if not access_to(actor, enrolment).can("approve_catch_ups"):
         raise DomainError("Only the programme's educators can decide on a catch-up.")
     comment = comment.strip()
     if not approve and not comment:
@@ -495,7 +495,7 @@ def review_workplace_day(
     *, actor, workplace_day: WorkplaceDay, confirm: bool, comment: str = ""
 ) -> WorkplaceDay:
     """A current supervisor confirms a workplace day (it then counts) or rejects it, saying why."""
-    if actor is None or not is_current_supervisor(actor, workplace_day.enrolment):
+    if not access_to(actor, workplace_day.enrolment).can("confirm_workplace_days"):
         raise DomainError("Only the trainee's current supervisor can confirm a workplace day.")
     comment = comment.strip()
     if not confirm and not comment:
@@ -528,7 +528,7 @@ def record_interruption(
     *, actor, enrolment: Enrolment, starts_on: date, ends_on: date, reason: str, note: str = ""
 ) -> Interruption:
     """An educator records a pause in training; the window's end moves later by the days inside it."""
-    if not staff_can_manage(actor, enrolment):
+    if not access_to(actor, enrolment).can("record_interruption"):
         raise DomainError("Only the programme's educators can record an interruption.")
     if reason not in Interruption.Reason.values:
         raise DomainError("Choose the reason for the interruption.")

@@ -1,16 +1,16 @@
 """Pages for training days: the cohort's schedule and registers, imports, and each trainee's attendance."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.access import refuse
 from accounts.services import ConflictError, DomainError, record_event
+from core.spreadsheets import XLSX_CONTENT_TYPE, ExportFile, download
 from curriculum.models import RouteModule
 from curriculum.selectors import get_cohort_for_user
+from trainees.access import enrolment_access_for
 from trainees.attendance import selectors as selectors
 from trainees.attendance import services as services
 from trainees.attendance.forms import (
@@ -27,7 +27,6 @@ from trainees.attendance.forms import (
     WorkplaceDayForm,
 )
 from trainees.attendance.importer import MAX_FILE_BYTES, import_attendance, template_workbook
-from trainees.enrolment.selectors import get_enrolment_for_user, staff_can_manage
 from trainees.models import CatchUp, WorkplaceDay
 
 
@@ -240,11 +239,7 @@ def attendance_template(request, code):
     cohort = get_cohort_for_user(request.user, code)
     content = template_workbook(cohort)
     record_event(actor=request.user, action="attendance.template_downloaded", obj=cohort)
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="attendance-{cohort.code}.xlsx"'
-    return response
+    return download(ExportFile(f"attendance-{cohort.code}.xlsx", XLSX_CONTENT_TYPE, content))
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -252,29 +247,27 @@ def attendance_template(request, code):
 
 
 def trainee_attendance(request, pk):
-    enrolment = get_enrolment_for_user(request.user, pk)
+    access = enrolment_access_for(request.user, pk)
+    enrolment = access.enrolment
     today = timezone.localdate()
     date_form = ProgressDateForm(request.GET or None)
     on = date_form.cleaned_data.get("on") if date_form.is_valid() else None
     on = on or today
-    is_staff = staff_can_manage(request.user, enrolment)
     context = {
         "enrolment": enrolment,
+        "access": access,
         "record": selectors.attendance_record(enrolment, on=on),
         "date_form": date_form,
         "on": on,
         "today": today,
-        "is_own": enrolment.user_id == request.user.pk,
-        "is_staff": is_staff,
-        "is_supervisor": selectors.is_current_supervisor(request.user, enrolment),
     }
     return render(request, "trainees/attendance/trainee_attendance.html", context)
 
 
 def workplace_day_new(request, pk):
-    enrolment = get_enrolment_for_user(request.user, pk)
-    if enrolment.user_id != request.user.pk:
-        raise PermissionDenied("Only the trainee logs their own workplace days.")
+    access = enrolment_access_for(request.user, pk)
+    access.require("log_workplace_days")
+    enrolment = access.enrolment
     form = WorkplaceDayForm(_post_or_none(request), enrolment=enrolment)
     if request.method == "POST" and form.is_valid():
         try:
@@ -300,9 +293,9 @@ def workplace_day_new(request, pk):
 
 
 def catch_up_new(request, pk):
-    enrolment = get_enrolment_for_user(request.user, pk)
-    if enrolment.user_id != request.user.pk and not staff_can_manage(request.user, enrolment):
-        raise PermissionDenied("Only the trainee or the programme's educators record a catch-up.")
+    access = enrolment_access_for(request.user, pk)
+    access.require("record_catch_up")
+    enrolment = access.enrolment
     missed = selectors.missed_days(enrolment, on=timezone.localdate())
     form = CatchUpForm(_post_or_none(request), missed=missed)
     if request.method == "POST" and form.is_valid():
@@ -324,9 +317,9 @@ def catch_up_new(request, pk):
 
 
 def interruption_new(request, pk):
-    enrolment = get_enrolment_for_user(request.user, pk)
-    if not staff_can_manage(request.user, enrolment):
-        raise PermissionDenied("Only the programme's educators record an interruption.")
+    access = enrolment_access_for(request.user, pk)
+    access.require("record_interruption")
+    enrolment = access.enrolment
     form = InterruptionForm(_post_or_none(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -367,9 +360,9 @@ def workplace_day_review(request, pk):
     workplace_day = WorkplaceDay.objects.select_related("module").filter(pk=pk).first()
     if workplace_day is None:
         raise refuse(request.user, "workplace day", pk)
-    enrolment = get_enrolment_for_user(request.user, workplace_day.enrolment_id)
-    if not selectors.is_current_supervisor(request.user, enrolment):
-        raise PermissionDenied("Only the trainee's current supervisor confirms workplace days.")
+    access = enrolment_access_for(request.user, workplace_day.enrolment_id)
+    access.require("confirm_workplace_days")
+    enrolment = access.enrolment
     return _review_page(
         request,
         obj=workplace_day,
@@ -388,9 +381,9 @@ def catch_up_review(request, pk):
     catch_up = CatchUp.objects.select_related("teaching_day__module", "submitted_by").filter(pk=pk).first()
     if catch_up is None:
         raise refuse(request.user, "catch-up", pk)
-    enrolment = get_enrolment_for_user(request.user, catch_up.enrolment_id)
-    if not staff_can_manage(request.user, enrolment):
-        raise PermissionDenied("Only the programme's educators approve catch-ups.")
+    access = enrolment_access_for(request.user, catch_up.enrolment_id)
+    access.require("approve_catch_ups")
+    enrolment = access.enrolment
     return _review_page(
         request,
         obj=catch_up,

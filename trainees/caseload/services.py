@@ -1,4 +1,4 @@
-"""Writes for the caseload: contacts, closing cases, a programme's ramp settings, column mappings.
+"""Writes for the caseload: contacts, closing cases, a programme's ramp settings, column mappings, imports.
 
 Every check on a contact lives in `contact_problems`, which the contact form, this module and the importer
 all call, so a row from a spreadsheet is held to exactly the rules of a contact typed in by hand.
@@ -15,7 +15,15 @@ from accounts.models import Organisation
 from accounts.services import DomainError, record_event
 from curriculum.models import Intervention, Programme
 from trainees.deidentify import validate_case_reference
-from trainees.models import Case, CaseloadSettings, ColumnMapping, Contact, Enrolment, RampProfile
+from trainees.models import (
+    Case,
+    CaseloadImport,
+    CaseloadSettings,
+    ColumnMapping,
+    Contact,
+    Enrolment,
+    RampProfile,
+)
 
 REFERENCE_MAX = 40
 _REFERENCE_CHARACTERS = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ._/-]*")
@@ -311,3 +319,45 @@ def save_column_mapping(
         mapping.save()
     record_event(actor=actor, action="caseload.mapping_saved", obj=mapping, before=before, after=cleaned)
     return mapping
+
+
+@transaction.atomic
+def create_caseload_import(
+    *,
+    actor,
+    enrolment: Enrolment,
+    mapping: ColumnMapping | None,
+    original_name: str,
+    file_format: str,
+    dry_run: bool,
+    stored_name: str = "",
+) -> CaseloadImport:
+    """Record that someone asked to import a contact export for `enrolment` (queued; the importer runs it).
+
+    The audit trail shows who asked for which file, whether it was only a check, and with which mapping;
+    the importer records the outcome on this row and audits the contacts it saves.
+    """
+    job = CaseloadImport.objects.create(
+        enrolment=enrolment,
+        service=enrolment.employing_service,
+        mapping=mapping,
+        mapping_name=mapping.name if mapping else "",
+        original_name=original_name[:200],
+        stored_name=stored_name,
+        file_format=file_format,
+        dry_run=dry_run,
+        requested_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    record_event(
+        actor=actor,
+        action="caseload.import_requested",
+        obj=job,
+        after={
+            "enrolment": enrolment.pk,
+            "file": job.original_name,
+            "format": file_format,
+            "mapping": job.mapping_name,
+            "dry_run": dry_run,
+        },
+    )
+    return job

@@ -9,7 +9,7 @@ import uuid
 from pathlib import PurePath
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -18,7 +18,8 @@ from django.views.decorators.http import require_http_methods
 from django_tables2 import RequestConfig
 
 from accounts.services import DomainError
-from curriculum.selectors import get_programme_for_user, programme_role
+from curriculum.selectors import get_programme_for_user
+from trainees.access import enrolment_access_for, staff_access
 from trainees.caseload.chart import caseload_chart
 from trainees.caseload.forms import CaseloadSettingsForm, CloseCaseForm, ContactForm, MappingForm, UploadForm
 from trainees.caseload.importer import FIELDS, run_caseload_import
@@ -32,34 +33,40 @@ from trainees.caseload.selectors import (
     mappings_for_service,
     programme_ramps,
 )
-from trainees.caseload.services import close_case, record_contact, save_column_mapping, set_caseload_settings
+from trainees.caseload.services import (
+    close_case,
+    create_caseload_import,
+    record_contact,
+    save_column_mapping,
+    set_caseload_settings,
+)
 from trainees.caseload.tables import CaseTable, ContactFilter, ContactTable, SuperviseeCaseloadTable
-from trainees.enrolment.selectors import get_enrolment_for_user, supervisees
+from trainees.enrolment.selectors import supervisees
 from trainees.models import Case, CaseloadImport, CaseloadSettings
 
 
 def _own_enrolment(request, pk):
     """The trainee's own enrolment: 404 for what they may not see, 403 for staff who may only read it."""
-    enrolment = get_enrolment_for_user(request.user, pk)
-    if enrolment.user_id != request.user.pk:
-        raise PermissionDenied("Only the trainee records their own caseload.")
-    return enrolment
+    access = enrolment_access_for(request.user, pk)
+    access.require("record_caseload")
+    return access.enrolment
 
 
 def caseload(request, pk):
-    enrolment = get_enrolment_for_user(request.user, pk)
+    access = enrolment_access_for(request.user, pk)
+    enrolment = access.enrolment
     today = timezone.localdate()
-    is_own = enrolment.user_id == request.user.pk
+    records = access.can("record_caseload")
     overview = caseload_overview(enrolment, on=today)
-    who = "you" if is_own else enrolment.user.display_name
+    who = "you" if access.own else enrolment.user.display_name
     filterset = ContactFilter(request.GET or None, queryset=contacts_for(enrolment))
     contacts = ContactTable(filterset.qs, prefix="c-", caption="Contacts")
     RequestConfig(request, paginate={"per_page": 25}).configure(contacts)
-    cases = CaseTable(cases_for(enrolment).filter(status=Case.Status.OPEN), prefix="k-", can_close=is_own)
+    cases = CaseTable(cases_for(enrolment).filter(status=Case.Status.OPEN), prefix="k-", can_close=records)
     RequestConfig(request, paginate={"per_page": 25}).configure(cases)
     context = {
         "enrolment": enrolment,
-        "is_own": is_own,
+        "access": access,
         "figures": overview.figures,
         "year": overview.year,
         "ramp": overview.ramp,
@@ -69,7 +76,7 @@ def caseload(request, pk):
         "contacts": contacts,
         "filter": filterset,
         "cases": cases,
-        "imports": list(enrolment.caseload_imports.order_by("-created_at")[:5]) if is_own else [],
+        "imports": list(enrolment.caseload_imports.order_by("-created_at")[:5]) if records else [],
     }
     return render(request, "trainees/caseload/caseload.html", context)
 
@@ -139,16 +146,14 @@ def import_upload(request, pk):
         extension = PurePath(upload.name).suffix.lower()
         # Stored under a name the server chooses; the task deletes it when done.
         stored = default_storage.save(f"caseload-imports/{uuid.uuid4().hex}{extension}", upload)
-        job = CaseloadImport.objects.create(
+        job = create_caseload_import(
+            actor=request.user,
             enrolment=enrolment,
-            service=enrolment.employing_service,
             mapping=mapping,
-            mapping_name=mapping.name if mapping else "",
-            original_name=PurePath(upload.name).name[:200],
+            original_name=PurePath(upload.name).name,
             stored_name=stored,
             file_format=extension.lstrip("."),
             dry_run=form.cleaned_data["dry_run"],
-            requested_by=request.user,
         )
         try:
             run_caseload_import.enqueue(job.pk)
@@ -171,14 +176,15 @@ def import_upload(request, pk):
 
 
 def import_result(request, pk, job_pk):
-    enrolment = get_enrolment_for_user(request.user, pk)
+    access = enrolment_access_for(request.user, pk)
+    enrolment = access.enrolment
     job = enrolment.caseload_imports.filter(pk=job_pk).first()
     if job is None:
         raise Http404("No import found.")
     return render(
         request,
         "trainees/caseload/import_result.html",
-        {"enrolment": enrolment, "job": job, "is_own": enrolment.user_id == request.user.pk},
+        {"enrolment": enrolment, "job": job, "access": access},
     )
 
 
@@ -209,10 +215,11 @@ def mapping_new(request, pk):
 @require_http_methods(["GET", "POST"])
 def programme_settings(request, code):
     programme = get_programme_for_user(request.user, code)
-    can_change = programme_role(request.user, programme) in ("administrator", "programme_lead")
+    staff = staff_access(request.user)
+    can_change = staff.can("change_caseload_settings", programme)
     current = CaseloadSettings.objects.filter(programme=programme).select_related("profile").first()
     if request.method == "POST" and not can_change:
-        raise PermissionDenied("Only the programme lead or an administrator changes the caseload ramp.")
+        staff.require("change_caseload_settings", programme)  # refuses and audits
     initial = {
         "profile": current.profile if current else default_profile(),
         "annual_caseload": current.annual_caseload if current else 250,

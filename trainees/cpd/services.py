@@ -15,9 +15,9 @@ from django.utils import timezone
 
 from accounts.services import ConflictError, DomainError, record_event
 from accounts.uploads import content_matches
-from curriculum.selectors import programme_role
+from trainees.access import access_to
 from trainees.cpd.models import cpd_evidence_path
-from trainees.models import CpdActivity, Enrolment, SupervisorAssignment
+from trainees.models import CpdActivity, Enrolment
 
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
 EVIDENCE_TYPES = (".pdf", ".png", ".jpg", ".jpeg", ".docx")
@@ -57,20 +57,6 @@ def _validate(activity: CpdActivity) -> None:
         raise DomainError("The date of the activity cannot be in the future.")
 
 
-def _is_owner(actor, enrolment: Enrolment) -> bool:
-    return actor is not None and actor.pk == enrolment.user_id
-
-
-def can_confirm(actor, enrolment: Enrolment) -> bool:
-    """A current supervisor of the enrolment (any kind of supervision)."""
-    return SupervisorAssignment.objects.current().filter(enrolment=enrolment, supervisor=actor).exists()
-
-
-def can_reopen(actor, enrolment: Enrolment) -> bool:
-    """The programme lead or an administrator of the programme's education provider."""
-    return programme_role(actor, enrolment.cohort.programme) in ("programme_lead", "administrator")
-
-
 def _snapshot(activity: CpdActivity) -> dict:
     return {
         "date": activity.date,
@@ -95,7 +81,7 @@ def record_cpd_activity(
     evidence=None,
 ) -> CpdActivity:
     """The practitioner adds an activity to their own CPD log (awaiting a supervisor's confirmation)."""
-    if not _is_owner(actor, enrolment):
+    if not access_to(actor, enrolment).can("add_cpd"):
         raise DomainError("Only the practitioner can add to their CPD log.")
     activity = CpdActivity(
         enrolment=enrolment,
@@ -124,7 +110,7 @@ def record_cpd_activity(
 
 def update_cpd_activity(*, actor, activity: CpdActivity, evidence=None, **changes) -> CpdActivity:
     """The practitioner corrects an activity that is not confirmed yet (a reopened copy, for example)."""
-    if not _is_owner(actor, activity.enrolment):
+    if not access_to(actor, activity.enrolment).can("edit_cpd"):
         raise DomainError("Only the practitioner can change their CPD log.")
     allowed = {"date", "title", "hours", "cbt_informed", "reflection"}
     if set(changes) - allowed:
@@ -159,7 +145,7 @@ def update_cpd_activity(*, actor, activity: CpdActivity, evidence=None, **change
 @transaction.atomic
 def confirm_cpd_activity(*, actor, activity: CpdActivity) -> CpdActivity:
     """A current supervisor confirms the activity; from then on the database refuses any change to it."""
-    if not can_confirm(actor, activity.enrolment):
+    if not access_to(actor, activity.enrolment).can("confirm_cpd"):
         raise DomainError("Only a current supervisor of this practitioner can confirm their CPD.")
     if actor.pk == activity.enrolment.user_id:
         raise DomainError("You cannot confirm your own CPD.")
@@ -177,7 +163,7 @@ def confirm_cpd_activity(*, actor, activity: CpdActivity) -> CpdActivity:
 
 def reopen_cpd_activity(*, actor, activity: CpdActivity, reason: str) -> CpdActivity:
     """Programme staff reopen a confirmed activity: a new, editable copy supersedes it. Returns the copy."""
-    if not can_reopen(actor, activity.enrolment):
+    if not access_to(actor, activity.enrolment).can("reopen_cpd"):
         raise DomainError("Only the programme lead or an administrator can reopen confirmed CPD.")
     if not activity.is_confirmed:
         raise DomainError("Only a confirmed activity needs reopening: this one can still be changed.")

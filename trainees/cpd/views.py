@@ -1,16 +1,16 @@
 """The CPD log pages: the practitioner records, a supervisor confirms, programme staff reopen."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.services import DomainError, record_event
+from core.spreadsheets import file_download
+from trainees.access import access_to, enrolment_access_for
 from trainees.cpd import services as services
 from trainees.cpd.forms import CpdActivityForm, ReopenForm
 from trainees.cpd.selectors import cpd_log, get_cpd_activity_for_user
-from trainees.enrolment.selectors import get_enrolment_for_user
 
 
 def _log_url(activity):
@@ -18,23 +18,22 @@ def _log_url(activity):
 
 
 def cpd_list(request, pk):
-    enrolment = get_enrolment_for_user(request.user, pk)
+    access = enrolment_access_for(request.user, pk)
+    enrolment = access.enrolment
     activities = cpd_log(enrolment)
     context = {
         "enrolment": enrolment,
         "activities": activities,
-        "is_own": enrolment.user_id == request.user.pk,
-        "can_confirm": services.can_confirm(request.user, enrolment),
-        "can_reopen": services.can_reopen(request.user, enrolment),
+        "access": access,
         "total_hours": sum(a.hours for a in activities),
     }
     return render(request, "trainees/cpd_list.html", context)
 
 
 def cpd_add(request, pk):
-    enrolment = get_enrolment_for_user(request.user, pk)
-    if enrolment.user_id != request.user.pk:
-        raise PermissionDenied("Only the practitioner can add to their CPD log.")
+    access = enrolment_access_for(request.user, pk)
+    access.require("add_cpd")
+    enrolment = access.enrolment
     form = CpdActivityForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -44,13 +43,13 @@ def cpd_add(request, pk):
         else:
             messages.success(request, "The activity is in your CPD log. Your supervisor can now confirm it.")
             return redirect("trainees:cpd", enrolment.pk)
-    return render(request, "trainees/cpd_form.html", {"enrolment": enrolment, "form": form, "is_own": True})
+    return render(request, "trainees/cpd_form.html", {"enrolment": enrolment, "form": form, "access": access})
 
 
 def cpd_edit(request, pk):
     activity = get_cpd_activity_for_user(request.user, pk)
-    if activity.enrolment.user_id != request.user.pk:
-        raise PermissionDenied("Only the practitioner can change their CPD log.")
+    access = access_to(request.user, activity.enrolment)
+    access.require("edit_cpd")
     if activity.is_confirmed:
         messages.error(request, "This activity is confirmed, so it cannot be changed.")
         return _log_url(activity)
@@ -65,15 +64,14 @@ def cpd_edit(request, pk):
         else:
             messages.success(request, "The activity is updated.")
             return _log_url(activity)
-    context = {"enrolment": activity.enrolment, "form": form, "activity": activity, "is_own": True}
+    context = {"enrolment": activity.enrolment, "form": form, "activity": activity, "access": access}
     return render(request, "trainees/cpd_form.html", context)
 
 
 @require_POST
 def cpd_confirm(request, pk):
     activity = get_cpd_activity_for_user(request.user, pk)
-    if not services.can_confirm(request.user, activity.enrolment):
-        raise PermissionDenied("Only a current supervisor can confirm CPD.")
+    access_to(request.user, activity.enrolment).require("confirm_cpd")
     try:
         services.confirm_cpd_activity(actor=request.user, activity=activity)
     except DomainError as error:
@@ -85,8 +83,7 @@ def cpd_confirm(request, pk):
 
 def cpd_reopen(request, pk):
     activity = get_cpd_activity_for_user(request.user, pk)
-    if not services.can_reopen(request.user, activity.enrolment):
-        raise PermissionDenied("Only the programme lead or an administrator can reopen confirmed CPD.")
+    access_to(request.user, activity.enrolment).require("reopen_cpd")
     form = ReopenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -109,4 +106,4 @@ def cpd_evidence(request, pk):
     record_event(actor=request.user, action="cpd.evidence_downloaded", obj=activity)
     extension = activity.evidence.name.rsplit(".", 1)[-1]
     filename = f"cpd-evidence-{activity.pk}.{extension}"
-    return FileResponse(activity.evidence.open("rb"), as_attachment=True, filename=filename)
+    return file_download(activity.evidence.open("rb"), filename=filename)

@@ -3,12 +3,11 @@
 from datetime import date
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
-from django.utils import timezone
 
 from accounts.access import refuse
 from accounts.models import OrganisationMembership
 from curriculum.models import ProgrammeMembership
-from trainees.models import Enrolment, SupervisorAssignment
+from trainees.models import Enrolment, Interruption, SupervisorAssignment
 
 
 def enrolment_access(user, *, on: date | None = None) -> Q:
@@ -36,17 +35,6 @@ def get_enrolment_for_user(user, pk: int) -> Enrolment:
     return enrolment
 
 
-def staff_can_manage(user, enrolment: Enrolment) -> bool:
-    """Educators on the trainee's programme and the HEI's administrators (not trainees or supervisors)."""
-    programme = enrolment.cohort.programme
-    return (
-        ProgrammeMembership.objects.filter(programme=programme, user=user).exists()
-        or OrganisationMembership.objects.filter(
-            organisation_id=programme.hei_id, user=user, role=OrganisationMembership.Role.ADMINISTRATOR
-        ).exists()
-    )
-
-
 def own_enrolments(user) -> QuerySet[Enrolment]:
     return Enrolment.objects.with_people().filter(user=user).order_by("-start_date")
 
@@ -62,18 +50,20 @@ def supervisees(user) -> QuerySet[Enrolment]:
     )
 
 
-def trainee_overview(enrolment: Enrolment) -> dict:
-    """What the trainee page shows before the other sections: route, window and supervisors."""
-    today = timezone.localdate()
-    assignments = (
-        SupervisorAssignment.objects.current(today)
+def current_assignments(enrolment: Enrolment, *, on: date) -> list[SupervisorAssignment]:
+    """The enrolment's supervisor assignments current on `on`, with the supervisor, by kind: one query."""
+    return list(
+        SupervisorAssignment.objects.current(on)
         .filter(enrolment=enrolment)
         .select_related("supervisor")
         .order_by("kind")
     )
-    return {
-        "month_of_training": enrolment.month_of_training(today),
-        "nominal_window_end": enrolment.nominal_window_end,
-        "day_totals": enrolment.route.day_totals(),
-        "assignments": list(assignments),
-    }
+
+
+def interruptions_for(enrolments) -> dict[int, list[Interruption]]:
+    """Each enrolment's interruptions, earliest first, in one query whatever the number."""
+    ids = [e.pk for e in enrolments]
+    found: dict[int, list[Interruption]] = {pk: [] for pk in ids}
+    for item in Interruption.objects.filter(enrolment_id__in=ids).order_by("starts_on", "pk"):
+        found[item.enrolment_id].append(item)
+    return found

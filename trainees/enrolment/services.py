@@ -5,7 +5,7 @@ from datetime import date
 from django.db import transaction
 
 from accounts.models import Organisation, User
-from accounts.services import DomainError, record_event
+from accounts.services import DomainError, record_event, save_record
 from curriculum.models import Cohort, Route
 from trainees.models import Enrolment, SupervisorAssignment
 
@@ -63,6 +63,44 @@ def assign_supervisor(
         after={"kind": kind, "supervisor": supervisor.username, "starts_on": starts_on, "ends_on": ends_on},
     )
     return assignment
+
+
+def _check_enrolment(enrolment: Enrolment) -> None:
+    if enrolment.route.edition_id != enrolment.cohort.programme.edition_id:
+        raise DomainError(
+            f"The route “{enrolment.route}” is not part of this programme's curriculum edition."
+        )
+    if enrolment.employing_service.kind != Organisation.Kind.SERVICE:
+        raise DomainError(f"{enrolment.employing_service} is not an NHS Talking Therapies service.")
+
+
+@transaction.atomic
+def update_enrolment(*, actor, enrolment: Enrolment, changes: dict) -> Enrolment:
+    """Correct an enrolment's fields (cohort, route, dates, band, status...); the same rules as enrolling."""
+    for name, value in changes.items():
+        setattr(enrolment, name, value)
+    _check_enrolment(enrolment)
+    if "cohort" in changes or "user" in changes:
+        clash = Enrolment.objects.filter(user=enrolment.user, cohort=enrolment.cohort).exclude(
+            pk=enrolment.pk
+        )
+        if clash.exists():
+            raise DomainError(f"{enrolment.user.display_name} is already enrolled on {enrolment.cohort}.")
+    return save_record(actor=actor, instance=enrolment, changes=changes, action="enrolment.changed")
+
+
+@transaction.atomic
+def update_assignment(*, actor, assignment: SupervisorAssignment, changes: dict) -> SupervisorAssignment:
+    """Correct a supervisor assignment (who, which kind, from and until when) under the rules of assigning."""
+    for name, value in changes.items():
+        setattr(assignment, name, value)
+    if assignment.supervisor_id == assignment.enrolment.user_id:
+        raise DomainError("A trainee cannot supervise themselves.")
+    if assignment.ends_on and assignment.ends_on < assignment.starts_on:
+        raise DomainError("The assignment cannot end before it starts.")
+    return save_record(
+        actor=actor, instance=assignment, changes=changes, action="supervisor.assignment_changed"
+    )
 
 
 @transaction.atomic

@@ -1,10 +1,12 @@
 from django.shortcuts import render
+from django.utils import timezone
 from django_tables2 import RequestConfig
 
 from curriculum.selectors import get_cohort_for_user
-from trainees.enrolment import selectors
+from trainees.access import enrolment_access_for
 from trainees.enrolment.cohort_table import CohortTraineesTable
 from trainees.enrolment.filters import CohortTraineeFilter
+from trainees.enrolment.page import trainee_page_facts
 from trainees.models import Enrolment
 
 
@@ -21,10 +23,12 @@ def cohort_detail(request, code):
 
 
 def trainee_detail(request, pk):
-    enrolment = selectors.get_enrolment_for_user(request.user, pk)
+    access = enrolment_access_for(request.user, pk)
+    enrolment = access.enrolment
     context = {
         "enrolment": enrolment,
-        "overview": selectors.trainee_overview(enrolment),
-        "is_own": enrolment.user_id == request.user.pk,
+        "access": access,
+        # Every trainees area's facts, read once and handed to the section partials.
+        "overview": trainee_page_facts(access, today=timezone.localdate()),
     }
     return render(request, "trainees/trainee_detail.html", context)

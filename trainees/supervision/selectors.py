@@ -15,10 +15,11 @@ from datetime import date, datetime, timedelta
 from django.db.models import CharField, Exists, OuterRef, Prefetch, Q, QuerySet, Sum, Value
 
 from accounts.access import refuse
-from accounts.models import Organisation, OrganisationMembership, User
+from accounts.models import Organisation, User
 from curriculum.models import Programme
 from curriculum.selectors import programmes_for_user
-from trainees.enrolment.selectors import enrolments_for_user, staff_can_manage
+from trainees.access import EnrolmentAccess, staff_access
+from trainees.enrolment.selectors import enrolments_for_user
 from trainees.models import (
     Case,
     CaseReview,
@@ -337,8 +338,10 @@ class LogEntry:
     can_edit: bool
 
 
-def supervision_page(enrolment: Enrolment, user, *, today: date) -> dict:
-    """Everything the trainee's supervision page shows, in a constant number of queries."""
+def supervision_page(access: EnrolmentAccess, *, today: date) -> dict:
+    """Everything the trainee's supervision page shows, in a constant number of queries; what the person
+    may do there comes from their `access` (trainees.access)."""
+    enrolment = access.enrolment
     first, last = training_period(enrolment, None, today)
     loaded = _load([enrolment], end=today, cases_from=min(first, last))
     compliance = _compliance(enrolment, loaded, None, today)
@@ -351,13 +354,12 @@ def supervision_page(enrolment: Enrolment, user, *, today: date) -> dict:
         .prefetch_related(Prefetch("cases_reviewed", queryset=Case.objects.order_by("reference")))
         .order_by("-date", "-id")
     )
-    is_trainee = enrolment.user_id == user.pk
     log = [
         LogEntry(
             session=s,
             counts=engine.counts_on(intervals.get(s.supervisor_id, ()), s.date),
-            can_confirm=(not s.is_confirmed and s.supervisor_id == user.pk and not is_trainee),
-            can_edit=(not s.is_confirmed and is_trainee),
+            can_confirm=not s.is_confirmed and access.can("confirm_supervision_session", s),
+            can_edit=access.can("edit_supervision", s),
         )
         for s in sessions
     ]
@@ -377,13 +379,6 @@ def supervision_page(enrolment: Enrolment, user, *, today: date) -> dict:
     supervisors = sorted(
         ((people[pk], statuses[pk]) for pk in supervisor_ids), key=lambda pair: pair[0].display_name
     )
-    current_supervisor = any(
-        a.supervisor_id == user.pk
-        and a.kind != SupervisorAssignment.Kind.LINE_MANAGER
-        and a.starts_on <= today
-        and (a.ends_on is None or a.ends_on >= today)
-        for a in assignments
-    )
     reports = list(
         SupervisorReport.objects.filter(enrolment=enrolment)
         .select_related("supervisor")
@@ -396,9 +391,7 @@ def supervision_page(enrolment: Enrolment, user, *, today: date) -> dict:
         "supervisors": supervisors,
         "reports": reports,
         "leave": leave,
-        "is_trainee": is_trainee,
-        "is_current_supervisor": current_supervisor,
-        "can_manage": staff_can_manage(user, enrolment),
+        "access": access,
         "awaiting": sum(1 for entry in log if not entry.session.is_confirmed),
     }
 
@@ -450,15 +443,6 @@ def get_report_for_user(user, pk: int) -> SupervisorReport:
     return report
 
 
-def is_current_supervisor(user, enrolment: Enrolment, *, on: date | None = None) -> bool:
-    return (
-        SupervisorAssignment.objects.current(on)
-        .filter(enrolment=enrolment, supervisor=user)
-        .exclude(kind=SupervisorAssignment.Kind.LINE_MANAGER)
-        .exists()
-    )
-
-
 # ---------------------------------------------------------------------------------------------------------
 # Supervisors: profiles, credentials, supervisees
 
@@ -485,10 +469,6 @@ def get_supervisor_for_user(user, pk: int) -> User:
     if supervisor is None:
         raise refuse(user, "supervisor", pk)
     return supervisor
-
-
-def can_verify(user, supervisor: User) -> bool:
-    return user.pk != supervisor.pk and supervisors_for_staff(user).filter(pk=supervisor.pk).exists()
 
 
 def get_training_for_user(user, pk: int) -> SupervisorTraining:
@@ -550,7 +530,7 @@ def supervisor_page(supervisor: User, viewer, *, on: date, today: date) -> dict:
         "credential": engine.credential_status(facts, rules, on),
         "rules": rules,
         "supervisees": sorted(rows.values(), key=lambda r: (not r.current, r.enrolment.user.last_name)),
-        "can_verify": can_verify(viewer, supervisor),
+        "can_verify": staff_access(viewer).can("verify_training", supervisor),
         "is_self": viewer.pk == supervisor.pk,
     }
 
@@ -665,15 +645,6 @@ def get_service_for_user(user, code: str) -> Organisation:
     return service
 
 
-def can_manage_sites(user, service: Organisation) -> bool:
-    """Programme administrators of an HEI whose trainees the service employs."""
-    return OrganisationMembership.objects.filter(
-        user=user,
-        role=OrganisationMembership.Role.ADMINISTRATOR,
-        organisation__programmes__cohorts__enrolments__employing_service=service,
-    ).exists()
-
-
 def get_site_for_user(user, pk: int) -> ServiceSite:
     site = (
         ServiceSite.objects.filter(pk=pk, service__in=services_for_user(user))
@@ -727,3 +698,76 @@ def site_ratios(service: Organisation, *, today: date) -> tuple[list[SiteRatio],
     if unplaced:
         rows.append(SiteRatio(None, "No site recorded", None, unplaced, False, "–"))
     return rows, rules
+
+
+# --- bulk reads for other apps (CONTRACTS.md) -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SupervisionRecords:
+    """One enrolment's supervision rows as its record shows them: the confirmed sessions in a period (with
+    supervisor and live-assessment intervention, by date), the supervisor assignments started by a date
+    (with supervisor, by kind and start), and the training records of every supervisor ever named in a
+    session or assigned (with supervisor, by supervisor and completion date)."""
+
+    sessions: list[SupervisionSession]
+    assignments: list[SupervisorAssignment]
+    trainings: list[SupervisorTraining]
+
+
+def supervision_records_for(
+    enrolments: Sequence[Enrolment], *, periods: dict[int, tuple[date, date]], on: date
+) -> dict[int, SupervisionRecords]:
+    """Each enrolment's `SupervisionRecords`: sessions confirmed within its period in `periods` (enrolment id
+    -> (start, end)), assignments started by `on`. Three queries whatever the number of enrolments or rows."""
+    ids = [e.pk for e in enrolments]
+    # Every session, so that supervisors named only in an earlier, reopened or unconfirmed entry still have
+    # their training listed; the confirmed ones in the period are picked out below.
+    every = list(
+        SupervisionSession.objects.filter(enrolment_id__in=ids)
+        .select_related("supervisor", "live_assessment_intervention")
+        .order_by("date", "id")
+    )
+    assignments = list(
+        SupervisorAssignment.objects.filter(enrolment_id__in=ids)
+        .select_related("supervisor")
+        .order_by("kind", "starts_on", "pk")
+    )
+    people: dict[int, set[int]] = {pk: set() for pk in ids}
+    for row in [*every, *assignments]:
+        people[row.enrolment_id].add(row.supervisor_id)
+    trainings = list(
+        SupervisorTraining.objects.filter(supervisor_id__in=set().union(*people.values()))
+        .select_related("supervisor")
+        .order_by("supervisor_id", "completed_on", "id")
+    )
+    confirmed = SupervisionSession.Status.CONFIRMED
+    replaced = {s.replaces_id for s in every if s.replaces_id}  # a reopened entry's new version replaces it
+    found = {}
+    for pk in ids:
+        start, end = periods[pk]
+        found[pk] = SupervisionRecords(
+            sessions=[
+                s
+                for s in every
+                if s.enrolment_id == pk
+                and s.pk not in replaced
+                and s.status == confirmed
+                and start <= s.date <= end
+            ],
+            assignments=[a for a in assignments if a.enrolment_id == pk and a.starts_on <= on],
+            trainings=[t for t in trainings if t.supervisor_id in people[pk]],
+        )
+    return found
+
+
+def signed_reports_for(enrolments: Sequence[Enrolment]) -> dict[int, dict[int, SupervisorReport]]:
+    """Each enrolment's signed supervisor reports by id, with the supervisor, in one query: the text behind
+    `supervisor_reports_for`."""
+    ids = [e.pk for e in enrolments]
+    found: dict[int, dict[int, SupervisorReport]] = {pk: {} for pk in ids}
+    for report in SupervisorReport.objects.filter(
+        enrolment_id__in=ids, status=SupervisorReport.Status.SIGNED
+    ).select_related("supervisor"):
+        found[report.enrolment_id][report.pk] = report
+    return found

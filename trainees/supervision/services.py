@@ -17,8 +17,8 @@ from django.utils import timezone
 from accounts.models import Organisation, User
 from accounts.services import ConflictError, DomainError, record_event
 from curriculum.models import Intervention
+from trainees.access import access_to, staff_access
 from trainees.deidentify import identifying_reason
-from trainees.enrolment.selectors import staff_can_manage
 from trainees.models import (
     Case,
     CaseReview,
@@ -33,12 +33,7 @@ from trainees.models import (
     SupervisorTraining,
 )
 from trainees.supervision.certificates import check_certificate, safe_display_name, storage_name
-from trainees.supervision.selectors import (
-    can_manage_sites,
-    can_verify,
-    is_current_supervisor,
-    supervisors_for_staff,
-)
+from trainees.supervision.selectors import supervisors_for_staff
 
 Kind = SupervisionSession.Kind
 Format = SupervisionSession.Format
@@ -164,7 +159,7 @@ def add_training(
 def verify_training(*, actor, training: SupervisorTraining) -> SupervisorTraining:
     """An educator or administrator confirms the training record is true. Verified records are final."""
     supervisor = training.supervisor
-    if not can_verify(actor, supervisor):
+    if not staff_access(actor).can("verify_training", supervisor):
         raise DomainError(
             "Only an educator or administrator of a programme this person supervises on can verify training, "
             "and never their own."
@@ -417,7 +412,7 @@ def reopen_session(*, actor, session: SupervisionSession, reason: str) -> Superv
     The confirmed row itself never changes (the database would refuse it); it stays in the history,
     replaced by the new version, and no longer counts.
     """
-    if not staff_can_manage(actor, session.enrolment):
+    if not access_to(actor, session.enrolment).can("reopen_supervision"):
         raise DomainError("Only an educator, programme lead or administrator of the programme can reopen.")
     reason = reason.strip()
     if not reason:
@@ -466,7 +461,7 @@ def reopen_session(*, actor, session: SupervisionSession, reason: str) -> Superv
 @transaction.atomic
 def record_leave(*, actor, enrolment: Enrolment, kind: str, starts_on: date, ends_on: date) -> Leave:
     """A supervisor or programme staff record a trainee's leave; weeks it takes up are not counted."""
-    if not (is_current_supervisor(actor, enrolment) or staff_can_manage(actor, enrolment)):
+    if not access_to(actor, enrolment).can("record_leave"):
         raise DomainError("Only the trainee's supervisor or programme staff can record leave.")
     if ends_on < starts_on:
         raise DomainError("Leave cannot end before it starts.")
@@ -512,7 +507,7 @@ def _check_report(fields: dict) -> None:
 @transaction.atomic
 def start_report(*, actor, enrolment: Enrolment, kind: str, **fields) -> SupervisorReport:
     """A current supervisor starts an interim or final report (a draft until they sign it)."""
-    if actor.pk == enrolment.user_id or not is_current_supervisor(actor, enrolment):
+    if not access_to(actor, enrolment).can("write_report"):
         raise DomainError("Only a current supervisor of the trainee can write their supervisor's report.")
     if kind not in SupervisorReport.Kind.values:
         raise DomainError("Choose an interim or a final report.")
@@ -569,7 +564,7 @@ def sign_report(*, actor, report: SupervisorReport, at: datetime | None = None) 
 @transaction.atomic
 def end_assignment(*, actor, assignment: SupervisorAssignment, ends_on: date) -> SupervisorAssignment:
     """Programme staff end a supervisor's assignment on a date (the last day they supervise)."""
-    if not staff_can_manage(actor, assignment.enrolment):
+    if not access_to(actor, assignment.enrolment).can("manage_assignments"):
         raise DomainError("Only programme staff can change supervisor assignments.")
     if ends_on < assignment.starts_on:
         raise DomainError("The assignment cannot end before it starts.")
@@ -590,7 +585,7 @@ def end_assignment(*, actor, assignment: SupervisorAssignment, ends_on: date) ->
 def add_site(
     *, actor, service: Organisation, name: str, qualified_staff: int, counted_on: date
 ) -> ServiceSite:
-    if not can_manage_sites(actor, service):
+    if not staff_access(actor).can("record_sites", service):
         raise DomainError("Only a programme administrator can record a service's sites.")
     name = name.strip()
     if not name:
@@ -611,7 +606,7 @@ def add_site(
 
 @transaction.atomic
 def update_site(*, actor, site: ServiceSite, qualified_staff: int, counted_on: date) -> ServiceSite:
-    if not can_manage_sites(actor, site.service):
+    if not staff_access(actor).can("change_sites", site.service):
         raise DomainError("Only a programme administrator can change a service's sites.")
     site = ServiceSite.objects.select_for_update().get(pk=site.pk)
     before = {"qualified_staff": site.qualified_staff, "counted_on": site.counted_on}
@@ -631,7 +626,7 @@ def update_site(*, actor, site: ServiceSite, qualified_staff: int, counted_on: d
 @transaction.atomic
 def place_trainee(*, actor, enrolment: Enrolment, site: ServiceSite) -> SitePlacement:
     """Record which site of their employing service a trainee works at."""
-    if not staff_can_manage(actor, enrolment):
+    if not access_to(actor, enrolment).can("record_placement"):
         raise DomainError("Only programme staff can record where a trainee works.")
     if site.service_id != enrolment.employing_service_id:
         raise DomainError(f"{site.name} is not a site of {enrolment.employing_service}.")

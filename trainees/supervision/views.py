@@ -7,17 +7,17 @@ where they may see but not act, then call one service or selector.
 from datetime import date
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.services import DomainError, record_event
+from core.spreadsheets import file_download
 from curriculum.selectors import programmes_for_user
-from trainees.enrolment.selectors import get_enrolment_for_user, staff_can_manage
+from trainees.access import access_to, enrolment_access_for, staff_access
 from trainees.enrolment.services import assign_supervisor
 from trainees.models import SitePlacement, SupervisorAssignment, SupervisorProfile, SupervisorReport
 from trainees.supervision import selectors as selectors
@@ -50,16 +50,17 @@ def _domain_error(request, error: DomainError):
 
 
 def trainee_supervision(request, pk):
-    enrolment = get_enrolment_for_user(request.user, pk)
-    context = selectors.supervision_page(enrolment, request.user, today=timezone.localdate())
+    access = enrolment_access_for(request.user, pk)
+    enrolment = access.enrolment
+    context = selectors.supervision_page(access, today=timezone.localdate())
     context["enrolment"] = enrolment
     return render(request, "trainees/supervision/trainee.html", context)
 
 
 def log_session(request, pk):
-    enrolment = get_enrolment_for_user(request.user, pk)
-    if enrolment.user_id != request.user.pk:
-        raise PermissionDenied("Only the trainee logs their supervision.")
+    access = enrolment_access_for(request.user, pk)
+    access.require("log_supervision")
+    enrolment = access.enrolment
     form = SessionForm(request.POST or None, enrolment=enrolment)
     if request.method == "POST" and form.is_valid():
         try:
@@ -79,19 +80,17 @@ def log_session(request, pk):
 def session_detail(request, pk):
     session = selectors.get_session_for_user(request.user, pk)
     enrolment = session.enrolment
+    access = access_to(request.user, enrolment)
     context = {
+        "access": access,
         "session": session,
         "enrolment": enrolment,
         "cases": list(session.cases_reviewed.order_by("reference")),
         "history": selectors.session_history(session),
         "replaced_by": getattr(session, "replaced_by", None) if session.is_confirmed else None,
-        "can_confirm": (
-            not session.is_confirmed
-            and session.supervisor_id == request.user.pk
-            and enrolment.user_id != request.user.pk
-        ),
-        "can_edit": not session.is_confirmed and enrolment.user_id == request.user.pk,
-        "can_reopen": session.is_confirmed and staff_can_manage(request.user, enrolment),
+        "can_confirm": not session.is_confirmed and access.can("confirm_supervision_session", session),
+        "can_edit": access.can("edit_supervision", session),
+        "can_reopen": session.is_confirmed and access.can("reopen_supervision"),
         "reopen_form": ReopenForm(),
     }
     return render(request, "trainees/supervision/session_detail.html", context)
@@ -100,8 +99,7 @@ def session_detail(request, pk):
 def session_edit(request, pk):
     session = selectors.get_session_for_user(request.user, pk)
     enrolment = session.enrolment
-    if enrolment.user_id != request.user.pk or session.is_confirmed:
-        raise PermissionDenied("Only the trainee can change an entry, and only before it is confirmed.")
+    access_to(request.user, enrolment).require("edit_supervision", session)
     form = SessionForm(request.POST or None, enrolment=enrolment, initial=SessionForm.initial_from(session))
     if request.method == "POST" and form.is_valid():
         try:
@@ -121,8 +119,7 @@ def session_edit(request, pk):
 @require_POST
 def session_withdraw(request, pk):
     session = selectors.get_session_for_user(request.user, pk)
-    if session.enrolment.user_id != request.user.pk or session.is_confirmed:
-        raise PermissionDenied("Only the trainee can withdraw an entry, and only before it is confirmed.")
+    access_to(request.user, session.enrolment).require("withdraw_supervision", session)
     try:
         services.withdraw_session(actor=request.user, session=session)
     except DomainError as error:
@@ -136,8 +133,7 @@ def session_withdraw(request, pk):
 def session_confirm(request, pk):
     session = selectors.get_session_for_user(request.user, pk)
     # Whatever the POST contains, only the supervisor named on the entry may confirm it: never the trainee.
-    if session.supervisor_id != request.user.pk or session.enrolment.user_id == request.user.pk:
-        raise PermissionDenied("Only the supervisor named on the session can confirm it.")
+    access_to(request.user, session.enrolment).require("confirm_supervision_session", session)
     try:
         services.confirm_session(actor=request.user, session=session)
     except DomainError as error:
@@ -154,8 +150,7 @@ def session_confirm(request, pk):
 
 def session_reopen(request, pk):
     session = selectors.get_session_for_user(request.user, pk)
-    if not staff_can_manage(request.user, session.enrolment):
-        raise PermissionDenied("Only programme staff can reopen a confirmed entry.")
+    access_to(request.user, session.enrolment).require("reopen_supervision")
     form = ReopenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -175,11 +170,9 @@ def session_reopen(request, pk):
 
 
 def record_leave(request, pk):
-    enrolment = get_enrolment_for_user(request.user, pk)
-    if not (
-        selectors.is_current_supervisor(request.user, enrolment) or staff_can_manage(request.user, enrolment)
-    ):
-        raise PermissionDenied("Only the trainee's supervisor or programme staff can record leave.")
+    access = enrolment_access_for(request.user, pk)
+    access.require("record_leave")
+    enrolment = access.enrolment
     form = LeaveForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -209,11 +202,11 @@ def record_leave(request, pk):
 
 
 def report_new(request, pk, kind):
-    enrolment = get_enrolment_for_user(request.user, pk)
+    access = enrolment_access_for(request.user, pk)
+    enrolment = access.enrolment
     if kind not in SupervisorReport.Kind.values:
         raise Http404("No such report.")
-    if enrolment.user_id == request.user.pk or not selectors.is_current_supervisor(request.user, enrolment):
-        raise PermissionDenied("Only a current supervisor writes the supervisor's report.")
+    access.require("write_report")
     today = timezone.localdate()
     form = ReportForm(
         request.POST or None,
@@ -253,17 +246,14 @@ def report_detail(request, pk):
     context = {
         "report": report,
         "enrolment": report.enrolment,
-        "can_edit": not report.is_signed and report.supervisor_id == request.user.pk,
+        "can_edit": access_to(request.user, report.enrolment).can("edit_report", report),
     }
     return render(request, "trainees/supervision/report_detail.html", context)
 
 
 def report_edit(request, pk):
     report = selectors.get_report_for_user(request.user, pk)
-    if report.supervisor_id != request.user.pk or report.is_signed:
-        raise PermissionDenied(
-            "Only the supervisor who wrote a report can change it, and only before signing."
-        )
+    access_to(request.user, report.enrolment).require("edit_report", report)
     form = ReportForm(request.POST or None, instance=report)
     if request.method == "POST" and form.is_valid():
         try:
@@ -288,8 +278,7 @@ def report_edit(request, pk):
 @require_POST
 def report_sign(request, pk):
     report = selectors.get_report_for_user(request.user, pk)
-    if report.supervisor_id != request.user.pk or report.enrolment.user_id == request.user.pk:
-        raise PermissionDenied("Only the supervisor who wrote the report can sign it.")
+    access_to(request.user, report.enrolment).require("sign_report", report)
     try:
         services.sign_report(actor=request.user, report=report)
     except DomainError as error:
@@ -304,9 +293,9 @@ def report_sign(request, pk):
 
 
 def assignments(request, pk):
-    enrolment = get_enrolment_for_user(request.user, pk)
-    if not staff_can_manage(request.user, enrolment):
-        raise PermissionDenied("Only programme staff manage supervisor assignments.")
+    access = enrolment_access_for(request.user, pk)
+    access.require("manage_assignments")
+    enrolment = access.enrolment
     form = AssignmentForm(request.POST or None, enrolment=enrolment)
     if request.method == "POST" and form.is_valid():
         try:
@@ -351,9 +340,9 @@ def assignment_end(request, pk):
     assignment = SupervisorAssignment.objects.filter(pk=pk).select_related("enrolment").first()
     if assignment is None:
         raise Http404("No such assignment.")
-    enrolment = get_enrolment_for_user(request.user, assignment.enrolment_id)
-    if not staff_can_manage(request.user, enrolment):
-        raise PermissionDenied("Only programme staff manage supervisor assignments.")
+    access = enrolment_access_for(request.user, assignment.enrolment_id)
+    access.require("manage_assignments")
+    enrolment = access.enrolment
     form = EndAssignmentForm(request.POST)
     if form.is_valid():
         try:
@@ -371,9 +360,9 @@ def assignment_end(request, pk):
 
 @require_POST
 def placement(request, pk):
-    enrolment = get_enrolment_for_user(request.user, pk)
-    if not staff_can_manage(request.user, enrolment):
-        raise PermissionDenied("Only programme staff record where a trainee works.")
+    access = enrolment_access_for(request.user, pk)
+    access.require("record_placement")
+    enrolment = access.enrolment
     form = PlacementForm(request.POST, enrolment=enrolment)
     if form.is_valid():
         try:
@@ -459,8 +448,7 @@ def training_add(request, pk):
 @require_POST
 def training_verify(request, pk):
     training = selectors.get_training_for_user(request.user, pk)
-    if not selectors.can_verify(request.user, training.supervisor):
-        raise PermissionDenied("Only programme staff can verify training, and never their own.")
+    staff_access(request.user).require("verify_training", training.supervisor)
     try:
         services.verify_training(actor=request.user, training=training)
     except DomainError as error:
@@ -479,14 +467,11 @@ def training_certificate(request, pk):
     except FileNotFoundError as error:
         raise Http404("The certificate file is missing.") from error
     record_event(actor=request.user, action="supervisor.certificate_downloaded", obj=training)
-    response = FileResponse(
+    return file_download(
         handle,
-        as_attachment=True,
         filename=training.certificate_filename or "certificate",
         content_type=training.certificate_content_type or "application/octet-stream",
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -502,11 +487,12 @@ def services_index(request):
 
 def service_detail(request, code):
     service = selectors.get_service_for_user(request.user, code)
-    can_manage = selectors.can_manage_sites(request.user, service)
+    staff = staff_access(request.user)
+    can_manage = staff.can("record_sites", service)
     form = SiteForm(request.POST or None, initial={"counted_on": timezone.localdate()})
     if request.method == "POST":
         if not can_manage:
-            raise PermissionDenied("Only a programme administrator records a service's sites.")
+            staff.require("record_sites", service)  # refuses and audits
         if form.is_valid():
             try:
                 services.add_site(actor=request.user, service=service, **form.cleaned_data)
@@ -525,8 +511,7 @@ def service_detail(request, code):
 
 def site_edit(request, pk):
     site = selectors.get_site_for_user(request.user, pk)
-    if not selectors.can_manage_sites(request.user, site.service):
-        raise PermissionDenied("Only a programme administrator changes a service's sites.")
+    staff_access(request.user).require("change_sites", site.service)
     form = SiteStaffForm(request.POST or None, instance=site)
     if request.method == "POST" and form.is_valid():
         services.update_site(

@@ -1,11 +1,8 @@
 """Template helpers for training days. They only show what the selectors worked out."""
 
 from django import template
-from django.utils import timezone
 
-from trainees.attendance.selectors import training_days_progress
 from trainees.attendance.tables import status_tag
-from trainees.models import CatchUp, WorkplaceDay
 
 register = template.Library()
 
@@ -17,17 +14,13 @@ def training_days_tag(progress):
 
 
 @register.inclusion_tag("trainees/attendance/_summary_section.html", takes_context=True)
-def training_days_summary(context, enrolment):
-    """The trainee page's training-days section: the progress figures and what is waiting for someone."""
-    today = timezone.localdate()
+def training_days_summary(context, enrolment, facts):
+    """The trainee page's training-days section: the progress figures and what is waiting for someone, from
+    the page's facts (`trainees.enrolment.page.trainee_page_facts`)."""
     return {
         "enrolment": enrolment,
-        "progress": training_days_progress(enrolment, on=today),
-        "workplace_waiting": WorkplaceDay.objects.filter(
-            enrolment=enrolment, status=WorkplaceDay.Status.SUBMITTED
-        ).count(),
-        "catch_ups_waiting": CatchUp.objects.filter(
-            enrolment=enrolment, status=CatchUp.Status.SUBMITTED
-        ).count(),
-        "is_own": context.get("is_own", False),
+        "progress": facts.training_days,
+        "workplace_waiting": facts.workplace_waiting,
+        "catch_ups_waiting": facts.catch_ups_waiting,
+        "access": context["access"],
     }

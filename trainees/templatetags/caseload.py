@@ -1,21 +1,19 @@
-"""The caseload section of the trainee page: `{% load caseload %}{% caseload_summary enrolment %}`."""
+"""The caseload section of the trainee page: `{% load caseload %}{% caseload_summary enrolment facts %}`."""
 
 from django import template
-from django.utils import timezone
 
-from trainees.caseload.selectors import caseload_figures
 from trainees.caseload.tables import STATUS_TAGS
 
 register = template.Library()
 
 
 @register.inclusion_tag("trainees/caseload/_summary.html", takes_context=True)
-def caseload_summary(context, enrolment):
-    figures = caseload_figures(enrolment, on=timezone.localdate())
-    user = context.get("user")
+def caseload_summary(context, enrolment, facts):
+    """The caseload figures from the page's facts (`trainees.enrolment.page.trainee_page_facts`)."""
+    figures = facts.caseload
     return {
         "enrolment": enrolment,
         "figures": figures,
         "tag": STATUS_TAGS[figures.status],
-        "is_own": user is not None and enrolment.user_id == user.pk,
+        "access": context["access"],
     }

@@ -10,11 +10,9 @@ readiness criterion, so the readiness summary states it.)
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Max
-
 from accreditation.portfolio.sections.common import iso, moment
-from assessments.models import AssessmentComponent, Attempt, EvidenceFile, MarkingScheme, SignOff
-from assessments.selectors import competence_statuses_for
+from assessments.models import AssessmentComponent, Attempt, SignOff
+from assessments.selectors import AssessmentRecords, assessment_records_for, competence_statuses_for
 
 if TYPE_CHECKING:
     from accreditation.portfolio.data import PortfolioSource
@@ -22,38 +20,12 @@ if TYPE_CHECKING:
 ROLE_LABELS = dict(SignOff.Role.choices)
 
 
-def assessment_records(source: "PortfolioSource") -> dict:
-    """The trainee's attempts, sign-offs and evidence files, and the size of each marking scheme, in four
-    queries whatever their number (shared with the evidence index)."""
-
-    def load():
-        enrolment = source.enrolment
-        attempts = list(
-            Attempt.objects.filter(enrolment=enrolment)
-            .select_related("component", "component__module", "competence", "first_marker", "second_marker")
-            .order_by("component__module__number", "component__order", "competence__order", "number", "pk")
-        )
-        sign_offs = list(
-            SignOff.objects.filter(enrolment=enrolment)
-            .select_related("signed_by", "reopening", "reopening__reopened_by")
-            .defer("marks")
-            .order_by("signed_at", "pk")
-        )
-        evidence = list(
-            EvidenceFile.objects.filter(attempt__enrolment=enrolment).order_by("uploaded_at", "pk")
-        )
-        # Most marks a scheme allows: its number of items times the top of its scale.
-        schemes = {
-            scheme.pk: scheme
-            for scheme in MarkingScheme.objects.filter(
-                pk__in=AssessmentComponent.objects.filter(attempts__enrolment=enrolment).values(
-                    "marking_scheme"
-                )
-            ).annotate(items=Count("criteria", distinct=True), top=Max("scale__levels__value"))
-        }
-        return {"attempts": attempts, "sign_offs": sign_offs, "evidence": evidence, "schemes": schemes}
-
-    return source.once("assessment_records", load)
+def assessment_records(source: "PortfolioSource") -> AssessmentRecords:
+    """The trainee's attempts, sign-offs and evidence files, and the size of each marking scheme, from
+    `assessments.selectors.assessment_records_for` in four queries whatever their number (shared with the
+    evidence index)."""
+    enrolment = source.enrolment
+    return source.once("assessment_records", lambda: assessment_records_for([enrolment])[enrolment.pk])
 
 
 def _marks(attempt: Attempt, schemes: dict) -> str:
@@ -124,17 +96,17 @@ def competences_section(source: "PortfolioSource") -> dict:
     enrolment, as_of = source.enrolment, source.as_of
     statuses = competence_statuses_for([enrolment], released_only=True, on=as_of).get(enrolment.pk, [])
     records = assessment_records(source)
-    released = {a.pk: a.is_released(as_of) for a in records["attempts"]}
+    released = {a.pk: a.is_released(as_of) for a in records.attempts}
     by_competence, by_component = defaultdict(list), []
-    for attempt in records["attempts"]:
-        row = _attempt(attempt, released[attempt.pk], records["schemes"])
+    for attempt in records.attempts:
+        row = _attempt(attempt, released[attempt.pk], records.schemes)
         if attempt.competence_id:
             by_competence[attempt.competence.code].append(row)
         else:
             by_component.append({**row, "module_number": attempt.component.module.number})
     sign_offs = defaultdict(list)
-    attempt_ids = {a.pk: a for a in records["attempts"]}
-    for sign_off in records["sign_offs"]:
+    attempt_ids = {a.pk: a for a in records.attempts}
+    for sign_off in records.sign_offs:
         attempt = attempt_ids.get(sign_off.attempt_id)
         if attempt is not None and released[attempt.pk]:
             sign_offs[attempt.competence.code].append(_sign_off(sign_off, _reopening(sign_off)))
@@ -162,7 +134,7 @@ def competences_section(source: "PortfolioSource") -> dict:
         "title": "Competences and assessments",
         "signed": sum(1 for c in competences if c["status"] == "signed"),
         "total": len(competences),
-        "attempts": len(records["attempts"]),
+        "attempts": len(records.attempts),
         "competences": competences,
         "module_attempts": by_component,
     }

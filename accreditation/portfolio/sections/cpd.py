@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING
 
 from accreditation.facts import CPD_HISTORY
 from accreditation.portfolio.sections.common import hours, iso
+from trainees.cpd.selectors import current_activities_for
 from trainees.models import CpdActivity
 
 if TYPE_CHECKING:
@@ -12,16 +13,10 @@ if TYPE_CHECKING:
 
 
 def cpd_records(source: "PortfolioSource") -> dict[int, CpdActivity]:
-    """The enrolment's current activities by id, with who confirmed them, in one query (shared with the
-    evidence index)."""
-
-    def load():
-        activities = (
-            CpdActivity.objects.current().filter(enrolment=source.enrolment).select_related("confirmed_by")
-        )
-        return {activity.pk: activity for activity in activities}
-
-    return source.once("cpd_records", load)
+    """The enrolment's current activities by id, with who confirmed them, from
+    `trainees.cpd.selectors.current_activities_for` in one query (shared with the evidence index)."""
+    enrolment = source.enrolment
+    return source.once("cpd_records", lambda: current_activities_for([enrolment])[enrolment.pk])
 
 
 def cpd_section(source: "PortfolioSource") -> dict:

@@ -3,7 +3,8 @@
 from typing import TYPE_CHECKING
 
 from accreditation.portfolio.sections.common import iso
-from trainees.models import Enrolment, Interruption
+from trainees.enrolment.selectors import interruptions_for
+from trainees.models import Enrolment
 
 if TYPE_CHECKING:
     from accreditation.portfolio.data import PortfolioSource
@@ -18,7 +19,7 @@ def enrolment_section(source: "PortfolioSource") -> dict:
             "reason": item.get_reason_display(),
             "days": item.days_within(item.starts_on, min(item.ends_on, source.as_of)),
         }
-        for item in Interruption.objects.filter(enrolment=enrolment).order_by("starts_on")
+        for item in interruptions_for([enrolment])[enrolment.pk]
         if item.starts_on <= source.as_of
     ]
     active = enrolment.status == Enrolment.Status.ACTIVE

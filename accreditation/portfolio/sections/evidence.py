@@ -21,9 +21,9 @@ def _guess_type(name: str) -> str:
 
 def evidence_section(source: "PortfolioSource") -> dict:
     assessments = assessment_records(source)
-    attempts = {a.pk: a for a in assessments["attempts"]}
+    attempts = {a.pk: a for a in assessments.attempts}
     assessment_files = []
-    for item in assessments["evidence"]:
+    for item in assessments.evidence:
         attempt = attempts.get(item.attempt_id)
         record = f"{attempt.subject}, attempt {attempt.number}" if attempt else f"Attempt {item.attempt_id}"
         assessment_files.append(
@@ -37,7 +37,7 @@ def evidence_section(source: "PortfolioSource") -> dict:
             }
         )
     certificates = []
-    for training in supervision_records(source)["trainings"]:
+    for training in supervision_records(source)["records"].trainings:
         if not training.certificate:
             continue
         name = training.certificate_filename or training.certificate.name.rsplit("/", 1)[-1]

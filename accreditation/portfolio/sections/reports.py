@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING
 
 from accreditation.portfolio.sections.common import iso, moment
 from trainees.models import SupervisorReport
+from trainees.supervision.selectors import signed_reports_for
 
 if TYPE_CHECKING:
     from accreditation.portfolio.data import PortfolioSource
@@ -15,12 +16,7 @@ FIELDS = ("engagement", "clinical_skills", "case_management", "values", "strengt
 
 
 def supervisor_reports_section(source: "PortfolioSource") -> dict:
-    signed = {
-        report.pk: report
-        for report in SupervisorReport.objects.filter(
-            enrolment=source.enrolment, status=SupervisorReport.Status.SIGNED
-        ).select_related("supervisor")
-    }
+    signed = signed_reports_for([source.enrolment])[source.enrolment.pk]
     reports = []
     for info in source.facts.supervisor_reports:
         report = signed.get(info.id) if info.signed else None

@@ -10,12 +10,10 @@ from collections import Counter, defaultdict
 from datetime import date
 from typing import TYPE_CHECKING
 
-from django.db.models import Q
-
 from accreditation.portfolio.sections.common import hours, iso
-from trainees.models import SupervisionSession, SupervisorAssignment, SupervisorTraining
+from trainees.models import SupervisionSession
 from trainees.supervision import engine
-from trainees.supervision.selectors import rules_for_programmes, training_facts
+from trainees.supervision.selectors import rules_for_programmes, supervision_records_for, training_facts
 
 if TYPE_CHECKING:
     from accreditation.portfolio.data import PortfolioSource
@@ -24,32 +22,18 @@ KIND_LABELS = dict(SupervisionSession.Kind.choices)
 
 
 def supervision_records(source: "PortfolioSource") -> dict:
-    """Confirmed sessions in the summary's period, supervisor assignments, every supervisor's training
-    records and the programme's rules, in four queries (shared with the evidence index)."""
+    """The programme's rules and, from `trainees.supervision.selectors.supervision_records_for`, the confirmed
+    sessions in the summary's period, the supervisor assignments and every supervisor's training records, in
+    four queries (shared with the evidence index)."""
 
     def load():
         enrolment, summary = source.enrolment, source.facts.supervision
         programme_id = enrolment.cohort.programme_id
         rules = rules_for_programmes([programme_id], on=source.as_of)[programme_id]
-        sessions = list(
-            SupervisionSession.objects.confirmed()
-            .filter(enrolment=enrolment, date__gte=summary.start, date__lte=summary.end)
-            .select_related("supervisor", "live_assessment_intervention")
-            .order_by("date", "id")
-        )
-        assignments = list(
-            SupervisorAssignment.objects.filter(enrolment=enrolment, starts_on__lte=source.as_of)
-            .select_related("supervisor")
-            .order_by("kind", "starts_on", "pk")
-        )
-        named = SupervisionSession.objects.filter(enrolment=enrolment).values("supervisor_id")
-        assigned = SupervisorAssignment.objects.filter(enrolment=enrolment).values("supervisor_id")
-        trainings = list(
-            SupervisorTraining.objects.filter(Q(supervisor_id__in=named) | Q(supervisor_id__in=assigned))
-            .select_related("supervisor")
-            .order_by("supervisor_id", "completed_on", "id")
-        )
-        return {"rules": rules, "sessions": sessions, "assignments": assignments, "trainings": trainings}
+        records = supervision_records_for(
+            [enrolment], periods={enrolment.pk: (summary.start, summary.end)}, on=source.as_of
+        )[enrolment.pk]
+        return {"rules": rules, "records": records}
 
     return source.once("supervision_records", load)
 
@@ -170,10 +154,10 @@ def upgrade_section(section: dict) -> dict:
 
 def supervision_section(source: "PortfolioSource") -> dict:
     summary = source.facts.supervision
-    records = supervision_records(source)
-    rules = records["rules"]
+    loaded = supervision_records(source)
+    rules, records = loaded["rules"], loaded["records"]
     by_supervisor = defaultdict(list)
-    for training in records["trainings"]:
+    for training in records.trainings:
         by_supervisor[training.supervisor_id].append(training)
     intervals = {
         pk: engine.credential_intervals(training_facts(rows), rules) for pk, rows in by_supervisor.items()
@@ -186,12 +170,12 @@ def supervision_section(source: "PortfolioSource") -> dict:
                 session.date,
                 _detail(session, engine.counts_on(intervals.get(session.supervisor_id, ()), session.date)),
             )
-            for session in records["sessions"]
+            for session in records.sessions
         ]
     )
 
     people: dict[int, dict] = {}
-    for assignment in records["assignments"]:
+    for assignment in records.assignments:
         person = people.setdefault(
             assignment.supervisor_id, {"name": assignment.supervisor.display_name, "roles": []}
         )
@@ -202,7 +186,7 @@ def supervision_section(source: "PortfolioSource") -> dict:
                 "ends_on": iso(assignment.ends_on),
             }
         )
-    for session in records["sessions"]:
+    for session in records.sessions:
         people.setdefault(session.supervisor_id, {"name": session.supervisor.display_name, "roles": []})
     supervisors = []
     for pk, person in people.items():
@@ -230,7 +214,7 @@ def supervision_section(source: "PortfolioSource") -> dict:
 
     names = {
         s.live_assessment_intervention.code: s.live_assessment_intervention.name
-        for s in records["sessions"]
+        for s in records.sessions
         if s.live_assessment_intervention_id
     }
     kinds = [
@@ -269,5 +253,5 @@ def supervision_section(source: "PortfolioSource") -> dict:
         "supervisors": supervisors,
         "session_columns": columns,
         "months": months,
-        "sessions": len(records["sessions"]),
+        "sessions": len(records.sessions),
     }

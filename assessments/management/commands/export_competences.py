@@ -3,8 +3,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.services import record_event
-from assessments.exports import Sheet, write_xlsx
 from assessments.selectors import cohort_competence_grid, grid_sheet_rows
+from core.spreadsheets import Sheet, write_xlsx
 from curriculum.models import Cohort
 
 
@@ -24,7 +24,7 @@ class Command(BaseCommand):
             raise CommandError("The output file must end in .xlsx.")
         competences, rows = cohort_competence_grid(found)
         header, sheet_rows = grid_sheet_rows(competences, rows)
-        write_xlsx(path, [Sheet(f"Competences {found.code}", header, sheet_rows)])
+        write_xlsx([Sheet(f"Competences {found.code}", header, sheet_rows)], path)
         record_event(
             actor=None,
             action="competences.exported",

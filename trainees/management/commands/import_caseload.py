@@ -6,7 +6,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import User
 from trainees.caseload.importer import EXTENSIONS, MAX_UPLOAD_BYTES, run_import_job
-from trainees.models import CaseloadImport, ColumnMapping, Enrolment
+from trainees.caseload.services import create_caseload_import
+from trainees.models import ColumnMapping, Enrolment
 
 
 class Command(BaseCommand):
@@ -57,12 +58,12 @@ class Command(BaseCommand):
                     f"{enrolment.employing_service} has no column mapping called “{mapping}”. "
                     + (f"Saved mappings: {names}." if names else "It has no saved mappings.")
                 )
-        job = CaseloadImport.objects.create(
+        # Run from the command line by someone with the server's keys: no person in the product to name.
+        job = create_caseload_import(
+            actor=None,
             enrolment=enrolment,
-            service=enrolment.employing_service,
             mapping=chosen,
-            mapping_name=chosen.name if chosen else "",
-            original_name=path.name[:200],
+            original_name=path.name,
             file_format=kind,
             dry_run=dry_run,
         )

@@ -1,0 +1,176 @@
+"""The access policy: what each person is to a trainee, and what that lets them do."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils import timezone
+
+from accounts.models import AuditEvent
+from accreditation.portfolio.access import portfolio_access_for
+from tests import factories as f
+from tests.accreditation.factories_portfolios import SnapshotFactory, VisitPortfolioFactory
+from tests.trainees.factories_supervision import SessionFactory
+from trainees.access import access_to, enrolment_access_for, staff_access
+from trainees.models import Enrolment, SupervisorAssignment
+
+pytestmark = pytest.mark.django_db
+Kind = SupervisorAssignment.Kind
+
+
+def _access(world, persona):
+    return enrolment_access_for(world.user(persona), world.enrolment.pk)
+
+
+def _supervisor_of(world, kind, **dates):
+    person = f.UserFactory()
+    f.SupervisorAssignmentFactory(enrolment=world.enrolment, supervisor=person, kind=kind, **dates)
+    return person
+
+
+def test_the_trainee_is_own_and_nothing_else(world):
+    access = _access(world, "trainee")
+    assert access.own
+    assert not (access.supervisor_kinds or access.educator or access.lead or access.administrator)
+    assert not access.visitor
+
+
+def test_a_supervisor_holds_each_kind_they_are_assigned(world):
+    access = _access(world, "supervisor")
+    assert access.supervisor_kinds == {Kind.CASE_MANAGEMENT, Kind.CLINICAL_SKILLS}
+    assert access.is_supervisor and not access.own and not access.is_staff_for_trainee
+
+
+def test_a_line_manager_supervises_in_a_capacity_but_is_not_a_supervisor_for_sessions(world):
+    access = enrolment_access_for(_supervisor_of(world, Kind.LINE_MANAGER), world.enrolment.pk)
+    assert access.supervisor_kinds == {Kind.LINE_MANAGER}
+    assert access.supervises_in_any_capacity and not access.is_supervisor
+
+
+def test_a_supervisor_whose_assignment_ended_is_refused_the_record(world):
+    yesterday = timezone.localdate() - timedelta(days=1)
+    person = _supervisor_of(
+        world, Kind.CLINICAL_SKILLS, starts_on=yesterday - timedelta(days=90), ends_on=yesterday
+    )
+    with pytest.raises(Http404):
+        enrolment_access_for(person, world.enrolment.pk)
+    assert not access_to(person, world.enrolment).supervisor_kinds
+
+
+def test_staff_relations(world):
+    educator, lead, admin = (_access(world, p) for p in ("educator", "lead", "admin"))
+    assert (educator.educator, educator.lead, educator.programme_role) == (True, False, "educator")
+    assert (lead.educator, lead.lead, lead.programme_role) == (True, True, "programme_lead")
+    assert (admin.administrator, admin.educator, admin.programme_role) == (True, False, "administrator")
+    assert all(a.is_staff_for_trainee for a in (educator, lead, admin))
+
+
+@pytest.mark.parametrize("persona", ["other_trainee", "other_supervisor", "other_educator", "visitor"])
+def test_an_outsider_gets_the_audited_404(world, persona):
+    with pytest.raises(Http404):
+        _access(world, persona)
+    assert AuditEvent.objects.filter(action="access.refused", actor=world.user(persona)).exists()
+
+
+def test_an_outsider_loaded_directly_has_no_relation(world):
+    access = access_to(world.user("other_educator"), world.enrolment)
+    assert not access.sees_record and not access.can("view_record")
+
+
+# Who may do what, one row per capability: personas allowed (the others are refused).
+CAPABILITIES = {
+    "view_record": {"trainee", "supervisor", "line_manager", "educator", "lead", "admin"},
+    "log_supervision": {"trainee"},
+    "reopen_supervision": {"educator", "lead", "admin"},
+    "record_leave": {"supervisor", "educator", "lead", "admin"},
+    "write_report": {"supervisor"},
+    "manage_assignments": {"educator", "lead", "admin"},
+    "record_placement": {"educator", "lead", "admin"},
+    "log_workplace_days": {"trainee"},
+    "confirm_workplace_days": {"supervisor", "line_manager"},
+    "record_catch_up": {"trainee", "educator", "lead", "admin"},
+    "approve_catch_ups": {"educator", "lead", "admin"},
+    "record_interruption": {"educator", "lead", "admin"},
+    "record_caseload": {"trainee"},
+    "add_cpd": {"trainee"},
+    "edit_cpd": {"trainee"},
+    "confirm_cpd": {"supervisor", "line_manager"},
+    "reopen_cpd": {"lead", "admin"},
+    "submit_portfolio": {"trainee"},
+    "submit_attempt": {"trainee", "educator", "lead", "admin"},
+    "mark_attempt": {"educator", "lead"},
+    "moderate_attempt": {"educator", "lead"},
+    "reopen_sign_off": {"lead"},
+    "record_mitigation": {"admin"},
+    "read_attempt_audit": {"admin"},
+    "see_marks": {"educator", "lead", "admin"},
+}
+PEOPLE = ("trainee", "supervisor", "line_manager", "educator", "lead", "admin")
+
+
+@pytest.mark.parametrize("capability", sorted(CAPABILITIES))
+def test_capability_table(world, capability):
+    people = {p: world.user(p) for p in PEOPLE if p != "line_manager"}
+    people["line_manager"] = _supervisor_of(world, Kind.LINE_MANAGER)
+    allowed = {p for p, user in people.items() if access_to(user, world.enrolment).can(capability)}
+    assert allowed == CAPABILITIES[capability]
+
+
+def test_session_capabilities_follow_the_session(world):
+    session = SessionFactory(enrolment=world.enrolment, supervisor=world.user("supervisor"))
+    assert access_to(world.user("supervisor"), world.enrolment).can("confirm_supervision_session", session)
+    assert not access_to(world.user("educator"), world.enrolment).can("confirm_supervision_session", session)
+    assert access_to(world.user("trainee"), world.enrolment).can("edit_supervision", session)
+
+
+def test_a_withdrawn_trainee_cannot_submit_an_attempt(world):
+    Enrolment.objects.filter(pk=world.enrolment.pk).update(status=Enrolment.Status.WITHDRAWN)
+    assert not _access(world, "trainee").can("submit_attempt")
+
+
+def test_a_refusal_is_a_403_with_the_plain_message_and_is_audited(world):
+    access = _access(world, "educator")
+    with pytest.raises(PermissionDenied, match="Only the trainee logs their own workplace days."):
+        access.require("log_workplace_days")
+    event = AuditEvent.objects.get(action="access.forbidden", actor=world.user("educator"))
+    assert event.message == f"log_workplace_days trainee record {world.enrolment.pk}"
+
+
+def test_templates_ask_through_may(world):
+    may = _access(world, "supervisor").may
+    assert may["confirm_workplace_days"] and not may["log_workplace_days"]
+    with pytest.raises(KeyError):
+        may["no_such_capability"]
+
+
+def test_enrolment_access_for_costs_one_query_whoever_asks(world, django_assert_num_queries):
+    for persona in ("trainee", "supervisor", "admin"):
+        user = world.user(persona)
+        with django_assert_num_queries(1):
+            enrolment_access_for(user, world.enrolment.pk)
+
+
+def test_access_to_a_loaded_record_costs_one_query(world, django_assert_num_queries):
+    enrolment = Enrolment.objects.with_people().get(pk=world.enrolment.pk)
+    with django_assert_num_queries(1):
+        access_to(world.user("lead"), enrolment)
+
+
+def test_a_visitor_reads_a_snapshot_in_their_open_visit(world):
+    snapshot = SnapshotFactory(enrolment=world.enrolment)
+    VisitPortfolioFactory(visit=world.visit, snapshot=snapshot)
+    _visit, _snapshot, access = portfolio_access_for(world.user("visitor"), world.visit.pk, snapshot.pk)
+    assert access.visitor and access.can("view_portfolio_snapshot")
+    assert not access.can("view_record") and not access.can("submit_portfolio")
+
+
+def test_staff_rules_not_about_one_trainee(world):
+    assert staff_access(world.user("educator")).can("open_marking_queue")
+    assert not staff_access(world.user("trainee")).can("open_marking_queue")
+    assert staff_access(world.user("admin")).can("arrange_visits")
+    assert not staff_access(world.user("lead")).can("arrange_visits")
+    assert staff_access(world.user("lead")).can("change_caseload_settings", world.programme)
+    assert not staff_access(world.user("educator")).can("change_caseload_settings", world.programme)
+    with pytest.raises(PermissionDenied, match="Only programme administrators arrange accreditation visits."):
+        staff_access(world.user("educator")).require("arrange_visits")

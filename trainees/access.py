@@ -1,0 +1,354 @@
+"""One access policy: who may do what to a trainee's records.
+
+`enrolment_access_for(user, pk)` (or `access_to(user, enrolment)` when the record is loaded) works out, in one
+query, what the person is to the trainee: the trainee themselves, a current supervisor of which kinds, an
+educator or lead on the programme, an administrator of its education provider, or (through
+`accreditation.portfolio.access`) a visitor. Capabilities are answered from those relations by the table
+below, so views, services and templates ask the same question the same way:
+
+    access = enrolment_access_for(request.user, pk)   # 404 and audited for what the person may not see
+    access.require("confirm_workplace_days")          # 403 with a plain message, and audited
+    {% if access.may.confirm_workplace_days %}
+
+Two supervisor rules are kept apart on purpose: any current supervisor, line manager included, confirms
+workplace days and CPD; session and report work and recording leave need a supervisor who is not only the
+line manager. Rules that are not about one trainee (the marking queue, visits, sites, verifying a
+supervisor's training, caseload ramps) are in `StaffAccess`, with the same `can`/`require` API.
+
+The querysets that decide which records a person may see at all stay selectors
+(`trainees.enrolment.selectors.enrolment_access`) and are used here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, NamedTuple
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Subquery
+
+from accounts.access import refuse
+from accounts.models import OrganisationMembership, User
+from accounts.services import record_event
+from curriculum.models import ProgrammeMembership
+from trainees.enrolment.selectors import enrolments_for_user
+from trainees.models import Enrolment, SupervisorAssignment
+
+Kind = SupervisorAssignment.Kind
+MARKER_ROLES = ("educator", "programme_lead")
+
+
+class Rule(NamedTuple):
+    allows: Callable[[Any, Any], bool]  # (access, target) -> bool; target is the session, report... or None
+    refusal: str  # what a person refused sees (the 403 page's message)
+
+
+def _refuse(user, capability: str, about: str, message: str) -> PermissionDenied:
+    """A person who may see the record but not do this: 403, and the refusal is audited."""
+    record_event(
+        actor=user if getattr(user, "is_authenticated", False) else None,
+        action="access.forbidden",
+        message=f"{capability} {about}".strip(),
+    )
+    return PermissionDenied(message)
+
+
+class _May:
+    """`access.may.<capability>` in templates (capabilities that need no target)."""
+
+    def __init__(self, access):
+        self._access = access
+
+    def __getitem__(self, name: str) -> bool:
+        if name not in self._access.rules:
+            raise KeyError(name)
+        return self._access.can(name)
+
+    def __contains__(self, name: str) -> bool:
+        return name in self._access.rules
+
+
+class _Capabilities:
+    rules: dict[str, Rule] = {}
+
+    def can(self, name: str, target=None) -> bool:
+        return bool(self.rules[name].allows(self, target))
+
+    def require(self, name: str, target=None) -> None:
+        if not self.can(name, target):
+            raise _refuse(self.user, name, self._about(target), self.rules[name].refusal)
+
+    @property
+    def may(self) -> _May:
+        return _May(self)
+
+    def _about(self, target) -> str:
+        return "" if target is None else f"{target._meta.verbose_name} {target.pk}"
+
+
+# ---------------------------------------------------------------------------------------------------------
+# One trainee's records
+
+
+@dataclass(frozen=True)
+class EnrolmentAccess(_Capabilities):
+    user: Any
+    enrolment: Enrolment
+    own: bool = False
+    supervisor_kinds: frozenset[str] = field(default_factory=frozenset)
+    educator: bool = False  # any membership of the trainee's programme (a lead is an educator too)
+    lead: bool = False
+    administrator: bool = False  # of the programme's education provider
+    visitor: bool = False  # an accreditation visitor reading a snapshot in an open visit
+
+    @property
+    def is_supervisor(self) -> bool:
+        """A current supervisor other than (only) the line manager: sessions, reports, leave."""
+        return bool(self.supervisor_kinds - {Kind.LINE_MANAGER})
+
+    @property
+    def supervises_in_any_capacity(self) -> bool:
+        """A current supervisor of any kind, line manager included: workplace days and CPD."""
+        return bool(self.supervisor_kinds)
+
+    @property
+    def is_staff_for_trainee(self) -> bool:
+        """Educators on the trainee's programme and the provider's administrators."""
+        return self.educator or self.administrator
+
+    @property
+    def programme_role(self) -> str | None:
+        """'administrator', 'programme_lead', 'educator' or None, as `curriculum.selectors.programme_role`."""
+        if self.administrator:
+            return "administrator"
+        if self.lead:
+            return "programme_lead"
+        return "educator" if self.educator else None
+
+    @property
+    def sees_record(self) -> bool:
+        return self.own or self.supervises_in_any_capacity or self.is_staff_for_trainee
+
+    def _about(self, target) -> str:
+        return f"trainee record {self.enrolment.pk}" if target is None else super()._about(target)
+
+    def __str__(self) -> str:
+        return f"{self.user} on {self.enrolment}"
+
+
+def _may_submit_attempt(a: EnrolmentAccess, _target=None) -> bool:
+    return a.enrolment.status != Enrolment.Status.WITHDRAWN and (a.own or a.programme_role is not None)
+
+
+def _marker(a: EnrolmentAccess, _target=None) -> bool:
+    return a.programme_role in MARKER_ROLES and not a.own
+
+
+def _own_unconfirmed(a: EnrolmentAccess, entry) -> bool:
+    return a.own and not entry.is_confirmed
+
+
+def _names_me(a: EnrolmentAccess, obj) -> bool:
+    return obj.supervisor_id == a.user.pk and not a.own
+
+
+def _staff(a: EnrolmentAccess, _target=None) -> bool:
+    return a.is_staff_for_trainee
+
+
+def _own(a: EnrolmentAccess, _target=None) -> bool:
+    return a.own
+
+
+EnrolmentAccess.rules = {
+    # Reading
+    "view_record": Rule(lambda a, _: a.sees_record, "You cannot see this trainee's record."),
+    "view_portfolio_snapshot": Rule(
+        lambda a, _: a.sees_record or a.visitor, "You cannot see this portfolio."
+    ),
+    "see_marks": Rule(lambda a, _: a.programme_role is not None, "You cannot see marks before release."),
+    # Supervision log, reports, leave, assignments
+    "log_supervision": Rule(_own, "Only the trainee logs their supervision."),
+    "edit_supervision": Rule(
+        _own_unconfirmed, "Only the trainee can change an entry, and only before it is confirmed."
+    ),
+    "withdraw_supervision": Rule(
+        _own_unconfirmed, "Only the trainee can withdraw an entry, and only before it is confirmed."
+    ),
+    "confirm_supervision_session": Rule(
+        _names_me, "Only the supervisor named on the session can confirm it."
+    ),
+    "reopen_supervision": Rule(_staff, "Only programme staff can reopen a confirmed entry."),
+    "record_leave": Rule(
+        lambda a, _: a.is_supervisor or a.is_staff_for_trainee,
+        "Only the trainee's supervisor or programme staff can record leave.",
+    ),
+    "write_report": Rule(
+        lambda a, _: a.is_supervisor and not a.own,
+        "Only a current supervisor writes the supervisor's report.",
+    ),
+    "edit_report": Rule(
+        lambda a, report: report.supervisor_id == a.user.pk and not report.is_signed,
+        "Only the supervisor who wrote a report can change it, and only before signing.",
+    ),
+    "sign_report": Rule(_names_me, "Only the supervisor who wrote the report can sign it."),
+    "manage_assignments": Rule(_staff, "Only programme staff manage supervisor assignments."),
+    "record_placement": Rule(_staff, "Only programme staff record where a trainee works."),
+    # Attendance
+    "log_workplace_days": Rule(_own, "Only the trainee logs their own workplace days."),
+    "confirm_workplace_days": Rule(
+        lambda a, _: a.supervises_in_any_capacity,
+        "Only the trainee's current supervisor confirms workplace days.",
+    ),
+    "record_catch_up": Rule(
+        lambda a, _: a.own or a.is_staff_for_trainee,
+        "Only the trainee or the programme's educators record a catch-up.",
+    ),
+    "approve_catch_ups": Rule(_staff, "Only the programme's educators approve catch-ups."),
+    "record_interruption": Rule(_staff, "Only the programme's educators record an interruption."),
+    # Caseload
+    "record_caseload": Rule(_own, "Only the trainee records their own caseload."),
+    # CPD
+    "add_cpd": Rule(_own, "Only the practitioner can add to their CPD log."),
+    "edit_cpd": Rule(_own, "Only the practitioner can change their CPD log."),
+    "confirm_cpd": Rule(
+        lambda a, _: a.supervises_in_any_capacity, "Only a current supervisor can confirm CPD."
+    ),
+    "reopen_cpd": Rule(
+        lambda a, _: a.programme_role in ("programme_lead", "administrator"),
+        "Only the programme lead or an administrator can reopen confirmed CPD.",
+    ),
+    # Portfolio
+    "submit_portfolio": Rule(_own, "Only the trainee can submit their own portfolio."),
+    # Assessments
+    "submit_attempt": Rule(_may_submit_attempt, "You cannot submit an attempt for."),
+    "add_evidence": Rule(_may_submit_attempt, "You cannot add evidence to."),
+    "mark_attempt": Rule(_marker, "You cannot mark."),
+    "moderate_attempt": Rule(_marker, "You cannot moderate."),
+    "reopen_sign_off": Rule(lambda a, _: a.programme_role == "programme_lead", "You cannot reopen."),
+    "record_mitigation": Rule(
+        lambda a, _: a.programme_role == "administrator", "You cannot record mitigating circumstances for."
+    ),
+    "read_attempt_audit": Rule(
+        lambda a, _: a.programme_role == "administrator", "You cannot read the audit trail of."
+    ),
+}
+
+
+def _relations(user, *, enrolment, programme, hei, on: date | None) -> dict:
+    """Annotations saying what `user` is to a trainee; the references are values or OuterRefs."""
+    assignments = SupervisorAssignment.objects.current(on).filter(enrolment=enrolment, supervisor=user)
+    membership = ProgrammeMembership.objects.filter(programme=programme, user=user)
+    administers = OrganisationMembership.objects.filter(
+        organisation=hei, user=user, role=OrganisationMembership.Role.ADMINISTRATOR
+    )
+    return {
+        "access_membership_role": Subquery(membership.values("role")[:1]),
+        "access_administers": Exists(administers),
+        **{f"access_supervises_{kind}": Exists(assignments.filter(kind=kind)) for kind in Kind.values},
+    }
+
+
+def _access(user, enrolment: Enrolment, row: dict) -> EnrolmentAccess:
+    role = row.get("access_membership_role")
+    return EnrolmentAccess(
+        user=user,
+        enrolment=enrolment,
+        own=enrolment.user_id == user.pk,
+        supervisor_kinds=frozenset(kind for kind in Kind.values if row.get(f"access_supervises_{kind}")),
+        educator=role is not None,
+        lead=role == ProgrammeMembership.Role.PROGRAMME_LEAD,
+        administrator=bool(row.get("access_administers")),
+    )
+
+
+def access_to(user, enrolment: Enrolment, *, on: date | None = None) -> EnrolmentAccess:
+    """What `user` is to the trainee (supervisors current on `on`, today by default), in one query.
+
+    Does not check that the person may see the record: load it through `enrolment_access_for` (or a
+    deny-by-default selector) first."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return EnrolmentAccess(user=user, enrolment=enrolment)
+    programme = enrolment.cohort.programme
+    relations = _relations(user, enrolment=enrolment, programme=programme, hei=programme.hei_id, on=on)
+    row = User.objects.filter(pk=user.pk).annotate(**relations).values(*relations).first() or {}
+    return _access(user, enrolment, row)
+
+
+def enrolment_access_for(user, pk: int, *, on: date | None = None) -> EnrolmentAccess:
+    """The trainee record `pk` and what `user` may do with it, in the one query that loads the record;
+    404 (audited) for a record they may not see."""
+    relations = _relations(
+        user,
+        enrolment=OuterRef("pk"),
+        programme=OuterRef("cohort__programme"),
+        hei=OuterRef("cohort__programme__hei"),
+        on=on,
+    )
+    enrolment = enrolments_for_user(user).filter(pk=pk).annotate(**relations).first()
+    if enrolment is None:
+        raise refuse(user, "trainee record", pk)
+    return _access(user, enrolment, {name: getattr(enrolment, name) for name in relations})
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Programme and organisation rules that are not about one trainee
+
+
+def _administers_a_programme(s: StaffAccess, _target=None) -> bool:
+    from curriculum.selectors import administered_programmes
+
+    return administered_programmes(s.user).exists()
+
+
+def _is_marker(s: StaffAccess, _target=None) -> bool:
+    return s.user.is_authenticated and ProgrammeMembership.objects.filter(user=s.user).exists()
+
+
+def _verifies(s: StaffAccess, supervisor) -> bool:
+    # Imported here: the supervision selectors use this policy for the trainee's supervision page.
+    from trainees.supervision.selectors import supervisors_for_staff
+
+    return s.user.pk != supervisor.pk and supervisors_for_staff(s.user).filter(pk=supervisor.pk).exists()
+
+
+def _manages_sites(s: StaffAccess, service) -> bool:
+    """Programme administrators of an HEI whose trainees the service employs."""
+    return OrganisationMembership.objects.filter(
+        user=s.user,
+        role=OrganisationMembership.Role.ADMINISTRATOR,
+        organisation__programmes__cohorts__enrolments__employing_service=service,
+    ).exists()
+
+
+def _leads_or_administers(s: StaffAccess, programme) -> bool:
+    from curriculum.selectors import programme_role
+
+    return programme_role(s.user, programme) in ("administrator", "programme_lead")
+
+
+@dataclass(frozen=True)
+class StaffAccess(_Capabilities):
+    """What a person may do to a programme, a service or a supervisor (the target given to `can`)."""
+
+    user: Any
+
+
+StaffAccess.rules = {
+    "open_marking_queue": Rule(_is_marker, "You cannot open the marking queue."),
+    "arrange_visits": Rule(
+        _administers_a_programme, "Only programme administrators arrange accreditation visits."
+    ),
+    "verify_training": Rule(_verifies, "Only programme staff can verify training, and never their own."),
+    "record_sites": Rule(_manages_sites, "Only a programme administrator records a service's sites."),
+    "change_sites": Rule(_manages_sites, "Only a programme administrator changes a service's sites."),
+    "change_caseload_settings": Rule(
+        _leads_or_administers, "Only the programme lead or an administrator changes the caseload ramp."
+    ),
+}
+
+
+def staff_access(user) -> StaffAccess:
+    return StaffAccess(user=user)

@@ -1,0 +1,215 @@
+"""The import as a whole: stream the rows through the checker and, in batches, the writer, all in one
+transaction (rolled back on any problem or a dry run); then the queued job that records the outcome."""
+
+import csv
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date
+
+from defusedxml import DefusedXmlException
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.tasks import task
+from django.utils import timezone
+
+from accounts.services import record_event
+from trainees.caseload.importer import limits
+from trainees.caseload.importer.columns import is_blank
+from trainees.caseload.importer.problems import FileRefused, ImportResult, RowProblem
+from trainees.caseload.importer.reading import file_format, open_rows
+from trainees.caseload.importer.rows import ParsedRow, RowChecker
+from trainees.caseload.importer.saving import ContactWriter
+from trainees.caseload.services import lock_enrolment
+from trainees.models import CaseloadImport, ColumnMapping, Enrolment
+
+
+class Importer:
+    """One file's import: rows are checked one by one and written a batch at a time (constant memory)."""
+
+    def __init__(self, *, enrolment: Enrolment, job: CaseloadImport, headings: dict[str, str], today: date):
+        self.result = ImportResult(dry_run=job.dry_run)
+        self.checker = RowChecker(enrolment=enrolment, headings=headings, today=today, result=self.result)
+        self.writer = ContactWriter(
+            enrolment=enrolment, job=job, result=self.result, where=self.checker.where
+        )
+
+    def _next(self, sheet: str, iterator: Iterator[Sequence], number: int) -> Sequence | None:
+        """The next row, or None at the end. A reader failing part-way (bad bytes, a damaged or unsafe
+        worksheet) becomes a problem at that row, so the import is refused rather than cut short."""
+        try:
+            return next(iterator)
+        except StopIteration:
+            return None
+        except (csv.Error, UnicodeDecodeError) as error:
+            reason = f"The file cannot be read from here on ({error})."
+        except DefusedXmlException:
+            reason = "The worksheet contains XML that is refused for safety (entities or a DTD)."
+        except Exception:  # noqa: BLE001 - openpyxl's XML reader raises many kinds for a damaged worksheet
+            reason = "The worksheet is damaged from here on and cannot be read."
+        self.result.add(RowProblem(sheet, number, "", "", reason))
+        self.result.stopped_early = True
+        return None
+
+    def run(self, sheet: str, rows: Iterable[Sequence]) -> ImportResult:
+        self.result.sheet = sheet
+        iterator = iter(rows)
+        header = self._next(sheet, iterator, 1)
+        if header is None:
+            if self.result.ok:
+                self.result.add(
+                    RowProblem(sheet, None, "", "", "The file is empty: it needs a row of headings.")
+                )
+            return self.result
+        if not self.checker.match_headings(sheet, tuple(header)[: limits.MAX_COLUMNS]):
+            return self.result
+        number = 1
+        batch: list[ParsedRow] = []
+        while (cells := self._next(sheet, iterator, number + 1)) is not None:
+            number += 1
+            if all(is_blank(c) for c in cells):
+                continue
+            self.result.rows_read += 1
+            if self.result.rows_read > limits.MAX_ROWS:
+                self.result.add(
+                    RowProblem(sheet, number, "", "", f"The file has more than {limits.MAX_ROWS:,} rows.")
+                )
+                self.result.stopped_early = True
+                break
+            parsed = self.checker.parse(sheet, number, cells)
+            if parsed is not None:
+                batch.append(parsed)
+            if len(batch) >= limits.BATCH_SIZE:
+                self.writer.flush(sheet, batch)
+                batch = []
+            if self.result.error_count >= limits.MAX_ERRORS_COUNTED:
+                self.result.stopped_early = True
+                break
+        self.writer.flush(sheet, batch)
+        if self.result.ok:
+            self.writer.settle_cases()
+        return self.result
+
+
+def mapping_headings(mapping: ColumnMapping | None) -> dict[str, str]:
+    return dict(mapping.headings) if mapping else {}
+
+
+def import_rows(
+    *,
+    actor,
+    enrolment: Enrolment,
+    job: CaseloadImport,
+    sheet: str,
+    rows: Iterable[Sequence],
+    today: date | None = None,
+) -> ImportResult:
+    """Import already-read rows (headings first) in one transaction: all of them, or none."""
+    importer = Importer(
+        enrolment=enrolment,
+        job=job,
+        headings=mapping_headings(job.mapping),
+        today=today or timezone.localdate(),
+    )
+    with transaction.atomic():
+        lock_enrolment(enrolment)
+        result = importer.run(sheet, rows)
+        if result.ok and not job.dry_run:
+            record_event(
+                actor=actor,
+                action="caseload.imported",
+                obj=enrolment,
+                message=f"{job.original_name} ({job.mapping_name or 'standard headings'})",
+                after={
+                    "rows": result.rows_read,
+                    "contacts_created": result.contacts_created,
+                    "cases_created": result.cases_created,
+                    "duplicates": result.duplicates,
+                },
+            )
+            result.saved = True
+        else:
+            transaction.set_rollback(True)
+    return result
+
+
+def import_caseload(
+    *, actor, enrolment: Enrolment, job: CaseloadImport, fileobj, today: date | None = None
+) -> ImportResult:
+    """Read a CSV file or workbook and import it in one transaction. A file refused as a whole becomes a
+    result with one problem (and nothing saved), so callers handle a single kind of outcome."""
+    try:
+        head = fileobj.read(8)
+        fileobj.seek(0)
+        kind = file_format(job.original_name, head)
+        with open_rows(fileobj, kind) as (sheet, rows):
+            return import_rows(actor=actor, enrolment=enrolment, job=job, sheet=sheet, rows=rows, today=today)
+    except FileRefused as refused:
+        result = ImportResult(dry_run=job.dry_run)
+        result.add(RowProblem("", None, "", "", str(refused)))
+        return result
+
+
+# --- jobs ------------------------------------------------------------------------------------------
+
+
+def run_import_job(job: CaseloadImport, fileobj, *, actor=None, today: date | None = None) -> ImportResult:
+    """Run a queued import and record its outcome on the job row (outside the import's transaction)."""
+    started = time.monotonic()
+    CaseloadImport.objects.filter(pk=job.pk).update(status=CaseloadImport.Status.RUNNING)
+    enrolment = Enrolment.objects.select_related("employing_service").get(pk=job.enrolment_id)
+    result = import_caseload(
+        actor=actor or job.requested_by, enrolment=enrolment, job=job, fileobj=fileobj, today=today
+    )
+    if not result.ok:
+        job.status = CaseloadImport.Status.REJECTED
+    elif job.dry_run:
+        job.status = CaseloadImport.Status.CHECKED
+    else:
+        job.status = CaseloadImport.Status.IMPORTED
+    job.sheet = result.sheet[:100]
+    job.rows_read = result.rows_read
+    job.contacts_created = result.contacts_created
+    job.cases_created = result.cases_created
+    job.duplicates = result.duplicates
+    job.error_count = result.error_count
+    job.errors = [problem.as_dict() for problem in result.errors]
+    job.message = result.summary()[:300]
+    job.seconds = round(time.monotonic() - started, 3)
+    job.finished_at = timezone.now()
+    job.save(
+        update_fields=[
+            "status",
+            "sheet",
+            "rows_read",
+            "contacts_created",
+            "cases_created",
+            "duplicates",
+            "error_count",
+            "errors",
+            "message",
+            "seconds",
+            "finished_at",
+        ]
+    )
+    return result
+
+
+@task
+def run_caseload_import(job_id: int) -> str:
+    """Background task: import a stored upload, then delete the file whatever happens."""
+    job = CaseloadImport.objects.select_related("mapping", "requested_by").get(pk=job_id)
+    try:
+        with default_storage.open(job.stored_name, "rb") as stored:
+            run_import_job(job, stored)
+    except Exception:
+        CaseloadImport.objects.filter(pk=job.pk).update(
+            status=CaseloadImport.Status.FAILED,
+            message="The import stopped unexpectedly. Nothing was saved; please try again.",
+            finished_at=timezone.now(),
+        )
+        raise
+    finally:
+        if job.stored_name:
+            default_storage.delete(job.stored_name)
+            CaseloadImport.objects.filter(pk=job.pk).update(stored_name="")
+    return job.status

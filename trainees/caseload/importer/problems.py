@@ -1,0 +1,74 @@
+"""What an import reports: each problem with its place in the file, and the outcome as a whole."""
+
+from dataclasses import dataclass, field
+
+from trainees.caseload.importer import limits
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """One problem in the file: where it is, and why, in words."""
+
+    sheet: str
+    row: int | None
+    column: str  # a spreadsheet column letter ("C"), or "" when the problem is the whole file or row
+    heading: str
+    reason: str
+
+    def __str__(self):
+        where = [f"sheet “{self.sheet}”"] if self.sheet else []
+        if self.row:
+            where.append(f"row {self.row}")
+        if self.column:
+            where.append(f"column {self.column}" + (f" ({self.heading})" if self.heading else ""))
+        place = ", ".join(where)
+        return (place[:1].upper() + place[1:] + ": " if place else "") + self.reason
+
+    def as_dict(self) -> dict:
+        return {
+            "sheet": self.sheet,
+            "row": self.row,
+            "column": self.column,
+            "heading": self.heading,
+            "reason": self.reason,
+        }
+
+
+class FileRefused(Exception):
+    """The file as a whole cannot be read safely (wrong type, too big, a zip bomb, not a workbook)."""
+
+
+@dataclass
+class ImportResult:
+    sheet: str = ""
+    dry_run: bool = False
+    rows_read: int = 0
+    contacts_created: int = 0
+    cases_created: int = 0
+    duplicates: int = 0
+    error_count: int = 0
+    errors: list[RowProblem] = field(default_factory=list)
+    stopped_early: bool = False
+    saved: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.error_count == 0
+
+    def add(self, problem: RowProblem) -> None:
+        self.error_count += 1
+        if len(self.errors) < limits.MAX_ERRORS_KEPT:
+            self.errors.append(problem)
+
+    def summary(self) -> str:
+        if not self.ok:
+            more = " Checking stopped early." if self.stopped_early else ""
+            return (
+                f"Nothing was imported: {self.error_count} problem{'s' if self.error_count != 1 else ''} "
+                f"in {self.rows_read} rows.{more}"
+            )
+        verb = "would be" if self.dry_run else "were"
+        return (
+            f"{self.rows_read} rows read: {self.contacts_created} new contacts and {self.cases_created} new "
+            f"cases {verb} saved; {self.duplicates} rows {verb} skipped as already recorded."
+        )

@@ -1,0 +1,182 @@
+"""Row validation: match the file's headings to the fields (through the person's saved mapping), then
+check each row cell by cell and against the contact rules, giving a `ParsedRow` or problems in words."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from openpyxl.utils import get_column_letter
+
+from curriculum.models import Intervention
+from trainees.caseload.importer.columns import (
+    FIELDS,
+    MODE_VALUES,
+    OUTCOME_VALUES,
+    PROBLEM_VALUES,
+    TYPE_VALUES,
+    CellProblem,
+    is_blank,
+    normalise_heading,
+    normalise_value,
+    read_choice,
+    read_date,
+    read_integer,
+    read_text,
+    shown,
+)
+from trainees.caseload.importer.problems import ImportResult, RowProblem
+from trainees.caseload.services import clean_case_reference, contact_problems
+from trainees.models import Enrolment
+
+
+@dataclass
+class ParsedRow:
+    row: int
+    reference: str
+    date: date
+    type: str
+    mode: str
+    intervention: Intervention | None
+    minutes: int
+    phq9: int | None
+    gad7: int | None
+    wsas: int | None
+    outcome: str
+    presenting_problem: str
+
+
+class RowChecker:
+    """Reads one file's rows for one enrolment; every problem goes into `result`."""
+
+    def __init__(self, *, enrolment: Enrolment, headings: dict[str, str], today: date, result: ImportResult):
+        self.enrolment = enrolment
+        self.headings = headings
+        self.today = today
+        self.result = result
+        self.interventions = {}
+        for intervention in Intervention.objects.all():
+            self.interventions[normalise_value(intervention.code)] = intervention
+            self.interventions[normalise_value(intervention.name)] = intervention
+        self.columns: dict[str, int] = {}
+        self.column_headings: dict[str, str] = {}
+        self.readers = {
+            "case_reference": lambda v: clean_case_reference(read_text(v)),
+            "date": read_date,
+            "type": lambda v: read_choice(v, TYPE_VALUES, "assessment, treatment, review or discharge"),
+            "mode": lambda v: read_choice(
+                v, MODE_VALUES, "face to face, telephone, video, online, group or computerised CBT"
+            ),
+            "intervention": self._intervention,
+            "minutes": read_integer,
+            "phq9": read_integer,
+            "gad7": read_integer,
+            "wsas": read_integer,
+            "outcome": lambda v: read_choice(
+                v, OUTCOME_VALUES, "stepped up, stepped down, discharged or dropped out"
+            ),
+            "presenting_problem": lambda v: read_choice(
+                v, PROBLEM_VALUES, "depression, generalised anxiety, panic, ..."
+            ),
+        }
+
+    # headings
+
+    def match_headings(self, sheet: str, header: Sequence) -> bool:
+        found: dict[str, int] = {}
+        for index, cell in enumerate(header):
+            if is_blank(cell):
+                continue
+            key = normalise_heading(cell) if isinstance(cell, str | int | float) else ""
+            if key in found:
+                self.result.add(
+                    RowProblem(
+                        sheet, 1, get_column_letter(index + 1), str(cell)[:60], "This heading appears twice."
+                    )
+                )
+            found.setdefault(key, index)
+        for f in FIELDS:
+            wanted = self.headings.get(f.code)
+            candidates = [wanted] if wanted else [f.label, f.code]
+            for candidate in candidates:
+                index = found.get(normalise_heading(candidate))
+                if index is not None:
+                    self.columns[f.code] = index
+                    self.column_headings[f.code] = str(header[index])[:60]
+                    break
+            else:
+                if f.required:
+                    names = " or ".join(f"“{c}”" for c in candidates)
+                    self.result.add(
+                        RowProblem(
+                            sheet, 1, "", "", f"No column is headed {names} ({f.label.lower()}: {f.hint})."
+                        )
+                    )
+        return self.result.ok
+
+    def where(self, sheet: str, row: int, code: str, reason: str) -> RowProblem:
+        index = self.columns.get(code)
+        column = get_column_letter(index + 1) if index is not None else ""
+        return RowProblem(sheet, row, column, self.column_headings.get(code, ""), reason)
+
+    # rows
+
+    def parse(self, sheet: str, number: int, cells: Sequence) -> ParsedRow | None:
+        values, problems = {}, []
+
+        def cell(code):
+            index = self.columns.get(code)
+            return cells[index] if index is not None and index < len(cells) else None
+
+        readers = self.readers
+        for f in FIELDS:
+            raw = cell(f.code)
+            if is_blank(raw):
+                if f.required:
+                    problems.append(self.where(sheet, number, f.code, f"The {f.label.lower()} is missing."))
+                values[f.code] = None
+                continue
+            try:
+                values[f.code] = readers[f.code](raw)
+            except CellProblem as error:
+                problems.append(self.where(sheet, number, f.code, str(error)))
+            except Exception as error:  # noqa: BLE001 - a ValidationError from the de-identification checks
+                messages = getattr(error, "messages", None) or ["This value cannot be read."]
+                problems.append(self.where(sheet, number, f.code, " ".join(messages)))
+        if not problems:
+            for code, reason in contact_problems(
+                self.enrolment,
+                on=values["date"],
+                type=values["type"],
+                intervention=values["intervention"],
+                minutes=values["minutes"],
+                phq9=values["phq9"],
+                gad7=values["gad7"],
+                wsas=values["wsas"],
+                today=self.today,
+            ).items():
+                problems.append(self.where(sheet, number, code, reason))
+        for problem in problems:
+            self.result.add(problem)
+        if problems:
+            return None
+        return ParsedRow(
+            row=number,
+            reference=values["case_reference"],
+            date=values["date"],
+            type=values["type"],
+            mode=values["mode"],
+            intervention=values["intervention"],
+            minutes=values["minutes"],
+            phq9=values["phq9"],
+            gad7=values["gad7"],
+            wsas=values["wsas"],
+            outcome=values["outcome"] or "",
+            presenting_problem=values["presenting_problem"] or "",
+        )
+
+    def _intervention(self, value) -> Intervention:
+        text = read_text(value)
+        intervention = self.interventions.get(normalise_value(text))
+        if intervention is None:
+            raise CellProblem(f"{shown(text)} is not one of the curriculum's interventions.")
+        return intervention
