@@ -58,6 +58,9 @@ class Enrolment(models.Model):
         limit_choices_to={"kind": "service"},
     )
     band = models.PositiveSmallIntegerField(choices=Band.choices, default=Band.BAND_4)
+    # The education provider's number for the student on this programme (a person may hold another number on
+    # another programme, hence here rather than on the account).
+    student_number = models.CharField(max_length=40, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.ACTIVE)
     completed_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -68,6 +71,11 @@ class Enrolment(models.Model):
         ordering = ["cohort", "user__last_name", "user__first_name"]
         constraints = [
             models.UniqueConstraint(fields=["user", "cohort"], name="one_enrolment_per_cohort"),
+            models.UniqueConstraint(
+                fields=["cohort", "student_number"],
+                condition=~Q(student_number=""),
+                name="one_student_number_per_cohort",
+            ),
             models.CheckConstraint(condition=Q(band__gte=4, band__lte=9), name="enrolment_band_4_to_9"),
             models.CheckConstraint(
                 condition=Q(status="completed", completed_on__isnull=False) | ~Q(status="completed"),
