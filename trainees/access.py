@@ -329,6 +329,12 @@ def _leads_or_administers(s: StaffAccess, programme) -> bool:
     return programme_role(s.user, programme) in ("administrator", "programme_lead")
 
 
+def _administers(s: StaffAccess, programme) -> bool:
+    from curriculum.selectors import programme_role
+
+    return programme_role(s.user, programme) == "administrator"
+
+
 @dataclass(frozen=True)
 class StaffAccess(_Capabilities):
     """What a person may do to a programme, a service or a supervisor (the target given to `can`)."""
@@ -344,6 +350,10 @@ StaffAccess.rules = {
     "verify_training": Rule(_verifies, "Only programme staff can verify training, and never their own."),
     "record_sites": Rule(_manages_sites, "Only a programme administrator records a service's sites."),
     "change_sites": Rule(_manages_sites, "Only a programme administrator changes a service's sites."),
+    "enrol_trainees": Rule(_administers, "Only the programme's administrators enrol trainees."),
+    "assign_supervisors": Rule(
+        _administers, "Only the programme's administrators assign supervisors in bulk."
+    ),
     "change_caseload_settings": Rule(
         _leads_or_administers, "Only the programme lead or an administrator changes the caseload ramp."
     ),

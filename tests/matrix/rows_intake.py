@@ -16,7 +16,23 @@ def an_invitation(world) -> int:
     return invitation.pk
 
 
+# Educators and the lead see the cohort but may not enrol (403); everyone else does not see it (404).
+ADMIN_ONLY_ON_COHORT = {"educator": 403, "lead": 403}
+
 ROWS = {
+    "trainees:intake": Row(
+        lambda w: reverse("trainees:intake", args=[w.cohort.code]), allow("admin") | ADMIN_ONLY_ON_COHORT
+    ),
+    # Without a previewed upload, confirming sends the administrator back to upload again.
+    "trainees:intake_confirm": Row(
+        lambda w: reverse("trainees:intake_confirm", args=[w.cohort.code]),
+        allow("admin", status=302) | ADMIN_ONLY_ON_COHORT,
+        method="post",
+    ),
+    "trainees:intake_template": Row(
+        lambda w: reverse("trainees:intake_template", args=[w.cohort.code]),
+        allow("admin") | ADMIN_ONLY_ON_COHORT,
+    ),
     "accounts:invitations": Row(lambda w: reverse("accounts:invitations"), allow("admin")),
     "accounts:invitation_resend": Row(
         lambda w: reverse("accounts:invitation_resend", args=[an_invitation(w)]),

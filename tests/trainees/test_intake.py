@@ -1,6 +1,5 @@
 """An intake from one file: checked in full, refused with every problem named, or saved in one transaction."""
 
-import csv
 import io
 from datetime import timedelta
 
@@ -13,6 +12,7 @@ from django.utils import timezone
 from accounts.models import AuditEvent, Invitation, User
 from core.spreadsheets import Sheet, render_xlsx
 from tests import factories as f
+from tests.trainees.intake_files import csv_file, make_setting, row
 from trainees.enrolment import intake
 from trainees.enrolment.intake import HEADINGS, IntakeRefused, run_intake
 from trainees.models import Enrolment, SupervisorAssignment
@@ -22,37 +22,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def setting(curriculum):
-    admin = f.AdministratorFactory().user
-    programme = f.ProgrammeFactory(hei=admin.org_memberships.get().organisation)
-    cohort = f.CohortFactory(programme=programme, start_date=timezone.localdate())
-    service = f.ServiceFactory(code="north-tt", name="North Talking Therapies")
-    return admin, cohort, service
-
-
-def row(n, **overrides):
-    values = {
-        "First name": f"Trainee{n}",
-        "Last name": "Smith",
-        "Email": f"trainee{n}@example.nhs.uk",
-        "Student number": f"S{n:05d}",
-        "Route": "standard",
-        "Service": "north-tt",
-        "Site": "",
-        "Start date": timezone.localdate().strftime("%d/%m/%Y"),
-        "Band": "4",
-        "Case-management supervisor email": "cm.boss@example.nhs.uk",
-        "Clinical-skills supervisor email": "cs.boss@example.nhs.uk",
-    }
-    values.update(overrides)
-    return values
-
-
-def csv_file(rows, headings=HEADINGS):
-    text = io.StringIO()
-    writer = csv.DictWriter(text, fieldnames=headings, extrasaction="ignore")
-    writer.writeheader()
-    writer.writerows(rows)
-    return io.BytesIO(text.getvalue().encode())
+    return make_setting()
 
 
 def run(setting, rows, save=True, **kwargs):
