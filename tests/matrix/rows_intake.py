@@ -20,6 +20,24 @@ def an_invitation(world) -> int:
 ADMIN_ONLY_ON_COHORT = {"educator": 403, "lead": 403}
 
 ROWS = {
+    # Programme administrators' pages. Any administrator may set up a programme at their own provider.
+    "curriculum:programme_new": Row(lambda w: reverse("curriculum:programme_new"), allow("admin")),
+    "curriculum:programme_edit": Row(
+        lambda w: reverse("curriculum:programme_edit", args=[w.programme.code]),
+        allow("admin") | ADMIN_ONLY_ON_COHORT,
+    ),
+    "curriculum:programme_people": Row(
+        lambda w: reverse("curriculum:programme_people", args=[w.programme.code]),
+        allow("admin") | ADMIN_ONLY_ON_COHORT,
+    ),
+    "curriculum:cohort_new": Row(
+        lambda w: reverse("curriculum:cohort_new", args=[w.programme.code]),
+        allow("admin") | ADMIN_ONLY_ON_COHORT,
+    ),
+    "curriculum:cohort_edit": Row(
+        lambda w: reverse("curriculum:cohort_edit", args=[w.programme.code, w.cohort.code]),
+        allow("admin") | ADMIN_ONLY_ON_COHORT,
+    ),
     "trainees:intake": Row(
         lambda w: reverse("trainees:intake", args=[w.cohort.code]), allow("admin") | ADMIN_ONLY_ON_COHORT
     ),
