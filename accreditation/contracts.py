@@ -6,7 +6,7 @@ these names, so tests can construct them directly.
 """
 
 from assessments.selectors import CompetenceStatus, ComponentResult
-from trainees.attendance.selectors import ModuleDays, TrainingDaysProgress
+from trainees.attendance.engine import ModuleDays, TrainingDaysProgress
 from trainees.caseload.selectors import CaseloadFigures
 from trainees.cpd.selectors import CpdActivityInfo
 from trainees.supervision.selectors import SupervisionSummary, SupervisorReportInfo

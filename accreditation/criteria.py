@@ -14,7 +14,8 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 
 from accreditation.facts import TraineeFacts, months_in_service
-from trainees.enrolment.models import add_months
+from core.dates import add_months, long_date
+from core.wording import listing, plural
 
 # --- the registry of criterion kinds ----------------------------------------------------------------
 
@@ -109,26 +110,6 @@ def validate_rule(kind_code: str, parameters, target) -> dict:
 
 
 # --- wording helpers --------------------------------------------------------------------------------
-
-
-def number(x: float) -> str:
-    """7 -> "7", 7.5 -> "7.5", 0.25 -> "0.25"."""
-    return f"{round(float(x), 2):g}"
-
-
-def plural(n: float, one: str, many: str | None = None) -> str:
-    return f"{number(n)} {one if float(n) == 1 else (many or one + 's')}"
-
-
-def long_date(d: date) -> str:
-    return f"{d.day} {d:%B %Y}"
-
-
-def listing(items) -> str:
-    items = list(items)
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def local_date(moment: datetime | date) -> date:

@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
-from accreditation.criteria import KINDS, RuleError, number, validate_rule
+from accreditation.criteria import KINDS, RuleError, validate_rule
 from accreditation.facts import TraineeFacts
-from trainees.enrolment.models import add_months
+from core.dates import add_months
+from core.wording import number
 
 __all__ = [
     "KINDS",

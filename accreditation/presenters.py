@@ -2,7 +2,8 @@
 
 from django.urls import reverse
 
-from accreditation.engine import CriterionResult, number
+from accreditation.engine import CriterionResult
+from core.wording import number
 
 EVIDENCE_LABELS = {
     "sign_off": "Sign-off",

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from accreditation.presenters import short_value
+from core.templatetags.status import status_tag
 
 
 def short_label(code: str) -> str:
@@ -22,12 +23,9 @@ class CriterionColumn(tables.Column):
         if criterion is None:
             return "–"
         if criterion.met:
-            return format_html(
-                '<strong class="nhsuk-tag nhsuk-tag--green">Met</strong> {}', short_value(criterion)
-            )
+            return format_html("{} {}", status_tag("met", "Met"), short_value(criterion))
         return format_html(
-            '<strong class="nhsuk-tag nhsuk-tag--red">Not met</strong> <span class="nhsuk-body-s">{}</span>',
-            criterion.gap,
+            '{} <span class="nhsuk-body-s">{}</span>', status_tag("not_met", "Not met"), criterion.gap
         )
 
 
@@ -54,5 +52,4 @@ class CohortReadinessTable(tables.Table):
         return format_html('<a href="{}">{}</a>', url, value)
 
     def render_ready(self, value):
-        colour, text = ("green", "Ready") if value else ("grey", "Not ready")
-        return format_html('<strong class="nhsuk-tag nhsuk-tag--{}">{}</strong>', colour, text)
+        return status_tag("ready", "Ready") if value else status_tag("not_ready", "Not ready")

@@ -27,7 +27,6 @@ from assessments.models import (
     SignOffReopening,
 )
 from curriculum.models import Competence, Programme, ProgrammeMembership, RouteModule
-from curriculum.selectors import programme_role
 from trainees.enrolment.selectors import enrolment_access
 from trainees.models import Enrolment
 
@@ -423,16 +422,6 @@ def get_sign_off_for_user(user, pk: int) -> SignOff:
     if sign_off is None:
         raise refuse(user, "sign-off", pk)
     return sign_off
-
-
-def viewer_role(user, enrolment: Enrolment) -> str | None:
-    """'administrator', 'programme_lead', 'educator' or None (the trainee, a supervisor)."""
-    return programme_role(user, enrolment.cohort.programme)
-
-
-def can_see_marks(role: str | None) -> bool:
-    """Programme staff see marks as soon as they exist; trainees and supervisors once they are released."""
-    return role is not None
 
 
 # ---------------------------------------------------------------------------------------------------------

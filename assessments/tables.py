@@ -6,23 +6,13 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 
 from assessments.selectors import CompetenceStatus, GridRow, QueueItem
-
-TAG_CLASSES = {
-    "not_started": "nhsuk-tag--grey",
-    "submitted": "nhsuk-tag--blue",
-    "awaiting_moderation": "nhsuk-tag--yellow",
-    "failed": "nhsuk-tag--red",
-    "signed": "nhsuk-tag--green",
-    "reopened": "nhsuk-tag--orange",
-}
+from core.templatetags.status import status_tag
 
 
-def status_tag(status: CompetenceStatus | None, label: str | None = None):
+def competence_tag(status: CompetenceStatus | None, label: str | None = None):
     if status is None:
         return format_html('<span class="nhsuk-body-s">{}</span>', "Not required on this route")
-    return format_html(
-        '<strong class="nhsuk-tag {}">{}</strong>', TAG_CLASSES[status.status], label or status.label
-    )
+    return status_tag(status.status, label or status.label)
 
 
 class CompetenceColumn(tables.Column):
@@ -33,7 +23,7 @@ class CompetenceColumn(tables.Column):
         super().__init__(empty_values=(), orderable=False, **kwargs)
 
     def render(self, record: GridRow):
-        return status_tag(record.statuses.get(self.code))
+        return competence_tag(record.statuses.get(self.code))
 
     def value(self, record: GridRow):
         status = record.statuses.get(self.code)

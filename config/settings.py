@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_tasks_db",
+    "core",
     "accounts",
     "curriculum",
     "trainees",
@@ -226,7 +227,7 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "pwp-tracker@localhost")
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 14)
 
 # Forms render in the NHS.UK pattern through the templates under templates/django/forms/.
-FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+FORM_RENDERER = "config.forms.AccessibleFormRenderer"
 
 DJANGO_TABLES2_TEMPLATE = "tables/nhsuk_table.html"
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "nhsuk-table"}

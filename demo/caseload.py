@@ -19,7 +19,7 @@ from accounts.models import User
 from curriculum.models import Programme
 from trainees.caseload.importer import FIELDS, import_rows
 from trainees.caseload.selectors import clock_for, ramp_end, ramp_for
-from trainees.caseload.services import set_caseload_settings
+from trainees.caseload.services import create_caseload_import, set_caseload_settings
 from trainees.models import Case, CaseloadImport, Enrolment, RampProfile
 
 PREFIX = "NV-"
@@ -191,12 +191,13 @@ def seed(today: date) -> dict:
         rows = caseload_rows(enrolment, plan, today)
         if len(rows) == 1:
             continue
-        job = CaseloadImport.objects.create(
+        job = create_caseload_import(
+            actor=User.objects.get(username=plan.username),
             enrolment=enrolment,
-            service=enrolment.employing_service,
+            mapping=None,
             original_name="demo-caseload.csv",
             file_format=CaseloadImport.Format.CSV,
-            requested_by=User.objects.get(username=plan.username),
+            dry_run=False,
         )
         result = import_rows(actor=None, enrolment=enrolment, job=job, sheet="Demo", rows=rows, today=today)
         if not result.ok:

@@ -11,10 +11,10 @@ from datetime import date, timedelta
 from django.db import transaction
 
 from accounts.models import Organisation, User
+from core.dates import add_months
 from curriculum.models import Intervention
 from demo import past_moment
 from demo.foundation import person
-from trainees.enrolment.models import add_months
 from trainees.enrolment.services import assign_supervisor
 from trainees.models import (
     Case,

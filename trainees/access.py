@@ -76,6 +76,10 @@ class _Capabilities:
     def can(self, name: str, target=None) -> bool:
         return bool(self.rules[name].allows(self, target))
 
+    def refusal(self, name: str) -> str:
+        """The plain message a person refused `name` sees (services raise it as their own error)."""
+        return self.rules[name].refusal
+
     def require(self, name: str, target=None) -> None:
         if not self.can(name, target):
             raise _refuse(self.user, name, self._about(target), self.rules[name].refusal)
@@ -323,10 +327,18 @@ def _manages_sites(s: StaffAccess, service) -> bool:
     ).exists()
 
 
-def _leads_or_administers(s: StaffAccess, programme) -> bool:
-    from curriculum.selectors import programme_role
+def _role_in(*roles: str):
+    """A rule for a programme target: the person's role on that programme is one of `roles`."""
 
-    return programme_role(s.user, programme) in ("administrator", "programme_lead")
+    def allows(s: StaffAccess, programme) -> bool:
+        from curriculum.selectors import programme_role
+
+        return s.user.is_authenticated and programme_role(s.user, programme) in roles
+
+    return allows
+
+
+_leads_or_administers = _role_in("administrator", "programme_lead")
 
 
 def _administers(s: StaffAccess, programme) -> bool:
@@ -356,6 +368,15 @@ StaffAccess.rules = {
     ),
     "change_caseload_settings": Rule(
         _leads_or_administers, "Only the programme lead or an administrator changes the caseload ramp."
+    ),
+    "change_assessment_settings": Rule(
+        _leads_or_administers, "Only the programme administrator or lead can change assessment settings."
+    ),
+    "arrange_programme_visits": Rule(
+        _role_in("administrator"), "Only the programme's administrators can arrange accreditation visits."
+    ),
+    "build_visit_pack": Rule(
+        _role_in("administrator"), "Only the programme's administrators can build a visit pack."
     ),
 }
 

@@ -25,7 +25,7 @@ from accounts.services import DomainError, record_event
 from accreditation.models import Visit, VisitPack, VisitPortfolio
 from accreditation.portfolio.render import render_pdf_template
 from accreditation.portfolio.selectors import visit_portfolios
-from curriculum.selectors import programme_role
+from trainees.access import staff_access
 
 logger = logging.getLogger(__name__)
 
@@ -52,8 +52,9 @@ def _give_up_on_stalled_packs(visit: Visit) -> None:
 def request_visit_pack(*, actor, visit: Visit) -> VisitPack:
     """Queue a new pack for the visit. The task is queued in the same transaction as the pack row, so a
     worker never sees one without the other."""
-    if actor is None or programme_role(actor, visit.programme) != "administrator":
-        raise DomainError("Only the programme's administrators can build a visit pack.")
+    access = staff_access(actor)
+    if actor is None or not access.can("build_visit_pack", visit.programme):
+        raise DomainError(access.refusal("build_visit_pack"))
     Visit.objects.select_for_update().filter(pk=visit.pk).first()  # one request at a time per visit
     _give_up_on_stalled_packs(visit)
     if VisitPack.objects.filter(

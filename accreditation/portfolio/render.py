@@ -22,6 +22,8 @@ from django.contrib.staticfiles.storage import staticfiles_storage
 from django.template.loader import render_to_string
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from accreditation.portfolio import pdf_tags
+
 logger = logging.getLogger(__name__)
 
 # A reserved top-level domain (RFC 2606): no request to it could ever leave the machine, and the fetcher
@@ -86,12 +88,14 @@ class ProjectStaticFetcher(URLFetcher):
 
 
 def _pdf_source_files() -> list[Path]:
-    """The PDF templates, what they include from elsewhere (the caseload chart) and the stylesheet."""
+    """The PDF templates, what they include from elsewhere (the caseload chart), the status-tag colours they
+    draw with and the stylesheet."""
     base = Path(settings.BASE_DIR)
     own = sorted((base / "templates" / "pdf").rglob("*.html"))
     included = {name for path in own for name in INCLUDE.findall(path.read_text())}
     elsewhere = sorted(base / "templates" / name for name in included if not name.startswith("pdf/"))
-    return own + elsewhere + [base / "static" / "css" / "pdf.css"]
+    status_colours = base / "core" / "templatetags" / "status.py"
+    return own + elsewhere + [status_colours, base / "static" / "css" / "pdf.css"]
 
 
 @lru_cache(maxsize=1)
@@ -100,6 +104,7 @@ def template_version() -> str:
     stylesheet, the WeasyPrint version and options. Part of the render cache key, so editing a template
     invalidates every cached PDF without anyone remembering to bump a number."""
     digest = hashlib.sha256(f"weasyprint {weasyprint.__version__} {sorted(PDF_OPTIONS.items())}".encode())
+    digest.update(Path(pdf_tags.__file__).read_bytes())  # the tagging finisher shapes the PDF too
     for path in _pdf_source_files():
         digest.update(str(path.relative_to(settings.BASE_DIR)).encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()[:16]
@@ -123,7 +128,8 @@ def html_document(html: str, *, fetcher: ProjectStaticFetcher | None = None) -> 
 
 
 def html_to_pdf(html: str, *, fetcher: ProjectStaticFetcher | None = None) -> bytes:
-    return html_document(html, fetcher=fetcher).write_pdf(**PDF_OPTIONS)
+    # The finisher scopes table header cells and marks running headers and footers as artifacts (PDF/UA).
+    return html_document(html, fetcher=fetcher).write_pdf(finisher=pdf_tags.finish, **PDF_OPTIONS)
 
 
 def render_portfolio_pdf(data: dict, *, verification_code: str | None = None) -> bytes:

@@ -13,12 +13,13 @@ from accounts.models import User
 from accounts.services import DomainError, delete_record, record_event, save_record
 from accreditation.models import PortfolioSnapshot, Visit, VisitAssignment, VisitPortfolio, VisitSample
 from curriculum.models import Programme
-from curriculum.selectors import programme_role
+from trainees.access import staff_access
 
 
 def _require_administrator(actor, programme: Programme) -> None:
-    if actor is None or programme_role(actor, programme) != "administrator":
-        raise DomainError("Only the programme's administrators can arrange accreditation visits.")
+    access = staff_access(actor)
+    if actor is None or not access.can("arrange_programme_visits", programme):
+        raise DomainError(access.refusal("arrange_programme_visits"))
 
 
 @transaction.atomic

@@ -6,7 +6,7 @@ from django.utils import timezone
 from accounts.services import DomainError, record_event
 from assessments.models import AssessmentScheme, ProgrammeAssessmentSettings
 from curriculum.models import Programme
-from curriculum.selectors import programme_role
+from trainees.access import staff_access
 
 
 @transaction.atomic
@@ -19,9 +19,10 @@ def configure_programme_assessment(
     moderation_sample_percent: int,
 ) -> ProgrammeAssessmentSettings:
     """Choose a programme's assessment scheme and numbers (the programme administrator or lead)."""
-    allowed = ("administrator", "programme_lead")
-    if actor is not None and not actor.is_superuser and programme_role(actor, programme) not in allowed:
-        raise DomainError("Only the programme administrator or lead can change assessment settings.")
+    if actor is not None and not actor.is_superuser:
+        access = staff_access(actor)
+        if not access.can("change_assessment_settings", programme):
+            raise DomainError(access.refusal("change_assessment_settings"))
     if scheme.edition_id != programme.edition_id:
         raise DomainError(f"“{scheme}” is for another curriculum edition than {programme}.")
     if attempts_allowed < 1:

@@ -1,51 +1,48 @@
 """Status tags and the trainee page's competence summary (one include line on the shared trainee page)."""
 
 from django import template
-from django.utils.html import format_html
 
-from assessments import selectors
+from assessments import selectors, tables
 from assessments.models import Attempt
-from assessments.tables import status_tag as render_status_tag
+from core.templatetags.status import status_tag as render_tag
 
 register = template.Library()
 
-OUTCOME_TAGS = {
-    "passed": ("nhsuk-tag--green", "Passed"),
-    "failed": ("nhsuk-tag--red", "Failed"),
-    "pending": ("nhsuk-tag--blue", "In progress"),
-    "not_started": ("nhsuk-tag--grey", "Not started"),
+OUTCOME_LABELS = {
+    "passed": "Passed",
+    "failed": "Failed",
+    "pending": "In progress",
+    "not_started": "Not started",
 }
 ROLE_LABELS = {"educator": "educator", "programme_lead": "programme lead"}
 
 
 @register.simple_tag
-def status_tag(status, trainee_view=False):
+def competence_tag(status, trainee_view=False):
     """A competence status as an NHS tag; a trainee reads “awaiting marking” for anything not released."""
     label = None
     if trainee_view and status is not None and status.status == "submitted":
         label = status.label.replace("Submitted", selectors.TRAINEE_STATUS_LABELS["submitted"])
-    return render_status_tag(status, label)
+    return tables.competence_tag(status, label)
 
 
 @register.simple_tag
 def outcome_tag(outcome, trainee_view=False):
-    css, label = OUTCOME_TAGS[outcome]
+    label = OUTCOME_LABELS[outcome]
     if trainee_view and outcome == "pending":
         label = "In progress or awaiting marking"
-    return format_html('<strong class="nhsuk-tag {}">{}</strong>', css, label)
+    return render_tag(outcome, label)
 
 
 @register.simple_tag
 def attempt_tag(attempt):
     if attempt.status == Attempt.Status.SUBMITTED:
-        css, label = "nhsuk-tag--blue", "Awaiting marking"
-    elif attempt.status == Attempt.Status.AWAITING_MODERATION:
-        css, label = "nhsuk-tag--yellow", "Awaiting moderation"
-    elif attempt.outcome == Attempt.Outcome.PASSED:
-        css, label = "nhsuk-tag--green", "Passed"
-    else:
-        css, label = "nhsuk-tag--red", "Failed"
-    return format_html('<strong class="nhsuk-tag {}">{}</strong>', css, label)
+        return render_tag("submitted", "Awaiting marking")
+    if attempt.status == Attempt.Status.AWAITING_MODERATION:
+        return render_tag("awaiting_moderation", "Awaiting moderation")
+    if attempt.outcome == Attempt.Outcome.PASSED:
+        return render_tag("passed", "Passed")
+    return render_tag("failed", "Failed")
 
 
 @register.filter
@@ -56,8 +53,7 @@ def role_label(role):
 @register.inclusion_tag("assessments/includes/competence_summary.html", takes_context=True)
 def competence_summary(context, enrolment):
     """The trainee page's section: how many competences are signed off, and any that need attention."""
-    user = context["request"].user
-    staff = selectors.can_see_marks(selectors.viewer_role(user, enrolment))
+    staff = context["access"].can("see_marks")
     statuses = selectors.competence_statuses(enrolment, released_only=not staff)
     signed = sum(1 for s in statuses if s.status == "signed")
     return {

@@ -7,6 +7,7 @@ from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
+from core.dates import add_months
 from tests import factories as f
 from tests.trainees.factories_attendance import (
     TeachingDayFactory,
@@ -15,16 +16,9 @@ from tests.trainees.factories_attendance import (
     mark,
     module,
 )
-from trainees.attendance.selectors import (
-    RouteModuleDays,
-    TraineeDays,
-    assess_training_days,
-    training_days_progress,
-    training_days_progress_for,
-    window_end,
-)
+from trainees.attendance.engine import RouteModuleDays, TraineeDays, assess_training_days, window_end
+from trainees.attendance.selectors import training_days_progress, training_days_progress_for
 from trainees.attendance.services import generate_schedule
-from trainees.enrolment.models import add_months
 from trainees.models import Interruption
 
 START = date(2026, 1, 5)  # a Monday
@@ -332,3 +326,11 @@ def test_the_bulk_selector_costs_six_queries_whatever_the_number_of_trainees(
         == training_days_progress(enrolments[0], on=date(2026, 3, 1))
     )
     assert len(many) == 30
+
+
+def test_the_engine_reads_register_and_workplace_statuses_as_the_models_store_them():
+    from trainees.attendance import engine, models
+
+    assert engine.ATTENDED == models.ATTENDED
+    assert engine.ABSENT == models.ABSENT
+    assert engine.WORKPLACE_CONFIRMED == models.WorkplaceDay.Status.CONFIRMED

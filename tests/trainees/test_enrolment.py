@@ -4,10 +4,10 @@ import pytest
 from django.urls import reverse
 
 from accounts.services import DomainError
+from core.dates import add_months
 from curriculum.models import Route
 from tests import factories as f
 from tests.trainees.pins import COHORT_PAGE_QUERIES
-from trainees.enrolment.models import add_months
 from trainees.enrolment.services import enrol_trainee
 from trainees.models import Enrolment
 

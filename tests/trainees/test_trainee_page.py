@@ -12,10 +12,11 @@ from tests.trainees.factories_supervision import SessionFactory, VerifiedTrainin
 
 pytestmark = pytest.mark.django_db
 
-# Session and user (2); the enrolment (1); current supervisors (1); training days (6); work waiting for a
-# decision (1); competences (11, the assessments app's own tag); supervision compliance (6); may the viewer
-# manage supervisors (1 for an educator, 2 for anyone else); caseload (5); saving the session (3).
-QUERIES = {"educator": 37, "trainee": 38}
+# Session and user (2); the enrolment with what the viewer is to the trainee (1, the access policy); current
+# supervisors (1); training days (6); work waiting for a decision (1); competences (9, the assessments app's
+# own tag, whether marks show asked of the same access object); supervision compliance (6); caseload (5);
+# saving the session (3). The same for every viewer.
+QUERIES = {"educator": 34, "trainee": 34}
 
 
 def _add_record(world, count):

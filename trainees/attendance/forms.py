@@ -6,10 +6,10 @@ from datetime import date
 from django import forms
 from django.core.exceptions import ValidationError
 
+from core.dates import long_date
 from curriculum.models import Module
 from trainees.attendance.importer import DATE_PATTERNS, parse_date
 from trainees.attendance.models import MAX_MINUTES_MISSED, AttendanceStatus
-from trainees.attendance.selectors import long_date
 from trainees.attendance.services import WEEKDAY_NAMES, MarkInput, check_mark
 from trainees.models import Interruption, TeachingDay
 

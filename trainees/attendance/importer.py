@@ -25,10 +25,11 @@ from django.utils import timezone
 from openpyxl.utils import get_column_letter
 
 from accounts.services import DomainError, record_event
+from core.dates import long_date
 from core.spreadsheets import ContainerLimits, ContainerRefused, Sheet, check_zip_container, render_xlsx
 from curriculum.models import Cohort, RouteModule
 from trainees.attendance.models import MAX_MINUTES_MISSED, PART_DAY, AttendanceStatus
-from trainees.attendance.selectors import long_date, register_enrolments
+from trainees.attendance.selectors import register_enrolments
 from trainees.attendance.services import MarkInput, save_register
 from trainees.deidentify import identifying_reason
 from trainees.models import AttendanceMark, Enrolment, TeachingDay

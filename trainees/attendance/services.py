@@ -12,10 +12,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.services import ConflictError, DomainError, record_event
+from core.dates import long_date
 from curriculum.models import Cohort, Module, RouteModule
 from trainees.access import access_to
 from trainees.attendance.models import ABSENT, MAX_MINUTES_MISSED, PART_DAY, AttendanceStatus
-from trainees.attendance.selectors import long_date, register_enrolments
+from trainees.attendance.selectors import register_enrolments
 from trainees.deidentify import identifying_reason
 from trainees.models import (
     AttendanceMark,

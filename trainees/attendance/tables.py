@@ -10,20 +10,13 @@ import django_tables2 as tables
 from django.utils import timezone
 from django.utils.html import format_html
 
-from trainees.attendance.selectors import STATUS_LABELS, training_days_progress_for
-
-TAG_CLASSES = {
-    "complete": "nhsuk-tag--green",
-    "on_track": "nhsuk-tag--blue",
-    "at_risk": "nhsuk-tag--yellow",
-    "off_track": "nhsuk-tag--red",
-}
+from core.templatetags.status import status_tag
+from trainees.attendance.engine import STATUS_LABELS
+from trainees.attendance.selectors import training_days_progress_for
 
 
-def status_tag(progress) -> str:
-    return format_html(
-        '<strong class="nhsuk-tag {}">{}</strong>', TAG_CLASSES[progress.status], progress.status_label
-    )
+def progress_tag(progress) -> str:
+    return status_tag(progress.status, progress.status_label)
 
 
 class TrainingDaysColumns(tables.Table):
@@ -82,7 +75,7 @@ class TrainingDaysColumns(tables.Table):
             '<summary class="nhsuk-details__summary"><span class="nhsuk-details__summary-text">Why'
             '<span class="nhsuk-u-visually-hidden"> for {}</span></span></summary>'
             '<div class="nhsuk-details__text">{}</div></details>',
-            status_tag(days),
+            progress_tag(days),
             record.user.display_name,
             days.reason,
         )

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import refuse
 from accounts.services import ConflictError, DomainError, record_event
+from core.dates import long_date
 from core.spreadsheets import XLSX_CONTENT_TYPE, ExportFile, download
 from curriculum.models import RouteModule
 from curriculum.selectors import get_cohort_for_user
@@ -78,8 +79,8 @@ def schedule_generate(request, code):
         else:
             messages.success(
                 request,
-                f"{len(days)} teaching days added, from {selectors.long_date(days[0].date)} to "
-                f"{selectors.long_date(days[-1].date)}.",
+                f"{len(days)} teaching days added, from {long_date(days[0].date)} to "
+                f"{long_date(days[-1].date)}.",
             )
             return redirect("trainees:schedule", code=cohort.code)
     return render(request, "trainees/attendance/schedule_generate.html", {"cohort": cohort, "form": form})
@@ -100,7 +101,7 @@ def schedule_add_day(request, code):
         except DomainError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, f"Teaching day added on {selectors.long_date(day.date)}.")
+            messages.success(request, f"Teaching day added on {long_date(day.date)}.")
             return redirect("trainees:schedule", code=cohort.code)
     return render(request, "trainees/attendance/schedule_add_day.html", {"cohort": cohort, "form": form})
 
@@ -126,9 +127,7 @@ def teaching_day(request, code, day_pk):
         except DomainError as exc:
             move_form.add_error(None, str(exc))
         else:
-            messages.success(
-                request, f"The day is moved to {selectors.long_date(move_form.cleaned_data['new_date'])}."
-            )
+            messages.success(request, f"The day is moved to {long_date(move_form.cleaned_data['new_date'])}.")
             return redirect("trainees:schedule", code=cohort.code)
     return _day_page(request, cohort, day, move_form, CancelDayForm())
 
@@ -146,7 +145,7 @@ def teaching_day_cancel(request, code, day_pk):
         except DomainError as exc:
             cancel_form.add_error(None, str(exc))
         else:
-            messages.success(request, f"The teaching day on {selectors.long_date(day.date)} is cancelled.")
+            messages.success(request, f"The teaching day on {long_date(day.date)} is cancelled.")
             return redirect("trainees:schedule", code=cohort.code)
     return _day_page(request, cohort, day, MoveDayForm(initial={"new_date": day.date}), cancel_form)
 
@@ -186,7 +185,7 @@ def register(request, code, day_pk):
                 text = f"Register saved: {saved.added} trainees marked"
             else:
                 text = "Nothing changed in the register"
-            messages.success(request, f"{text} for {selectors.long_date(day.date)}.")
+            messages.success(request, f"{text} for {long_date(day.date)}.")
             return redirect("trainees:schedule", code=cohort.code)
     context = {
         "cohort": cohort,
@@ -284,7 +283,7 @@ def workplace_day_new(request, pk):
         else:
             messages.success(
                 request,
-                f"Workplace day on {selectors.long_date(day.date)} logged. Your supervisor will confirm it.",
+                f"Workplace day on {long_date(day.date)} logged. Your supervisor will confirm it.",
             )
             return redirect("trainees:attendance", pk=enrolment.pk)
     return render(

@@ -8,22 +8,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from core.templatetags.status import status_tag
 from curriculum.models import Intervention
 from trainees.caseload.selectors import caseload_figures_for
 from trainees.models import Contact
 
-STATUS_TAGS = {
-    "on_track": "nhsuk-tag--green",
-    "behind": "nhsuk-tag--red",
-    "ahead": "nhsuk-tag--blue",
-    "not_started": "nhsuk-tag--grey",
-}
 
-
-def status_tag(figures) -> str:
-    return format_html(
-        '<strong class="nhsuk-tag {}">{}</strong>', STATUS_TAGS[figures.status], figures.status_label
-    )
+def figures_tag(figures) -> str:
+    return status_tag(figures.status, figures.status_label)
 
 
 def figures_for_table(table) -> dict:
@@ -63,7 +55,7 @@ class CaseloadStatusColumn(tables.Column):
         super().__init__(**kwargs)
 
     def render(self, record, table):
-        return status_tag(figures_for_table(table)[record.pk])
+        return figures_tag(figures_for_table(table)[record.pk])
 
 
 class SuperviseeCaseloadTable(tables.Table):

@@ -5,17 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-
-def add_months(day: date, months: int) -> date:
-    """The same day of the month `months` later (clamped to the month's last day)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    for candidate in (day.day, 30, 29, 28):
-        try:
-            return day.replace(year=year, month=month, day=candidate)
-        except ValueError:
-            continue
-    raise ValueError(day)
+from core.dates import add_months
 
 
 class EnrolmentQuerySet(models.QuerySet):

@@ -14,7 +14,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from trainees.enrolment.models import add_months
+from core.dates import add_months
+from core.wording import number, plural
 
 KINDS = ("case_management", "clinical_skills", "management")
 CREDENTIALED = "credentialed"
@@ -271,14 +272,6 @@ def _monday(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def _plural(n: int, word: str, plural: str | None = None) -> str:
-    return f"{n} {word if n == 1 else (plural or word + 's')}"
-
-
-def _hours(value: float) -> str:
-    return f"{value:g}"
-
-
 def weeks_in(start: date, end: date) -> list[date]:
     """Mondays of the whole weeks (Monday to Sunday) that lie inside start..end."""
     first = start if start.weekday() == 0 else _monday(start) + timedelta(days=7)
@@ -374,19 +367,19 @@ def evaluate(
     if missed:
         listed = ", ".join(_fmt(m) for m in missed[:6]) + (" and others" if len(missed) > 6 else "")
         gaps.append(
-            f"Case-management supervision of at least {_hours(rules.case_management_minutes_per_week / 60)} "
-            f"hour was missed in {_plural(len(missed), 'week')} (weeks beginning {listed})."
+            f"Case-management supervision of at least {number(rules.case_management_minutes_per_week / 60)} "
+            f"hour was missed in {plural(len(missed), 'week')} (weeks beginning {listed})."
         )
     if shortfall > 0:
         gaps.append(
-            f"Clinical-skills supervision is {_hours(shortfall)} hours short of "
-            f"{_hours(rules.clinical_skills_minutes_per_fortnight / 60)} hour a fortnight on average "
-            f"({_hours(round(clinical_skills_minutes / 60, 2))} of {_hours(required)} hours)."
+            f"Clinical-skills supervision is {number(shortfall)} hours short of "
+            f"{number(rules.clinical_skills_minutes_per_fortnight / 60)} hour a fortnight on average "
+            f"({number(round(clinical_skills_minutes / 60, 2))} of {number(required)} hours)."
         )
     if overdue:
         listed = ", ".join(f"{c.reference} ({c.days_since_review} days)" for c in overdue[:6])
         gaps.append(
-            f"{_plural(len(overdue), 'case is', 'cases are')} overdue for review "
+            f"{plural(len(overdue), 'case is', 'cases are')} overdue for review "
             f"(every {rules.case_review_interval_days} days): {listed}"
             + (" and others." if len(overdue) > 6 else ".")
         )
@@ -396,12 +389,12 @@ def evaluate(
     not_counting = round(sum(hours.values()) - sum(credentialed_hours.values()), 2)
     if not_counting > 0:
         notes.append(
-            f"{_hours(not_counting)} hours of supervision were with a supervisor who was not credentialed "
+            f"{number(not_counting)} hours of supervision were with a supervisor who was not credentialed "
             "(or whose credential was not verified) at the time; they do not count toward accreditation."
         )
     excluded = tuple(w.monday for w in weeks if w.excluded)
     if excluded:
-        notes.append(f"{_plural(len(excluded), 'week')} of leave or interruption are not counted.")
+        notes.append(f"{plural(len(excluded), 'week')} of leave or interruption are not counted.")
     return Compliance(
         start=start,
         end=end,

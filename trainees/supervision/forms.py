@@ -24,6 +24,7 @@ from trainees.models import (
     SupervisorTraining,
 )
 from trainees.supervision.certificates import check_certificate
+from trainees.supervision.services import REPORT_FIELDS
 
 
 class DateInput(forms.DateInput):
@@ -236,17 +237,7 @@ class LeaveForm(forms.ModelForm):
 class ReportForm(forms.ModelForm):
     class Meta:
         model = SupervisorReport
-        fields = [
-            "period_start",
-            "period_end",
-            "engagement",
-            "clinical_skills",
-            "case_management",
-            "values",
-            "strengths",
-            "development",
-            "progress",
-        ]
+        fields = list(REPORT_FIELDS)
         widgets = {
             "period_start": DateInput(),
             "period_end": DateInput(),

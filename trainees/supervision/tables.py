@@ -1,8 +1,8 @@
 """Supervision columns for the cohort table, computed for the page's rows in one bulk call."""
 
 import django_tables2 as tables
-from django.utils.safestring import mark_safe
 
+from core.templatetags.status import status_tag
 from trainees.supervision.selectors import supervision_compliance_for
 
 
@@ -31,7 +31,7 @@ class SupervisionColumns(tables.Table):
     def render_supervision(self, record):
         if self.supervision_for(record).status == "compliant":
             return "Meets frequencies"
-        return mark_safe('<strong class="nhsuk-tag nhsuk-tag--red">Gaps</strong>')  # noqa: S308
+        return status_tag("gaps", "Gaps")
 
     def render_missed_weeks(self, record):
         return len(self.supervision_for(record).missed_weeks)

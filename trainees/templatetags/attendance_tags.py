@@ -2,7 +2,7 @@
 
 from django import template
 
-from trainees.attendance.tables import status_tag
+from trainees.attendance.tables import progress_tag
 
 register = template.Library()
 
@@ -10,10 +10,10 @@ register = template.Library()
 @register.filter(name="training_days_tag")
 def training_days_tag(progress):
     """The status as an NHS tag: complete, on track, at risk or off track."""
-    return status_tag(progress)
+    return progress_tag(progress)
 
 
-@register.inclusion_tag("trainees/attendance/_summary_section.html", takes_context=True)
+@register.inclusion_tag("trainees/attendance/includes/summary_section.html", takes_context=True)
 def training_days_summary(context, enrolment, facts):
     """The trainee page's training-days section: the progress figures and what is waiting for someone, from
     the page's facts (`trainees.enrolment.page.trainee_page_facts`)."""

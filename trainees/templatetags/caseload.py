@@ -2,18 +2,15 @@
 
 from django import template
 
-from trainees.caseload.tables import STATUS_TAGS
-
 register = template.Library()
 
 
-@register.inclusion_tag("trainees/caseload/_summary.html", takes_context=True)
+@register.inclusion_tag("trainees/caseload/includes/summary.html", takes_context=True)
 def caseload_summary(context, enrolment, facts):
     """The caseload figures from the page's facts (`trainees.enrolment.page.trainee_page_facts`)."""
     figures = facts.caseload
     return {
         "enrolment": enrolment,
         "figures": figures,
-        "tag": STATUS_TAGS[figures.status],
         "access": context["access"],
     }

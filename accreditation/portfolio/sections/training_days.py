@@ -3,7 +3,7 @@
 from typing import TYPE_CHECKING
 
 from accreditation.portfolio.sections.common import iso
-from trainees.attendance.selectors import STATUS_LABELS
+from trainees.attendance.engine import STATUS_LABELS
 
 if TYPE_CHECKING:
     from accreditation.portfolio.data import PortfolioSource

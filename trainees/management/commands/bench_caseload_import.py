@@ -24,7 +24,8 @@ from django.utils import timezone
 from accounts.models import Organisation, User
 from curriculum.models import Cohort, CurriculumEdition, Programme, Route
 from trainees.caseload.importer import FIELDS, import_caseload
-from trainees.models import CaseloadImport, Enrolment
+from trainees.caseload.services import create_caseload_import
+from trainees.models import Enrolment
 
 CONTACTS = [
     ("Assessment", "Telephone", "", 45),
@@ -127,11 +128,13 @@ class Command(BaseCommand):
         """Import the file for a throwaway trainee, then roll everything back."""
         with transaction.atomic():
             enrolment = self.throwaway_enrolment(edition, today)
-            job = CaseloadImport.objects.create(
+            job = create_caseload_import(
+                actor=None,
                 enrolment=enrolment,
-                service=enrolment.employing_service,
+                mapping=None,
                 original_name=path.name,
                 file_format=path.suffix.lstrip("."),
+                dry_run=False,
             )
             reset_queries()
             if memory:
