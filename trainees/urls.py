@@ -15,6 +15,7 @@ urlpatterns = [
     path("cohorts/<slug:code>/intake/", intake_views.intake, name="intake"),
     path("cohorts/<slug:code>/intake/confirm/", intake_views.intake_confirm, name="intake_confirm"),
     path("cohorts/<slug:code>/intake/template.xlsx", intake_views.intake_template, name="intake_template"),
+    path("cohorts/<slug:code>/supervisors/", intake_views.bulk_supervisors, name="bulk_supervisors"),
     # CPD log: a trainee's activities, their evidence and the supervisor's confirmation
     path("trainees/<int:pk>/cpd/", cpd.cpd_list, name="cpd"),
     path("trainees/<int:pk>/cpd/add/", cpd.cpd_add, name="cpd_add"),

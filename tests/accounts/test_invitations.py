@@ -204,3 +204,23 @@ def test_email_settings_come_from_djangos_own_variable_names(monkeypatch):
     assert mailer_from_env(default_backend="console") == {
         "BACKEND": "django.core.mail.backends.console.EmailBackend"
     }
+
+
+def test_the_first_administrator_is_invited_by_a_command(
+    curriculum, smtp_inbox, django_capture_on_commit_callbacks
+):
+    from django.core.management import call_command
+
+    from accounts.models import OrganisationMembership
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command(
+            "invite_administrator",
+            "first.admin@uni.ac.uk",
+            provider="uni",
+            provider_name="A University",
+            stdout=None,
+        )
+    membership = OrganisationMembership.objects.get(user__email="first.admin@uni.ac.uk")
+    assert membership.organisation.name == "A University" and membership.role == "administrator"
+    assert "/accounts/welcome/" in text_part(smtp_inbox.wait_for("first.admin@uni.ac.uk"))

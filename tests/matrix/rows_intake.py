@@ -47,6 +47,11 @@ ROWS = {
         allow("admin", status=302) | ADMIN_ONLY_ON_COHORT,
         method="post",
     ),
+    # Without a choice, saving changes nothing and returns to the page.
+    "trainees:bulk_supervisors": Row(
+        lambda w: reverse("trainees:bulk_supervisors", args=[w.cohort.code]),
+        allow("admin") | ADMIN_ONLY_ON_COHORT,
+    ),
     "trainees:intake_template": Row(
         lambda w: reverse("trainees:intake_template", args=[w.cohort.code]),
         allow("admin") | ADMIN_ONLY_ON_COHORT,

@@ -7,13 +7,17 @@ import uuid
 from django import forms
 from django.contrib import messages
 from django.core.files.storage import default_storage
+from django.db.models import Prefetch, Q
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accounts.services import record_event
+from accounts.models import User
+from accounts.services import DomainError, record_event
 from core.spreadsheets import download, render_xlsx
 from curriculum.selectors import get_cohort_for_user
 from trainees.access import staff_access
+from trainees.enrolment import services
 from trainees.enrolment.intake import (
     HEADINGS,
     MAX_FILE_BYTES,
@@ -22,6 +26,7 @@ from trainees.enrolment.intake import (
     run_intake,
     template_sheet,
 )
+from trainees.models import Enrolment, SupervisorAssignment
 
 SESSION_KEY = "intake_upload"
 
@@ -109,3 +114,63 @@ def intake_template(request, code):
     cohort = _cohort_for_enrolling(request, code)
     record_event(actor=request.user, action="intake.template_downloaded", obj=cohort)
     return download(render_xlsx(f"intake-{cohort.code}.xlsx", [template_sheet()]))
+
+
+# Supervisors for a whole cohort at once ---------------------------------------------------------------
+
+BULK_KINDS = [SupervisorAssignment.Kind.CASE_MANAGEMENT, SupervisorAssignment.Kind.CLINICAL_SKILLS]
+
+
+def bulk_supervisors(request, code):
+    """One row per trainee with their current supervisors and a choice for each; only changes are saved."""
+    cohort = get_cohort_for_user(request.user, code)
+    staff_access(request.user).require("assign_supervisors", cohort.programme)
+    today = timezone.localdate()
+    enrolments = list(
+        Enrolment.objects.active()
+        .filter(cohort=cohort)
+        .select_related("user")
+        .prefetch_related(
+            Prefetch(
+                "supervisor_assignments",
+                queryset=SupervisorAssignment.objects.current(today).select_related("supervisor"),
+                to_attr="current_assignments",
+            )
+        )
+        .order_by("user__last_name", "user__first_name")
+    )
+    candidates = {
+        user.pk: user
+        for user in User.objects.filter(
+            Q(supervisor_assignments__enrolment__cohort__programme=cohort.programme)
+            | Q(programme_memberships__programme=cohort.programme)
+        )
+        .distinct()
+        .order_by("last_name", "first_name")
+    }
+    rows = []
+    for enrolment in enrolments:
+        current = {kind: [] for kind in BULK_KINDS}
+        for assignment in enrolment.current_assignments:
+            if assignment.kind in current:
+                current[assignment.kind].append(assignment.supervisor)
+        rows.append({"enrolment": enrolment, "current": [(kind, current[kind]) for kind in BULK_KINDS]})
+    if request.method == "POST":
+        changes = []
+        for enrolment in enrolments:
+            for kind in BULK_KINDS:
+                chosen = request.POST.get(f"sup-{enrolment.pk}-{kind}", "")
+                if chosen.isdigit() and int(chosen) in candidates and int(chosen) != enrolment.user_id:
+                    changes.append((enrolment, kind, candidates[int(chosen)]))
+        try:
+            made = services.reassign_supervisors(actor=request.user, changes=changes, on=today)
+        except DomainError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request, f"{made} supervisor change{'s' if made != 1 else ''} saved, from today."
+            )
+            return redirect("trainees:bulk_supervisors", code=cohort.code)
+    kinds = [(kind, SupervisorAssignment.Kind(kind).label) for kind in BULK_KINDS]
+    context = {"cohort": cohort, "rows": rows, "candidates": candidates.values(), "kinds": kinds}
+    return render(request, "trainees/enrolment/bulk_supervisors.html", context)

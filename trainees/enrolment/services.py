@@ -1,6 +1,6 @@
 """Writes for enrolments and supervisor assignments."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import transaction
 
@@ -120,3 +120,26 @@ def complete_enrolment(*, actor, enrolment: Enrolment, completed_on: date) -> En
         after={"status": enrolment.status, "band": enrolment.band, "completed_on": completed_on},
     )
     return enrolment
+
+
+@transaction.atomic
+def reassign_supervisors(*, actor, changes: list[tuple[Enrolment, str, User]], on: date) -> int:
+    """Give each trainee in `changes` a new supervisor of a kind from `on`: the current one of that kind (if
+    any) ends the day before, so the history of who supervised when is kept. Returns the changes made."""
+    from trainees.supervision.services import end_assignment
+
+    made = 0
+    for enrolment, kind, supervisor in changes:
+        current = list(
+            SupervisorAssignment.objects.current(on)
+            .filter(enrolment=enrolment, kind=kind)
+            .select_related("enrolment")
+        )
+        if any(a.supervisor_id == supervisor.pk for a in current):
+            continue
+        for assignment in current:
+            ends_on = max(on - timedelta(days=1), assignment.starts_on)
+            end_assignment(actor=actor, assignment=assignment, ends_on=ends_on)
+        assign_supervisor(actor=actor, enrolment=enrolment, supervisor=supervisor, kind=kind, starts_on=on)
+        made += 1
+    return made
