@@ -162,3 +162,28 @@ class SupervisorAssignment(models.Model):
 
     def __str__(self):
         return f"{self.supervisor} – {self.get_kind_display()} for {self.enrolment}"
+
+
+class EnrolmentChange(models.Model):
+    """One change in a trainee's place over time (withdrawal, transfer to another cohort, change of route),
+    with its date and reason. The enrolment row keeps its records; this keeps what it was before."""
+
+    class Kind(models.TextChoices):
+        WITHDRAWN = "withdrawn", "Withdrawn"
+        TRANSFERRED = "transferred", "Transferred to another cohort"
+        ROUTE_CHANGED = "route_changed", "Route changed"
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="changes")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    on = models.DateField()
+    reason = models.CharField(max_length=300)
+    before = models.JSONField(default=dict)
+    after = models.JSONField(default=dict)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["enrolment", "on", "recorded_at"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} on {self.on:%d %b %Y}"
