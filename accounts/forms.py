@@ -1,4 +1,9 @@
 from django import forms
+from django.contrib.auth import forms as auth_forms
+from django.urls import reverse
+
+from accounts import mail
+from accounts.models import User
 
 
 class TokenForm(forms.Form):
@@ -10,3 +15,33 @@ class TokenForm(forms.Form):
             attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "class": "nhsuk-input--width-10"}
         ),
     )
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Django's reset form, sending through accounts.mail (text and HTML, nothing but a link), and also to
+    active people who were invited but never chose a password: a lost invitation is mended the same way."""
+
+    def get_users(self, email):
+        return User.objects.filter(email__iexact=email, is_active=True).exclude(email="")
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        user = context["user"]
+        path = reverse("accounts:password_reset_confirm", args=[context["uid"], context["token"]])
+        mail.send(
+            to=to_email,
+            subject="Reset your password for the PWP training tracker",
+            template="password_reset",
+            context={
+                "name": user.first_name or user.get_username(),
+                "username": user.get_username(),
+                "link": f"{context['protocol']}://{context['domain']}{path}",
+            },
+        )

@@ -129,3 +129,50 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label or 'system'} {self.action} {self.object_repr}"
+
+
+class InvitationQuerySet(models.QuerySet):
+    def open(self):
+        """Sent, not yet used to set a password, not cancelled."""
+        return self.filter(accepted_at__isnull=True, cancelled_at__isnull=True)
+
+
+class Invitation(models.Model):
+    """The e-mail that lets a new account holder choose a password. The link itself is a token from Django's
+    token machinery (accounts/invitations.py), so nothing secret is stored here."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invitation")
+    # The education provider whose administrators may see, resend and cancel this invitation.
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="invitations", null=True, blank=True
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    last_sent_at = models.DateTimeField(null=True, blank=True)
+    times_sent = models.PositiveSmallIntegerField(default=0)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(accepted_at__isnull=True) | models.Q(cancelled_at__isnull=True),
+                name="invitation_accepted_or_cancelled_not_both",
+            )
+        ]
+
+    def __str__(self):
+        return f"Invitation for {self.user}"
+
+    @property
+    def status(self) -> str:
+        if self.accepted_at:
+            return "Activated"
+        if self.cancelled_at:
+            return "Cancelled"
+        return "Waiting"

@@ -3,13 +3,17 @@
 import base64
 
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_otp import devices_for_user
 from django_otp import login as otp_login
 
-from accounts import services
+from accounts import invitations, services
+from accounts.access import refuse
 from accounts.forms import TokenForm
 
 
@@ -82,3 +86,61 @@ def two_factor_verify(request):
             services.record_event(actor=request.user, action="mfa.verified", obj=request.user)
             return redirect(next_url or "home")
     return render(request, "accounts/two_factor_verify.html", {"form": form, "next": next_url})
+
+
+# Invitations and password resets -------------------------------------------------------------------------
+
+
+class SetPasswordFromLinkView(auth_views.PasswordResetConfirmView):
+    """Django's set-password-from-a-link page; the password is saved through `invitations.accept`, so an
+    invited person who chose "forgot password" instead of their invitation link counts as activated too."""
+
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form):
+        invitations.accept(user=form.user, password=form.cleaned_data["new_password1"])
+        self.request.session.pop(auth_views.INTERNAL_RESET_SESSION_TOKEN, None)
+        return redirect(self.get_success_url())
+
+
+class InvitationAcceptView(SetPasswordFromLinkView):
+    token_generator = invitations.invitation_tokens
+    template_name = "accounts/invitation_accept.html"
+    success_url = reverse_lazy("accounts:invitation_done")
+
+
+@login_not_required
+def invitation_done(request):
+    return render(request, "accounts/invitation_done.html")
+
+
+def invitation_list(request):
+    """Who has not yet set a password, for the administrators of the provider that invited them."""
+    if not invitations.invitable_organisations(request.user):
+        raise refuse(request.user, "invitations page", "")
+    rows = invitations.open_invitations_for(request.user)
+    return render(request, "accounts/invitation_list.html", {"invitations": rows})
+
+
+@require_POST
+def invitation_resend(request, pk):
+    invitation = invitations.get_invitation_for_user(request.user, pk)
+    try:
+        invitations.resend(actor=request.user, invitation=invitation)
+    except services.DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"A new link has been sent to {invitation.user.email}.")
+    return redirect("accounts:invitations")
+
+
+@require_POST
+def invitation_cancel(request, pk):
+    invitation = invitations.get_invitation_for_user(request.user, pk)
+    try:
+        invitations.cancel(actor=request.user, invitation=invitation)
+    except services.DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"The invitation for {invitation.user.display_name} is cancelled.")
+    return redirect("accounts:invitations")

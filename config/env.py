@@ -42,3 +42,33 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+MAIL_BACKENDS = {
+    name: f"django.core.mail.backends.{name}.EmailBackend"
+    for name in ("smtp", "console", "locmem", "filebased", "dummy")
+}
+
+
+def mailer_from_env(default_backend: str) -> dict:
+    """Django's `MAILERS["default"]` from EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER,
+    EMAIL_HOST_PASSWORD, EMAIL_USE_TLS and EMAIL_TIMEOUT. EMAIL_BACKEND is a short name or a dotted path."""
+    backend = env_str("EMAIL_BACKEND", default_backend).strip()
+    backend = MAIL_BACKENDS.get(backend, backend)
+    if "." not in backend:
+        raise ImproperlyConfigured(
+            f"EMAIL_BACKEND must be one of {', '.join(MAIL_BACKENDS)} or a dotted path; got {backend!r}."
+        )
+    if backend != MAIL_BACKENDS["smtp"]:
+        return {"BACKEND": backend}
+    return {
+        "BACKEND": backend,
+        "OPTIONS": {
+            "host": env_str("EMAIL_HOST", "localhost"),
+            "port": env_int("EMAIL_PORT", 25),
+            "username": env_str("EMAIL_HOST_USER", ""),
+            "password": env_str("EMAIL_HOST_PASSWORD", ""),
+            "use_tls": env_bool("EMAIL_USE_TLS", False),
+            "timeout": env_int("EMAIL_TIMEOUT", 30),
+        },
+    }

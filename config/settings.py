@@ -18,8 +18,16 @@ MEDIA_ROOT                   where uploaded evidence is stored (default var/medi
 EVIDENCE_MAX_UPLOAD_MB       largest evidence file accepted, in megabytes (default 200)
 TASKS_BACKEND                the django.tasks backend (default: the database queue that `db_worker` runs)
 SITE_URL                     the address printed in PDFs for checking them (default http://127.0.0.1:8000)
-EMAIL_BACKEND                the mail backend for password resets (default: the console, which prints them)
+EMAIL_BACKEND                smtp, console or a dotted path to a mail backend (default: console when
+                             DJANGO_DEBUG is on, as under `make run`; smtp otherwise)
+EMAIL_HOST                   the SMTP server (default localhost)
+EMAIL_PORT                   its port (default 25)
+EMAIL_HOST_USER              the SMTP user name (default none)
+EMAIL_HOST_PASSWORD          the SMTP password (default none)
+EMAIL_USE_TLS                1 to send with STARTTLS (default off)
+EMAIL_TIMEOUT                seconds to wait for the SMTP server (default 30)
 DEFAULT_FROM_EMAIL           the sender of outgoing email (default pwp-tracker@localhost)
+INVITATION_VALID_DAYS        days a set-password link in an invitation stays valid (default 14)
 LOG_LEVEL                    the root logger's level (default WARNING)
 """
 
@@ -29,7 +37,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.csp import CSP
 
-from config.env import env_bool, env_int, env_list, env_str
+from config.env import env_bool, env_int, env_list, env_str, mailer_from_env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 NODE_MODULES = BASE_DIR / "node_modules"
@@ -212,9 +220,12 @@ TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.Databa
 # Printed in portfolio PDFs so that anyone holding one knows where to check it.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
-# Outgoing email (password resets). The console backend prints messages instead of sending them.
-MAILERS = {"default": {"BACKEND": env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")}}
+# Outgoing email (invitations, password resets, digests), read from variables named as Django's own settings.
+# The console backend prints messages instead of sending them: the default for local development only, so that
+# a production server without EMAIL_BACKEND set still tries SMTP and its failures are seen.
+MAILERS = {"default": mailer_from_env(default_backend="console" if DEBUG else "smtp")}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "pwp-tracker@localhost")
+INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 14)
 
 # Forms render in the NHS.UK pattern through the templates under templates/django/forms/.
 FORM_RENDERER = "config.forms.AccessibleFormRenderer"

@@ -42,3 +42,48 @@ def create_cohort(*, actor, fields: dict) -> Cohort:
 def update_cohort(*, actor, cohort: Cohort, changes: dict) -> Cohort:
     """Change a cohort's fields or educators; the audit event shows each change before and after."""
     return save_record(actor=actor, instance=cohort, changes=changes, action="cohort.changed")
+
+
+@transaction.atomic
+def add_programme_person(
+    *, actor, programme: Programme, email: str, role: str, first_name: str = "", last_name: str = ""
+):
+    """Give the person with `email` a role on `programme` (educator or lead) or at its education provider
+    (administrator). Someone with no account gets one, and an e-mailed invitation to set a password."""
+    from accounts import invitations
+    from accounts.models import OrganisationMembership, User
+    from accounts.services import grant_organisation_role, record_event
+    from curriculum.models import ProgrammeMembership
+
+    people = list(User.objects.filter(email__iexact=email.strip()))
+    if len(people) > 1:
+        raise DomainError(f"More than one account has the e-mail address {email}.")
+    if people:
+        user = people[0]
+    else:
+        user = invitations.create_invited_user(
+            actor=actor, email=email, first_name=first_name, last_name=last_name, organisation=programme.hei
+        )
+    if role == "administrator":
+        grant_organisation_role(
+            actor=actor, user=user, organisation=programme.hei, role=OrganisationMembership.Role.ADMINISTRATOR
+        )
+        return user
+    if role not in ProgrammeMembership.Role.values:
+        raise DomainError("Choose a role.")
+    membership = ProgrammeMembership.objects.filter(programme=programme, user=user).first()
+    if membership is None:
+        membership = ProgrammeMembership.objects.create(programme=programme, user=user, role=role)
+        record_event(actor=actor, action="programme_member.added", obj=membership, after={"role": role})
+    elif membership.role != role:
+        before = {"role": membership.role}
+        membership.role = role
+        membership.save(update_fields=["role"])
+        record_event(
+            actor=actor,
+            action="programme_member.changed",
+            obj=membership,
+            before=before,
+            after={"role": role},
+        )
+    return user

@@ -1,11 +1,19 @@
-from django.shortcuts import render
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
 
-from curriculum import selectors
+from accounts.access import refuse
+from accounts.models import Organisation, OrganisationMembership
+from accounts.services import DomainError, record_event
+from curriculum import selectors, services
+from curriculum.forms import CohortForm, MemberForm, ProgrammeForm
+from curriculum.models import Cohort
 
 
 def programme_list(request):
     programmes = selectors.programmes_for_user(request.user)
-    return render(request, "curriculum/programme_list.html", {"programmes": programmes})
+    may_add = _administered_heis(request.user).exists()
+    return render(request, "curriculum/programme_list.html", {"programmes": programmes, "may_add": may_add})
 
 
 def programme_detail(request, code):
@@ -17,5 +25,111 @@ def programme_detail(request, code):
         "routes": routes,
         "modules": programme.edition.modules.prefetch_related("competences"),
         "role": selectors.programme_role(request.user, programme),
+        "administers": selectors.programme_role(request.user, programme) == "administrator",
     }
     return render(request, "curriculum/programme_detail.html", context)
+
+
+# Programme administrators' pages: programmes, cohorts and the people on a programme ---------------------
+
+
+def _administered_heis(user):
+    return Organisation.objects.filter(
+        memberships__user=user, memberships__role=OrganisationMembership.Role.ADMINISTRATOR
+    ).distinct()
+
+
+def _programme_to_administer(request, code):
+    """The programme (404 for people who cannot see it) if the person administers it (403 otherwise)."""
+    programme = selectors.get_programme_for_user(request.user, code)
+    if selectors.programme_role(request.user, programme) != "administrator":
+        record_event(
+            actor=request.user, action="access.refused", obj=programme, message="administer programme"
+        )
+        raise PermissionDenied("Only the programme's administrators can change it.")
+    return programme
+
+
+def programme_new(request):
+    heis = _administered_heis(request.user)
+    if not heis.exists():
+        raise refuse(request.user, "page", "new programme")
+    form = ProgrammeForm(request.POST or None, heis=heis)
+    if request.method == "POST" and form.is_valid():
+        try:
+            programme = services.create_programme(actor=request.user, fields=form.cleaned_data)
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"{programme.name} is set up. Add its people and its first cohort.")
+            return redirect("curriculum:programme", code=programme.code)
+    return render(request, "curriculum/programme_form.html", {"form": form, "programme": None})
+
+
+def programme_edit(request, code):
+    programme = _programme_to_administer(request, code)
+    form = ProgrammeForm(request.POST or None, instance=programme, heis=_administered_heis(request.user))
+    if request.method == "POST" and form.is_valid():
+        changes = {name: form.cleaned_data[name] for name in form.changed_data}
+        try:
+            services.update_programme(actor=request.user, programme=form.instance, changes=changes)
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Programme details saved.")
+            return redirect("curriculum:programme", code=programme.code)
+    return render(request, "curriculum/programme_form.html", {"form": form, "programme": programme})
+
+
+def cohort_new(request, code):
+    programme = _programme_to_administer(request, code)
+    form = CohortForm(request.POST or None, programme=programme)
+    if request.method == "POST" and form.is_valid():
+        cohort = services.create_cohort(
+            actor=request.user, fields={**form.cleaned_data, "programme": programme}
+        )
+        messages.success(request, f"{cohort.name} is set up. Next, plan its teaching days.")
+        # The schedule follows on from a new cohort: teaching days come next, then the intake file.
+        return redirect("trainees:schedule", code=cohort.code)
+    return render(
+        request, "curriculum/cohort_form.html", {"form": form, "programme": programme, "cohort": None}
+    )
+
+
+def cohort_edit(request, code, cohort_code):
+    programme = _programme_to_administer(request, code)
+    cohort = get_object_or_404(Cohort, programme=programme, code=cohort_code)
+    form = CohortForm(request.POST or None, instance=cohort, programme=programme)
+    if request.method == "POST" and form.is_valid():
+        changes = {name: form.cleaned_data[name] for name in form.changed_data}
+        services.update_cohort(actor=request.user, cohort=cohort, changes=changes)
+        messages.success(request, "Cohort details saved.")
+        return redirect("trainees:cohort", code=cohort.code)
+    context = {"form": form, "programme": programme, "cohort": cohort}
+    return render(request, "curriculum/cohort_form.html", context)
+
+
+def programme_people(request, code):
+    """Who teaches on, leads and administers the programme; people are added by e-mail address."""
+    programme = _programme_to_administer(request, code)
+    form = MemberForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = services.add_programme_person(
+                actor=request.user, programme=programme, **form.cleaned_data
+            )
+        except DomainError as error:
+            form.add_error("email", str(error))
+        else:
+            role = dict(form.ROLES)[form.cleaned_data["role"]].split(" (")[0].lower()
+            messages.success(request, f"{person.display_name} added as {role}.")
+            return redirect("curriculum:programme_people", code=programme.code)
+    context = {
+        "programme": programme,
+        "form": form,
+        "members": programme.memberships.select_related("user").order_by("role", "user__last_name"),
+        "administrators": OrganisationMembership.objects.filter(
+            organisation=programme.hei, role=OrganisationMembership.Role.ADMINISTRATOR
+        ).select_related("user"),
+    }
+    return render(request, "curriculum/programme_people.html", context)

@@ -7,6 +7,7 @@ from accounts.db import sqlite_protection_triggers
 from accreditation.reference import load_schemes
 from curriculum.models import CurriculumEdition
 from curriculum.reference import load_curriculum
+from tests.smtp import smtp_inbox  # noqa: F401 (a fixture for every test: a real SMTP server on loopback)
 from tests.world import build_world
 from trainees.caseload.reference import load_caseload_reference
 

@@ -348,6 +348,9 @@ def _role_in(*roles: str):
 _leads_or_administers = _role_in("administrator", "programme_lead")
 
 
+_administers = _role_in("administrator")
+
+
 @dataclass(frozen=True)
 class StaffAccess(_Capabilities):
     """What a person may do to a programme, a service or a supervisor (the target given to `can`)."""
@@ -367,6 +370,10 @@ StaffAccess.rules = {
     "manage_workforce": Rule(
         _administers_service, "Only the service's administrators see and change its workforce records."
     ),
+    "enrol_trainees": Rule(_administers, "Only the programme's administrators enrol trainees."),
+    "assign_supervisors": Rule(
+        _administers, "Only the programme's administrators assign supervisors in bulk."
+    ),
     "change_caseload_settings": Rule(
         _leads_or_administers, "Only the programme lead or an administrator changes the caseload ramp."
     ),
@@ -374,11 +381,9 @@ StaffAccess.rules = {
         _leads_or_administers, "Only the programme administrator or lead can change assessment settings."
     ),
     "arrange_programme_visits": Rule(
-        _role_in("administrator"), "Only the programme's administrators can arrange accreditation visits."
+        _administers, "Only the programme's administrators can arrange accreditation visits."
     ),
-    "build_visit_pack": Rule(
-        _role_in("administrator"), "Only the programme's administrators can build a visit pack."
-    ),
+    "build_visit_pack": Rule(_administers, "Only the programme's administrators can build a visit pack."),
 }
 
 

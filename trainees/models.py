@@ -11,7 +11,13 @@ from trainees.caseload.models import (
     RampProfile,
 )
 from trainees.cpd.models import CpdActivity
-from trainees.enrolment.models import Enrolment, EnrolmentQuerySet, Interruption, SupervisorAssignment
+from trainees.enrolment.models import (
+    Enrolment,
+    EnrolmentChange,
+    EnrolmentQuerySet,
+    Interruption,
+    SupervisorAssignment,
+)
 from trainees.supervision.models import (
     CaseReview,
     Leave,
@@ -35,6 +41,7 @@ __all__ = [
     "Contact",
     "CpdActivity",
     "Enrolment",
+    "EnrolmentChange",
     "EnrolmentQuerySet",
     "Interruption",
     "Leave",

@@ -2,6 +2,7 @@ from django.urls import include, path
 
 from trainees.attendance import views as attendance
 from trainees.cpd import views as cpd
+from trainees.enrolment import intake_views
 from trainees.enrolment import views as enrolment
 from trainees.supervision import views as supervision
 
@@ -10,6 +11,11 @@ app_name = "trainees"
 urlpatterns = [
     path("cohorts/<slug:code>/", enrolment.cohort_detail, name="cohort"),
     path("trainees/<int:pk>/", enrolment.trainee_detail, name="detail"),
+    # Starting a programme year: an intake from one file, and supervisors for everyone at once
+    path("cohorts/<slug:code>/intake/", intake_views.intake, name="intake"),
+    path("cohorts/<slug:code>/intake/confirm/", intake_views.intake_confirm, name="intake_confirm"),
+    path("cohorts/<slug:code>/intake/template.xlsx", intake_views.intake_template, name="intake_template"),
+    path("cohorts/<slug:code>/supervisors/", intake_views.bulk_supervisors, name="bulk_supervisors"),
     # CPD log: a trainee's activities, their evidence and the supervisor's confirmation
     path("trainees/<int:pk>/cpd/", cpd.cpd_list, name="cpd"),
     path("trainees/<int:pk>/cpd/add/", cpd.cpd_add, name="cpd_add"),

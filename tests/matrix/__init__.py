@@ -26,6 +26,7 @@ AREAS = [
     "rows_assessments",
     "rows_caseload",
     "rows_workforce",
+    "rows_intake",
 ]
 
 

@@ -48,6 +48,9 @@ class Enrolment(models.Model):
         limit_choices_to={"kind": "service"},
     )
     band = models.PositiveSmallIntegerField(choices=Band.choices, default=Band.BAND_4)
+    # The education provider's number for the student on this programme (a person may hold another number on
+    # another programme, hence here rather than on the account).
+    student_number = models.CharField(max_length=40, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.ACTIVE)
     completed_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -58,6 +61,11 @@ class Enrolment(models.Model):
         ordering = ["cohort", "user__last_name", "user__first_name"]
         constraints = [
             models.UniqueConstraint(fields=["user", "cohort"], name="one_enrolment_per_cohort"),
+            models.UniqueConstraint(
+                fields=["cohort", "student_number"],
+                condition=~Q(student_number=""),
+                name="one_student_number_per_cohort",
+            ),
             models.CheckConstraint(condition=Q(band__gte=4, band__lte=9), name="enrolment_band_4_to_9"),
             models.CheckConstraint(
                 condition=Q(status="completed", completed_on__isnull=False) | ~Q(status="completed"),
@@ -154,3 +162,28 @@ class SupervisorAssignment(models.Model):
 
     def __str__(self):
         return f"{self.supervisor} – {self.get_kind_display()} for {self.enrolment}"
+
+
+class EnrolmentChange(models.Model):
+    """One change in a trainee's place over time (withdrawal, transfer to another cohort, change of route),
+    with its date and reason. The enrolment row keeps its records; this keeps what it was before."""
+
+    class Kind(models.TextChoices):
+        WITHDRAWN = "withdrawn", "Withdrawn"
+        TRANSFERRED = "transferred", "Transferred to another cohort"
+        ROUTE_CHANGED = "route_changed", "Route changed"
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="changes")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    on = models.DateField()
+    reason = models.CharField(max_length=300)
+    before = models.JSONField(default=dict)
+    after = models.JSONField(default=dict)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["enrolment", "on", "recorded_at"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} on {self.on:%d %b %Y}"

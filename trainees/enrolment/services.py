@@ -1,13 +1,13 @@
 """Writes for enrolments and supervisor assignments."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import transaction
 
 from accounts.models import Organisation, User
 from accounts.services import DomainError, record_event, save_record
 from curriculum.models import Cohort, Route
-from trainees.models import Enrolment, SupervisorAssignment
+from trainees.models import Enrolment, EnrolmentChange, SupervisorAssignment
 from trainees.supervision.selectors import why_cannot_supervise
 
 
@@ -131,5 +131,147 @@ def complete_enrolment(*, actor, enrolment: Enrolment, completed_on: date) -> En
         obj=enrolment,
         before=before,
         after={"status": enrolment.status, "band": enrolment.band, "completed_on": completed_on},
+    )
+    return enrolment
+
+
+@transaction.atomic
+def reassign_supervisors(*, actor, changes: list[tuple[Enrolment, str, User]], on: date) -> int:
+    """Give each trainee in `changes` a new supervisor of a kind from `on`: the current one of that kind (if
+    any) ends the day before, so the history of who supervised when is kept. Returns the changes made."""
+    from trainees.supervision.services import end_assignment
+
+    made = 0
+    for enrolment, kind, supervisor in changes:
+        current = list(
+            SupervisorAssignment.objects.current(on)
+            .filter(enrolment=enrolment, kind=kind)
+            .select_related("enrolment")
+        )
+        if any(a.supervisor_id == supervisor.pk for a in current):
+            continue
+        for assignment in current:
+            ends_on = max(on - timedelta(days=1), assignment.starts_on)
+            end_assignment(actor=actor, assignment=assignment, ends_on=ends_on)
+        assign_supervisor(actor=actor, enrolment=enrolment, supervisor=supervisor, kind=kind, starts_on=on)
+        made += 1
+    return made
+
+
+# People over time: withdrawal, transfer and change of route, each dated, with a reason and its history -----
+
+
+def _require_administrator(actor, enrolment: Enrolment) -> None:
+    from curriculum.selectors import programme_role
+
+    if programme_role(actor, enrolment.cohort.programme) != "administrator":
+        raise DomainError("Only the programme's administrators change a trainee's enrolment.")
+
+
+def _record_change(
+    *, actor, enrolment: Enrolment, kind: str, on: date, reason: str, before: dict, after: dict
+):
+    if not reason.strip():
+        raise DomainError("Give the reason for the change.")
+    change = EnrolmentChange.objects.create(
+        enrolment=enrolment,
+        kind=kind,
+        on=on,
+        reason=reason.strip(),
+        before=before,
+        after=after,
+        recorded_by=actor,
+    )
+    record_event(
+        actor=actor,
+        action=f"enrolment.{kind}",
+        obj=enrolment,
+        message=reason.strip(),
+        before=before,
+        after=after,
+    )
+    return change
+
+
+@transaction.atomic
+def withdraw(*, actor, enrolment: Enrolment, on: date, reason: str) -> Enrolment:
+    """The trainee leaves the programme on `on`; their supervisors stop that day. Their records stay."""
+    _require_administrator(actor, enrolment)
+    enrolment = Enrolment.objects.select_for_update().select_related("cohort__programme").get(pk=enrolment.pk)
+    if enrolment.status in (Enrolment.Status.WITHDRAWN, Enrolment.Status.COMPLETED):
+        raise DomainError(f"This enrolment is already {enrolment.get_status_display().lower()}.")
+    before = {"status": enrolment.status}
+    enrolment.status = Enrolment.Status.WITHDRAWN
+    enrolment.save(update_fields=["status"])
+    SupervisorAssignment.objects.filter(enrolment=enrolment, starts_on__lte=on).current(on).update(ends_on=on)
+    _record_change(
+        actor=actor,
+        enrolment=enrolment,
+        kind=EnrolmentChange.Kind.WITHDRAWN,
+        on=on,
+        reason=reason,
+        before=before,
+        after={"status": enrolment.status},
+    )
+    return enrolment
+
+
+@transaction.atomic
+def transfer_cohort(*, actor, enrolment: Enrolment, cohort: Cohort, on: date, reason: str) -> Enrolment:
+    """Move the trainee to another cohort of the same curriculum; everything recorded so far goes along."""
+    _require_administrator(actor, enrolment)
+    _require_administrator(actor, Enrolment(cohort=cohort))
+    enrolment = (
+        Enrolment.objects.select_for_update()
+        .select_related("cohort__programme", "route")
+        .get(pk=enrolment.pk)
+    )
+    if cohort.pk == enrolment.cohort_id:
+        raise DomainError("The trainee is already on this cohort.")
+    if enrolment.route.edition_id != cohort.programme.edition_id:
+        raise DomainError(f"{cohort} follows another curriculum edition; change the route first.")
+    if Enrolment.objects.filter(user_id=enrolment.user_id, cohort=cohort).exists():
+        raise DomainError(f"The trainee is already enrolled on {cohort}.")
+    taken = Enrolment.objects.filter(cohort=cohort, student_number=enrolment.student_number)
+    if enrolment.student_number and taken.exists():
+        raise DomainError(f"Student number {enrolment.student_number} is already used on {cohort}.")
+    before = {"cohort": enrolment.cohort.code}
+    enrolment.cohort = cohort
+    enrolment.save(update_fields=["cohort"])
+    _record_change(
+        actor=actor,
+        enrolment=enrolment,
+        kind=EnrolmentChange.Kind.TRANSFERRED,
+        on=on,
+        reason=reason,
+        before=before,
+        after={"cohort": cohort.code},
+    )
+    return enrolment
+
+
+@transaction.atomic
+def change_route(*, actor, enrolment: Enrolment, route: Route, on: date, reason: str) -> Enrolment:
+    _require_administrator(actor, enrolment)
+    enrolment = (
+        Enrolment.objects.select_for_update()
+        .select_related("cohort__programme", "route")
+        .get(pk=enrolment.pk)
+    )
+    if route.pk == enrolment.route_id:
+        raise DomainError("The trainee is already on this route.")
+    if route.edition_id != enrolment.cohort.programme.edition_id:
+        raise DomainError(f"The route “{route}” is not part of this programme's curriculum edition.")
+    before = {"route": enrolment.route.code}
+    enrolment.route = route
+    enrolment.save(update_fields=["route"])
+    _record_change(
+        actor=actor,
+        enrolment=enrolment,
+        kind=EnrolmentChange.Kind.ROUTE_CHANGED,
+        on=on,
+        reason=reason,
+        before=before,
+        after={"route": route.code},
     )
     return enrolment

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0002_audit_trail_is_append_only"),
+        ("accounts", "0003_invitation"),
     ]
 
     operations = [

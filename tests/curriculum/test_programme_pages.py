@@ -1,0 +1,85 @@
+"""Programme administrators set up programmes and cohorts and add people on pages, all through services."""
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import AuditEvent, Invitation, OrganisationMembership, User
+from curriculum.models import Cohort, CurriculumEdition, Programme, ProgrammeMembership
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin(curriculum):
+    return f.AdministratorFactory().user
+
+
+def test_an_administrator_sets_up_a_programme_at_their_provider(client, admin):
+    hei = admin.org_memberships.get().organisation
+    client.force_login(admin)
+    response = client.post(
+        reverse("curriculum:programme_new"),
+        {
+            "name": "PGCert PWP",
+            "code": "new-pgcert",
+            "hei": hei.pk,
+            "award": "pgcert",
+            "level": 7,
+            "edition": CurriculumEdition.objects.get(is_current=True).pk,
+            "accreditation_status": "provisional",
+        },
+    )
+    assert response.status_code == 302
+    programme = Programme.objects.get(code="new-pgcert")
+    assert programme.hei == hei
+    assert AuditEvent.objects.filter(action="programme.created", object_id=str(programme.pk)).exists()
+
+
+def test_a_programme_cannot_be_set_up_at_another_provider(client, admin):
+    other = f.OrganisationFactory()
+    client.force_login(admin)
+    response = client.post(reverse("curriculum:programme_new"), {"name": "X", "code": "x", "hei": other.pk})
+    assert response.status_code == 200
+    assert not Programme.objects.filter(code="x").exists()
+
+
+def test_a_new_cohort_leads_on_to_its_schedule(client, admin):
+    programme = f.ProgrammeFactory(hei=admin.org_memberships.get().organisation)
+    client.force_login(admin)
+    response = client.post(
+        reverse("curriculum:cohort_new", args=[programme.code]),
+        {"name": "January 2027", "code": "jan-2027", "intake": "January 2027", "start_date": "2027-01-11"},
+    )
+    assert response["Location"] == reverse("trainees:schedule", args=["jan-2027"])
+    cohort = Cohort.objects.get(code="jan-2027")
+    assert cohort.programme == programme
+    assert AuditEvent.objects.filter(action="cohort.created", object_id=str(cohort.pk)).exists()
+
+
+def test_people_are_added_by_email_and_newcomers_invited(client, admin):
+    programme = f.ProgrammeFactory(hei=admin.org_memberships.get().organisation)
+    known = f.UserFactory(email="known@example.nhs.uk")
+    client.force_login(admin)
+    url = reverse("curriculum:programme_people", args=[programme.code])
+    client.post(url, {"email": "KNOWN@example.nhs.uk", "role": "programme_lead"})
+    client.post(url, {"email": "new.educator@example.nhs.uk", "first_name": "Nia", "role": "educator"})
+    client.post(url, {"email": "new.admin@example.nhs.uk", "role": "administrator"})
+    assert ProgrammeMembership.objects.get(programme=programme, user=known).role == "programme_lead"
+    newcomer = User.objects.get(email="new.educator@example.nhs.uk")
+    assert ProgrammeMembership.objects.filter(programme=programme, user=newcomer).exists()
+    assert Invitation.objects.filter(user=newcomer).exists()
+    assert OrganisationMembership.objects.filter(
+        user__email="new.admin@example.nhs.uk", organisation=programme.hei
+    ).exists()
+    assert User.objects.filter(email__iexact="known@example.nhs.uk").count() == 1
+
+
+def test_an_educator_sees_the_programme_but_cannot_change_it(client, admin):
+    programme = f.ProgrammeFactory(hei=admin.org_memberships.get().organisation, name="Before")
+    educator = f.ProgrammeMembershipFactory(programme=programme).user
+    client.force_login(educator)
+    response = client.post(reverse("curriculum:programme_edit", args=[programme.code]), {"name": "After"})
+    assert response.status_code == 403
+    programme.refresh_from_db()
+    assert programme.name == "Before"
