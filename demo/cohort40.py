@@ -16,7 +16,7 @@ from accounts.models import Organisation, User
 from curriculum.models import Cohort, Programme, RouteModule
 from demo import attendance as demo_attendance
 from demo import caseload as demo_caseload
-from demo.foundation import _monday_on_or_before, person
+from demo.foundation import _monday_on_or_before, person, supervisor_profile
 from demo.supervision import _log_and_confirm
 from trainees.attendance.models import AttendanceStatus
 from trainees.attendance.selectors import register_enrolments
@@ -252,6 +252,9 @@ def seed(today: date) -> dict:
         person("supervisor3", "Omar", "Haddad"),
         person("supervisor4", "Fiona", "McLeod"),
     ]
+    # Only a qualified practitioner with a supervisor profile may be assigned as a supervisor.
+    supervisor_profile(supervisors[1], "Psychology graduate.", "Five years as a PWP.", date(2020, 9, 1))
+    supervisor_profile(supervisors[2], "Mental health nurse.", "Four years as a PWP.", date(2021, 3, 1))
     service = Organisation.objects.get(code="northvale-talking-therapies")
     start = _monday_on_or_before(today - timedelta(days=round(MONTHS_AGO * 30.44)))
     cohort, created = Cohort.objects.get_or_create(
