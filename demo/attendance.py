@@ -114,8 +114,9 @@ def _seed_interruptions(cohort: Cohort, educator: User) -> None:
 
 
 def _seed_registers(cohort: Cohort, educator: User, today: date) -> None:
+    # A teaching day today counts as held: the registers still to take are then the same on every weekday.
     past = list(
-        TeachingDay.objects.filter(cohort=cohort, status=TeachingDay.Status.SCHEDULED, date__lt=today)
+        TeachingDay.objects.filter(cohort=cohort, status=TeachingDay.Status.SCHEDULED, date__lte=today)
         .select_related("module", "cohort")
         .order_by("date")
     )

@@ -1,12 +1,14 @@
 """Supervisors for a whole cohort on one page: one row per trainee, only changes saved, history kept."""
 
+from datetime import date
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import AuditEvent
 from tests import factories as f
-from trainees.models import SupervisorAssignment
+from trainees.models import SupervisorAssignment, SupervisorProfile
 
 pytestmark = pytest.mark.django_db
 CM = SupervisorAssignment.Kind.CASE_MANAGEMENT
@@ -15,6 +17,8 @@ CM = SupervisorAssignment.Kind.CASE_MANAGEMENT
 def test_a_new_choice_ends_the_current_supervisor_and_keeps_the_history(client, world):
     admin, enrolment = world.user("admin"), world.enrolment
     newcomer = world.user("other_supervisor")
+    # Only a qualified practitioner with a supervisor profile can be assigned as a supervisor.
+    SupervisorProfile.objects.get_or_create(user=newcomer, defaults={"qualified_as_pwp_on": date(2018, 9, 1)})
     client.force_login(admin)
     response = client.post(
         reverse("trainees:bulk_supervisors", args=[world.cohort.code]),
