@@ -149,7 +149,7 @@ def record_post_for(*, actor, user, service: Organisation, prior_background: str
 @transaction.atomic
 def end_post(*, actor, post: Post, ends_on: date, leaving_reason: str = "", destination: str = "") -> Post:
     """End a post: a move within the service (no reason) or leaving it (a reason and a destination)."""
-    post = Post.objects.select_for_update().select_related("service", "site").get(pk=post.pk)
+    post = Post.objects.select_for_update(of=("self",)).select_related("service", "site").get(pk=post.pk)
     if post.ends_on is not None:
         raise DomainError("This post has already ended.")
     if ends_on < post.starts_on:
@@ -247,7 +247,11 @@ def suggest_correction(*, user, service: Organisation, message: str, post: Post 
 def decide_correction(*, actor, correction: Correction, accept: bool, note: str = "") -> Correction:
     """Accept or decline a suggested correction. Accepting records the decision; the administrator then
     changes the post itself through `record_post` or `end_post`, each audited on its own."""
-    correction = Correction.objects.select_for_update().select_related("practitioner").get(pk=correction.pk)
+    correction = (
+        Correction.objects.select_for_update(of=("self",))
+        .select_related("practitioner")
+        .get(pk=correction.pk)
+    )
     if correction.status != Correction.Status.PENDING:
         raise DomainError("Someone has already decided on this correction.")
     if correction.practitioner.user_id == actor.pk:
