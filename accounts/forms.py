@@ -1,7 +1,9 @@
 from django import forms
 
+from core.forms import DeidentifiedForm
 
-class TokenForm(forms.Form):
+
+class TokenForm(DeidentifiedForm):
     token = forms.CharField(
         label="Code from your authenticator app",
         help_text="The 6-digit code your app shows now.",

@@ -4,6 +4,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 
+from core.identifiers import DeidentifiedCharField
+
 
 class User(AbstractUser):
     """A person who signs in. What they may do comes from memberships, never from flags on this row."""
@@ -30,7 +32,7 @@ class Organisation(models.Model):
         SERVICE = "service", "NHS Talking Therapies service"
 
     code = models.SlugField(max_length=40, unique=True)
-    name = models.CharField(max_length=200)
+    name = DeidentifiedCharField(max_length=200)
     kind = models.CharField(max_length=10, choices=Kind.choices)
 
     class Meta:

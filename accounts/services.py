@@ -4,6 +4,7 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.db import transaction
 
 from accounts.models import AuditEvent, LoginSession, Organisation, OrganisationMembership, User
+from core.identifiers import withhold_identifiers
 
 
 class DomainError(Exception):
@@ -22,8 +23,14 @@ def describe(obj) -> tuple[str, str, str]:
 
 
 def record_event(*, actor, action: str, obj=None, message: str = "", before=None, after=None) -> AuditEvent:
-    """Append one line to the audit trail (UTC time, who, what, which object, before/after summary)."""
+    """Append one line to the audit trail (UTC time, who, what, which object, before/after summary).
+
+    The trail can never be edited, so free text the identifier guard refuses is withheld, not copied: the line
+    still says that the field changed.
+    """
     object_type, object_id, object_repr = describe(obj)
+    object_repr, message = withhold_identifiers(object_repr), withhold_identifiers(message)
+    before, after = withhold_identifiers(before), withhold_identifiers(after)
     is_person = actor is not None and getattr(actor, "is_authenticated", False)
     return AuditEvent.objects.create(
         actor=actor if is_person else None,
