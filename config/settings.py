@@ -12,7 +12,7 @@ DJANGO_BEHIND_PROXY          1 to trust the proxy's X-Forwarded-Proto header for
 DATABASE_URL                 postgres://user@host:5432/name (via dj_database_url); unset: var/db.sqlite3
 DATABASE_CONN_MAX_AGE        seconds a database connection is kept open for reuse (default 60)
 SESSION_IDLE_MINUTES         idle minutes before a signed-in session ends (default 30)
-AXES_FAILURE_LIMIT           failed sign-ins before an account and address are locked out (default 5)
+AXES_FAILURE_LIMIT           failed sign-ins before a username, from one address, is locked out (default 5)
 AXES_COOLOFF_MINUTES         minutes a lock-out lasts (default 15)
 MEDIA_ROOT                   where uploaded evidence is stored (default var/media)
 EVIDENCE_MAX_UPLOAD_MB       largest evidence file accepted, in megabytes (default 200)
@@ -168,13 +168,13 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 
-# Login throttling: five failures lock the username for 15 minutes, even with the right password.
+# Login throttling: five failures for one username from one address lock that pair for 15 minutes, even with
+# the right password. Locking the username alone let a stranger lock anyone out, the administrator included,
+# for ever; locking the address alone would lock out every colleague behind an NHS trust's shared address.
+# So the pair: a stranger elsewhere cannot deny the real person, and guessing from one address stays slow.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
-# Locked by username, not by address: NHS staff often share one outgoing address, and locking it would lock
-# out a whole service. Hence axes.W006 is silenced below on purpose.
-AXES_LOCKOUT_PARAMETERS = ["username"]
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 OTP_TOTP_ISSUER = "PWP training tracker"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
