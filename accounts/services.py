@@ -133,6 +133,8 @@ def deactivate_user(*, actor, user: User) -> User:
 # Two-step verification (TOTP authenticator apps) ---------------------------------------------------------
 
 SESSION_NEEDS_SECOND_FACTOR = "needs_second_factor"
+SESSION_MUST_SET_UP_SECOND_FACTOR = "must_set_up_second_factor"
+RECOVERY_CODES = 10
 
 
 def start_totp_setup(*, user: User):
@@ -167,15 +169,35 @@ def confirm_totp(*, user: User, token: str):
 
 
 @transaction.atomic
+def issue_recovery_codes(*, user: User) -> list[str]:
+    """Ten single-use codes for signing in without the phone; any earlier set stops working."""
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+
+    StaticDevice.objects.filter(user=user).delete()
+    device = StaticDevice.objects.create(user=user, name="Recovery codes", confirmed=True)
+    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
+    StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])
+    record_event(actor=user, action="mfa.recovery_codes_issued", obj=user)
+    return codes
+
+
+@transaction.atomic
 def disable_totp(*, user: User, token: str) -> None:
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     if device is None:
         raise DomainError("Two-step verification is not turned on.")
+    from accounts.second_factor import is_required_for
+
+    if is_required_for(user):
+        raise DomainError("Your role needs two-step verification, so it stays on.")
     if not device.verify_token(token.strip().replace(" ", "")):
         raise DomainError("The code is not right, so two-step verification is still on.")
+    from django_otp.plugins.otp_static.models import StaticDevice
+
     TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
     record_event(actor=user, action="mfa.disabled", obj=user)
 
 

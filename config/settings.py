@@ -14,6 +14,9 @@ DATABASE_CONN_MAX_AGE        seconds a database connection is kept open for reus
 SESSION_IDLE_MINUTES         idle minutes before a signed-in session ends (default 30)
 AXES_FAILURE_LIMIT           failed sign-ins before a username, from one address, is locked out (default 5)
 AXES_COOLOFF_MINUTES         minutes a lock-out lasts (default 15)
+SECOND_FACTOR_REQUIRED_FOR   roles that must set up two-step verification before anything else, from
+                             administrators, programme_staff, visitors, supervisors, trainees (default
+                             administrators,programme_staff,visitors; none when DJANGO_DEBUG is on)
 MEDIA_ROOT                   where uploaded evidence is stored (default var/media)
 EVIDENCE_MAX_UPLOAD_MB       largest evidence file accepted, in megabytes (default 200)
 TASKS_BACKEND                the django.tasks backend (default: the database queue that `db_worker` runs)
@@ -54,6 +57,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_tasks_db",
     "core",
     "accounts",
@@ -176,6 +180,11 @@ AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 OTP_TOTP_ISSUER = "PWP training tracker"
+# Who must use two-step verification (accounts.second_factor): on by default in production for the people
+# who see many trainees' records.
+SECOND_FACTOR_REQUIRED_FOR = env_list(
+    "SECOND_FACTOR_REQUIRED_FOR", [] if DEBUG else ["administrators", "programme_staff", "visitors"]
+)
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
