@@ -4,6 +4,8 @@ from core.forms import DeidentifiedForm
 
 
 class TokenForm(DeidentifiedForm):
+    deidentify_exempt = {"token": "a one-time code from an app or a recovery code; never stored"}
+
     token = forms.CharField(
         label="Code from your authenticator app",
         help_text="The 6-digit code your app shows now.",

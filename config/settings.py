@@ -24,6 +24,10 @@ SITE_URL                     the address printed in PDFs for checking them (defa
 EMAIL_BACKEND                the mail backend for password resets (default: the console, which prints them)
 DEFAULT_FROM_EMAIL           the sender of outgoing email (default pwp-tracker@localhost)
 LOG_LEVEL                    the root logger's level (default WARNING)
+SHARED_CACHE_URL             redis://host:6379/0 for counters every process shares (needs the redis package);
+                             unset: a database table (run `manage.py createcachetable` once)
+MAX_REQUEST_MB               largest request body accepted, refused from its Content-Length before it is
+                             read (default EVIDENCE_MAX_UPLOAD_MB + 10); set the proxy's limit to match
 """
 
 from datetime import timedelta
@@ -68,6 +72,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "core.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -207,6 +212,19 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 MEDIA_URL = "/media-not-served-directly/"
 # Evidence uploads (recordings of sessions can be large); checked in assessments/evidence.py.
 EVIDENCE_MAX_UPLOAD_MB = env_int("EVIDENCE_MAX_UPLOAD_MB", 200)
+# The largest request body at all, refused from its Content-Length before it is read (core.middleware).
+MAX_REQUEST_BYTES = env_int("MAX_REQUEST_MB", EVIDENCE_MAX_UPLOAD_MB + 10) * 1024 * 1024
+# "default" is per process (fine for memoising); "shared" holds counters every worker process must agree on,
+# such as the verification page's rate limit, so it is a database table or Redis, never process memory.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "shared": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env_str("SHARED_CACHE_URL")}
+        if env_str("SHARED_CACHE_URL", "")
+        else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "shared_cache"}
+    ),
+}
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -22,6 +22,8 @@ class SubmitPortfolioForm(DeidentifiedForm):
 
 
 class VerifyForm(DeidentifiedForm):
+    # The code is one the server issued (letters and digits in fours), looked up and never stored.
+    deidentify_exempt = {"code": "a verification code the server issued; looked up, never stored"}
     code = forms.CharField(
         label="Verification code",
         help_text="12 letters and numbers, printed on the cover and at the foot of every page, "
