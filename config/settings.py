@@ -21,7 +21,7 @@ MEDIA_ROOT                   where uploaded evidence is stored (default var/medi
 EVIDENCE_MAX_UPLOAD_MB       largest evidence file accepted, in megabytes (default 200)
 TASKS_BACKEND                the django.tasks backend (default: the database queue that `db_worker` runs)
 SITE_URL                     the address printed in PDFs for checking them (default http://127.0.0.1:8000)
-EMAIL_BACKEND                the mail backend for password resets (default: the console, which prints them)
+EMAIL_BACKEND                the mail backend for password resets (default SMTP; the console when DEBUG)
 DEFAULT_FROM_EMAIL           the sender of outgoing email (default pwp-tracker@localhost)
 LOG_LEVEL                    the root logger's level (default WARNING)
 SHARED_CACHE_URL             redis://host:6379/0 for counters every process shares (needs the redis package);
@@ -239,7 +239,13 @@ TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.Databa
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Outgoing email (password resets). The console backend prints messages instead of sending them.
-MAILERS = {"default": {"BACKEND": env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")}}
+# Production sends real mail (SMTP, configured by EMAIL_HOST and friends); development prints it.
+_MAIL_DEFAULT = (
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend"
+)
+MAILERS = {"default": {"BACKEND": env_str("EMAIL_BACKEND", _MAIL_DEFAULT)}}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "pwp-tracker@localhost")
 
 # Forms render in the NHS.UK pattern through the templates under templates/django/forms/.
