@@ -200,3 +200,16 @@ def test_withholding_walks_nested_values():
             None,
         ]
     }
+
+
+@pytest.mark.parametrize("reference", ["943.476.5919", "943/476/5919", "943 - 476 - 5919"])
+@pytest.mark.django_db
+def test_a_case_reference_with_any_separators_is_refused_by_the_import(world, reference):
+    from tests.trainees.test_caseload_import import csv_bytes, day, run
+    from trainees.models import Case
+
+    rows = [[reference, day(5).isoformat(), "Assessment", "Telephone", "", 45, "", "", "", ""]]
+    result = run(world, csv_bytes(rows))
+    assert not result.saved and not Case.objects.exists()
+    reasons = [p.reason for p in result.errors if p.column == "A"]
+    assert reasons and "NHS number" in reasons[0] and "5919" not in reasons[0]
