@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "trainees",
     "assessments",
     "accreditation",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -97,6 +98,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
                 "config.context_processors.navigation",
+                "notifications.context_processors.notifications",
             ],
         },
     },

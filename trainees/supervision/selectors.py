@@ -771,3 +771,13 @@ def signed_reports_for(enrolments: Sequence[Enrolment]) -> dict[int, dict[int, S
     ).select_related("supervisor"):
         found[report.enrolment_id][report.pk] = report
     return found
+
+
+def awaiting_sessions_for(enrolments) -> list[tuple[int, int, int, date]]:
+    """Sessions awaiting their supervisor's confirmation: (session id, enrolment id, supervisor id, date)."""
+    return list(
+        SupervisionSession.objects.awaiting()
+        .filter(enrolment_id__in=[e.pk for e in enrolments])
+        .order_by("pk")
+        .values_list("pk", "enrolment_id", "supervisor_id", "date")
+    )

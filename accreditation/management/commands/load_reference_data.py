@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand
 from accreditation.reference import load_schemes
 from assessments.reference import load_assessments
 from curriculum.reference import load_curriculum
+from notifications.reference import load_notification_kinds
 from trainees.caseload.reference import load_caseload_reference
 from trainees.supervision.reference import load_supervision_rules
 
@@ -21,3 +22,6 @@ class Command(BaseCommand):
             "Supervision rules: " + ", ".join(f"{n} {name}" for name, n in load_supervision_rules().items())
         )
         self.stdout.write("Caseload: " + ", ".join(f"{n} {k}" for k, n in load_caseload_reference().items()))
+        self.stdout.write(
+            "Notifications: " + ", ".join(f"{n} {k}" for k, n in load_notification_kinds().items())
+        )
