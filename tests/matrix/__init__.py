@@ -25,6 +25,7 @@ AREAS = [
     "rows_attendance",
     "rows_assessments",
     "rows_caseload",
+    "rows_notifications",
 ]
 
 
