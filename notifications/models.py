@@ -91,7 +91,7 @@ class Notification(models.Model):
         ]
         indexes = [
             models.Index(fields=["recipient", "read_at"], name="notification_unread_idx"),
-            models.Index(fields=["emailed_at", "recipient"], name="notification_email_idx"),
+            models.Index(fields=["email_claim", "id"], name="notification_email_idx"),
         ]
 
     def __str__(self):
