@@ -27,10 +27,10 @@ from datetime import date
 from typing import Any, NamedTuple
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
 
 from accounts.access import refuse
-from accounts.models import OrganisationMembership, User
+from accounts.models import Organisation, OrganisationMembership, User
 from accounts.services import record_event
 from curriculum.models import ProgrammeMembership
 from trainees.enrolment.selectors import enrolments_for_user
@@ -327,11 +327,27 @@ def _manages_sites(s: StaffAccess, service) -> bool:
     ).exists()
 
 
+def services_administered_by(user) -> QuerySet[Organisation]:
+    """The services whose workforce records `user` keeps: a service's own administrators, and the
+    administrators of an education provider whose trainees the service employs (who keep its sites)."""
+    if not getattr(user, "is_authenticated", False):
+        return Organisation.objects.none()
+    administrator = OrganisationMembership.Role.ADMINISTRATOR
+    own_service = OrganisationMembership.objects.filter(
+        organisation=OuterRef("pk"), user=user, role=administrator
+    )
+    employs_our_trainees = Enrolment.objects.filter(
+        employing_service=OuterRef("pk"),
+        cohort__programme__hei__memberships__user=user,
+        cohort__programme__hei__memberships__role=administrator,
+    )
+    return Organisation.objects.filter(
+        Exists(own_service) | Exists(employs_our_trainees), kind=Organisation.Kind.SERVICE
+    ).order_by("name")
+
+
 def _administers_service(s: StaffAccess, service) -> bool:
-    """A service's own administrators, and programme administrators of an HEI whose trainees it employs."""
-    return OrganisationMembership.objects.filter(
-        user=s.user, role=OrganisationMembership.Role.ADMINISTRATOR, organisation=service
-    ).exists() or _manages_sites(s, service)
+    return services_administered_by(s.user).filter(pk=service.pk).exists()
 
 
 def _role_in(*roles: str):
