@@ -4,6 +4,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 
+from core.identifiers import DeidentifiedCharField
+
 
 class User(AbstractUser):
     """A person who signs in. What they may do comes from memberships, never from flags on this row."""
@@ -30,16 +32,16 @@ class Organisation(models.Model):
         SERVICE = "service", "NHS Talking Therapies service"
 
     code = models.SlugField(max_length=40, unique=True)
-    name = models.CharField(max_length=200)
+    name = DeidentifiedCharField(max_length=200)
     kind = models.CharField(max_length=10, choices=Kind.choices)
     # A service's case references (trainees/deidentify.py checks every one against these).
-    case_reference_pattern = models.CharField(
+    case_reference_pattern = DeidentifiedCharField(
         max_length=200,
         blank=True,
         help_text="A regular expression the whole case reference must match, for example [A-Z]{2}\\d{6}. "
         "Left blank, any reference is accepted that has no name-like pair of words and no identifier.",
     )
-    case_reference_format = models.CharField(
+    case_reference_format = DeidentifiedCharField(
         max_length=200,
         blank=True,
         help_text="What the service's case references look like, in words, for example "

@@ -1,5 +1,5 @@
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db.backends.sqlite3.base import DatabaseOperations as SQLiteOperations
 from hypothesis import HealthCheck, settings
 
@@ -64,9 +64,13 @@ SQLiteOperations.execute_sql_flush = _flush_around_protection
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache():
+def _empty_cache(request):
     """Each test starts with an empty cache: counters kept there (the verification page's rate limit, for
-    one) must not carry over into whichever test runs next in the same worker."""
+    one) must not carry over into whichever test runs next in the same worker. The shared cache is a database
+    table: rolled back after ordinary tests, emptied here after tests that commit."""
+    commits = {"transactional_db", "live_server"} & set(request.fixturenames)
     cache.clear()
     yield
     cache.clear()
+    if commits:
+        caches["shared"].clear()
