@@ -117,8 +117,19 @@ PROBED = [
     ("trainees.CaseloadImport", "original_name"),
 ]
 
+# Free text added since the probe: the same guard holds there by default.
+ADDED_SINCE = [
+    ("trainees.EnrolmentChange", "reason"),
+    ("accounts.Organisation", "case_reference_format"),
+    ("workforce.Post", "job_title"),
+    ("workforce.PostProposal", "note"),
+    ("workforce.Correction", "message"),
+    ("workforce.Correction", "decision_note"),
+    ("workforce.EligibilityRuleSet", "source"),
+]
 
-@pytest.mark.parametrize("label, name", PROBED)
+
+@pytest.mark.parametrize("label, name", PROBED + ADDED_SINCE)
 def test_validation_refuses_the_probe_text_naming_the_field(label, name):
     model = apps.get_model(label)
     instance = model(**{name: PATIENT[: model._meta.get_field(name).max_length]})
@@ -130,7 +141,7 @@ def test_validation_refuses_the_probe_text_naming_the_field(label, name):
     assert any(m.lower().startswith(verbose.lower()) for m in messages)
 
 
-@pytest.mark.parametrize("label, name", PROBED)
+@pytest.mark.parametrize("label, name", PROBED + ADDED_SINCE)
 @pytest.mark.django_db
 def test_no_save_stores_the_probe_text_even_without_full_clean(label, name):
     """The last line: a service or import that never calls full_clean still cannot write the row."""
@@ -161,6 +172,7 @@ def upload(name):
         ("trainees.supervision.forms.TrainingForm", "certificate"),
         ("trainees.caseload.forms.UploadForm", "file"),
         ("trainees.attendance.forms.ImportForm", "file"),
+        ("trainees.enrolment.intake_views.IntakeUploadForm", "file"),
     ],
 )
 @pytest.mark.django_db
@@ -213,3 +225,32 @@ def test_a_case_reference_with_any_separators_is_refused_by_the_import(world, re
     assert not result.saved and not Case.objects.exists()
     reasons = [p.reason for p in result.errors if p.column == "A"]
     assert reasons and "NHS number" in reasons[0] and "5919" not in reasons[0]
+
+
+@pytest.mark.parametrize(
+    "form_path, field, data",
+    [
+        ("workforce.forms.CorrectionForm", "message", {}),
+        ("workforce.forms.DecisionForm", "note", {}),
+        ("curriculum.forms.MemberForm", "first_name", {"email": "a@example.nhs.uk", "role": "educator"}),
+    ],
+)
+def test_forms_added_since_refuse_the_probe_text(form_path, field, data):
+    from django.utils.module_loading import import_string
+
+    form = import_string(form_path)(data={**data, field: PATIENT[:100]})
+    assert not form.is_valid()
+    assert any("NHS number" in e and "9434765919" not in e for e in form.errors[field])
+
+
+@pytest.mark.django_db
+def test_an_intake_file_named_with_an_nhs_number_is_refused_by_the_service_too(curriculum):
+    """The enrol_cohort command reaches the service without a form: the service checks the name itself."""
+    from tests.trainees.intake_files import csv_file, make_setting, row
+    from trainees.enrolment.intake import IntakeRefused, run_intake
+
+    admin, cohort, _ = make_setting()
+    with pytest.raises(IntakeRefused, match="its name contains what looks like an NHS number"):
+        run_intake(
+            actor=admin, cohort=cohort, fileobj=csv_file([row(1)]), filename="943 476 5919.csv", save=False
+        )
