@@ -132,7 +132,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+        # recursive_triggers: INSERT OR REPLACE deletes the old row, and only with this does that delete
+        # fire the protection triggers (accounts/db.py), so REPLACE cannot rewrite a signed record.
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
+            "PRAGMA recursive_triggers=ON;"
+        ),
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 

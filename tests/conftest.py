@@ -1,5 +1,6 @@
 import pytest
 from django.core.cache import cache, caches
+from django.db.backends.postgresql.operations import DatabaseOperations as PostgresOperations
 from django.db.backends.sqlite3.base import DatabaseOperations as SQLiteOperations
 from hypothesis import HealthCheck, settings
 
@@ -61,6 +62,23 @@ def _flush_around_protection(self, sql_list):
 
 
 SQLiteOperations.execute_sql_flush = _flush_around_protection
+
+_postgres_flush = PostgresOperations.execute_sql_flush
+
+
+def _postgres_flush_around_protection(self, sql_list):
+    """On PostgreSQL the protected tables refuse TRUNCATE (accounts/db.py). Transactional tests end with a
+    TRUNCATE flush of the test database: run it with triggers off (the test database's superuser may)."""
+    with self.connection.cursor() as cursor:
+        cursor.execute("SET session_replication_role = replica")
+    try:
+        _postgres_flush(self, sql_list)
+    finally:
+        with self.connection.cursor() as cursor:
+            cursor.execute("SET session_replication_role = DEFAULT")
+
+
+PostgresOperations.execute_sql_flush = _postgres_flush_around_protection
 
 
 @pytest.fixture(autouse=True)
