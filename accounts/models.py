@@ -133,6 +133,23 @@ class AuditEvent(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label or 'system'} {self.action} {self.object_repr}"
 
 
+class AuditSeal(models.Model):
+    """A link in a hash chain over the audit trail (accounts/integrity.py): the hash of every event up to
+    `last_event_id`, chained to the seal before it. Append-only like the trail itself. `verify_records`
+    recomputes every seal, so an audit line removed or rewritten behind the product's back is found."""
+
+    sealed_at = models.DateTimeField(default=timezone.now)
+    last_event_id = models.BigIntegerField(unique=True)
+    event_count = models.PositiveIntegerField()
+    chain_sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["last_event_id"]
+
+    def __str__(self):
+        return f"Audit trail sealed up to event {self.last_event_id}"
+
+
 class InvitationQuerySet(models.QuerySet):
     def open(self):
         """Sent, not yet used to set a password, not cancelled."""

@@ -29,6 +29,7 @@ EXEMPT_MODEL_FIELDS = {
     "accounts.AuditEvent.object_type": "a model label",
     "accounts.AuditEvent.object_id": "a primary key",
     "accounts.AuditEvent.object_repr": "withhold_identifiers runs on it in record_event, its only writer",
+    "accounts.AuditSeal.chain_sha256": "a hash",
     "accounts.AuditEvent.message": "withhold_identifiers runs on it in record_event, its only writer",
     "trainees.CaseloadImport.stored_name": "a server-chosen storage name",
     "trainees.SupervisorTraining.certificate_content_type": "a MIME type read from the file's content",
