@@ -82,6 +82,9 @@ class RefuseChanges(Operation):
             message=self.message,
         ):
             schema_editor.execute(sql, params=None)
+        if "DELETE" in self.operations and schema_editor.connection.vendor == "postgresql":
+            # TRUNCATE removes rows without firing row triggers: refuse it on every protected table too.
+            schema_editor.execute(truncate_trigger_sql(table), params=None)
 
     def database_backwards(self, app_label, schema_editor, from_state, to_state):
         table = self._table(app_label, from_state)
@@ -105,3 +108,60 @@ def sqlite_protection_triggers(conn=None) -> dict[str, str]:
             [TRIGGER_PREFIX + "%"],
         )
         return dict(cursor.fetchall())
+
+
+TRUNCATE_TRIGGER = "pwp_refuse_truncate"
+TRUNCATE_MESSAGE = "These records are protected: they cannot be truncated."
+
+
+def truncate_trigger_sql(table: str) -> str:
+    """PostgreSQL only: a statement trigger refusing TRUNCATE.
+
+    SQLite has no TRUNCATE: its DELETE fires the row triggers, and `PRAGMA recursive_triggers` (settings)
+    makes INSERT OR REPLACE fire them too."""
+    return (
+        f"DROP TRIGGER IF EXISTS {TRUNCATE_TRIGGER} ON {table}; "
+        f"CREATE TRIGGER {TRUNCATE_TRIGGER} BEFORE TRUNCATE ON {table} FOR EACH STATEMENT "
+        f"EXECUTE FUNCTION pwp_refuse_change('{TRUNCATE_MESSAGE}')"
+    )
+
+
+def protected_tables(conn=None) -> list[str]:
+    """PostgreSQL: every table carrying a protection trigger that refuses DELETE."""
+    conn = conn or connection
+    with conn.cursor() as cursor:
+        cursor.execute(
+            "SELECT DISTINCT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+            "WHERE NOT t.tgisinternal AND t.tgname LIKE %s AND t.tgname <> %s "
+            "AND (t.tgtype & 8) <> 0 ORDER BY 1",
+            [TRIGGER_PREFIX + "%", TRUNCATE_TRIGGER],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+class RefuseTruncate(Operation):
+    """PostgreSQL: add the TRUNCATE refusal to every table already protected by a DELETE trigger."""
+
+    reversible = True
+    reduces_to_sql = False
+
+    def deconstruct(self):
+        return (self.__class__.__qualname__, [], {})
+
+    def state_forwards(self, app_label, state):
+        pass
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        for table in protected_tables(schema_editor.connection):
+            schema_editor.execute(truncate_trigger_sql(table), params=None)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        for table in protected_tables(schema_editor.connection):
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS {TRUNCATE_TRIGGER} ON {table}", params=None)
+
+    def describe(self):
+        return "Refuse TRUNCATE on every protected table (PostgreSQL)"

@@ -4,9 +4,12 @@ from django.urls import reverse
 
 from accounts import mail
 from accounts.models import User
+from core.forms import DeidentifiedForm, DeidentifiedFormMixin
 
 
-class TokenForm(forms.Form):
+class TokenForm(DeidentifiedForm):
+    deidentify_exempt = {"token": "a one-time code from an app or a recovery code; never stored"}
+
     token = forms.CharField(
         label="Code from your authenticator app",
         help_text="The 6-digit code your app shows now.",
@@ -17,7 +20,7 @@ class TokenForm(forms.Form):
     )
 
 
-class PasswordResetForm(auth_forms.PasswordResetForm):
+class PasswordResetForm(DeidentifiedFormMixin, auth_forms.PasswordResetForm):
     """Django's reset form, sending through accounts.mail (text and HTML, nothing but a link), and also to
     active people who were invited but never chose a password: a lost invitation is mended the same way."""
 

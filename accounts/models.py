@@ -4,6 +4,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 
+from core.identifiers import DeidentifiedCharField
+
 
 class User(AbstractUser):
     """A person who signs in. What they may do comes from memberships, never from flags on this row."""
@@ -30,16 +32,16 @@ class Organisation(models.Model):
         SERVICE = "service", "NHS Talking Therapies service"
 
     code = models.SlugField(max_length=40, unique=True)
-    name = models.CharField(max_length=200)
+    name = DeidentifiedCharField(max_length=200)
     kind = models.CharField(max_length=10, choices=Kind.choices)
     # A service's case references (trainees/deidentify.py checks every one against these).
-    case_reference_pattern = models.CharField(
+    case_reference_pattern = DeidentifiedCharField(
         max_length=200,
         blank=True,
         help_text="A regular expression the whole case reference must match, for example [A-Z]{2}\\d{6}. "
         "Left blank, any reference is accepted that has no name-like pair of words and no identifier.",
     )
-    case_reference_format = models.CharField(
+    case_reference_format = DeidentifiedCharField(
         max_length=200,
         blank=True,
         help_text="What the service's case references look like, in words, for example "
@@ -129,6 +131,23 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label or 'system'} {self.action} {self.object_repr}"
+
+
+class AuditSeal(models.Model):
+    """A link in a hash chain over the audit trail (accounts/integrity.py): the hash of every event up to
+    `last_event_id`, chained to the seal before it. Append-only like the trail itself. `verify_records`
+    recomputes every seal, so an audit line removed or rewritten behind the product's back is found."""
+
+    sealed_at = models.DateTimeField(default=timezone.now)
+    last_event_id = models.BigIntegerField(unique=True)
+    event_count = models.PositiveIntegerField()
+    chain_sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["last_event_id"]
+
+    def __str__(self):
+        return f"Audit trail sealed up to event {self.last_event_id}"
 
 
 class InvitationQuerySet(models.QuerySet):

@@ -11,8 +11,12 @@ from accounts import services
 def on_login(sender, request, user, **kwargs):
     from django_otp import user_has_device
 
+    from accounts.second_factor import is_required_for
+
     # Looked up once at sign-in so that ordinary requests cost no extra query.
-    request.session[services.SESSION_NEEDS_SECOND_FACTOR] = user_has_device(user)
+    has_device = user_has_device(user)
+    request.session[services.SESSION_NEEDS_SECOND_FACTOR] = has_device
+    request.session[services.SESSION_MUST_SET_UP_SECOND_FACTOR] = not has_device and is_required_for(user)
     services.remember_login_session(user=user, session_key=request.session.session_key)
     services.record_event(actor=user, action="auth.login", obj=user)
 

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from django_otp import devices_for_user
 from django_otp import login as otp_login
 
-from accounts import invitations, services
+from accounts import invitations, second_factor, services
 from accounts.access import refuse
 from accounts.forms import TokenForm
 
@@ -29,13 +29,16 @@ def two_factor(request):
             form.add_error("token", str(error))
         else:
             request.session[services.SESSION_NEEDS_SECOND_FACTOR] = True
+            request.session[services.SESSION_MUST_SET_UP_SECOND_FACTOR] = False
             device = next(devices_for_user(user, confirmed=True))
             otp_login(request, device)
+            codes = services.issue_recovery_codes(user=user)
             messages.success(
                 request, "Two-step verification is on. You will need a code each time you sign in."
             )
-            return redirect("accounts:two_factor")
-    context = {"enabled": enabled, "form": form}
+            # Shown once, on this page; setting up again issues a new set that replaces these.
+            return render(request, "accounts/two_factor.html", {"enabled": True, "recovery_codes": codes})
+    context = {"enabled": enabled, "form": form, "required": second_factor.is_required_for(user)}
     if not enabled:
         device = (
             services.start_totp_setup(user=user)

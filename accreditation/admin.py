@@ -9,6 +9,7 @@ from accreditation.engine import KINDS
 from accreditation.models import Criterion, Scheme, SchemeVersion, Visit, VisitAssignment
 from accreditation.portfolio.visits import add_visitor, delete_visit, remove_visitor, save_visit
 from accreditation.services import copy_scheme_version, save_scheme, save_scheme_version
+from core.forms import DeidentifiedModelForm
 
 
 class VisitAssignmentInline(ServiceInlineMixin, admin.TabularInline):
@@ -45,7 +46,7 @@ def kind_choices():
     return [(code, f"{code} – {k.label}") for code, k in sorted(KINDS.items())]
 
 
-class CriterionForm(forms.ModelForm):
+class CriterionForm(DeidentifiedModelForm):
     """The kind is chosen from the engine's registry; `Criterion.clean()` checks the parameters."""
 
     kind = forms.ChoiceField(choices=kind_choices)

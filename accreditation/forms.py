@@ -1,9 +1,10 @@
 from django import forms
 
 from accreditation.engine import Stage
+from core.forms import DeidentifiedForm
 
 
-class CohortReadinessForm(forms.Form):
+class CohortReadinessForm(DeidentifiedForm):
     """Which scheme to check the cohort against, and "not ready because ..." filters."""
 
     scheme = forms.ChoiceField(label="Scheme")

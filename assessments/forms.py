@@ -6,6 +6,7 @@ from django.utils import timezone
 from assessments.evidence import ALLOWED_DESCRIPTION, ALLOWED_TYPES, max_upload_bytes
 from assessments.models import AssessmentComponent, Attempt, Method
 from assessments.selectors import STATUS_LABELS
+from core.forms import DeidentifiedForm
 from curriculum.models import Competence
 
 
@@ -46,7 +47,7 @@ def evidence_help() -> str:
     return f"{ALLOWED_DESCRIPTION}, up to {megabytes} MB each. You can choose more than one file."
 
 
-class SubmitAttemptForm(forms.Form):
+class SubmitAttemptForm(DeidentifiedForm):
     """What is assessed (component, and competence for clinical assessments), how, when, and the evidence."""
 
     target = forms.ChoiceField(
@@ -105,7 +106,7 @@ class SubmitAttemptForm(forms.Form):
         return self.cleaned_data["target"]
 
 
-class EvidenceForm(forms.Form):
+class EvidenceForm(DeidentifiedForm):
     files = MultipleFileField(
         label="Recording or document", required=True, error_messages={"required": "Choose a file to upload."}
     )
@@ -115,7 +116,7 @@ class EvidenceForm(forms.Form):
         self.fields["files"].help_text = evidence_help()
 
 
-class MarkForm(forms.Form):
+class MarkForm(DeidentifiedForm):
     """First marking: one rating per competency item, a percentage, or pass/fail, as the component says."""
 
     feedback = forms.CharField(
@@ -166,7 +167,7 @@ class MarkForm(forms.Form):
         return {c.code: self.cleaned_data[f"item_{c.code}"] for c in self.criteria}
 
 
-class ModerateForm(forms.Form):
+class ModerateForm(DeidentifiedForm):
     decision = forms.ChoiceField(
         label="Do you agree with the first marker?",
         choices=[
@@ -201,7 +202,7 @@ class ModerateForm(forms.Form):
             )
 
 
-class ReopenForm(forms.Form):
+class ReopenForm(DeidentifiedForm):
     reason = forms.CharField(
         label="Why is this sign-off being reopened?",
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -209,7 +210,7 @@ class ReopenForm(forms.Form):
     )
 
 
-class MitigationForm(forms.Form):
+class MitigationForm(DeidentifiedForm):
     scope = forms.ChoiceField(label="Which assessment")
     reason = forms.CharField(
         label="Accepted mitigating circumstances",
@@ -236,7 +237,7 @@ class MitigationForm(forms.Form):
         return key
 
 
-class GridFilterForm(forms.Form):
+class GridFilterForm(DeidentifiedForm):
     name = forms.CharField(label="Name contains", required=False)
     route = forms.ModelChoiceField(label="Route", queryset=None, required=False, empty_label="Any route")
     status = forms.ChoiceField(

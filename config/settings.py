@@ -12,8 +12,11 @@ DJANGO_BEHIND_PROXY          1 to trust the proxy's X-Forwarded-Proto header for
 DATABASE_URL                 postgres://user@host:5432/name (via dj_database_url); unset: var/db.sqlite3
 DATABASE_CONN_MAX_AGE        seconds a database connection is kept open for reuse (default 60)
 SESSION_IDLE_MINUTES         idle minutes before a signed-in session ends (default 30)
-AXES_FAILURE_LIMIT           failed sign-ins before an account and address are locked out (default 5)
+AXES_FAILURE_LIMIT           failed sign-ins before a username, from one address, is locked out (default 5)
 AXES_COOLOFF_MINUTES         minutes a lock-out lasts (default 15)
+SECOND_FACTOR_REQUIRED_FOR   roles that must set up two-step verification before anything else, from
+                             administrators, programme_staff, visitors, supervisors, trainees (default
+                             administrators,programme_staff,visitors; none when DJANGO_DEBUG is on)
 MEDIA_ROOT                   where uploaded evidence is stored (default var/media)
 EVIDENCE_MAX_UPLOAD_MB       largest evidence file accepted, in megabytes (default 200)
 TASKS_BACKEND                the django.tasks backend (default: the database queue that `db_worker` runs)
@@ -29,6 +32,10 @@ EMAIL_TIMEOUT                seconds to wait for the SMTP server (default 30)
 DEFAULT_FROM_EMAIL           the sender of outgoing email (default pwp-tracker@localhost)
 INVITATION_VALID_DAYS        days a set-password link in an invitation stays valid (default 14)
 LOG_LEVEL                    the root logger's level (default WARNING)
+SHARED_CACHE_URL             redis://host:6379/0 for counters every process shares (needs the redis package);
+                             unset: a database table (run `manage.py createcachetable` once)
+MAX_REQUEST_MB               largest request body accepted, refused from its Content-Length before it is
+                             read (default EVIDENCE_MAX_UPLOAD_MB + 10); set the proxy's limit to match
 """
 
 from datetime import timedelta
@@ -62,6 +69,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_tasks_db",
     "core",
     "accounts",
@@ -73,6 +81,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "core.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -123,7 +132,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+        # recursive_triggers: INSERT OR REPLACE deletes the old row, and only with this does that delete
+        # fire the protection triggers (accounts/db.py), so REPLACE cannot rewrite a signed record.
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
+            "PRAGMA recursive_triggers=ON;"
+        ),
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
@@ -177,14 +191,19 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 
-# Login throttling: five failures lock the username for 15 minutes, even with the right password.
+# Login throttling: five failures for one username from one address lock that pair for 15 minutes, even with
+# the right password. Locking the username alone let a stranger lock anyone out, the administrator included,
+# for ever; locking the address alone would lock out every colleague behind an NHS trust's shared address.
+# So the pair: a stranger elsewhere cannot deny the real person, and guessing from one address stays slow.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
-# Locked by username, not by address: NHS staff often share one outgoing address, and locking it would lock
-# out a whole service. Hence axes.W006 is silenced below on purpose.
-AXES_LOCKOUT_PARAMETERS = ["username"]
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 OTP_TOTP_ISSUER = "PWP training tracker"
+# Who must use two-step verification (accounts.second_factor): on by default in production for the people
+# who see many trainees' records.
+SECOND_FACTOR_REQUIRED_FOR = env_list(
+    "SECOND_FACTOR_REQUIRED_FOR", [] if DEBUG else ["administrators", "programme_staff", "visitors"]
+)
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
@@ -207,6 +226,19 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 MEDIA_URL = "/media-not-served-directly/"
 # Evidence uploads (recordings of sessions can be large); checked in assessments/evidence.py.
 EVIDENCE_MAX_UPLOAD_MB = env_int("EVIDENCE_MAX_UPLOAD_MB", 200)
+# The largest request body at all, refused from its Content-Length before it is read (core.middleware).
+MAX_REQUEST_BYTES = env_int("MAX_REQUEST_MB", EVIDENCE_MAX_UPLOAD_MB + 10) * 1024 * 1024
+# "default" is per process (fine for memoising); "shared" holds counters every worker process must agree on,
+# such as the verification page's rate limit, so it is a database table or Redis, never process memory.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "shared": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env_str("SHARED_CACHE_URL")}
+        if env_str("SHARED_CACHE_URL", "")
+        else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "shared_cache"}
+    ),
+}
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

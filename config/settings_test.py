@@ -12,6 +12,8 @@ from config.env import env_str  # noqa: E402
 from config.settings import *  # noqa: E402, F403
 from config.settings import STORAGES  # noqa: E402
 
+# Tests sign personas in with a password only; tests/accounts/test_second_factor.py turns the rule on.
+SECOND_FACTOR_REQUIRED_FOR = []
 # A fast hash: tests create many users.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Tasks run in-process, at once, so tests see their results; a separate test exercises the real worker.

@@ -3,6 +3,7 @@
 from django import forms
 
 from accounts.models import Organisation
+from core.forms import DeidentifiedForm, DeidentifiedModelForm
 from curriculum.models import Cohort, Programme, ProgrammeMembership
 
 
@@ -10,7 +11,7 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
-class ProgrammeForm(forms.ModelForm):
+class ProgrammeForm(DeidentifiedModelForm):
     class Meta:
         model = Programme
         fields = [
@@ -37,7 +38,7 @@ class ProgrammeForm(forms.ModelForm):
             del self.fields["code"]
 
 
-class CohortForm(forms.ModelForm):
+class CohortForm(DeidentifiedModelForm):
     class Meta:
         model = Cohort
         fields = ["name", "code", "intake", "start_date", "educators"]
@@ -56,7 +57,7 @@ class CohortForm(forms.ModelForm):
             del self.fields["code"]
 
 
-class MemberForm(forms.Form):
+class MemberForm(DeidentifiedForm):
     ROLES = [
         ("educator", "Educator"),
         ("programme_lead", "Programme lead"),

@@ -4,16 +4,18 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q, Sum
 
+from core.identifiers import DeidentifiedCharField, DeidentifiedTextField
+
 
 class CurriculumEdition(models.Model):
     """A published edition of the national PWP curriculum (for example the 2011 2nd or the 2022 4th)."""
 
     code = models.SlugField(max_length=40, unique=True)
-    title = models.CharField(max_length=200)
+    title = DeidentifiedCharField(max_length=200)
     edition_number = models.PositiveSmallIntegerField()
     published_on = models.DateField()
     is_current = models.BooleanField(default=False)
-    notes = models.TextField(blank=True)
+    notes = DeidentifiedTextField(blank=True)
 
     class Meta:
         ordering = ["-published_on"]
@@ -31,7 +33,7 @@ class Module(models.Model):
     edition = models.ForeignKey(CurriculumEdition, on_delete=models.PROTECT, related_name="modules")
     number = models.PositiveSmallIntegerField()
     code = models.SlugField(max_length=40)
-    title = models.CharField(max_length=200)
+    title = DeidentifiedCharField(max_length=200)
 
     class Meta:
         ordering = ["edition", "number"]
@@ -49,8 +51,8 @@ class Route(models.Model):
 
     edition = models.ForeignKey(CurriculumEdition, on_delete=models.PROTECT, related_name="routes")
     code = models.SlugField(max_length=40)
-    name = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
+    name = DeidentifiedCharField(max_length=200)
+    description = DeidentifiedTextField(blank=True)
     window_months = models.PositiveSmallIntegerField(
         default=12, help_text="Months from the start of training within which every day must be completed."
     )
@@ -94,7 +96,7 @@ class Intervention(models.Model):
     """A low-intensity intervention (behavioural activation, exposure, ..., computerised CBT)."""
 
     code = models.SlugField(max_length=40, unique=True)
-    name = models.CharField(max_length=120)
+    name = DeidentifiedCharField(max_length=120)
     core = models.BooleanField(
         default=False, help_text="One of the seven in which every trainee must demonstrate competence."
     )
@@ -118,7 +120,7 @@ class Competence(models.Model):
     edition = models.ForeignKey(CurriculumEdition, on_delete=models.PROTECT, related_name="competences")
     module = models.ForeignKey(Module, on_delete=models.PROTECT, related_name="competences")
     code = models.SlugField(max_length=40)
-    name = models.CharField(max_length=200)
+    name = DeidentifiedCharField(max_length=200)
     kind = models.CharField(max_length=20, choices=Kind.choices)
     intervention = models.ForeignKey(
         Intervention, null=True, blank=True, on_delete=models.PROTECT, related_name="competences"
@@ -153,7 +155,7 @@ class Programme(models.Model):
         LAPSED = "lapsed", "Accreditation lapsed"
 
     code = models.SlugField(max_length=40, unique=True)
-    name = models.CharField(max_length=200)
+    name = DeidentifiedCharField(max_length=200)
     hei = models.ForeignKey(
         "accounts.Organisation",
         on_delete=models.PROTECT,
@@ -203,8 +205,8 @@ class Cohort(models.Model):
 
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="cohorts")
     code = models.SlugField(max_length=40, unique=True)
-    name = models.CharField(max_length=200)
-    intake = models.CharField(max_length=60, help_text="For example “January 2026”.")
+    name = DeidentifiedCharField(max_length=200)
+    intake = DeidentifiedCharField(max_length=60, help_text="For example “January 2026”.")
     start_date = models.DateField()
     educators = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="taught_cohorts")
 

@@ -1,5 +1,6 @@
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.db.backends.postgresql.operations import DatabaseOperations as PostgresOperations
 from django.db.backends.sqlite3.base import DatabaseOperations as SQLiteOperations
 from hypothesis import HealthCheck, settings
 
@@ -62,11 +63,32 @@ def _flush_around_protection(self, sql_list):
 
 SQLiteOperations.execute_sql_flush = _flush_around_protection
 
+_postgres_flush = PostgresOperations.execute_sql_flush
+
+
+def _postgres_flush_around_protection(self, sql_list):
+    """On PostgreSQL the protected tables refuse TRUNCATE (accounts/db.py). Transactional tests end with a
+    TRUNCATE flush of the test database: run it with triggers off (the test database's superuser may)."""
+    with self.connection.cursor() as cursor:
+        cursor.execute("SET session_replication_role = replica")
+    try:
+        _postgres_flush(self, sql_list)
+    finally:
+        with self.connection.cursor() as cursor:
+            cursor.execute("SET session_replication_role = DEFAULT")
+
+
+PostgresOperations.execute_sql_flush = _postgres_flush_around_protection
+
 
 @pytest.fixture(autouse=True)
-def _empty_cache():
+def _empty_cache(request):
     """Each test starts with an empty cache: counters kept there (the verification page's rate limit, for
-    one) must not carry over into whichever test runs next in the same worker."""
+    one) must not carry over into whichever test runs next in the same worker. The shared cache is a database
+    table: rolled back after ordinary tests, emptied here after tests that commit."""
+    commits = {"transactional_db", "live_server"} & set(request.fixturenames)
     cache.clear()
     yield
     cache.clear()
+    if commits:
+        caches["shared"].clear()

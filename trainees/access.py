@@ -374,6 +374,22 @@ class StaffAccess(_Capabilities):
     user: Any
 
 
+def _is_not_only_a_visitor(s: StaffAccess, _target=None) -> bool:
+    """Accreditation visitors read and write nothing; anyone else signed in may keep their own profile."""
+    user = s.user
+    if not user.is_authenticated:
+        return False
+    if not user.visit_assignments.exists():
+        return True
+    return (
+        user.is_superuser
+        or ProgrammeMembership.objects.filter(user=user).exists()
+        or OrganisationMembership.objects.filter(user=user).exists()
+        or user.supervisor_assignments.exists()
+        or user.enrolments.exists()
+    )
+
+
 StaffAccess.rules = {
     "open_marking_queue": Rule(_is_marker, "You cannot open the marking queue."),
     "arrange_visits": Rule(
@@ -389,6 +405,9 @@ StaffAccess.rules = {
     "enrol_trainees": Rule(_administers, "Only the programme's administrators enrol trainees."),
     "assign_supervisors": Rule(
         _administers, "Only the programme's administrators assign supervisors in bulk."
+    ),
+    "keep_supervisor_profile": Rule(
+        _is_not_only_a_visitor, "Accreditation visitors can read portfolios but cannot change any record."
     ),
     "change_caseload_settings": Rule(
         _leads_or_administers, "Only the programme lead or an administrator changes the caseload ramp."

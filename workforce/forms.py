@@ -1,5 +1,7 @@
 from django import forms
 
+from core.forms import DeidentifiedForm
+from core.identifiers import GuardValidator
 from workforce.models import (
     DIVERSITY_DIMENSIONS,
     Band,
@@ -11,13 +13,13 @@ from workforce.models import (
 )
 
 
-class AsOfForm(forms.Form):
+class AsOfForm(DeidentifiedForm):
     as_of = forms.DateField(
         label="Figures on", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
 
-class CorrectionForm(forms.Form):
+class CorrectionForm(DeidentifiedForm):
     post = forms.TypedChoiceField(
         label="Which post is it about?", coerce=int, required=False, empty_value=None
     )
@@ -25,6 +27,7 @@ class CorrectionForm(forms.Form):
         label="What is wrong, and what should it say?",
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 5}),
+        validators=[GuardValidator("Your message")],
         error_messages={"required": "Enter what is wrong and what it should say"},
     )
 
@@ -35,7 +38,7 @@ class CorrectionForm(forms.Form):
         ]
 
 
-class DiversityForm(forms.Form):
+class DiversityForm(DeidentifiedForm):
     """Every question optional, each with "Prefer not to say"; leaving one blank means not answered."""
 
     def __init__(self, *args, **kwargs):
@@ -49,11 +52,11 @@ class DiversityForm(forms.Form):
             )
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(DeidentifiedForm):
     note = forms.CharField(label="Note (required when declining)", max_length=500, required=False)
 
 
-class PostForm(forms.Form):
+class PostForm(DeidentifiedForm):
     person = forms.ModelChoiceField(queryset=None, label="Person", empty_label="Choose a person")
     job_title = forms.CharField(label="Job title", max_length=200)
     kind = forms.ChoiceField(label="Kind of post", choices=PostKind.choices)
@@ -94,7 +97,7 @@ class PostForm(forms.Form):
         self.fields["site"].queryset = sites
 
 
-class EndPostForm(forms.Form):
+class EndPostForm(DeidentifiedForm):
     ends_on = forms.DateField(label="Last day in post", widget=forms.DateInput(attrs={"type": "date"}))
     leaving_reason = forms.ChoiceField(
         label="Leaving reason (leave blank for a move within the service)",
@@ -108,7 +111,7 @@ class EndPostForm(forms.Form):
     )
 
 
-class StaffingForm(forms.Form):
+class StaffingForm(DeidentifiedForm):
     counted_on = forms.DateField(label="Counted on", widget=forms.DateInput(attrs={"type": "date"}))
     high_intensity_headcount = forms.IntegerField(
         label="High-intensity therapists who are not users of the tracker", min_value=0

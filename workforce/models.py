@@ -13,6 +13,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from core.identifiers import DeidentifiedCharField, DeidentifiedTextField
+
 
 class PriorBackground(models.TextChoices):
     SUPPORT_WORKER = "support_worker", "Support worker"
@@ -115,7 +117,7 @@ class Post(models.Model):
     site = models.ForeignKey(
         "trainees.ServiceSite", null=True, blank=True, on_delete=models.PROTECT, related_name="posts"
     )
-    job_title = models.CharField(max_length=200)
+    job_title = DeidentifiedCharField(max_length=200)
     kind = models.CharField(max_length=20, choices=PostKind.choices, default=PostKind.PWP)
     band = models.PositiveSmallIntegerField("Agenda for Change band", choices=Band.choices)
     senior_role = models.CharField(max_length=20, choices=SeniorRole.choices, blank=True)
@@ -177,7 +179,7 @@ class PostProposal(models.Model):
     )
     decision = models.CharField(max_length=20, choices=Decision.choices)
     post = models.OneToOneField(Post, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    note = models.CharField(max_length=500, blank=True)
+    note = DeidentifiedCharField(max_length=500, blank=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField(default=timezone.now)
 
@@ -212,14 +214,14 @@ class Correction(models.Model):
         related_name="+",
         limit_choices_to={"kind": "service"},
     )
-    message = models.TextField("What is wrong, and what should it say?", max_length=2000)
+    message = DeidentifiedTextField("What is wrong, and what should it say?", max_length=2000)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
     suggested_at = models.DateTimeField(default=timezone.now)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
-    decision_note = models.CharField(max_length=500, blank=True)
+    decision_note = DeidentifiedCharField(max_length=500, blank=True)
 
     class Meta:
         ordering = ["-suggested_at", "-id"]
@@ -376,8 +378,8 @@ class EligibilityRuleSet(models.Model):
     code = models.SlugField(max_length=60)
     version = models.CharField(max_length=20)
     purpose = models.CharField(max_length=20, choices=Purpose.choices)
-    name = models.CharField(max_length=200)
-    source = models.CharField(max_length=300)
+    name = DeidentifiedCharField(max_length=200)
+    source = DeidentifiedCharField(max_length=300)
     effective_from = models.DateField()
     effective_to = models.DateField(null=True, blank=True)
     order = models.PositiveSmallIntegerField(default=0)
@@ -400,7 +402,7 @@ class EligibilityCriterion(models.Model):
     rule_set = models.ForeignKey(EligibilityRuleSet, on_delete=models.CASCADE, related_name="criteria")
     code = models.SlugField(max_length=60)
     kind = models.CharField(max_length=40)
-    description = models.CharField(max_length=300)
+    description = DeidentifiedCharField(max_length=300)
     target = models.FloatField(null=True, blank=True)
     parameters = models.JSONField(default=dict, blank=True)
     order = models.PositiveSmallIntegerField(default=0)

@@ -11,6 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 
+from core.identifiers import DeidentifiedCharField, DeidentifiedTextField
+
 
 class Scheme(models.Model):
     class Kind(models.TextChoices):
@@ -19,10 +21,10 @@ class Scheme(models.Model):
         REGISTRATION = "registration", "Professional register"
 
     code = models.SlugField(max_length=60, unique=True)
-    name = models.CharField(max_length=200)
-    body = models.CharField(max_length=120, help_text="Who runs it, for example BABCP, BPS or the HEI.")
+    name = DeidentifiedCharField(max_length=200)
+    body = DeidentifiedCharField(max_length=120, help_text="Who runs it, for example BABCP, BPS or the HEI.")
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    description = models.TextField(blank=True)
+    description = DeidentifiedTextField(blank=True)
     route_codes = models.JSONField(
         default=list,
         blank=True,
@@ -54,13 +56,13 @@ class SchemeVersionQuerySet(models.QuerySet):
 
 class SchemeVersion(models.Model):
     scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="versions")
-    version = models.CharField(max_length=40, help_text="For example 2010 or 2024.1.")
+    version = DeidentifiedCharField(max_length=40, help_text="For example 2010 or 2024.1.")
     effective_from = models.DateField()
     effective_to = models.DateField(null=True, blank=True, help_text="Leave empty while it is in force.")
     renewal_months = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="How often it is renewed (12 = every year); empty if never."
     )
-    notes = models.TextField(blank=True)
+    notes = DeidentifiedTextField(blank=True)
 
     objects = SchemeVersionQuerySet.as_manager()
 
@@ -121,7 +123,7 @@ class Criterion(models.Model):
     kind = models.CharField(max_length=60, help_text="A kind the readiness engine knows (see the list).")
     parameters = models.JSONField(default=dict, blank=True)
     target = models.FloatField(null=True, blank=True)
-    description = models.CharField(max_length=300)
+    description = DeidentifiedCharField(max_length=300)
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:

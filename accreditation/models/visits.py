@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from core.identifiers import DeidentifiedCharField
+
 
 class VisitQuerySet(models.QuerySet):
     def open_on(self, on: date | None = None):
@@ -23,7 +25,7 @@ class Visit(models.Model):
 
     programme = models.ForeignKey("curriculum.Programme", on_delete=models.PROTECT, related_name="visits")
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    title = models.CharField(max_length=200)
+    title = DeidentifiedCharField(max_length=200)
     starts_on = models.DateField()
     ends_on = models.DateField()
     visitors = models.ManyToManyField(

@@ -6,11 +6,12 @@ from accounts.models import User
 from accreditation.models import PortfolioSnapshot, Visit
 from accreditation.models.portfolios import normalise_verification_code
 from accreditation.portfolio.data import scheme_choices
+from core.forms import DeidentifiedForm, DeidentifiedModelForm
 
 MAX_VERIFY_UPLOAD = 25 * 1024 * 1024  # far above any portfolio; stops someone hashing a DVD image
 
 
-class SubmitPortfolioForm(forms.Form):
+class SubmitPortfolioForm(DeidentifiedForm):
     scheme = forms.ChoiceField(
         label="Which scheme is this portfolio for?", choices=scheme_choices, widget=forms.RadioSelect
     )
@@ -20,7 +21,9 @@ class SubmitPortfolioForm(forms.Form):
     )
 
 
-class VerifyForm(forms.Form):
+class VerifyForm(DeidentifiedForm):
+    # The code is one the server issued (letters and digits in fours), looked up and never stored.
+    deidentify_exempt = {"code": "a verification code the server issued; looked up, never stored"}
     code = forms.CharField(
         label="Verification code",
         help_text="12 letters and numbers, printed on the cover and at the foot of every page, "
@@ -62,7 +65,7 @@ class VerifyForm(forms.Form):
         return data
 
 
-class VisitForm(forms.ModelForm):
+class VisitForm(DeidentifiedModelForm):
     visitor_usernames = forms.CharField(
         label="Visitors",
         help_text="The usernames of the visitors, one on each line",
@@ -106,7 +109,7 @@ class VisitForm(forms.ModelForm):
         return data
 
 
-class AddPortfoliosForm(forms.Form):
+class AddPortfoliosForm(DeidentifiedForm):
     snapshots = forms.ModelMultipleChoiceField(
         label="Portfolios to add", queryset=None, widget=forms.CheckboxSelectMultiple
     )
@@ -124,7 +127,7 @@ class AddPortfoliosForm(forms.Form):
         self.fields["snapshots"].label_from_instance = lambda snapshot: labels[snapshot.pk]
 
 
-class SampleForm(forms.Form):
+class SampleForm(DeidentifiedForm):
     per_cohort = forms.IntegerField(label="Portfolios per cohort", min_value=1, max_value=50, initial=2)
     seed = forms.IntegerField(
         label="Seed (optional)",

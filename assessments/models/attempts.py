@@ -9,6 +9,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from assessments.models.reference import AssessmentComponent, MarkingCriterion, Method
+from core.identifiers import DeidentifiedCharField, DeidentifiedTextField
 
 OPEN_STATUSES = ("submitted", "awaiting_moderation")
 
@@ -69,7 +70,7 @@ class Attempt(models.Model):
     submitted_on = models.DateField()
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     submitted_at = models.DateTimeField(default=timezone.now)
-    note = models.TextField(blank=True)
+    note = DeidentifiedTextField(blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.SUBMITTED)
 
     first_marker = models.ForeignKey(
@@ -79,7 +80,7 @@ class Attempt(models.Model):
     first_outcome = models.CharField(max_length=10, choices=Outcome.choices, blank=True)
     percentage = models.PositiveSmallIntegerField(null=True, blank=True)
     total_score = models.PositiveSmallIntegerField(null=True, blank=True)
-    feedback = models.TextField(blank=True)
+    feedback = DeidentifiedTextField(blank=True)
     release_on = models.DateField(
         null=True, blank=True, help_text="The day agreed marks and feedback are shown to the trainee."
     )
@@ -90,7 +91,7 @@ class Attempt(models.Model):
     )
     moderated_at = models.DateTimeField(null=True, blank=True)
     moderation_decision = models.CharField(max_length=10, choices=Decision.choices, blank=True)
-    moderation_note = models.TextField(blank=True)
+    moderation_note = DeidentifiedTextField(blank=True)
 
     outcome = models.CharField(max_length=10, choices=Outcome.choices, blank=True)
     agreed_percentage = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -208,7 +209,7 @@ class EvidenceFile(models.Model):
 
     attempt = models.ForeignKey(Attempt, on_delete=models.PROTECT, related_name="evidence")
     file = models.FileField(upload_to=evidence_upload_to, max_length=255)
-    original_name = models.CharField(max_length=200)
+    original_name = DeidentifiedCharField(max_length=200)
     content_type = models.CharField(max_length=100)
     size = models.PositiveBigIntegerField()
     sha256 = models.CharField(max_length=64)
@@ -232,7 +233,7 @@ class MitigatingCircumstances(models.Model):
     competence = models.ForeignKey(
         "curriculum.Competence", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    reason = models.TextField()
+    reason = DeidentifiedTextField()
     accepted_on = models.DateField()
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)

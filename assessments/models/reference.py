@@ -8,6 +8,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from core.identifiers import DeidentifiedCharField
+
 
 class Method(models.TextChoices):
     """How an attempt was made. Each component lists the methods it accepts."""
@@ -25,7 +27,7 @@ class RatingScale(models.Model):
     """A scale each competency item is rated on (for example the Dreyfus scale, 0 to 5)."""
 
     code = models.SlugField(max_length=40, unique=True)
-    name = models.CharField(max_length=200)
+    name = DeidentifiedCharField(max_length=200)
 
     class Meta:
         ordering = ["code"]
@@ -38,8 +40,8 @@ class RatingLevel(models.Model):
     scale = models.ForeignKey(RatingScale, on_delete=models.CASCADE, related_name="levels")
     value = models.PositiveSmallIntegerField()
     code = models.SlugField(max_length=40)
-    label = models.CharField(max_length=80)
-    description = models.CharField(max_length=300, blank=True)
+    label = DeidentifiedCharField(max_length=80)
+    description = DeidentifiedCharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["scale", "value"]
@@ -56,11 +58,11 @@ class MarkingScheme(models.Model):
     """Competency items rated on a scale, and the pass rule: no item below a floor, a total at a threshold."""
 
     code = models.SlugField(max_length=40, unique=True)
-    name = models.CharField(max_length=200)
+    name = DeidentifiedCharField(max_length=200)
     scale = models.ForeignKey(RatingScale, on_delete=models.PROTECT, related_name="marking_schemes")
     minimum_level = models.PositiveSmallIntegerField(help_text="No item may be rated below this value.")
     pass_total = models.PositiveSmallIntegerField(help_text="The total of all items must reach this.")
-    rule_description = models.CharField(max_length=300, blank=True)
+    rule_description = DeidentifiedCharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["code"]
@@ -75,8 +77,8 @@ class MarkingCriterion(models.Model):
     scheme = models.ForeignKey(MarkingScheme, on_delete=models.CASCADE, related_name="criteria")
     number = models.PositiveSmallIntegerField()
     code = models.SlugField(max_length=40)
-    title = models.CharField(max_length=200)
-    description = models.CharField(max_length=400, blank=True)
+    title = DeidentifiedCharField(max_length=200)
+    description = DeidentifiedCharField(max_length=400, blank=True)
 
     class Meta:
         ordering = ["scheme", "number"]
@@ -97,7 +99,7 @@ class AssessmentScheme(models.Model):
     edition = models.ForeignKey(
         "curriculum.CurriculumEdition", on_delete=models.PROTECT, related_name="assessment_schemes"
     )
-    name = models.CharField(max_length=200)
+    name = DeidentifiedCharField(max_length=200)
     is_default = models.BooleanField(
         default=False, help_text="Used by programmes on this edition that have not chosen a scheme."
     )
@@ -139,7 +141,7 @@ class AssessmentComponent(models.Model):
     scheme = models.ForeignKey(AssessmentScheme, on_delete=models.PROTECT, related_name="components")
     module = models.ForeignKey("curriculum.Module", on_delete=models.PROTECT, related_name="+")
     code = models.SlugField(max_length=40)
-    name = models.CharField(max_length=200)
+    name = DeidentifiedCharField(max_length=200)
     kind = models.CharField(max_length=20, choices=Kind.choices)
     marking = models.CharField(max_length=20, choices=Marking.choices)
     marking_scheme = models.ForeignKey(

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from assessments.models.reference import Method
+from core.identifiers import DeidentifiedTextField
 
 
 class SignOffQuerySet(models.QuerySet):
@@ -70,7 +71,7 @@ class SignOffReopening(models.Model):
     """“Reopen with a reason” by the programme lead: a new row beside the sign-off, which itself is kept."""
 
     sign_off = models.OneToOneField(SignOff, on_delete=models.PROTECT, related_name="reopening")
-    reason = models.TextField()
+    reason = DeidentifiedTextField()
     reopened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     reopened_at = models.DateTimeField(default=timezone.now)
 

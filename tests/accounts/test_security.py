@@ -37,6 +37,31 @@ def test_repeated_failures_lock_the_account_even_with_the_right_password(client)
     assert not LoginSession.objects.filter(user=user).exists()
 
 
+def test_a_stranger_elsewhere_cannot_lock_the_real_person_out(client):
+    """Five wrong passwords for the administrator's username from one address lock that address only."""
+    admin = UserFactory(username="the.administrator", is_staff=True, is_superuser=True)
+    for _ in range(6):
+        client.post(
+            reverse("accounts:login"),
+            {"username": "the.administrator", "password": "guess"},
+            REMOTE_ADDR="203.0.113.66",
+        )
+    stranger = client.post(
+        reverse("accounts:login"),
+        {"username": "the.administrator", "password": PASSWORD},
+        REMOTE_ADDR="203.0.113.66",
+    )
+    assert b"Sign-in temporarily locked" in stranger.content
+    assert "_auth_user_id" not in client.session
+
+    client.post(
+        reverse("accounts:login"),
+        {"username": "the.administrator", "password": PASSWORD},
+        REMOTE_ADDR="198.51.100.7",
+    )
+    assert client.session["_auth_user_id"] == str(admin.pk)
+
+
 def test_signing_in_starts_a_new_session_and_is_audited(client):
     user = UserFactory()
     client.get(reverse("accounts:login"))

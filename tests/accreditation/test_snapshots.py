@@ -265,3 +265,15 @@ def test_verification_codes_are_short_unguessable_and_normalised():
         assert all(ch in CODE_ALPHABET for ch in code.replace("-", ""))
         assert normalise_verification_code(code.lower().replace("-", "")) == code
     assert normalise_verification_code("too short") == ""
+
+
+def test_the_verification_limit_is_counted_where_every_worker_process_sees_it(client, snapshot):
+    """A per-process counter multiplied with the workers; the count now lives in the shared database cache."""
+    from django.conf import settings
+    from django.db import connection
+
+    assert "locmem" not in settings.CACHES["shared"]["BACKEND"]
+    verify(client, code=snapshot.verification_code)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM shared_cache WHERE cache_key LIKE %s", ["%portfolio-verify:%"])
+        assert cursor.fetchone()[0] == 1

@@ -13,6 +13,8 @@ from tests.trainees.factories_supervision import ReportFactory, SessionFactory, 
 from trainees.models import SupervisionSession, SupervisorAssignment
 
 SIGNED_IN = tuple(p for p in PERSONAS if p != "anonymous")
+VISITORS = ("visitor", "visitor_outside_window", "other_visitor")
+NOT_VISITORS = tuple(p for p in SIGNED_IN if p not in VISITORS)
 ALL_PROGRAMME_STAFF = (*STAFF_OF_A, "other_educator")
 CERTIFICATE = "supervisor-certificates/permission-matrix.pdf"
 
@@ -137,7 +139,8 @@ ROWS = {
     ),
     "trainees:supervisors": Row(lambda w: reverse("trainees:supervisors"), allow(*ALL_PROGRAMME_STAFF)),
     "trainees:supervisor_profile_edit": Row(
-        lambda w: reverse("trainees:supervisor_profile_edit"), allow(*SIGNED_IN)
+        lambda w: reverse("trainees:supervisor_profile_edit"),
+        expect(**dict.fromkeys(NOT_VISITORS, 200), **dict.fromkeys(VISITORS, 403)),
     ),
     "trainees:supervisor": Row(
         lambda w: reverse("trainees:supervisor", args=[supervisor_pk(w)]), allow("supervisor", *STAFF_OF_A)

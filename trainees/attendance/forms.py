@@ -7,6 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from core.dates import long_date
+from core.forms import DeidentifiedForm
 from curriculum.models import Module
 from trainees.attendance.importer import DATE_PATTERNS, parse_date
 from trainees.attendance.models import MAX_MINUTES_MISSED, AttendanceStatus
@@ -50,7 +51,7 @@ class HolidaysField(forms.CharField):
         return sorted(holidays)
 
 
-class ScheduleForm(forms.Form):
+class ScheduleForm(DeidentifiedForm):
     start_date = DateField(label="First possible teaching day")
     weekdays = forms.TypedMultipleChoiceField(
         label="Teaching days of the week",
@@ -81,7 +82,7 @@ class ScheduleForm(forms.Form):
         return {m: self.cleaned_data.get(f"module_{m.number}") or 0 for m in self.modules}
 
 
-class AddDayForm(forms.Form):
+class AddDayForm(DeidentifiedForm):
     day = DateField(label="Date")
     module = forms.ModelChoiceField(queryset=Module.objects.none(), label="Module", empty_label=None)
     topic = forms.CharField(label="Topic (optional)", max_length=200, required=False)
@@ -91,16 +92,16 @@ class AddDayForm(forms.Form):
         self.fields["module"].queryset = Module.objects.filter(edition_id=edition_id).order_by("number")
 
 
-class MoveDayForm(forms.Form):
+class MoveDayForm(DeidentifiedForm):
     new_date = DateField(label="New date")
     reason = forms.CharField(label="Why is the day moving?", max_length=200)
 
 
-class CancelDayForm(forms.Form):
+class CancelDayForm(DeidentifiedForm):
     cancel_reason = forms.CharField(label="Why is the day cancelled?", max_length=200)
 
 
-class RegisterForm(forms.Form):
+class RegisterForm(DeidentifiedForm):
     """One row per trainee: a status, minutes missed when late or leaving early, and a short note."""
 
     reason = forms.CharField(
@@ -172,7 +173,7 @@ class RegisterForm(forms.Form):
         }
 
 
-class WorkplaceDayForm(forms.Form):
+class WorkplaceDayForm(DeidentifiedForm):
     day = DateField(label="Date")
     module = forms.ModelChoiceField(queryset=Module.objects.none(), label="Module", empty_label=None)
     activity = forms.CharField(
@@ -192,7 +193,7 @@ class WorkplaceDayForm(forms.Form):
         ).order_by("number")
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(DeidentifiedForm):
     """Confirm or turn down a workplace day or a catch-up, with a comment (needed to turn down)."""
 
     decision = forms.ChoiceField(widget=forms.RadioSelect, label="Your decision")
@@ -211,7 +212,7 @@ class ReviewForm(forms.Form):
         return cleaned
 
 
-class CatchUpForm(forms.Form):
+class CatchUpForm(DeidentifiedForm):
     teaching_day = forms.ModelChoiceField(
         queryset=TeachingDay.objects.none(), label="Missed day", empty_label=None
     )
@@ -230,7 +231,7 @@ class CatchUpForm(forms.Form):
         )
 
 
-class InterruptionForm(forms.Form):
+class InterruptionForm(DeidentifiedForm):
     starts_on = DateField(label="First day of the interruption")
     ends_on = DateField(label="Last day of the interruption")
     reason = forms.ChoiceField(choices=Interruption.Reason.choices, widget=forms.RadioSelect, label="Reason")
@@ -244,10 +245,10 @@ class InterruptionForm(forms.Form):
         return cleaned
 
 
-class ImportForm(forms.Form):
+class ImportForm(DeidentifiedForm):
     file = forms.FileField(label="Attendance workbook (.xlsx)")
     dry_run = forms.BooleanField(label="Check the file without saving anything", required=False)
 
 
-class ProgressDateForm(forms.Form):
+class ProgressDateForm(DeidentifiedForm):
     on = DateField(label="Show progress on", required=False)

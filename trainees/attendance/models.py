@@ -10,6 +10,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from core.identifiers import DeidentifiedCharField, DeidentifiedTextField
+
 
 class TeachingDay(models.Model):
     """One university teaching day of a cohort's schedule, tied to a curriculum module."""
@@ -21,9 +23,9 @@ class TeachingDay(models.Model):
     cohort = models.ForeignKey("curriculum.Cohort", on_delete=models.CASCADE, related_name="teaching_days")
     module = models.ForeignKey("curriculum.Module", on_delete=models.PROTECT, related_name="teaching_days")
     date = models.DateField()
-    topic = models.CharField(max_length=200, blank=True)
+    topic = DeidentifiedCharField(max_length=200, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.SCHEDULED)
-    cancelled_reason = models.CharField(max_length=200, blank=True)
+    cancelled_reason = DeidentifiedCharField(max_length=200, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -79,11 +81,11 @@ class AttendanceMark(models.Model):
     enrolment = models.ForeignKey("trainees.Enrolment", on_delete=models.PROTECT, related_name="attendance")
     status = models.CharField(max_length=20, choices=AttendanceStatus.choices)
     minutes_missed = models.PositiveSmallIntegerField(default=0)
-    note = models.CharField(max_length=200, blank=True)
+    note = DeidentifiedCharField(max_length=200, blank=True)
     replaces = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replaced_by"
     )
-    reason = models.CharField(max_length=200, blank=True, help_text="Why a correction was made.")
+    reason = DeidentifiedCharField(max_length=200, blank=True, help_text="Why a correction was made.")
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.REGISTER)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -139,7 +141,7 @@ class CatchUp(models.Model):
 
     enrolment = models.ForeignKey("trainees.Enrolment", on_delete=models.PROTECT, related_name="catch_ups")
     teaching_day = models.ForeignKey(TeachingDay, on_delete=models.PROTECT, related_name="catch_ups")
-    activity = models.CharField(max_length=300)
+    activity = DeidentifiedCharField(max_length=300)
     completed_on = models.DateField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.SUBMITTED)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -148,7 +150,7 @@ class CatchUp(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
-    comment = models.CharField(max_length=500, blank=True)
+    comment = DeidentifiedCharField(max_length=500, blank=True)
 
     class Meta:
         ordering = ["enrolment", "teaching_day__date"]
@@ -183,15 +185,15 @@ class WorkplaceDay(models.Model):
     )
     date = models.DateField()
     module = models.ForeignKey("curriculum.Module", on_delete=models.PROTECT, related_name="workplace_days")
-    activity = models.CharField(max_length=200)
-    reflection = models.TextField(max_length=2000)
+    activity = DeidentifiedCharField(max_length=200)
+    reflection = DeidentifiedTextField(max_length=2000)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.SUBMITTED)
     logged_at = models.DateTimeField(default=timezone.now)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
-    comment = models.CharField(max_length=500, blank=True)
+    comment = DeidentifiedCharField(max_length=500, blank=True)
 
     class Meta:
         ordering = ["enrolment", "date"]

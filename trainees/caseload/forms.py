@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from core.forms import DeidentifiedForm
 from core.wording import sentence
 from curriculum.models import Intervention
 from trainees.caseload.importer import FIELDS, MAX_UPLOAD_BYTES
@@ -18,7 +19,7 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class ContactForm(forms.Form):
+class ContactForm(DeidentifiedForm):
     case_reference = forms.CharField(
         label="Case reference",
         max_length=40,
@@ -93,7 +94,7 @@ class ContactForm(forms.Form):
         return data
 
 
-class CloseCaseForm(forms.Form):
+class CloseCaseForm(DeidentifiedForm):
     closed_on = forms.DateField(label="Date the case closed", widget=DateInput())
 
     def __init__(self, *args, case: Case, **kwargs):
@@ -102,7 +103,7 @@ class CloseCaseForm(forms.Form):
         self.fields["closed_on"].widget.attrs["min"] = case.opened_on.isoformat()
 
 
-class UploadForm(forms.Form):
+class UploadForm(DeidentifiedForm):
     file = forms.FileField(
         label="Export from the service's clinical system",
         help_text="A CSV file (.csv) or an Excel workbook (.xlsx), up to 25 MB. "
@@ -135,7 +136,7 @@ class UploadForm(forms.Form):
         return self.mappings.get(value) if value else None
 
 
-class MappingForm(forms.Form):
+class MappingForm(DeidentifiedForm):
     name = forms.CharField(
         label="Name for this mapping",
         max_length=60,
@@ -156,7 +157,7 @@ class MappingForm(forms.Form):
         return {f.code: self.cleaned_data.get(f"heading_{f.code}", "") for f in FIELDS}
 
 
-class CaseloadSettingsForm(forms.Form):
+class CaseloadSettingsForm(DeidentifiedForm):
     profile = forms.ModelChoiceField(
         label="Ramp profile", queryset=RampProfile.objects.all(), empty_label=None, widget=forms.RadioSelect
     )

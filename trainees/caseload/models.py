@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
-from trainees.deidentify import validate_case_reference
+from core.identifiers import DeidentifiedCharField, DeidentifiedTextField
 
 
 class Case(models.Model):
@@ -40,7 +40,7 @@ class Case(models.Model):
         related_name="cases",
         limit_choices_to={"kind": "service"},
     )
-    reference = models.CharField(max_length=40, validators=[validate_case_reference])
+    reference = DeidentifiedCharField("case reference", max_length=40)
     presenting_problem = models.CharField(max_length=20, choices=PresentingProblem.choices, blank=True)
     opened_on = models.DateField()
     closed_on = models.DateField(null=True, blank=True)
@@ -95,8 +95,8 @@ class RampProfile(models.Model):
         LINEAR = "linear", "Linear build-up"
 
     code = models.SlugField(max_length=40, unique=True)
-    name = models.CharField(max_length=120)
-    description = models.TextField(blank=True)
+    name = DeidentifiedCharField(max_length=120)
+    description = DeidentifiedTextField(blank=True)
     kind = models.CharField(max_length=10, choices=Kind.choices)
     is_default = models.BooleanField(default=False)
     training_months = models.PositiveSmallIntegerField(default=12)
@@ -307,7 +307,7 @@ class ColumnMapping(models.Model):
         related_name="caseload_mappings",
         limit_choices_to={"kind": "service"},
     )
-    name = models.CharField(max_length=60)
+    name = DeidentifiedCharField(max_length=60)
     headings = models.JSONField(default=dict)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -351,20 +351,20 @@ class CaseloadImport(models.Model):
     mapping = models.ForeignKey(
         ColumnMapping, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    mapping_name = models.CharField(max_length=60, blank=True)
-    original_name = models.CharField(max_length=200)
+    mapping_name = DeidentifiedCharField(max_length=60, blank=True)
+    original_name = DeidentifiedCharField(max_length=200)
     stored_name = models.CharField(max_length=200, blank=True)
     file_format = models.CharField(max_length=4, choices=Format.choices)
     dry_run = models.BooleanField(default=False)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
-    sheet = models.CharField(max_length=100, blank=True)
+    sheet = DeidentifiedCharField(max_length=100, blank=True)
     rows_read = models.PositiveIntegerField(default=0)
     contacts_created = models.PositiveIntegerField(default=0)
     cases_created = models.PositiveIntegerField(default=0)
     duplicates = models.PositiveIntegerField(default=0)
     error_count = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list, blank=True)
-    message = models.CharField(max_length=300, blank=True)
+    message = DeidentifiedCharField(max_length=300, blank=True)
     seconds = models.FloatField(null=True, blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -1,9 +1,10 @@
 from django import forms
 
+from core.forms import DeidentifiedForm, DeidentifiedModelForm
 from trainees.models import CpdActivity
 
 
-class CpdActivityForm(forms.ModelForm):
+class CpdActivityForm(DeidentifiedModelForm):
     evidence = forms.FileField(
         label="Evidence (optional)",
         required=False,
@@ -20,7 +21,7 @@ class CpdActivityForm(forms.ModelForm):
         labels = {"date": "Date of the activity", "hours": "Hours"}
 
 
-class ReopenForm(forms.Form):
+class ReopenForm(DeidentifiedForm):
     reason = forms.CharField(
         label="Why is it being reopened?",
         widget=forms.Textarea(attrs={"rows": 3}),

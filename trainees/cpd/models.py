@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from core.identifiers import DeidentifiedCharField, DeidentifiedTextField
 from trainees.deidentify import validate_deidentified
 
 
@@ -48,7 +49,7 @@ class CpdActivity(models.Model):
         "trainees.Enrolment", on_delete=models.PROTECT, related_name="cpd_activities"
     )
     date = models.DateField()
-    title = models.CharField(max_length=200, validators=[validate_title])
+    title = DeidentifiedCharField(max_length=200)
     hours = models.DecimalField(
         max_digits=5,
         decimal_places=2,
@@ -60,14 +61,13 @@ class CpdActivity(models.Model):
         default=False,
         help_text="Tick if the activity developed your CBT-informed skills.",
     )
-    reflection = models.TextField(
+    reflection = DeidentifiedTextField(
         "reflective statement",
         blank=True,
-        validators=[validate_reflection],
         help_text="What you learnt and how it changes your practice. Do not identify any patient.",
     )
     evidence = models.FileField(upload_to=cpd_evidence_path, blank=True, max_length=200)
-    evidence_name = models.CharField(max_length=120, blank=True)
+    evidence_name = DeidentifiedCharField(max_length=120, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.RECORDED)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
@@ -78,7 +78,7 @@ class CpdActivity(models.Model):
     supersedes = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"
     )
-    reopen_reason = models.TextField(blank=True)
+    reopen_reason = DeidentifiedTextField(blank=True)
 
     objects = CpdActivityQuerySet.as_manager()
 

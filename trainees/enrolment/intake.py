@@ -33,6 +33,7 @@ from django.utils import timezone
 from accounts import invitations
 from accounts.models import AuditEvent, Invitation, Organisation, User
 from accounts.services import DomainError
+from core.identifiers import validate_file_name
 from core.spreadsheets import FORMULA_PREFIXES, ContainerLimits, ContainerRefused, Sheet, check_zip_container
 from curriculum.models import Cohort
 from trainees.models import Enrolment, ServiceSite, SitePlacement, SupervisorAssignment
@@ -548,7 +549,12 @@ def _trainee_emails(fileobj, kind: str) -> set[str]:
 def run_intake(*, actor, cohort: Cohort, fileobj, filename: str, save: bool) -> IntakeResult:
     """Check the whole file; with `save`, also enrol everyone, all in one transaction, or nothing at all.
 
-    Raises IntakeRefused when the file cannot be read; problems with rows are in the result."""
+    Raises IntakeRefused when the file cannot be read or its name identifies a patient; problems with rows
+    are in the result."""
+    try:
+        validate_file_name(filename, what="The intake file")
+    except ValidationError as error:
+        raise IntakeRefused(error.messages[0]) from None
     fileobj.seek(0)
     kind = file_kind(filename, fileobj.read(8))
     if fileobj.seek(0, io.SEEK_END) > MAX_FILE_BYTES:

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from accounts.services import DomainError, record_event
+from core.forms import DeidentifiedForm
 from core.spreadsheets import download, render_xlsx
 from curriculum.selectors import get_cohort_for_user
 from trainees.access import staff_access
@@ -31,7 +32,7 @@ from trainees.models import Enrolment, SupervisorAssignment
 SESSION_KEY = "intake_upload"
 
 
-class IntakeUploadForm(forms.Form):
+class IntakeUploadForm(DeidentifiedForm):
     file = forms.FileField(
         label="Intake file (.csv or .xlsx)",
         help_text="One row per trainee, with the headings in the template. Up to 5 MB.",

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from core.dates import add_months
+from core.identifiers import DeidentifiedCharField
 
 
 class EnrolmentQuerySet(models.QuerySet):
@@ -106,7 +107,7 @@ class Interruption(models.Model):
     starts_on = models.DateField()
     ends_on = models.DateField(help_text="The last day of the interruption.")
     reason = models.CharField(max_length=20, choices=Reason.choices)
-    note = models.CharField(max_length=200, blank=True)
+    note = DeidentifiedCharField(max_length=200, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
 
@@ -176,7 +177,7 @@ class EnrolmentChange(models.Model):
     enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="changes")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     on = models.DateField()
-    reason = models.CharField(max_length=300)
+    reason = DeidentifiedCharField(max_length=300)
     before = models.JSONField(default=dict)
     after = models.JSONField(default=dict)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

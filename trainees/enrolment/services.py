@@ -6,6 +6,7 @@ from django.db import transaction
 
 from accounts.models import Organisation, User
 from accounts.services import DomainError, record_event, save_record
+from core.identifiers import identifying_reason, refusal
 from curriculum.models import Cohort, Route
 from trainees.models import Enrolment, EnrolmentChange, SupervisorAssignment
 from trainees.supervision.selectors import why_cannot_supervise
@@ -173,6 +174,9 @@ def _record_change(
 ):
     if not reason.strip():
         raise DomainError("Give the reason for the change.")
+    problem = identifying_reason(reason)
+    if problem:
+        raise DomainError(refusal("The reason", problem))
     change = EnrolmentChange.objects.create(
         enrolment=enrolment,
         kind=kind,

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
+from core.forms import DeidentifiedForm, DeidentifiedModelForm
 from curriculum.models import Intervention
 from trainees.deidentify import validate_deidentified
 from trainees.models import (
@@ -40,7 +41,7 @@ class SupervisorChoiceField(forms.ModelChoiceField):
         return obj.display_name
 
 
-class SupervisorProfileForm(forms.ModelForm):
+class SupervisorProfileForm(DeidentifiedModelForm):
     class Meta:
         model = SupervisorProfile
         fields = ["professional_background", "pwp_experience", "qualified_as_pwp_on"]
@@ -55,7 +56,7 @@ class SupervisorProfileForm(forms.ModelForm):
         }
 
 
-class TrainingForm(forms.Form):
+class TrainingForm(DeidentifiedForm):
     kind = forms.ChoiceField(
         label="Type of training", choices=SupervisorTraining.Kind.choices, widget=forms.RadioSelect
     )
@@ -82,7 +83,7 @@ class TrainingForm(forms.Form):
         return upload
 
 
-class SessionForm(forms.Form):
+class SessionForm(DeidentifiedForm):
     kind = forms.ChoiceField(
         label="Kind of supervision", choices=SupervisionSession.Kind.choices, widget=forms.RadioSelect
     )
@@ -212,7 +213,7 @@ class SessionForm(forms.Form):
         }
 
 
-class ReopenForm(forms.Form):
+class ReopenForm(DeidentifiedForm):
     reason = forms.CharField(
         label="Why does this entry need to be reopened?",
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -221,7 +222,7 @@ class ReopenForm(forms.Form):
     )
 
 
-class LeaveForm(forms.ModelForm):
+class LeaveForm(DeidentifiedModelForm):
     class Meta:
         model = Leave
         fields = ["kind", "starts_on", "ends_on"]
@@ -235,7 +236,7 @@ class LeaveForm(forms.ModelForm):
         return data
 
 
-class ReportForm(forms.ModelForm):
+class ReportForm(DeidentifiedModelForm):
     class Meta:
         model = SupervisorReport
         fields = list(REPORT_FIELDS)
@@ -263,7 +264,7 @@ class ReportForm(forms.ModelForm):
         return data
 
 
-class AssignmentForm(forms.Form):
+class AssignmentForm(DeidentifiedForm):
     username = forms.CharField(
         label="Supervisor's username", max_length=150, help_text="The username they sign in with."
     )
@@ -299,25 +300,25 @@ class AssignmentForm(forms.Form):
         return data
 
 
-class EndAssignmentForm(forms.Form):
+class EndAssignmentForm(DeidentifiedForm):
     ends_on = forms.DateField(label="Last day", widget=DateInput())
 
 
-class SiteForm(forms.ModelForm):
+class SiteForm(DeidentifiedModelForm):
     class Meta:
         model = ServiceSite
         fields = ["name", "qualified_staff", "counted_on"]
         widgets = {"counted_on": DateInput()}
 
 
-class SiteStaffForm(forms.ModelForm):
+class SiteStaffForm(DeidentifiedModelForm):
     class Meta:
         model = ServiceSite
         fields = ["qualified_staff", "counted_on"]
         widgets = {"counted_on": DateInput()}
 
 
-class PlacementForm(forms.Form):
+class PlacementForm(DeidentifiedForm):
     site = forms.ModelChoiceField(
         queryset=ServiceSite.objects.none(), label="Site", empty_label="Choose a site"
     )

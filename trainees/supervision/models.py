@@ -10,10 +10,11 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from core.identifiers import DeidentifiedCharField, DeidentifiedTextField
 from trainees.deidentify import validate_deidentified
 
 
-def _deidentified(value):
+def _deidentified(value):  # referenced by migration 0004; the fields now use DeidentifiedTextField
     validate_deidentified(value, what="This text")
 
 
@@ -21,7 +22,7 @@ class SupervisionRules(models.Model):
     """Supervision and credential rules for a programme (or, with no programme, the default for all)."""
 
     code = models.SlugField(max_length=60, unique=True)
-    name = models.CharField(max_length=200)
+    name = DeidentifiedCharField(max_length=200)
     programme = models.ForeignKey(
         "curriculum.Programme",
         null=True,
@@ -31,7 +32,7 @@ class SupervisionRules(models.Model):
         help_text="Leave empty for the default rules used by every programme without its own.",
     )
     effective_from = models.DateField()
-    source = models.CharField(max_length=200, blank=True)
+    source = DeidentifiedCharField(max_length=200, blank=True)
     # Credentials
     credential_valid_months = models.PositiveSmallIntegerField(
         null=True,
@@ -100,8 +101,8 @@ class SupervisorProfile(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="supervisor_profile"
     )
-    professional_background = models.TextField(blank=True)
-    pwp_experience = models.TextField("PWP experience", blank=True)
+    professional_background = DeidentifiedTextField(blank=True)
+    pwp_experience = DeidentifiedTextField("PWP experience", blank=True)
     qualified_as_pwp_on = models.DateField("Qualified as a PWP on", null=True, blank=True)
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -123,13 +124,13 @@ class SupervisorTraining(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="supervisor_trainings"
     )
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.INITIAL)
-    provider = models.CharField(max_length=200)
+    provider = DeidentifiedCharField(max_length=200)
     provider_iapt_accredited = models.BooleanField(
         "The provider is an IAPT-accredited training provider", default=False
     )
     completed_on = models.DateField()
     certificate = models.FileField(max_length=200, blank=True)
-    certificate_filename = models.CharField(max_length=200, blank=True)
+    certificate_filename = DeidentifiedCharField(max_length=200, blank=True)
     certificate_content_type = models.CharField(max_length=60, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
@@ -209,7 +210,7 @@ class SupervisionSession(models.Model):
     supervisor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="supervision_sessions_given"
     )
-    topics = models.TextField(blank=True, validators=[_deidentified])
+    topics = DeidentifiedTextField(blank=True)
     cases_reviewed = models.ManyToManyField(
         "trainees.Case", through="CaseReview", blank=True, related_name="supervision_sessions"
     )
@@ -225,7 +226,7 @@ class SupervisionSession(models.Model):
     replaces = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replaced_by"
     )
-    reopen_reason = models.TextField(blank=True)
+    reopen_reason = DeidentifiedTextField(blank=True)
     reopened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -348,12 +349,12 @@ class SupervisorReport(models.Model):
     kind = models.CharField(max_length=10, choices=Kind.choices)
     period_start = models.DateField("Period from")
     period_end = models.DateField("Period to")
-    engagement = models.TextField("Engagement with supervision", validators=[_deidentified])
-    clinical_skills = models.TextField("Clinical skills and interventions", validators=[_deidentified])
-    case_management = models.TextField("Caseload and case management", validators=[_deidentified])
-    values = models.TextField("Values, diversity and professional conduct", validators=[_deidentified])
-    strengths = models.TextField(validators=[_deidentified])
-    development = models.TextField("Areas for development", validators=[_deidentified])
+    engagement = DeidentifiedTextField("Engagement with supervision")
+    clinical_skills = DeidentifiedTextField("Clinical skills and interventions")
+    case_management = DeidentifiedTextField("Caseload and case management")
+    values = DeidentifiedTextField("Values, diversity and professional conduct")
+    strengths = DeidentifiedTextField()
+    development = DeidentifiedTextField("Areas for development")
     progress = models.CharField("Overall progress", max_length=12, choices=Progress.choices)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     created_at = models.DateTimeField(default=timezone.now)
@@ -390,7 +391,7 @@ class ServiceSite(models.Model):
         related_name="sites",
         limit_choices_to={"kind": "service"},
     )
-    name = models.CharField(max_length=200)
+    name = DeidentifiedCharField(max_length=200)
     qualified_staff = models.PositiveSmallIntegerField(
         help_text="Qualified staff who can support trainees at this site (PWPs and other clinicians)."
     )

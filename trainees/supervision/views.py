@@ -455,6 +455,7 @@ def supervisor_detail(request, pk):
 
 
 def supervisor_profile_edit(request):
+    staff_access(request.user).require("keep_supervisor_profile")
     profile = SupervisorProfile.objects.filter(user=request.user).first() or SupervisorProfile(
         user=request.user
     )

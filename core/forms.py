@@ -1,0 +1,52 @@
+"""Base forms: every text field and every uploaded file's name passes the identifier guard by default.
+
+Use `DeidentifiedForm` / `DeidentifiedModelForm` instead of Django's `forms.Form` / `forms.ModelForm`
+(tests/core/test_identifiers_everywhere.py fails for a project form that does not). A field that is not free
+text written by a person is exempt by naming it in `deidentify_exempt` with the reason.
+"""
+
+from django import forms
+from django.forms.utils import pretty_name
+
+from core.identifiers import FileNameValidator, GuardValidator, what_for
+
+# Text fields whose value is not free text: their own validation already says what they may hold.
+NOT_FREE_TEXT = (
+    forms.EmailField,
+    forms.SlugField,
+    forms.URLField,
+    forms.UUIDField,
+    forms.GenericIPAddressField,
+)
+
+
+def is_guarded_form_field(field) -> bool:
+    return any(isinstance(v, GuardValidator | FileNameValidator) for v in field.validators)
+
+
+class DeidentifiedFormMixin:
+    # {"field name": "why it is not free text"}
+    deidentify_exempt: dict[str, str] = {}
+
+    def guard_fields(self):
+        for name, field in self.fields.items():
+            if name in self.deidentify_exempt or is_guarded_form_field(field):
+                continue
+            what = what_for(field.label or pretty_name(name))
+            if isinstance(field, forms.FileField):
+                field.validators.append(FileNameValidator(what))
+            elif isinstance(field, forms.CharField) and not isinstance(field, NOT_FREE_TEXT):
+                field.validators.append(GuardValidator(what))
+
+    def full_clean(self):
+        # Here rather than in __init__, so fields a subclass adds in its own __init__ are guarded too.
+        self.guard_fields()
+        super().full_clean()
+
+
+class DeidentifiedForm(DeidentifiedFormMixin, forms.Form):
+    pass
+
+
+class DeidentifiedModelForm(DeidentifiedFormMixin, forms.ModelForm):
+    pass

@@ -1,0 +1,72 @@
+"""The database keeps its promise against direct SQL too: REPLACE, upserts and TRUNCATE cannot rewrite or
+remove a protected record (a signed sign-off, the audit trail)."""
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+
+from accounts.models import AuditEvent
+from accounts.services import record_event
+from assessments.models import SignOff
+from tests.assessments import factories_assessments as fa
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def sign_off(world):
+    fa.ensure_reference()
+    fa.no_sampling(world.programme)
+    return SignOff.objects.get(attempt=fa.signed(world.enrolment, first=world.user("educator")))
+
+
+@pytest.fixture
+def audit_event(world):
+    record_event(actor=world.user("admin"), action="test.recorded", obj=world.enrolment, message="as it was")
+    return AuditEvent.objects.latest("pk")
+
+
+def _row(table, pk):
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT * FROM {table} WHERE id = %s", [pk])
+        columns = [c[0] for c in cursor.description]
+        return columns, list(cursor.fetchone())
+
+
+def rewrite(table, pk, column, value):
+    """Write the row again with one value changed, the way each database lets you replace a row."""
+    columns, values = _row(table, pk)
+    values[columns.index(column)] = value
+    names, marks = ", ".join(columns), ", ".join(["%s"] * len(columns))
+    if connection.vendor == "sqlite":
+        sql = f"INSERT OR REPLACE INTO {table} ({names}) VALUES ({marks})"
+    else:
+        sql = f"INSERT INTO {table} ({names}) VALUES ({marks}) ON CONFLICT (id) DO UPDATE SET {column} = %s"
+        values.append(value)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql, values)
+
+
+def test_a_signed_sign_off_cannot_be_replaced_or_upserted(sign_off):
+    with pytest.raises(DatabaseError):
+        rewrite("assessments_signoff", sign_off.pk, "marks_sha256", "0" * 64)
+    assert SignOff.objects.get(pk=sign_off.pk).marks_sha256 == sign_off.marks_sha256
+
+
+def test_an_audit_event_cannot_be_replaced_or_upserted(audit_event):
+    with pytest.raises(DatabaseError):
+        rewrite("accounts_auditevent", audit_event.pk, "message", "rewritten")
+    assert AuditEvent.objects.get(pk=audit_event.pk).message == "as it was"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="TRUNCATE is PostgreSQL's")
+@pytest.mark.parametrize(
+    "table", ["accounts_auditevent", "assessments_signoff", "accreditation_portfoliosnapshot"]
+)
+def test_protected_tables_refuse_truncate(audit_event, table):
+    with (
+        pytest.raises(DatabaseError, match="cannot be truncated"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(f"TRUNCATE {table} CASCADE")
+    assert AuditEvent.objects.filter(pk=audit_event.pk).exists()

@@ -1,0 +1,256 @@
+"""The identifier guard: what it recognises, and that it holds where the probe stored an NHS number."""
+
+import time
+
+import pytest
+from django.apps import apps
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from hypothesis import given
+from hypothesis import strategies as st
+
+from accounts.models import AuditEvent
+from accounts.services import record_event
+from core.identifiers import (
+    DEFAULT_TEXT_LIMIT,
+    identifying_reason,
+    is_valid_nhs_number,
+    nhs_numbers_in,
+    withhold_identifiers,
+)
+
+PATIENT = "Discussed patient 9434765919 today"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "9434765919",
+        "943 476 5919",
+        "943-476-5919",
+        "943.476.5919",
+        "943/476/5919",
+        "943_476_5919",
+        "943 - 476 - 5919",
+        "9 4 3 4 7 6 5 9 1 9",
+        "NHS no.9434765919",
+        "ref9434765919",
+        "first 4010232137 then 9434765919",
+        "1000000060",  # check digit 0 (11 - remainder 0 counts as 0)
+        "100 000 0060",
+    ],
+)
+def test_nhs_numbers_are_found_whatever_separates_the_digits(text):
+    assert nhs_numbers_in(text)
+    assert "NHS number" in identifying_reason(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "9434765918",  # wrong check digit
+        "94347659190",  # eleven digits
+        "020 7946 0958",  # a phone number: eleven digits, no group cut in two
+        "PHQ-9 score 12, GAD-7 score 10, WSAS 18",
+        "NV-000123",
+        "PWP-2026-0042",
+        "1000000010",  # check digit would be 10: never issued
+        "Teaching day 12/03/2026 went well",
+        "NHS England has required registration since 10 June 2022.",
+    ],
+)
+def test_ordinary_training_text_is_accepted(text):
+    assert identifying_reason(text) is None
+
+
+@pytest.mark.parametrize(
+    "text, reason",
+    [
+        ("jo.bloggs@example.com", "email address"),
+        ("12/03/1987", "date of birth"),
+        ("12.03.87", "date of birth"),
+        ("1987-03-12", "date of birth"),
+        ("DOB 12 March 2019", "date of birth"),
+        ("born 01/02/2024", "date of birth"),
+        ("d.o.b. 3/4/2020", "date of birth"),
+    ],
+)
+def test_emails_and_dates_of_birth_are_refused(text, reason):
+    assert reason in identifying_reason(text)
+
+
+@given(st.text(max_size=200))
+def test_the_guard_never_crashes_and_a_found_number_passes_the_check(text):
+    identifying_reason(text)
+    assert all(is_valid_nhs_number(n) for n in nhs_numbers_in(text))
+
+
+def test_the_time_to_check_grows_in_line_with_the_text():
+    """Quadratic matching would let one huge paste jam a worker: 4 times the text, about 4 times as long."""
+
+    def seconds(n):
+        text = "1 " * n + "x" * n + "1-" * n + "a@" * n
+        started = time.perf_counter()
+        identifying_reason(text)
+        return time.perf_counter() - started
+
+    small = min(seconds(5_000) for _ in range(3))
+    large = min(seconds(20_000) for _ in range(3))
+    assert large < small * 8  # quadratic would be 16 times
+
+
+# The twelve places the probe stored "Discussed patient 9434765919 today", as (model, field).
+PROBED = [
+    ("assessments.Attempt", "note"),
+    ("assessments.Attempt", "feedback"),
+    ("assessments.SignOffReopening", "reason"),
+    ("trainees.CpdActivity", "reopen_reason"),
+    ("trainees.CatchUp", "comment"),
+    ("trainees.SupervisorProfile", "professional_background"),
+    ("trainees.SupervisorProfile", "pwp_experience"),
+    ("trainees.SupervisorTraining", "provider"),
+    ("trainees.TeachingDay", "topic"),
+    ("accreditation.Visit", "title"),
+    ("assessments.EvidenceFile", "original_name"),
+    ("trainees.CpdActivity", "evidence_name"),
+    ("trainees.SupervisorTraining", "certificate_filename"),
+    ("trainees.CaseloadImport", "original_name"),
+]
+
+# Free text added since the probe: the same guard holds there by default.
+ADDED_SINCE = [
+    ("trainees.EnrolmentChange", "reason"),
+    ("accounts.Organisation", "case_reference_format"),
+    ("workforce.Post", "job_title"),
+    ("workforce.PostProposal", "note"),
+    ("workforce.Correction", "message"),
+    ("workforce.Correction", "decision_note"),
+    ("workforce.EligibilityRuleSet", "source"),
+]
+
+
+@pytest.mark.parametrize("label, name", PROBED + ADDED_SINCE)
+def test_validation_refuses_the_probe_text_naming_the_field(label, name):
+    model = apps.get_model(label)
+    instance = model(**{name: PATIENT[: model._meta.get_field(name).max_length]})
+    with pytest.raises(ValidationError) as error:
+        instance.clean_fields()
+    messages = error.value.message_dict.get(name, [])
+    assert any("NHS number" in m and "9434765919" not in m for m in messages), messages
+    verbose = str(model._meta.get_field(name).verbose_name)
+    assert any(m.lower().startswith(verbose.lower()) for m in messages)
+
+
+@pytest.mark.parametrize("label, name", PROBED + ADDED_SINCE)
+@pytest.mark.django_db
+def test_no_save_stores_the_probe_text_even_without_full_clean(label, name):
+    """The last line: a service or import that never calls full_clean still cannot write the row."""
+    model = apps.get_model(label)
+    instance = model(**{name: PATIENT})
+    with pytest.raises(ValidationError) as error:
+        instance.save()
+    assert name in error.value.message_dict
+
+
+@pytest.mark.django_db
+def test_an_oversized_free_text_is_refused_before_it_is_written():
+    model = apps.get_model("assessments.Attempt")
+    with pytest.raises(ValidationError) as error:
+        model(feedback="x" * (DEFAULT_TEXT_LIMIT + 1)).save()
+    assert "10,000 characters or fewer" in error.value.message_dict["feedback"][0]
+
+
+def upload(name):
+    return SimpleUploadedFile(name, b"%PDF-1.4\n", content_type="application/pdf")
+
+
+@pytest.mark.parametrize(
+    "form_path, field",
+    [
+        ("assessments.forms.EvidenceForm", "files"),
+        ("trainees.cpd.forms.CpdActivityForm", "evidence"),
+        ("trainees.supervision.forms.TrainingForm", "certificate"),
+        ("trainees.caseload.forms.UploadForm", "file"),
+        ("trainees.attendance.forms.ImportForm", "file"),
+        ("trainees.enrolment.intake_views.IntakeUploadForm", "file"),
+    ],
+)
+@pytest.mark.django_db
+def test_an_uploaded_file_named_with_an_nhs_number_is_refused(form_path, field):
+    from django.utils.module_loading import import_string
+
+    form = import_string(form_path)(data={}, files={field: upload("referral 943.476.5919.pdf")})
+    form.is_valid()
+    errors = form.errors.get(field, [])
+    assert any(
+        "cannot be uploaded because its name contains what looks like an NHS number" in e for e in errors
+    )
+    assert all("943.476.5919" not in e for e in errors)
+
+
+@pytest.mark.django_db
+def test_the_audit_trail_withholds_identifying_text_but_records_the_change(world):
+    event = record_event(
+        actor=world.user("supervisor"),
+        action="test.changed",
+        obj=world.enrolment,
+        message=PATIENT,
+        before={"note": "", "start": "2019-09-01", "email": "a.person@example.nhs.uk"},
+        after={"note": "seen 943.476.5919", "start": "2019-09-01", "email": "a.person@example.nhs.uk"},
+    )
+    stored = AuditEvent.objects.get(pk=event.pk)
+    assert "9434765919" not in stored.message and "withheld" in stored.message
+    assert stored.after["note"].startswith("(withheld") and stored.before["note"] == ""
+    assert stored.after["start"] == "2019-09-01" and stored.after["email"] == "a.person@example.nhs.uk"
+
+
+def test_withholding_walks_nested_values():
+    assert withhold_identifiers({"a": [PATIENT, 3, None]}) == {
+        "a": [
+            "(withheld: contains what looks like an NHS number (10 digits with a valid check digit))",
+            3,
+            None,
+        ]
+    }
+
+
+@pytest.mark.parametrize("reference", ["943.476.5919", "943/476/5919", "943 - 476 - 5919"])
+@pytest.mark.django_db
+def test_a_case_reference_with_any_separators_is_refused_by_the_import(world, reference):
+    from tests.trainees.test_caseload_import import csv_bytes, day, run
+    from trainees.models import Case
+
+    rows = [[reference, day(5).isoformat(), "Assessment", "Telephone", "", 45, "", "", "", ""]]
+    result = run(world, csv_bytes(rows))
+    assert not result.saved and not Case.objects.exists()
+    reasons = [p.reason for p in result.errors if p.column == "A"]
+    assert reasons and "NHS number" in reasons[0] and "5919" not in reasons[0]
+
+
+@pytest.mark.parametrize(
+    "form_path, field, data",
+    [
+        ("workforce.forms.CorrectionForm", "message", {}),
+        ("workforce.forms.DecisionForm", "note", {}),
+        ("curriculum.forms.MemberForm", "first_name", {"email": "a@example.nhs.uk", "role": "educator"}),
+    ],
+)
+def test_forms_added_since_refuse_the_probe_text(form_path, field, data):
+    from django.utils.module_loading import import_string
+
+    form = import_string(form_path)(data={**data, field: PATIENT[:100]})
+    assert not form.is_valid()
+    assert any("NHS number" in e and "9434765919" not in e for e in form.errors[field])
+
+
+@pytest.mark.django_db
+def test_an_intake_file_named_with_an_nhs_number_is_refused_by_the_service_too(curriculum):
+    """The enrol_cohort command reaches the service without a form: the service checks the name itself."""
+    from tests.trainees.intake_files import csv_file, make_setting, row
+    from trainees.enrolment.intake import IntakeRefused, run_intake
+
+    admin, cohort, _ = make_setting()
+    with pytest.raises(IntakeRefused, match="its name contains what looks like an NHS number"):
+        run_intake(
+            actor=admin, cohort=cohort, fileobj=csv_file([row(1)]), filename="943 476 5919.csv", save=False
+        )

@@ -1,0 +1,168 @@
+"""Every free-text field, model and form, and every uploaded file's name passes the identifier guard.
+
+These walk the whole project, so a new field or form is covered (or must be exempt here, with the reason)
+without anyone remembering a list.
+"""
+
+import copy
+import importlib
+import pkgutil
+
+from django import forms
+from django.apps import apps
+from django.db import models
+
+from core.forms import NOT_FREE_TEXT, DeidentifiedFormMixin
+from core.identifiers import DeidentifiedField
+
+PROJECT_APPS = ("accounts", "core", "curriculum", "trainees", "assessments", "accreditation", "workforce")
+
+# Text columns that are not free text a person writes. Each says why.
+EXEMPT_MODEL_FIELDS = {
+    "accounts.User.password": "a password hash",
+    "accounts.User.username": "the account holder's sign-in name (staff and trainees, never patients)",
+    "accounts.User.first_name": "the account holder's own name, Django's user model",
+    "accounts.User.last_name": "the account holder's own name, Django's user model",
+    "accounts.LoginSession.session_key": "a random session key",
+    "accounts.AuditEvent.actor_label": "the actor's username, copied by record_event",
+    "accounts.AuditEvent.action": "an action code chosen by the code (for example attempt.marked)",
+    "accounts.AuditEvent.object_type": "a model label",
+    "accounts.AuditEvent.object_id": "a primary key",
+    "accounts.AuditEvent.object_repr": "withhold_identifiers runs on it in record_event, its only writer",
+    "accounts.AuditSeal.chain_sha256": "a hash",
+    "accounts.AuditEvent.message": "withhold_identifiers runs on it in record_event, its only writer",
+    "trainees.CaseloadImport.stored_name": "a server-chosen storage name",
+    "trainees.SupervisorTraining.certificate_content_type": "a MIME type read from the file's content",
+    "assessments.EvidenceFile.content_type": "a MIME type read from the file's content",
+    "assessments.EvidenceFile.sha256": "a hash",
+    "assessments.SignOff.marks_sha256": "a hash",
+    "accreditation.PortfolioSnapshot.scheme_code": "a scheme code copied from the scheme",
+    "accreditation.PortfolioSnapshot.scheme_version": "a version label copied from the scheme",
+    "accreditation.PortfolioSnapshot.data_sha256": "a hash",
+    "accreditation.PortfolioSnapshot.pdf_sha256": "a hash",
+    "accreditation.PortfolioSnapshot.verification_code": "a random code the server issues",
+    "accreditation.VisitPack.sha256": "a hash",
+    "accreditation.VisitPack.task_id": "a task id the worker issues",
+    "accreditation.VisitPack.error": "written by the worker when a build fails, never by a person",
+    "accreditation.Criterion.kind": "a kind from the readiness engine's registry (checked in clean)",
+    "trainees.Enrolment.student_number": "the education provider's number for the trainee, not a patient's: "
+    "any run of digits is expected, so the NHS-number check would refuse one in eleven",
+    "workforce.EligibilityRuleSet.version": "a version label of published eligibility rules",
+    "workforce.EligibilityCriterion.kind": "a kind from the eligibility engine's registry",
+}
+# File columns hold the storage name, which the server chooses; the uploader's name goes in a guarded field.
+EXEMPT_FILE_FIELDS = {
+    "trainees.CpdActivity.evidence": "server-chosen name (cpd_evidence_path); shown name is evidence_name",
+    "trainees.SupervisorTraining.certificate": "server-chosen name; shown name is certificate_filename",
+    "assessments.EvidenceFile.file": "server-chosen name (evidence_upload_to); shown name is original_name",
+    "accreditation.PortfolioSnapshot.pdf": "server-chosen name (snapshot_upload_to)",
+    "accreditation.VisitPack.file": "server-chosen name for a pack the server builds",
+}
+# Project forms not built on DeidentifiedForm / DeidentifiedModelForm. Each says why.
+EXEMPT_FORMS: dict[str, str] = {}
+
+
+def project_models():
+    return [m for m in apps.get_models() if m._meta.app_label in PROJECT_APPS]
+
+
+def is_free_text(field) -> bool:
+    return (
+        isinstance(field, models.CharField | models.TextField)
+        and not isinstance(field, models.SlugField | models.EmailField | models.URLField)
+        and not field.choices
+    )
+
+
+def test_every_free_text_model_field_is_guarded_or_exempt_with_a_reason():
+    unguarded = []
+    for model in project_models():
+        for field in model._meta.concrete_fields:
+            label = f"{model._meta.label}.{field.name}"
+            if (
+                is_free_text(field)
+                and not isinstance(field, DeidentifiedField)
+                and label not in EXEMPT_MODEL_FIELDS
+            ):
+                unguarded.append(label)
+    assert unguarded == [], "Use DeidentifiedCharField/DeidentifiedTextField, or exempt with a reason"
+
+
+def test_every_file_field_stores_a_server_chosen_name():
+    files = {
+        f"{model._meta.label}.{field.name}"
+        for model in project_models()
+        for field in model._meta.concrete_fields
+        if isinstance(field, models.FileField)
+    }
+    assert files == set(EXEMPT_FILE_FIELDS)
+
+
+def test_the_exemptions_name_real_fields_and_give_reasons():
+    real = {f"{m._meta.label}.{f.name}" for m in project_models() for f in m._meta.concrete_fields}
+    for label, reason in {**EXEMPT_MODEL_FIELDS, **EXEMPT_FILE_FIELDS}.items():
+        assert label in real, f"{label} no longer exists: drop its exemption"
+        assert len(reason) > 5
+
+
+def test_guarded_text_fields_are_capped():
+    for model in project_models():
+        for field in model._meta.concrete_fields:
+            if isinstance(field, DeidentifiedField):
+                assert field.max_length, f"{model._meta.label}.{field.name} has no length cap"
+
+
+def project_form_classes():
+    for app in PROJECT_APPS:
+        package = importlib.import_module(app)
+        for module in pkgutil.walk_packages(package.__path__, f"{app}."):
+            if ".migrations" in module.name or ".tests" in module.name:
+                continue
+            importlib.import_module(module.name)
+    seen, stack = set(), [forms.BaseForm]
+    while stack:
+        cls = stack.pop()
+        for sub in cls.__subclasses__():
+            if sub not in seen:
+                seen.add(sub)
+                stack.append(sub)
+    return [c for c in seen if c.__module__.split(".")[0] in PROJECT_APPS and c.__module__ != "core.forms"]
+
+
+def test_every_project_form_is_built_on_the_guarded_base():
+    found = project_form_classes()
+    assert len(found) > 40
+    unguarded = sorted(
+        f"{c.__module__}.{c.__qualname__}"
+        for c in found
+        if not issubclass(c, DeidentifiedFormMixin) and f"{c.__module__}.{c.__qualname__}" not in EXEMPT_FORMS
+    )
+    assert unguarded == [], "Build on core.forms.DeidentifiedForm or DeidentifiedModelForm"
+
+
+def test_the_form_exemptions_give_reasons():
+    for form in project_form_classes():
+        for name, reason in getattr(form, "deidentify_exempt", {}).items():
+            assert name in form.base_fields or name in getattr(form, "declared_fields", {}), (form, name)
+            assert len(reason) > 5
+
+
+def test_every_text_and_file_field_of_every_form_is_guarded_once_cleaned():
+    """Fields on the class (fields a form adds in __init__ get the same treatment in full_clean)."""
+    for form_class in project_form_classes():
+        if not issubclass(form_class, DeidentifiedFormMixin):
+            continue
+        form = form_class.__new__(form_class)  # without its __init__, which may need a person or a record
+        form.fields = copy.deepcopy(form_class.base_fields)
+        form.guard_fields()
+        for name, field in form.fields.items():
+            if name in form_class.deidentify_exempt:
+                continue
+            text = isinstance(field, forms.CharField) and not isinstance(field, NOT_FREE_TEXT)
+            if text or isinstance(field, forms.FileField):
+                assert any(
+                    type(v).__name__ in ("GuardValidator", "FileNameValidator") for v in field.validators
+                ), (
+                    form_class,
+                    name,
+                )
