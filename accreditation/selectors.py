@@ -2,12 +2,13 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 
 from accounts.access import refuse
 from accreditation import facts as facts_module
 from accreditation.engine import ReadinessResult, Stage, evaluate
 from accreditation.facts import TraineeFacts
-from accreditation.models import Scheme, SchemeVersion, Visit
+from accreditation.models import PortfolioSnapshot, Scheme, SchemeVersion, Visit, VisitPack
 from trainees.models import Enrolment
 
 
@@ -132,3 +133,27 @@ def cohort_entries(cohort, as_of: date):
         results = [r for s in found for r in (s.result, s.renewal) if r is not None]
         entries.append((facts[enrolment.pk], results))
     return entries, [s.code for s in schemes]
+
+
+def portfolio_submissions_for(enrolments, *, since: date) -> list[tuple[int, int, date]]:
+    """Portfolios submitted since a date: (snapshot id, enrolment id, submitted on), one query."""
+    return [
+        (pk, enrolment_id, timezone.localdate(at))
+        for pk, enrolment_id, at in PortfolioSnapshot.objects.filter(
+            enrolment_id__in=[e.pk for e in enrolments], submitted_at__date__gte=since
+        )
+        .order_by("pk")
+        .values_list("pk", "enrolment_id", "submitted_at")
+    ]
+
+
+def finished_packs(*, since: date) -> list[tuple[int, int, int, str, date]]:
+    """Visit packs that finished since a date: (pack id, visit id, requester id, status, finished on)."""
+    return [
+        (pk, visit_id, requester, status, timezone.localdate(at))
+        for pk, visit_id, requester, status, at in VisitPack.objects.filter(
+            status__in=[VisitPack.Status.READY, VisitPack.Status.FAILED], finished_at__date__gte=since
+        )
+        .order_by("pk")
+        .values_list("pk", "visit_id", "requested_by_id", "status", "finished_at")
+    ]

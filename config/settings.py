@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "assessments",
     "accreditation",
     "workforce",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -106,6 +107,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
                 "config.context_processors.navigation",
+                "notifications.context_processors.notifications",
             ],
         },
     },

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from accounts.access import refuse
 from accounts.models import User
@@ -94,3 +95,14 @@ def current_activities_for(enrolments) -> dict[int, dict[int, CpdActivity]]:
     for activity in CpdActivity.objects.current().filter(enrolment_id__in=ids).select_related("confirmed_by"):
         found[activity.enrolment_id][activity.pk] = activity
     return found
+
+
+def awaiting_cpd_for(enrolments) -> list[tuple[int, int, date]]:
+    """Current CPD activities waiting for a supervisor's confirmation: (id, enrolment id, recorded on)."""
+    return [
+        (pk, enrolment_id, timezone.localdate(recorded_at))
+        for pk, enrolment_id, recorded_at in CpdActivity.objects.current()
+        .filter(enrolment_id__in=[e.pk for e in enrolments], status=CpdActivity.Status.RECORDED)
+        .order_by("pk")
+        .values_list("pk", "enrolment_id", "recorded_at")
+    ]

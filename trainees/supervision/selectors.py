@@ -25,6 +25,7 @@ from trainees.enrolment.selectors import enrolments_for_user
 from trainees.models import (
     Case,
     CaseReview,
+    CpdActivity,
     Enrolment,
     Interruption,
     Leave,
@@ -36,6 +37,7 @@ from trainees.models import (
     SupervisorProfile,
     SupervisorReport,
     SupervisorTraining,
+    WorkplaceDay,
 )
 from trainees.supervision import engine
 
@@ -621,12 +623,40 @@ def supervisor_home(user, *, today: date, supervisees: Sequence[Enrolment]) -> d
         .select_related("enrolment__user", "enrolment__cohort")
         .order_by("date", "id")
     )
+    # Workplace days and CPD activities wait for any current supervisor; reports for their author to sign.
+    current_ids = [e.pk for e in enrolments if e.status == Enrolment.Status.ACTIVE]
+    workplace_days, cpd_waiting, draft_reports = [], [], []
+    if current_ids:
+        workplace_days = list(
+            WorkplaceDay.objects.filter(enrolment_id__in=current_ids, status=WorkplaceDay.Status.SUBMITTED)
+            .select_related("enrolment__user", "module")
+            .order_by("date", "id")
+        )
+        cpd_waiting = list(
+            CpdActivity.objects.current()
+            .filter(enrolment_id__in=current_ids, status=CpdActivity.Status.RECORDED)
+            .select_related("enrolment__user")
+            .order_by("date", "id")
+        )
+    if enrolments or awaiting_entries:
+        draft_reports = list(
+            SupervisorReport.objects.filter(supervisor=user, status=SupervisorReport.Status.DRAFT)
+            .select_related("enrolment__user")
+            .order_by("period_end", "id")
+        )
     trainings = list(SupervisorTraining.objects.filter(supervisor=user))
     credential = None
     if enrolments or trainings or awaiting_entries:
         rules = rules_for_programmes([], on=today)[None]
         credential = engine.credential_status(training_facts(trainings), rules, today)
-    return {"rows": rows, "awaiting": awaiting_entries, "credential": credential}
+    return {
+        "rows": rows,
+        "awaiting": awaiting_entries,
+        "workplace_days": workplace_days,
+        "cpd": cpd_waiting,
+        "reports": draft_reports,
+        "credential": credential,
+    }
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -849,3 +879,13 @@ def why_cannot_supervise(person: User, on: date) -> str | None:
         qualifies = long_date(profile.qualified_as_pwp_on)
         return f"{name} qualifies as a PWP on {qualifies}, after this assignment starts."
     return None
+
+
+def awaiting_sessions_for(enrolments) -> list[tuple[int, int, int, date]]:
+    """Sessions awaiting their supervisor's confirmation: (session id, enrolment id, supervisor id, date)."""
+    return list(
+        SupervisionSession.objects.awaiting()
+        .filter(enrolment_id__in=[e.pk for e in enrolments])
+        .order_by("pk")
+        .values_list("pk", "enrolment_id", "supervisor_id", "date")
+    )
