@@ -6,9 +6,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import transaction
-from django.utils import timezone
-
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts import mail
 from accounts.services import record_event
