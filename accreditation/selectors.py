@@ -1,14 +1,14 @@
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accounts.access import refuse
 from accreditation import facts as facts_module
 from accreditation.engine import ReadinessResult, Stage, evaluate
 from accreditation.facts import TraineeFacts
-from accreditation.models import PortfolioSnapshot, Scheme, SchemeVersion, Visit, VisitPack
+from accreditation.models import PortfolioSnapshot, Scheme, SchemeVersion, Visit, VisitAssignment, VisitPack
 from trainees.models import Enrolment
 
 
@@ -17,6 +17,23 @@ def visits_for_visitor(user) -> QuerySet[Visit]:
     if not user.is_authenticated:
         return Visit.objects.none()
     return Visit.objects.filter(assignments__visitor=user).select_related("programme").order_by("-starts_on")
+
+
+def visits_with_visitors(*, between: tuple[date, date]) -> list[tuple[Visit, tuple[int, ...]]]:
+    """Visits that open or close between two dates (inclusive), each with its visitors' ids; two queries.
+    Visitors see a visit through `visits_for_visitor` only while `Visit.is_open`."""
+    start, end = between
+    visits = list(
+        Visit.objects.filter(Q(starts_on__range=between) | Q(ends_on__range=between)).order_by("pk")
+    )
+    visitors: dict[int, tuple[int, ...]] = {}
+    for visit_id, user_id in (
+        VisitAssignment.objects.filter(visit__in=visits, visitor__is_active=True)
+        .order_by("visit_id", "visitor_id")
+        .values_list("visit_id", "visitor_id")
+    ):
+        visitors[visit_id] = (*visitors.get(visit_id, ()), user_id)
+    return [(v, visitors.get(v.pk, ())) for v in visits]
 
 
 def get_open_visit_for_visitor(user, pk: int) -> Visit:

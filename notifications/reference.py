@@ -1,5 +1,6 @@
-"""Load the notification kinds (fixtures/notifications.json). Idempotent: rows are matched on codes, and an
-administrator's choice to switch a kind off is kept."""
+"""Load the notification kinds (fixtures/notifications.json). Idempotent: rows are matched on codes. A kind
+already in the database is left as it is, so what an administrator changed in the Django admin (who receives
+it, how urgent, when, switched off) survives every later load; new kinds in the file are added."""
 
 import json
 from pathlib import Path
@@ -11,7 +12,17 @@ from notifications.models import NotificationKind
 from notifications.sources import CONDITIONS
 
 KINDS_FILE = Path(settings.BASE_DIR) / "fixtures" / "notifications.json"
-ROLES = {"trainee", "supervisors", "case_management_supervisor", "educators", "supervisor", "requester"}
+ROLES = {
+    "trainee",
+    "supervisors",
+    "case_management_supervisor",
+    "educators",
+    "supervisor",
+    "requester",
+    "administrators",
+    "visitors",
+}
+FIELDS = ("name", "description", "condition", "recipients", "urgency", "timing", "days", "order")
 
 
 @transaction.atomic
@@ -23,20 +34,5 @@ def load_notification_kinds(path: Path = KINDS_FILE) -> dict[str, int]:
         unknown = {r.strip() for r in row["recipients"].split(",")} - ROLES
         if unknown:
             raise ValueError(f"Kind {row['code']}: unknown recipients {sorted(unknown)}")
-        NotificationKind.objects.update_or_create(
-            code=row["code"],
-            defaults={
-                k: row[k]
-                for k in (
-                    "name",
-                    "description",
-                    "condition",
-                    "recipients",
-                    "urgency",
-                    "timing",
-                    "days",
-                    "order",
-                )
-            },
-        )
+        NotificationKind.objects.get_or_create(code=row["code"], defaults={k: row[k] for k in FIELDS})
     return {"kinds": len(rows)}

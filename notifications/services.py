@@ -13,7 +13,7 @@ from accounts import mail
 from accounts.services import record_event
 from notifications.models import EmailPreference, Notification, NotificationKind
 from notifications.rules import Due, Rule, decide
-from notifications.sources import conditions_for, global_conditions
+from notifications.sources import conditions_for, global_conditions, pack_conditions
 from notifications.tokens import make_token
 from trainees.models import Enrolment
 
@@ -100,13 +100,29 @@ def _settings_link(user_id: int, kind_id: int) -> str:
     return mail.absolute(reverse("notifications:email_link", args=[make_token(user_id, kind_id)]))
 
 
-def _frequency_due(frequency: str, on: date) -> bool:
+def run_events(*, on: date) -> PassResult:
+    """What needs no waiting (a visit pack ready or failed), run by the worker as soon as it happens:
+    create those items and send the at-once e-mails only, leaving digests to the daily pass. Idempotent
+    like the daily pass, which finds the same items again and creates nothing."""
+    result = PassResult(on=on, dry_run=False)
+    rules = active_rules()
+    if rules:
+        _store(decide(pack_conditions(on=on), rules, on), dry_run=False, result=result)
+        result.emails = deliver_email(on=on, at_once_only=True)
+    return result
+
+
+def _frequency_due(frequency: str, on: date, at_once_only: bool = False) -> bool:
+    if at_once_only:
+        return frequency == EmailPreference.Frequency.AT_ONCE
     if frequency == EmailPreference.Frequency.WEEKLY:
         return on.weekday() == 0  # weekly digests go on Mondays
     return frequency in (EmailPreference.Frequency.AT_ONCE, EmailPreference.Frequency.DAILY)
 
 
-def deliver_email(*, on: date, dry_run: bool = False, batch_size: int = BATCH_SIZE) -> int:
+def deliver_email(
+    *, on: date, dry_run: bool = False, batch_size: int = BATCH_SIZE, at_once_only: bool = False
+) -> int:
     """Send what is due by e-mail: each at-once item alone, daily and weekly digests grouped by trainee and
     kind.
     Each item is claimed by one run with a conditional update, so two workers never send it twice."""
@@ -136,7 +152,7 @@ def deliver_email(*, on: date, dry_run: bool = False, batch_size: int = BATCH_SI
                 or not n.recipient.is_active
             ):
                 skip.append(n.pk)
-            elif _frequency_due(frequency, on):
+            elif _frequency_due(frequency, on, at_once_only):
                 n.frequency = frequency
                 send.append(n)
         if dry_run:

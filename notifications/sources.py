@@ -5,8 +5,10 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 
 from django.urls import reverse
+from django.utils import timezone
 
-from accreditation.selectors import finished_packs, portfolio_submissions_for
+from accounts.invitations import invitations_waiting
+from accreditation.selectors import finished_packs, portfolio_submissions_for, visits_with_visitors
 from assessments.selectors import attempt_notices_for
 from core.dates import long_date
 from curriculum.selectors import programme_staff_for
@@ -30,6 +32,7 @@ CONDITIONS = {
     "session_awaiting_confirmation": "A supervision session waits for confirmation",
     "workplace_day_awaiting_confirmation": "A workplace day waits for confirmation",
     "cpd_awaiting_confirmation": "A CPD activity waits for confirmation",
+    "case_review_due": "A case review falls due",
     "case_review_overdue": "A case review is overdue",
     "missed_supervision_week": "A week without enough case-management supervision",
     "falling_behind": "A trainee is falling behind",
@@ -37,7 +40,17 @@ CONDITIONS = {
     "window_ending": "The training window ends",
     "portfolio_submitted": "A portfolio is submitted",
     "visit_pack_finished": "A visit pack is ready or failed",
+    "visit_opening": "A visit opens to its visitors",
+    "visit_closing": "A visit closes to its visitors",
+    "invitation_not_accepted": "An invitation has not been accepted",
 }
+
+# How far ahead the daily pass looks for case reviews falling due and visits opening or closing: the
+# longest "days before" a kind of those conditions may use.
+LOOK_AHEAD_DAYS = 28
+LOOK_AHEAD_CONDITIONS = {"case_review_due", "visit_opening", "visit_closing"}
+# An invitation is chased once it has waited this long (the issue's 7 days); kinds repeat from then on.
+INVITATION_CHASE_AFTER_DAYS = 7
 
 SUPERVISORS = ("case_management", "clinical_skills")
 
@@ -144,6 +157,9 @@ def conditions_for(enrolments: Sequence[Enrolment], *, on: date) -> list[Conditi
         )
 
     compliance = supervision_compliance_for(enrolments, end=on)
+    # The same reading LOOK_AHEAD_DAYS ahead: a case overdue then but not now falls due in between.
+    ahead = on + timedelta(days=LOOK_AHEAD_DAYS)
+    compliance_ahead = supervision_compliance_for(enrolments, end=ahead)
     days = training_days_progress_for(enrolments, on=on)
     caseload = caseload_figures_for(enrolments, on=on)
     for enrolment in enrolments:
@@ -159,6 +175,22 @@ def conditions_for(enrolments: Sequence[Enrolment], *, on: date) -> list[Conditi
                 f"case:{pk}:{case.reference}",
                 overdue_since,
                 "A case review for {name} is overdue",
+                supervision_url,
+                pk,
+            )
+        overdue_now = {case.reference for case in result.overdue_cases}
+        for case in compliance_ahead[pk].overdue_cases:
+            if case.reference in overdue_now:
+                continue
+            # Overdue the day after the interval has passed since the last review (or the case opened).
+            due_on = ahead - timedelta(
+                days=case.days_since_review - compliance_ahead[pk].rules.case_review_interval_days - 1
+            )
+            add(
+                "case_review_due",
+                f"case_due:{pk}:{case.reference}",
+                due_on,
+                "A case review for {name} is due by " + long_date(due_on),
                 supervision_url,
                 pk,
             )
@@ -226,7 +258,49 @@ def conditions_for(enrolments: Sequence[Enrolment], *, on: date) -> list[Conditi
 
 
 def global_conditions(*, on: date) -> list[Condition]:
-    """Conditions not about one trainee (visit packs)."""
+    """Conditions not about one trainee: visit packs, visits opening and closing, invitations waiting."""
+    out = pack_conditions(on=on)
+    for visit, visitors in visits_with_visitors(between=(on, on + timedelta(days=LOOK_AHEAD_DAYS))):
+        url = reverse("portfolios:visit", args=[visit.pk])
+        if on <= visit.starts_on:
+            text = f"{visit.title} opens to you on {long_date(visit.starts_on)}"
+            out.append(
+                Condition(
+                    "visit_opening", f"visit:{visit.pk}", visit.starts_on, text, url, {"visitors": visitors}
+                )
+            )
+        if on <= visit.ends_on:
+            text = f"{visit.title} closes to you on {long_date(visit.ends_on)}"
+            out.append(
+                Condition(
+                    "visit_closing", f"visit:{visit.pk}", visit.ends_on, text, url, {"visitors": visitors}
+                )
+            )
+    for invitation, administrators in invitations_waiting(
+        sent_on_or_before=on - timedelta(days=INVITATION_CHASE_AFTER_DAYS)
+    ):
+        sent_on = timezone.localdate(invitation.last_sent_at)
+        name = invitation.user.display_name
+        out.append(
+            Condition(
+                "invitation_not_accepted",
+                f"invitation:{invitation.pk}:{invitation.times_sent}",
+                sent_on + timedelta(days=INVITATION_CHASE_AFTER_DAYS),
+                f"{name} has not yet set a password from the invitation sent on {long_date(sent_on)}",
+                reverse("accounts:invitations"),
+                {
+                    "administrators": administrators,
+                    "requester": (invitation.invited_by_id,) if invitation.invited_by_id else (),
+                },
+                None,
+                name,
+            )
+        )
+    return out
+
+
+def pack_conditions(*, on: date) -> list[Condition]:
+    """Visit packs that finished in the last fortnight (also run at once by the worker, see tasks.py)."""
     since = on - timedelta(days=AT_ONCE_CATCH_UP_DAYS)
     out = []
     for pk, visit_id, requester, status, when in finished_packs(since=since):
