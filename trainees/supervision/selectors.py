@@ -21,11 +21,12 @@ from core.dates import long_date
 from curriculum.models import Programme
 from curriculum.selectors import programmes_for_user
 from trainees.access import EnrolmentAccess, staff_access
+from trainees.attendance.selectors import workplace_days_awaiting
+from trainees.cpd.selectors import cpd_awaiting
 from trainees.enrolment.selectors import enrolments_for_user
 from trainees.models import (
     Case,
     CaseReview,
-    CpdActivity,
     Enrolment,
     Interruption,
     Leave,
@@ -37,7 +38,6 @@ from trainees.models import (
     SupervisorProfile,
     SupervisorReport,
     SupervisorTraining,
-    WorkplaceDay,
 )
 from trainees.supervision import engine
 
@@ -628,16 +628,11 @@ def supervisor_home(user, *, today: date, supervisees: Sequence[Enrolment]) -> d
     workplace_days, cpd_waiting, draft_reports = [], [], []
     if current_ids:
         workplace_days = list(
-            WorkplaceDay.objects.filter(enrolment_id__in=current_ids, status=WorkplaceDay.Status.SUBMITTED)
+            workplace_days_awaiting(current_ids)
             .select_related("enrolment__user", "module")
             .order_by("date", "id")
         )
-        cpd_waiting = list(
-            CpdActivity.objects.current()
-            .filter(enrolment_id__in=current_ids, status=CpdActivity.Status.RECORDED)
-            .select_related("enrolment__user")
-            .order_by("date", "id")
-        )
+        cpd_waiting = list(cpd_awaiting(current_ids).select_related("enrolment__user").order_by("date", "id"))
     if enrolments or awaiting_entries:
         draft_reports = list(
             SupervisorReport.objects.filter(supervisor=user, status=SupervisorReport.Status.DRAFT)
@@ -882,7 +877,9 @@ def why_cannot_supervise(person: User, on: date) -> str | None:
 
 
 def awaiting_sessions_for(enrolments) -> list[tuple[int, int, int, date]]:
-    """Sessions awaiting their supervisor's confirmation: (session id, enrolment id, supervisor id, date)."""
+    """Sessions awaiting their supervisor's confirmation: (session id, enrolment id, supervisor id, date).
+    The same `SupervisionSession.objects.awaiting()` as the supervisor's home; each goes to the supervisor
+    named on it."""
     return list(
         SupervisionSession.objects.awaiting()
         .filter(enrolment_id__in=[e.pk for e in enrolments])
