@@ -5,7 +5,7 @@ lifetime). It is one-time because the token hashes the password: once a password
 cancellation gives the account a fresh unusable password, every older link stops working.
 """
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
@@ -222,3 +222,25 @@ def get_invitation_for_user(user, pk: int) -> Invitation:
     if invitation is None:
         raise refuse(user, "invitation", pk)
     return invitation
+
+
+def invitations_waiting(*, sent_on_or_before: date) -> list[tuple[Invitation, tuple[int, ...]]]:
+    """Open invitations (the invitations page's `Invitation.objects.open()`) last sent on or before a date,
+    each with the ids of its education provider's administrators, who see it on that page. Two queries."""
+    invitations = list(
+        Invitation.objects.open()
+        .filter(last_sent_at__date__lte=sent_on_or_before, user__is_active=True)
+        .select_related("user")
+        .order_by("pk")
+    )
+    admins: dict[int, tuple[int, ...]] = {}
+    for organisation_id, user_id in (
+        OrganisationMembership.objects.filter(
+            organisation_id__in={i.organisation_id for i in invitations if i.organisation_id},
+            role=OrganisationMembership.Role.ADMINISTRATOR,
+        )
+        .order_by("organisation_id", "user_id")
+        .values_list("organisation_id", "user_id")
+    ):
+        admins[organisation_id] = (*admins.get(organisation_id, ()), user_id)
+    return [(i, admins.get(i.organisation_id, ())) for i in invitations]

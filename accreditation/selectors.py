@@ -1,13 +1,14 @@
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from accounts.access import refuse
 from accreditation import facts as facts_module
 from accreditation.engine import ReadinessResult, Stage, evaluate
 from accreditation.facts import TraineeFacts
-from accreditation.models import Scheme, SchemeVersion, Visit
+from accreditation.models import PortfolioSnapshot, Scheme, SchemeVersion, Visit, VisitAssignment, VisitPack
 from trainees.models import Enrolment
 
 
@@ -16,6 +17,23 @@ def visits_for_visitor(user) -> QuerySet[Visit]:
     if not user.is_authenticated:
         return Visit.objects.none()
     return Visit.objects.filter(assignments__visitor=user).select_related("programme").order_by("-starts_on")
+
+
+def visits_with_visitors(*, between: tuple[date, date]) -> list[tuple[Visit, tuple[int, ...]]]:
+    """Visits that open or close between two dates (inclusive), each with its visitors' ids; two queries.
+    Visitors see a visit through `visits_for_visitor` only while `Visit.is_open`."""
+    start, end = between
+    visits = list(
+        Visit.objects.filter(Q(starts_on__range=between) | Q(ends_on__range=between)).order_by("pk")
+    )
+    visitors: dict[int, tuple[int, ...]] = {}
+    for visit_id, user_id in (
+        VisitAssignment.objects.filter(visit__in=visits, visitor__is_active=True)
+        .order_by("visit_id", "visitor_id")
+        .values_list("visit_id", "visitor_id")
+    ):
+        visitors[visit_id] = (*visitors.get(visit_id, ()), user_id)
+    return [(v, visitors.get(v.pk, ())) for v in visits]
 
 
 def get_open_visit_for_visitor(user, pk: int) -> Visit:
@@ -132,3 +150,27 @@ def cohort_entries(cohort, as_of: date):
         results = [r for s in found for r in (s.result, s.renewal) if r is not None]
         entries.append((facts[enrolment.pk], results))
     return entries, [s.code for s in schemes]
+
+
+def portfolio_submissions_for(enrolments, *, since: date) -> list[tuple[int, int, date]]:
+    """Portfolios submitted since a date: (snapshot id, enrolment id, submitted on), one query."""
+    return [
+        (pk, enrolment_id, timezone.localdate(at))
+        for pk, enrolment_id, at in PortfolioSnapshot.objects.filter(
+            enrolment_id__in=[e.pk for e in enrolments], submitted_at__date__gte=since
+        )
+        .order_by("pk")
+        .values_list("pk", "enrolment_id", "submitted_at")
+    ]
+
+
+def finished_packs(*, since: date) -> list[tuple[int, int, int, str, date]]:
+    """Visit packs that finished since a date: (pack id, visit id, requester id, status, finished on)."""
+    return [
+        (pk, visit_id, requester, status, timezone.localdate(at))
+        for pk, visit_id, requester, status, at in VisitPack.objects.filter(
+            status__in=[VisitPack.Status.READY, VisitPack.Status.FAILED], finished_at__date__gte=since
+        )
+        .order_by("pk")
+        .values_list("pk", "visit_id", "requested_by_id", "status", "finished_at")
+    ]

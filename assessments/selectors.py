@@ -741,3 +741,44 @@ def assessment_records_for(enrolments: Iterable[Enrolment]) -> dict[int, Assessm
         )
         for pk in ids
     }
+
+
+@dataclass(frozen=True)
+class AttemptNotice:
+    """An attempt as the notifications see it: no marks, no feedback."""
+
+    pk: int
+    enrolment_id: int
+    status: str
+    first_marker_id: int | None
+    submitted_on: date
+    first_marked_on: date | None
+    release_on: date | None
+
+
+def attempt_notices_for(enrolments, *, released_since: date, on: date) -> list[AttemptNotice]:
+    """Attempts waiting for a first or second marker, and agreed attempts released between `released_since`
+    and `on` (never one whose release date is after `on`). One query."""
+    rows = (
+        Attempt.objects.filter(enrolment_id__in=[e.pk for e in enrolments])
+        .filter(
+            Q(status__in=[Attempt.Status.SUBMITTED, Attempt.Status.AWAITING_MODERATION])
+            | Q(status=Attempt.Status.AGREED, release_on__gte=released_since, release_on__lte=on)
+        )
+        .order_by("pk")
+        .values_list(
+            "pk", "enrolment_id", "status", "first_marker_id", "submitted_on", "first_marked_at", "release_on"
+        )
+    )
+    return [
+        AttemptNotice(
+            pk,
+            enrolment_id,
+            status,
+            first_marker_id,
+            submitted_on,
+            timezone.localdate(marked_at) if marked_at else None,
+            release_on,
+        )
+        for pk, enrolment_id, status, first_marker_id, submitted_on, marked_at, release_on in rows
+    ]

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "assessments",
     "accreditation",
     "workforce",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -115,6 +116,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
                 "config.context_processors.navigation",
+                "notifications.context_processors.notifications",
             ],
         },
     },

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("accreditation.urls")),
     path("", include("accreditation.portfolio.urls")),
     path("workforce/", include("workforce.urls")),
+    path("notifications/", include("notifications.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -86,3 +86,15 @@ def route_requirements(route: Route) -> list[dict]:
         }
         for rm in route.route_modules.select_related("module").order_by("module__number")
     ]
+
+
+def programme_staff_for(programme_ids) -> dict[int, tuple[int, ...]]:
+    """The educators and leads of each programme, as user ids (one query)."""
+    result: dict[int, tuple[int, ...]] = dict.fromkeys(programme_ids, ())
+    for programme_id, user_id in (
+        ProgrammeMembership.objects.filter(programme_id__in=list(result))
+        .order_by("programme_id", "user_id")
+        .values_list("programme_id", "user_id")
+    ):
+        result[programme_id] = (*result[programme_id], user_id)
+    return result

@@ -20,7 +20,9 @@ class Inbox:
         return "250 Message accepted for delivery"
 
     def to(self, address: str) -> list[email.message.EmailMessage]:
-        return [m for m in self.messages if address.lower() in str(m["To"]).lower()]
+        """Messages to exactly this address (not to others that merely contain it, like other_x@...)."""
+        wanted = address.lower()
+        return [m for m in self.messages if any(a.addr_spec.lower() == wanted for a in m["To"].addresses)]
 
     def wait_for(self, address: str, count: int = 1, seconds: float = 10.0):
         deadline = time.monotonic() + seconds

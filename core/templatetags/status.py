@@ -28,6 +28,8 @@ STATUS_COLOURS = {
     "open": GREEN,  # an accreditation visit open now
     # Waiting for someone.
     "submitted": BLUE,  # a competence or attempt awaiting marking
+    "unread": BLUE,  # a notification not read yet
+    "urgent": RED,  # an urgent notification
     "pending": BLUE,  # an assessment outcome not decided yet
     "ahead": BLUE,  # caseload
     "not_yet_open": BLUE,  # a visit

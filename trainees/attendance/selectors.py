@@ -376,3 +376,19 @@ def attendance_record(enrolment: Enrolment, *, on: date) -> AttendanceRecord:
         minutes_missed=sum(m.minutes_missed for m in marks.values()),
         workplace_waiting=sum(1 for w in workplace if w.status == WorkplaceDay.Status.SUBMITTED),
     )
+
+
+def workplace_days_awaiting(enrolment_ids) -> QuerySet[WorkplaceDay]:
+    """Workplace days waiting for a supervisor (the supervisor's home lists them, notifications read them)."""
+    return WorkplaceDay.objects.filter(
+        enrolment_id__in=list(enrolment_ids), status=WorkplaceDay.Status.SUBMITTED
+    )
+
+
+def awaiting_workplace_days_for(enrolments) -> list[tuple[int, int, date]]:
+    """Workplace days waiting for a supervisor: (day id, enrolment id, date), one query."""
+    return list(
+        workplace_days_awaiting(e.pk for e in enrolments)
+        .order_by("pk")
+        .values_list("pk", "enrolment_id", "date")
+    )

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from accounts.access import refuse
 from accounts.models import User
@@ -94,3 +95,21 @@ def current_activities_for(enrolments) -> dict[int, dict[int, CpdActivity]]:
     for activity in CpdActivity.objects.current().filter(enrolment_id__in=ids).select_related("confirmed_by"):
         found[activity.enrolment_id][activity.pk] = activity
     return found
+
+
+def cpd_awaiting(enrolment_ids) -> QuerySet[CpdActivity]:
+    """Current CPD activities waiting for a supervisor's confirmation: what the supervisor's home lists and
+    the notifications read."""
+    return CpdActivity.objects.current().filter(
+        enrolment_id__in=list(enrolment_ids), status=CpdActivity.Status.RECORDED
+    )
+
+
+def awaiting_cpd_for(enrolments) -> list[tuple[int, int, date]]:
+    """Current CPD activities waiting for a supervisor's confirmation: (id, enrolment id, recorded on)."""
+    return [
+        (pk, enrolment_id, timezone.localdate(recorded_at))
+        for pk, enrolment_id, recorded_at in cpd_awaiting(e.pk for e in enrolments)
+        .order_by("pk")
+        .values_list("pk", "enrolment_id", "recorded_at")
+    ]

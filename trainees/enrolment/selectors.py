@@ -67,3 +67,17 @@ def interruptions_for(enrolments) -> dict[int, list[Interruption]]:
     for item in Interruption.objects.filter(enrolment_id__in=ids).order_by("starts_on", "pk"):
         found[item.enrolment_id].append(item)
     return found
+
+
+def current_assignments_for(enrolments, *, on: date) -> dict[int, dict[str, tuple[int, ...]]]:
+    """Each enrolment's current supervisors by kind, as user ids (one query): {pk: {kind: (user ids)}}."""
+    ids = [e.pk for e in enrolments]
+    result: dict[int, dict[str, tuple[int, ...]]] = {pk: {} for pk in ids}
+    for enrolment_id, kind, supervisor_id in (
+        SupervisorAssignment.objects.current(on)
+        .filter(enrolment_id__in=ids)
+        .order_by("enrolment_id", "kind", "supervisor_id")
+        .values_list("enrolment_id", "kind", "supervisor_id")
+    ):
+        result[enrolment_id][kind] = (*result[enrolment_id].get(kind, ()), supervisor_id)
+    return result

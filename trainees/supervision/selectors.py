@@ -21,6 +21,8 @@ from core.dates import long_date
 from curriculum.models import Programme
 from curriculum.selectors import programmes_for_user
 from trainees.access import EnrolmentAccess, staff_access
+from trainees.attendance.selectors import workplace_days_awaiting
+from trainees.cpd.selectors import cpd_awaiting
 from trainees.enrolment.selectors import enrolments_for_user
 from trainees.models import (
     Case,
@@ -621,12 +623,35 @@ def supervisor_home(user, *, today: date, supervisees: Sequence[Enrolment]) -> d
         .select_related("enrolment__user", "enrolment__cohort")
         .order_by("date", "id")
     )
+    # Workplace days and CPD activities wait for any current supervisor; reports for their author to sign.
+    current_ids = [e.pk for e in enrolments if e.status == Enrolment.Status.ACTIVE]
+    workplace_days, cpd_waiting, draft_reports = [], [], []
+    if current_ids:
+        workplace_days = list(
+            workplace_days_awaiting(current_ids)
+            .select_related("enrolment__user", "module")
+            .order_by("date", "id")
+        )
+        cpd_waiting = list(cpd_awaiting(current_ids).select_related("enrolment__user").order_by("date", "id"))
+    if enrolments or awaiting_entries:
+        draft_reports = list(
+            SupervisorReport.objects.filter(supervisor=user, status=SupervisorReport.Status.DRAFT)
+            .select_related("enrolment__user")
+            .order_by("period_end", "id")
+        )
     trainings = list(SupervisorTraining.objects.filter(supervisor=user))
     credential = None
     if enrolments or trainings or awaiting_entries:
         rules = rules_for_programmes([], on=today)[None]
         credential = engine.credential_status(training_facts(trainings), rules, today)
-    return {"rows": rows, "awaiting": awaiting_entries, "credential": credential}
+    return {
+        "rows": rows,
+        "awaiting": awaiting_entries,
+        "workplace_days": workplace_days,
+        "cpd": cpd_waiting,
+        "reports": draft_reports,
+        "credential": credential,
+    }
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -849,3 +874,15 @@ def why_cannot_supervise(person: User, on: date) -> str | None:
         qualifies = long_date(profile.qualified_as_pwp_on)
         return f"{name} qualifies as a PWP on {qualifies}, after this assignment starts."
     return None
+
+
+def awaiting_sessions_for(enrolments) -> list[tuple[int, int, int, date]]:
+    """Sessions awaiting their supervisor's confirmation: (session id, enrolment id, supervisor id, date).
+    The same `SupervisionSession.objects.awaiting()` as the supervisor's home; each goes to the supervisor
+    named on it."""
+    return list(
+        SupervisionSession.objects.awaiting()
+        .filter(enrolment_id__in=[e.pk for e in enrolments])
+        .order_by("pk")
+        .values_list("pk", "enrolment_id", "supervisor_id", "date")
+    )

@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand
 from accreditation.reference import load_schemes
 from assessments.reference import load_assessments
 from curriculum.reference import load_curriculum
+from notifications.reference import load_notification_kinds
 from trainees.caseload.reference import load_caseload_reference
 from trainees.supervision.reference import load_supervision_rules
 from workforce.reference import load_workforce_rules
@@ -24,3 +25,6 @@ class Command(BaseCommand):
         self.stdout.write("Caseload: " + ", ".join(f"{n} {k}" for k, n in load_caseload_reference().items()))
         counts = load_workforce_rules()
         self.stdout.write("Workforce rules: " + ", ".join(f"{n} {k}" for k, n in counts.items()))
+        self.stdout.write(
+            "Notifications: " + ", ".join(f"{n} {k}" for k, n in load_notification_kinds().items())
+        )

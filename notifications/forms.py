@@ -1,0 +1,12 @@
+from django import forms
+
+from notifications.models import EmailPreference
+
+
+class FrequencyForm(forms.Form):
+    frequency = forms.ChoiceField(
+        label="How should we e-mail you about this?",
+        choices=EmailPreference.Frequency.choices,
+        widget=forms.RadioSelect,
+        help_text="You will still see it on your notifications page.",
+    )

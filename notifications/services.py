@@ -1,0 +1,252 @@
+"""Writes for notifications: the daily pass, e-mail delivery, reading and e-mail preferences."""
+
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts import mail
+from accounts.services import record_event
+from notifications.models import EmailPreference, Notification, NotificationKind
+from notifications.rules import Due, Rule, decide
+from notifications.sources import conditions_for, global_conditions, pack_conditions
+from notifications.tokens import make_token
+from trainees.models import Enrolment
+
+BATCH_SIZE = 500
+
+
+@dataclass
+class PassResult:
+    on: date
+    dry_run: bool
+    created: int = 0
+    emails: int = 0
+    batches: int = 0
+    due: list[Due] = field(default_factory=list)
+
+
+def active_rules() -> list[Rule]:
+    return [
+        Rule(k.pk, k.code, k.condition, k.recipient_roles, k.timing, k.days)
+        for k in NotificationKind.objects.filter(enabled=True)
+    ]
+
+
+def _store(dues: list[Due], *, dry_run: bool, result: PassResult) -> None:
+    """Create the notifications not made yet. The unique constraint settles a race between two runs."""
+    if not dues:
+        return
+    existing = set(
+        Notification.objects.filter(
+            recipient_id__in={d.recipient_id for d in dues}, due_on__in={d.due_on for d in dues}
+        ).values_list("recipient_id", "kind_id", "subject", "due_on")
+    )
+    new = [d for d in dues if (d.recipient_id, d.kind_id, d.subject, d.due_on) not in existing]
+    result.created += len(new)
+    if dry_run:
+        result.due.extend(new)
+        return
+    Notification.objects.bulk_create(
+        [
+            Notification(
+                recipient_id=d.recipient_id,
+                kind_id=d.kind_id,
+                subject=d.subject,
+                due_on=d.due_on,
+                enrolment_id=d.enrolment_id,
+                trainee_name=d.trainee_name[:200],
+                text=d.text[:300],
+                url=d.url,
+            )
+            for d in new
+        ],
+        ignore_conflicts=True,
+    )
+
+
+def run_daily_pass(
+    *, on: date, dry_run: bool = False, batch_size: int = BATCH_SIZE, email: bool = True
+) -> PassResult:
+    """Tell everyone what is due on `on`. Idempotent: a second run on the same date adds and sends nothing."""
+    result = PassResult(on=on, dry_run=dry_run)
+    rules = active_rules()
+    if not rules:
+        return result
+    last = 0
+    base = Enrolment.objects.with_people().filter(status=Enrolment.Status.ACTIVE).order_by("pk")
+    while True:
+        batch = list(base.filter(pk__gt=last)[:batch_size])
+        if not batch:
+            break
+        last = batch[-1].pk
+        result.batches += 1
+        _store(decide(conditions_for(batch, on=on), rules, on), dry_run=dry_run, result=result)
+    _store(decide(global_conditions(on=on), rules, on), dry_run=dry_run, result=result)
+    if email:
+        result.emails = deliver_email(on=on, dry_run=dry_run, batch_size=batch_size)
+    return result
+
+
+def _open_link(notification: Notification) -> str:
+    return mail.absolute(reverse("notifications:open", args=[notification.pk]))
+
+
+def _settings_link(user_id: int, kind_id: int) -> str:
+    return mail.absolute(reverse("notifications:email_link", args=[make_token(user_id, kind_id)]))
+
+
+def run_events(*, on: date) -> PassResult:
+    """What needs no waiting (a visit pack ready or failed), run by the worker as soon as it happens:
+    create those items and send the at-once e-mails only, leaving digests to the daily pass. Idempotent
+    like the daily pass, which finds the same items again and creates nothing."""
+    result = PassResult(on=on, dry_run=False)
+    rules = active_rules()
+    if rules:
+        _store(decide(pack_conditions(on=on), rules, on), dry_run=False, result=result)
+        result.emails = deliver_email(on=on, at_once_only=True)
+    return result
+
+
+def _frequency_due(frequency: str, on: date, at_once_only: bool = False) -> bool:
+    if at_once_only:
+        return frequency == EmailPreference.Frequency.AT_ONCE
+    if frequency == EmailPreference.Frequency.WEEKLY:
+        return on.weekday() == 0  # weekly digests go on Mondays
+    return frequency in (EmailPreference.Frequency.AT_ONCE, EmailPreference.Frequency.DAILY)
+
+
+def deliver_email(
+    *, on: date, dry_run: bool = False, batch_size: int = BATCH_SIZE, at_once_only: bool = False
+) -> int:
+    """Send what is due by e-mail: each at-once item alone, daily and weekly digests grouped by trainee and
+    kind.
+    Each item is claimed by one run with a conditional update, so two workers never send it twice."""
+    sent = 0
+    last = 0
+    while True:
+        rows = list(
+            Notification.objects.filter(email_claim="", pk__gt=last)
+            .select_related("recipient", "kind")
+            .order_by("pk")[:batch_size]
+        )
+        if not rows:
+            break
+        last = rows[-1].pk
+        prefs = {
+            (user_id, kind_id): frequency
+            for user_id, kind_id, frequency in EmailPreference.objects.filter(
+                user_id__in={n.recipient_id for n in rows}
+            ).values_list("user_id", "kind_id", "frequency")
+        }
+        send, skip = [], []
+        for n in rows:
+            frequency = prefs.get((n.recipient_id, n.kind_id), EmailPreference.Frequency.AT_ONCE)
+            if (
+                frequency == EmailPreference.Frequency.OFF
+                or not n.recipient.email
+                or not n.recipient.is_active
+            ):
+                skip.append(n.pk)
+            elif _frequency_due(frequency, on, at_once_only):
+                n.frequency = frequency
+                send.append(n)
+        if dry_run:
+            sent += len({(n.recipient_id, n.frequency == "at_once" and n.pk) for n in send})
+            continue
+        claim = uuid.uuid4().hex
+        now = timezone.now()
+        if skip:
+            Notification.objects.filter(pk__in=skip, email_claim="").update(email_claim=f"skip-{claim}"[:40])
+        if not send:
+            continue
+        Notification.objects.filter(pk__in=[n.pk for n in send], email_claim="").update(
+            email_claim=claim, emailed_at=now
+        )
+        mine = set(Notification.objects.filter(email_claim=claim).values_list("pk", flat=True))
+        messages = []
+        digests: dict[int, list[Notification]] = defaultdict(list)
+        for n in send:
+            if n.pk not in mine:
+                continue
+            if n.frequency == EmailPreference.Frequency.AT_ONCE:
+                messages.append(
+                    mail.build(
+                        to=n.recipient.email,
+                        subject=n.kind.name,
+                        template="notification",
+                        context={
+                            "name": n.recipient.display_name,
+                            "text": n.text,
+                            "link": _open_link(n),
+                            "kind": n.kind.name,
+                            "settings_link": _settings_link(n.recipient_id, n.kind_id),
+                        },
+                    )
+                )
+            else:
+                digests[n.recipient_id].append(n)
+        for items in digests.values():
+            person = items[0].recipient
+            groups: dict[str, list[tuple[str, str]]] = defaultdict(list)
+            for n in sorted(items, key=lambda n: (n.trainee_name, n.kind.order, n.pk)):
+                groups[f"{n.trainee_name or 'You'}: {n.kind.name}"].append((n.text, _open_link(n)))
+            kinds = {n.kind_id: n.kind for n in items}
+            messages.append(
+                mail.build(
+                    to=person.email,
+                    subject=f"{len(items)} thing{'s' if len(items) != 1 else ''} waiting for you",
+                    template="notification_digest",
+                    context={
+                        "name": person.display_name,
+                        "groups": list(groups.items()),
+                        "settings_links": [(k.name, _settings_link(person.pk, k.pk)) for k in kinds.values()],
+                    },
+                )
+            )
+        sent += mail.send_many(messages)
+    return sent
+
+
+@transaction.atomic
+def mark_read(*, actor, notification: Notification) -> Notification:
+    """The recipient dismissed the item or opened the thing it links to."""
+    if notification.recipient_id != actor.pk:
+        raise PermissionError("Only the recipient marks a notification read.")
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    return notification
+
+
+@transaction.atomic
+def mark_all_read(*, actor) -> int:
+    count = Notification.objects.unread().filter(recipient=actor).update(read_at=timezone.now())
+    if count:
+        record_event(actor=actor, action="notifications.all_read", obj=actor, message=f"{count} marked read")
+    return count
+
+
+@transaction.atomic
+def set_email_preference(*, actor, user, kind: NotificationKind, frequency: str) -> EmailPreference:
+    """How one kind reaches one person by e-mail. `actor` is None when changed through a signed link."""
+    if frequency not in EmailPreference.Frequency.values:
+        raise ValueError(f"Unknown frequency {frequency!r}")
+    preference, _ = EmailPreference.objects.get_or_create(user=user, kind=kind)
+    before = preference.frequency
+    if before != frequency:
+        preference.frequency = frequency
+        preference.save(update_fields=["frequency"])
+        record_event(
+            actor=actor,
+            action="notifications.email_preference",
+            obj=preference,
+            message="Changed through the link in an e-mail" if actor is None else "",
+            before={"frequency": before},
+            after={"frequency": frequency},
+        )
+    return preference
