@@ -1,5 +1,5 @@
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -150,6 +150,25 @@ def cohort_entries(cohort, as_of: date):
         results = [r for s in found for r in (s.result, s.renewal) if r is not None]
         entries.append((facts[enrolment.pk], results))
     return entries, [s.code for s in schemes]
+
+
+def renewals_due_for(enrolments, *, on: date, within_days: int) -> list[tuple[int, str, str, date]]:
+    """Qualified people whose next renewal of a scheme in force falls due within `within_days` of `on`:
+    (enrolment id, scheme code, scheme name, due date). The "Am I ready?" page's reading
+    (`evaluate_schemes`, renewal stage) over facts gathered once for all the enrolments (constant queries)."""
+    enrolments = [e for e in enrolments if e.completed_on is not None and e.completed_on <= on]
+    if not enrolments:
+        return []
+    schemes = schemes_with_rules()
+    facts = facts_module.gather_facts_for(enrolments, as_of=on, released_only=True)
+    last = on + timedelta(days=within_days)
+    found = []
+    for enrolment in enrolments:
+        for scheme in evaluate_schemes(facts[enrolment.pk], schemes, on, route_code=enrolment.route.code):
+            renewal = scheme.renewal
+            if renewal is not None and renewal.in_force and renewal.next_due and renewal.next_due <= last:
+                found.append((enrolment.pk, scheme.scheme.code, scheme.scheme.name, renewal.next_due))
+    return found
 
 
 def portfolio_submissions_for(enrolments, *, since: date) -> list[tuple[int, int, date]]:

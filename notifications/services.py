@@ -13,7 +13,7 @@ from accounts import mail
 from accounts.services import record_event
 from notifications.models import EmailPreference, Notification, NotificationKind
 from notifications.rules import Due, Rule, decide
-from notifications.sources import conditions_for, global_conditions, pack_conditions
+from notifications.sources import conditions_for, global_conditions, pack_conditions, renewal_conditions
 from notifications.tokens import make_token
 from trainees.models import Enrolment
 
@@ -86,6 +86,17 @@ def run_daily_pass(
         last = batch[-1].pk
         result.batches += 1
         _store(decide(conditions_for(batch, on=on), rules, on), dry_run=dry_run, result=result)
+    # Qualified people: renewals falling due, in batches read the same way.
+    if any(r.condition == "registration_renewal_due" for r in rules):
+        last = 0
+        completed = Enrolment.objects.with_people().filter(status=Enrolment.Status.COMPLETED).order_by("pk")
+        while True:
+            batch = list(completed.filter(pk__gt=last)[:batch_size])
+            if not batch:
+                break
+            last = batch[-1].pk
+            result.batches += 1
+            _store(decide(renewal_conditions(batch, on=on), rules, on), dry_run=dry_run, result=result)
     _store(decide(global_conditions(on=on), rules, on), dry_run=dry_run, result=result)
     if email:
         result.emails = deliver_email(on=on, dry_run=dry_run, batch_size=batch_size)

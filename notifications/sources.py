@@ -8,7 +8,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.invitations import invitations_waiting
-from accreditation.selectors import finished_packs, portfolio_submissions_for, visits_with_visitors
+from accreditation.selectors import (
+    finished_packs,
+    portfolio_submissions_for,
+    renewals_due_for,
+    visits_with_visitors,
+)
 from assessments.selectors import attempt_notices_for
 from core.dates import long_date
 from curriculum.selectors import programme_staff_for
@@ -43,12 +48,14 @@ CONDITIONS = {
     "visit_opening": "A visit opens to its visitors",
     "visit_closing": "A visit closes to its visitors",
     "invitation_not_accepted": "An invitation has not been accepted",
+    "registration_renewal_due": "A registration or accreditation renewal falls due",
 }
 
 # How far ahead the daily pass looks for case reviews falling due and visits opening or closing: the
 # longest "days before" a kind of those conditions may use.
 LOOK_AHEAD_DAYS = 28
 LOOK_AHEAD_CONDITIONS = {"case_review_due", "visit_opening", "visit_closing"}
+RENEWAL_LOOK_AHEAD_DAYS = 90
 # An invitation is chased once it has waited this long (the issue's 7 days); kinds repeat from then on.
 INVITATION_CHASE_AFTER_DAYS = 7
 
@@ -253,6 +260,29 @@ def conditions_for(enrolments: Sequence[Enrolment], *, on: date) -> list[Conditi
             "{name} submitted a portfolio",
             reverse("portfolios:snapshot", args=[pk]),
             enrolment_id,
+        )
+    return out
+
+
+def renewal_conditions(enrolments: Sequence[Enrolment], *, on: date) -> list[Condition]:
+    """Completed training: registration or accreditation renewals falling due (to the qualified person)."""
+    by_pk = {e.pk: e for e in enrolments}
+    out = []
+    for enrolment_id, code, scheme, due in renewals_due_for(
+        enrolments, on=on, within_days=RENEWAL_LOOK_AHEAD_DAYS
+    ):
+        enrolment = by_pk[enrolment_id]
+        out.append(
+            Condition(
+                "registration_renewal_due",
+                f"renewal:{enrolment_id}:{code}:{due.isoformat()}",
+                due,
+                f"Your {scheme} renewal is due by {long_date(due)}",
+                reverse("accreditation:trainee_readiness", args=[enrolment_id]),
+                {"trainee": (enrolment.user_id,)},
+                enrolment_id,
+                enrolment.user.display_name,
+            )
         )
     return out
 

@@ -159,3 +159,27 @@ def test_administrators_edit_a_kind_and_reloading_the_fixtures_keeps_their_chang
     assert not told("window-ending")
     run_daily_pass(on=end - timedelta(days=28), email=False)
     assert {u for u, s, d in told("window-ending")} == {"trainee", "other.trainee"}  # no educators now
+
+
+def test_a_qualified_practitioner_hears_60_days_before_a_registration_renewal(world, kinds):
+    from accreditation.reference import load_schemes
+    from trainees.models import Enrolment
+
+    load_schemes()
+    # Completed a year ago less 70 days: the BABCP register (renewed every 12 months) is due in 70 days.
+    completed_on = TODAY - timedelta(days=365 - 70)
+    Enrolment.objects.filter(pk=world.enrolment.pk).update(
+        status=Enrolment.Status.COMPLETED, completed_on=completed_on
+    )
+    world.enrolment.refresh_from_db()
+    due = world.enrolment.completed_on.replace(year=completed_on.year + 1)
+    run_daily_pass(on=due - timedelta(days=61), email=False)
+    assert not told("registration-renewal-due")
+    run_daily_pass(on=due - timedelta(days=60), email=False)
+    found = told("registration-renewal-due")
+    assert {(u, d) for u, s, d in found} == {("trainee", due)}
+    items = Notification.objects.filter(kind__code="registration-renewal-due")
+    assert any(i.text.startswith("Your BABCP PWP register renewal is due by") for i in items)
+    assert {i.url for i in items} == {reverse("accreditation:trainee_readiness", args=[world.enrolment.pk])}
+    # Nobody still training hears of renewals.
+    assert not {u for u, s, d in found} - {"trainee"}
