@@ -14,6 +14,9 @@ DATABASE_CONN_MAX_AGE        seconds a database connection is kept open for reus
 SESSION_IDLE_MINUTES         idle minutes before a signed-in session ends (default 30)
 AXES_FAILURE_LIMIT           failed sign-ins before a username, from one address, is locked out (default 5)
 AXES_COOLOFF_MINUTES         minutes a lock-out lasts (default 15)
+SIGN_IN_SLOWDOWN_AFTER       failed sign-ins for a username, from any address, before each attempt is slowed
+                             (default 10); never a lock-out
+SIGN_IN_MAX_DELAY_SECONDS    the longest such wait (default 3)
 SECOND_FACTOR_REQUIRED_FOR   roles that must set up two-step verification before anything else, from
                              administrators, programme_staff, visitors, supervisors, trainees (default
                              administrators,programme_staff,visitors; none when DJANGO_DEBUG is on)
@@ -198,6 +201,9 @@ SECURE_CSP = {
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Failures for one username from anywhere slow each further attempt (accounts/slowdown.py), never lock it.
+SIGN_IN_SLOWDOWN_AFTER = env_int("SIGN_IN_SLOWDOWN_AFTER", 10)
+SIGN_IN_MAX_DELAY_SECONDS = env_int("SIGN_IN_MAX_DELAY_SECONDS", 3)
 OTP_TOTP_ISSUER = "PWP training tracker"
 # Who must use two-step verification (accounts.second_factor): on by default in production for the people
 # who see many trainees' records.
