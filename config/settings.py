@@ -234,6 +234,10 @@ MEDIA_URL = "/media-not-served-directly/"
 EVIDENCE_MAX_UPLOAD_MB = env_int("EVIDENCE_MAX_UPLOAD_MB", 200)
 # The largest request body at all, refused from its Content-Length before it is read (core.middleware).
 MAX_REQUEST_BYTES = env_int("MAX_REQUEST_MB", EVIDENCE_MAX_UPLOAD_MB + 10) * 1024 * 1024
+# A visit pack whose worker has not renewed its lease for this long lost the worker (killed, crashed,
+# redeployed): the next request fails it and its task row and starts a new one. A worker renews the lease
+# after every portfolio it packs, which takes milliseconds.
+VISIT_PACK_LEASE_SECONDS = env_int("VISIT_PACK_LEASE_SECONDS", 120)
 # "default" is per process (fine for memoising); "shared" holds counters every worker process must agree on,
 # such as the verification page's rate limit, so it is a database table or Redis, never process memory.
 CACHES = {
