@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.urls import reverse
 
-from accounts import mail
+from accounts import mail, slowdown
 from accounts.models import User
 from core.forms import DeidentifiedForm, DeidentifiedFormMixin
 
@@ -18,6 +18,19 @@ class TokenForm(DeidentifiedForm):
             attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "class": "nhsuk-input--width-10"}
         ),
     )
+
+
+class SignInForm(DeidentifiedFormMixin, auth_forms.AuthenticationForm):
+    """Django's sign-in form, slowed for a username guessed at from many addresses (accounts/slowdown.py)."""
+
+    deidentify_exempt = {
+        "username": "the account holder's sign-in name, only compared, never stored from here",
+        "password": "a password, never stored as text",
+    }
+
+    def clean(self):
+        slowdown.slow_down(self.cleaned_data.get("username") or "")
+        return super().clean()
 
 
 class PasswordResetForm(DeidentifiedFormMixin, auth_forms.PasswordResetForm):

@@ -4,7 +4,7 @@ from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
-from accounts import services
+from accounts import services, slowdown
 
 
 @receiver(user_logged_in)
@@ -31,6 +31,7 @@ def on_logout(sender, request, user, **kwargs):
 @receiver(user_login_failed)
 def on_login_failed(sender, credentials, request=None, **kwargs):
     username = str(credentials.get("username", ""))[:150]
+    slowdown.record_failure(username)
     services.record_event(actor=None, action="auth.login_failed", message=f"Failed sign-in for {username!r}")
 
 

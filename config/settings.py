@@ -14,6 +14,9 @@ DATABASE_CONN_MAX_AGE        seconds a database connection is kept open for reus
 SESSION_IDLE_MINUTES         idle minutes before a signed-in session ends (default 30)
 AXES_FAILURE_LIMIT           failed sign-ins before a username, from one address, is locked out (default 5)
 AXES_COOLOFF_MINUTES         minutes a lock-out lasts (default 15)
+SIGN_IN_SLOWDOWN_AFTER       failed sign-ins for a username, from any address, before each attempt is slowed
+                             (default 10); never a lock-out
+SIGN_IN_MAX_DELAY_SECONDS    the longest such wait (default 3)
 SECOND_FACTOR_REQUIRED_FOR   roles that must set up two-step verification before anything else, from
                              administrators, programme_staff, visitors, supervisors, trainees (default
                              administrators,programme_staff,visitors; none when DJANGO_DEBUG is on)
@@ -200,6 +203,9 @@ SECURE_CSP = {
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Failures for one username from anywhere slow each further attempt (accounts/slowdown.py), never lock it.
+SIGN_IN_SLOWDOWN_AFTER = env_int("SIGN_IN_SLOWDOWN_AFTER", 10)
+SIGN_IN_MAX_DELAY_SECONDS = env_int("SIGN_IN_MAX_DELAY_SECONDS", 3)
 OTP_TOTP_ISSUER = "PWP training tracker"
 # Who must use two-step verification (accounts.second_factor): on by default in production for the people
 # who see many trainees' records.
@@ -230,6 +236,10 @@ MEDIA_URL = "/media-not-served-directly/"
 EVIDENCE_MAX_UPLOAD_MB = env_int("EVIDENCE_MAX_UPLOAD_MB", 200)
 # The largest request body at all, refused from its Content-Length before it is read (core.middleware).
 MAX_REQUEST_BYTES = env_int("MAX_REQUEST_MB", EVIDENCE_MAX_UPLOAD_MB + 10) * 1024 * 1024
+# A visit pack whose worker has not renewed its lease for this long lost the worker (killed, crashed,
+# redeployed): the next request fails it and its task row and starts a new one. A worker renews the lease
+# after every portfolio it packs, which takes milliseconds.
+VISIT_PACK_LEASE_SECONDS = env_int("VISIT_PACK_LEASE_SECONDS", 120)
 # "default" is per process (fine for memoising); "shared" holds counters every worker process must agree on,
 # such as the verification page's rate limit, so it is a database table or Redis, never process memory.
 CACHES = {

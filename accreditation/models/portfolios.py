@@ -139,6 +139,9 @@ class VisitPack(models.Model):
     sha256 = models.CharField(max_length=64, blank=True)
     size = models.PositiveBigIntegerField(default=0)
     started_at = models.DateTimeField(null=True, blank=True)
+    # Renewed by the worker after every portfolio it packs: a lease. One not renewed for
+    # settings.VISIT_PACK_LEASE_SECONDS lost its worker (accreditation/portfolio/packs.py).
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -15,9 +15,12 @@ import tempfile
 import zipfile
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import Q
+from django.tasks import TaskResultStatus
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -30,19 +33,32 @@ from trainees.access import staff_access
 logger = logging.getLogger(__name__)
 
 
-# A pack still "being built" this long after it started lost its worker (a crash, a redeploy); it must not
-# block a new one for ever. Far longer than any real build, which takes seconds per hundred portfolios.
-STALLED_AFTER = timedelta(hours=1)
+def _lease() -> timedelta:
+    return timedelta(seconds=settings.VISIT_PACK_LEASE_SECONDS)
+
+
+def _renew_lease(pack: VisitPack, *fields: str) -> None:
+    pack.heartbeat_at = timezone.now()
+    pack.save(update_fields=["heartbeat_at", *fields])
 
 
 def _give_up_on_stalled_packs(visit: Visit) -> None:
-    stalled = VisitPack.objects.filter(
-        visit=visit, status=VisitPack.Status.RUNNING, started_at__lt=timezone.now() - STALLED_AFTER
+    """A running pack whose worker has not renewed its lease lost that worker (killed, crashed, redeployed):
+    fail it, and its task row, so that a new pack can start within minutes rather than never."""
+    from django_tasks_db.models import DBTaskResult
+
+    stalled = VisitPack.objects.filter(visit=visit, status=VisitPack.Status.RUNNING).filter(
+        Q(heartbeat_at__lt=timezone.now() - _lease())
+        | Q(heartbeat_at__isnull=True, started_at__lt=timezone.now() - _lease())
     )
     for pack in stalled:
         pack.status, pack.finished_at = VisitPack.Status.FAILED, timezone.now()
         pack.error = "The worker building this pack stopped before it finished."
         pack.save(update_fields=["status", "finished_at", "error"])
+        if pack.task_id:
+            DBTaskResult.objects.filter(pk=pack.task_id, status=TaskResultStatus.RUNNING).update(
+                status=TaskResultStatus.FAILED, finished_at=timezone.now()
+            )
         record_event(
             actor=None, action="visit.pack_failed", obj=visit, after={"pack": pack.pk, "stalled": True}
         )
@@ -117,7 +133,7 @@ def build_visit_pack(pack_id: int) -> VisitPack:
         len(links),
         0,
     )
-    pack.save(update_fields=["status", "started_at", "total", "done"])
+    _renew_lease(pack, "status", "started_at", "total", "done")
     try:
         return _build(pack, links)
     except Exception as exc:
@@ -146,7 +162,7 @@ def _build(pack: VisitPack, links: list[VisitPortfolio]) -> VisitPack:
                 except Exception as exc:  # one bad portfolio must not lose the others
                     failures.append(_describe(link) | {"reason": str(exc)})
                 pack.done = number
-                pack.save(update_fields=["done"])
+                _renew_lease(pack, "done")
             generated_at = timezone.now()
             index = render_pdf_template(
                 "pdf/visit_index.html",

@@ -132,3 +132,25 @@ def test_refused_access_is_audited(client, world):
     response = client.get(reverse("trainees:detail", args=[world.enrolment.pk]))
     assert response.status_code == 404
     assert AuditEvent.objects.filter(action="access.refused", actor=world.user("other_trainee")).exists()
+
+
+def test_guessing_one_username_from_many_addresses_slows_it_down_but_never_locks_it(client, monkeypatch):
+    from accounts import slowdown
+
+    waits = []
+    monkeypatch.setattr(slowdown, "_pause", waits.append)
+    admin = UserFactory(username="the.administrator", is_staff=True, is_superuser=True)
+    for n in range(12):  # two over the threshold of ten, each from a different address
+        client.post(
+            reverse("accounts:login"),
+            {"username": "the.administrator", "password": "guess"},
+            REMOTE_ADDR=f"203.0.113.{n + 1}",
+        )
+    assert waits == [1.0, 2.0]  # the eleventh and twelfth attempts waited, a second more each time
+    client.post(
+        reverse("accounts:login"),
+        {"username": "the.administrator", "password": PASSWORD},
+        REMOTE_ADDR="198.51.100.7",
+    )
+    assert client.session["_auth_user_id"] == str(admin.pk)
+    assert waits[-1] == 3.0  # capped at SIGN_IN_MAX_DELAY_SECONDS

@@ -234,13 +234,26 @@ def test_a_real_db_worker_process_builds_the_pack(curriculum, tmp_path):
 
 
 def test_a_pack_whose_worker_stopped_does_not_block_a_new_one(world):
+    """The worker renews a lease after every portfolio; one not renewed for two minutes lost its worker."""
     fill_visit(world, 1)
-    stalled = VisitPack.objects.create(
+    alive = VisitPack.objects.create(
         visit=world.visit,
         requested_by=world.user("admin"),
         status=VisitPack.Status.RUNNING,
         total=1,
         started_at=timezone.now() - timedelta(hours=2),
+        heartbeat_at=timezone.now() - timedelta(seconds=30),
+    )
+    with pytest.raises(DomainError, match="already being built"):
+        request_visit_pack(actor=world.user("admin"), visit=world.visit)
+    VisitPack.objects.filter(pk=alive.pk).delete()
+    stalled = VisitPack.objects.create(
+        visit=world.visit,
+        requested_by=world.user("admin"),
+        status=VisitPack.Status.RUNNING,
+        total=1,
+        started_at=timezone.now() - timedelta(minutes=4),
+        heartbeat_at=timezone.now() - timedelta(minutes=3),
     )
     pack = request_visit_pack(actor=world.user("admin"), visit=world.visit)
     stalled.refresh_from_db()
@@ -248,3 +261,60 @@ def test_a_pack_whose_worker_stopped_does_not_block_a_new_one(world):
     assert "stopped" in stalled.error
     pack.refresh_from_db()
     assert pack.status == VisitPack.Status.READY
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    "postgresql" not in settings.DATABASES["default"]["ENGINE"],
+    reason="a worker in another process needs a database both can share: set DATABASE_URL to PostgreSQL",
+)
+def test_a_worker_killed_mid_pack_is_detected_and_a_new_pack_can_start(curriculum, tmp_path):
+    from django_tasks_db.models import DBTaskResult
+
+    from tests.world import build_world
+
+    world = build_world()
+    fill_visit(world, 6)
+    with database_task_queue():
+        pack = request_visit_pack(actor=world.user("admin"), visit=world.visit)
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings_test",
+        "DATABASE_URL": worker_database_url(),
+        "TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+    }
+    log = (tmp_path / "worker.log").open("w+")
+    worker = subprocess.Popen(  # noqa: S603
+        [sys.executable, "-m", "tests.accreditation.slow_pack_worker", "--no-reload", "--no-startup-delay"],
+        cwd=Path(settings.BASE_DIR),
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and worker.poll() is None:
+            pack.refresh_from_db()
+            if pack.status == VisitPack.Status.RUNNING and pack.done >= 1:
+                break
+            time.sleep(0.1)
+    finally:
+        worker.kill()  # SIGKILL: no clean-up runs, as when the machine or the process dies
+        worker.wait(timeout=30)
+        log.seek(0)
+        output = log.read()
+    pack.refresh_from_db()
+    assert pack.status == VisitPack.Status.RUNNING and pack.done < pack.total, output
+    assert DBTaskResult.objects.get(pk=pack.task_id).status == "RUNNING"
+
+    with database_task_queue(), override_settings(VISIT_PACK_LEASE_SECONDS=2):
+        with pytest.raises(DomainError, match="already being built"):  # the lease has not run out yet
+            request_visit_pack(actor=world.user("admin"), visit=world.visit)
+        time.sleep(2.5)
+        new = request_visit_pack(actor=world.user("admin"), visit=world.visit)
+    pack.refresh_from_db()
+    assert pack.status == VisitPack.Status.FAILED and "stopped" in pack.error
+    assert DBTaskResult.objects.get(pk=pack.task_id).status == "FAILED"
+    assert new.status == VisitPack.Status.QUEUED
