@@ -582,25 +582,24 @@ def change_application(*, actor, application: Application, changes: dict) -> App
         )
     outcome = changes.pop("outcome", None)
     application = Application.objects.select_for_update(of=("self",)).get(pk=application.pk)
-    if changes:
-        before = {"reference": application.reference, "prior_background": application.prior_background}
-        for name, value in changes.items():
-            setattr(application, name, value.strip() if name == "reference" else value)
-        if application.prior_background and application.prior_background not in PriorBackground.values:
-            raise DomainError("Choose a background from the list.")
-        clash = Application.objects.filter(
-            recruitment=application.recruitment_id, reference=application.reference
-        ).exclude(pk=application.pk)
-        if not application.reference or clash.exists():
-            raise DomainError("Enter a reference not already used in this round.")
-        application.save()
-        record_event(
-            actor=actor,
-            action="workforce.application_changed",
-            obj=application,
-            before=before,
-            after={"reference": application.reference, "prior_background": application.prior_background},
-        )
+    before = {"reference": application.reference, "prior_background": application.prior_background}
+    for name, value in changes.items():
+        setattr(application, name, value.strip() if name == "reference" else value)
+    if application.prior_background and application.prior_background not in PriorBackground.values:
+        raise DomainError("Choose a background from the list.")
+    clash = Application.objects.filter(
+        recruitment=application.recruitment_id, reference=application.reference
+    ).exclude(pk=application.pk)
+    if not application.reference or clash.exists():
+        raise DomainError("Enter a reference not already used in this round.")
+    application.save(update_fields=list(changes) or ["reference"])
+    record_event(
+        actor=actor,
+        action="workforce.application_changed",
+        obj=application,
+        before=before,
+        after={"reference": application.reference, "prior_background": application.prior_background},
+    )
     if outcome is not None:
         application = set_application_outcome(actor=actor, application=application, outcome=outcome)
     return application
