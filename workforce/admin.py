@@ -13,6 +13,7 @@ from accounts.services import DomainError
 from trainees.access import services_administered_by
 from workforce import services
 from workforce.models import (
+    DIVERSITY_DIMENSIONS,
     Application,
     Correction,
     EligibilityCriterion,
@@ -114,6 +115,12 @@ class ApplicationAdmin(ServiceAdminMixin, ServiceScopedAdminMixin, admin.ModelAd
     list_select_related = ["recruitment"]
     search_fields = ["reference"]
     fields = ["recruitment", "reference", "prior_background", "outcome"]
+
+    def lookup_allowed(self, lookup, value, request=None):
+        # The admin would otherwise filter on any of the model's own fields from the address bar.
+        if lookup.split("__")[0] in DIVERSITY_DIMENSIONS:
+            return False
+        return super().lookup_allowed(lookup, value, request)
 
     def create_record(self, request, obj, changes):
         return services.change_application(actor=request.user, application=obj, changes=changes)
