@@ -82,6 +82,19 @@ def report_sheets(name: str, data: reports.ServicePosts) -> list[Sheet]:
             ),
             _table_sheet("Band mix", report.band_mix, "Year end"),
         ]
+    if name == "applicants":
+        report = reports.applicants(data)
+        rounds = [[r.name, r.opens_on, r.closes_on, r.posts_offered] for r in report.rounds]
+        return [
+            Sheet(
+                "Rounds",
+                ["Recruitment round", "Advert opens", "Advert closes", "Trainee posts offered"],
+                rounds,
+                bold_headers=True,
+            ),
+            _table_sheet("Applications by outcome", report.outcomes, "Round"),
+            _table_sheet("Role before training", report.backgrounds, "Group"),
+        ]
     report = reports.diversity(data)
     return [_table_sheet(question[:31], table, "Stage") for question, table in report.tables]
 

@@ -7,6 +7,7 @@ from workforce.models import (
     Band,
     Destination,
     LeavingReason,
+    Outcome,
     PostKind,
     PriorBackground,
     SeniorRole,
@@ -119,3 +120,44 @@ class StaffingForm(DeidentifiedForm):
     pwp_share_target = forms.IntegerField(
         label="Target share of PWPs (%)", min_value=0, max_value=100, initial=40
     )
+
+
+class RecruitmentForm(forms.Form):
+    name = forms.CharField(
+        label="Name of the round",
+        max_length=200,
+        help_text="For example “Trainee PWPs for the January 2027 intake”.",
+    )
+    posts_offered = forms.IntegerField(label="Trainee posts offered", min_value=1, max_value=500)
+    opens_on = forms.DateField(label="Advert opens on", widget=forms.DateInput(attrs={"type": "date"}))
+    closes_on = forms.DateField(label="Advert closes on", widget=forms.DateInput(attrs={"type": "date"}))
+    cohort = forms.ModelChoiceField(
+        queryset=None, label="Training cohort they will join", required=False, empty_label="Not known yet"
+    )
+
+    def __init__(self, *args, cohorts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cohort"].queryset = cohorts
+
+
+class ApplicationForm(DiversityForm):
+    """An application from the recruitment system: its reference (never a name), the applicant's current
+    or most recent role, the outcome so far, and the applicant's own equal opportunities answers."""
+
+    field_order = ["reference", "prior_background", "outcome"]
+
+    reference = forms.CharField(label="Application reference", max_length=60)
+    prior_background = forms.ChoiceField(
+        label="Current or most recent role",
+        choices=[("", "Not recorded")] + PriorBackground.choices,
+        required=False,
+    )
+    outcome = forms.ChoiceField(label="Outcome so far", choices=Outcome.choices)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.order_fields(self.field_order)
+
+
+class OutcomeForm(forms.Form):
+    outcome = forms.ChoiceField(label="Outcome", choices=Outcome.choices)

@@ -415,3 +415,90 @@ class EligibilityCriterion(models.Model):
 
     def __str__(self):
         return self.description
+
+
+# --- applicants and recruitment ---------------------------------------------------------------------------
+
+
+class Recruitment(models.Model):
+    """One recruitment round for trainee PWP posts at a service, usually for one intake of a programme."""
+
+    service = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        related_name="workforce_recruitments",
+        limit_choices_to={"kind": "service"},
+    )
+    name = models.CharField(
+        max_length=200, help_text="For example “Trainee PWPs for the January 2027 intake”."
+    )
+    cohort = models.ForeignKey(
+        "curriculum.Cohort",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The training cohort the trainees appointed will join, when it is in the tracker.",
+    )
+    posts_offered = models.PositiveSmallIntegerField("Trainee posts offered")
+    opens_on = models.DateField("Advert opens on")
+    closes_on = models.DateField("Advert closes on")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["service", "closes_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes_on__gte=F("opens_on")), name="recruitment_closes_after_opening"
+            ),
+            models.UniqueConstraint(fields=["service", "name"], name="unique_recruitment_name_per_service"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Outcome(models.TextChoices):
+    RECEIVED = "received", "Received, not yet shortlisted"
+    NOT_SHORTLISTED = "not_shortlisted", "Not shortlisted"
+    WITHDRAWN = "withdrawn", "Withdrew"
+    NOT_APPOINTED = "not_appointed", "Interviewed, not appointed"
+    OFFER_DECLINED = "offer_declined", "Offered a post, declined it"
+    APPOINTED = "appointed", "Appointed as a trainee"
+
+
+class Application(models.Model):
+    """One application to a recruitment round, known by the recruitment system's reference, never a name.
+
+    The equal opportunities answers are the applicant's own, copied from the monitoring form of the
+    recruitment system; like a practitioner's, they are seen only as suppressed counts (no page, list or
+    admin shows them per application)."""
+
+    recruitment = models.ForeignKey(Recruitment, on_delete=models.CASCADE, related_name="applications")
+    reference = models.CharField(
+        "Application reference", max_length=60, help_text="The reference in the recruitment system."
+    )
+    prior_background = models.CharField(
+        "Current or most recent role", max_length=20, choices=PriorBackground.choices, blank=True
+    )
+    outcome = models.CharField(max_length=20, choices=Outcome.choices, default=Outcome.RECEIVED)
+    sex = models.CharField(max_length=20, choices=Sex.choices, blank=True)
+    age_band = models.CharField(max_length=20, choices=AgeBand.choices, blank=True)
+    ethnic_group = models.CharField(max_length=40, choices=EthnicGroup.choices, blank=True)
+    disability = models.CharField(max_length=20, choices=YesNo.choices, blank=True)
+    bsl = models.CharField(max_length=20, choices=YesNo.choices, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["recruitment", "reference"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recruitment", "reference"], name="unique_application_reference_per_round"
+            )
+        ]
+
+    def __str__(self):
+        # Never the equal opportunities answers: this text reaches the audit trail.
+        return f"Application {self.reference}"

@@ -2,13 +2,14 @@
 
 from datetime import date
 
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 
 from accounts.models import Organisation, User
 from trainees.models import Enrolment
 from trainees.supervision.selectors import sites_of_service, trainings_of
 from workforce import engine
 from workforce.models import (
+    Application,
     Band,
     Correction,
     DiversityAnswers,
@@ -18,6 +19,7 @@ from workforce.models import (
     PostKind,
     PostProposal,
     Practitioner,
+    Recruitment,
 )
 
 
@@ -189,3 +191,34 @@ def get_service_post(service: Organisation, pk: int) -> Post | None:
 
 def service_sites(service: Organisation):
     return sites_of_service(service)
+
+
+def recruitment_rounds(service: Organisation) -> QuerySet[Recruitment]:
+    """The service's recruitment rounds, newest first, with how many applications each has."""
+    return (
+        Recruitment.objects.filter(service=service)
+        .select_related("cohort")
+        .annotate(application_count=Count("applications"))
+        .order_by("-opens_on", "-id")
+    )
+
+
+def get_recruitment(service: Organisation, pk: int) -> Recruitment | None:
+    return Recruitment.objects.filter(service=service, pk=pk).select_related("cohort").first()
+
+
+def applications_of(recruitment: Recruitment) -> QuerySet[Application]:
+    """A round's applications by reference: never their equal opportunities answers."""
+    return (
+        Application.objects.filter(recruitment=recruitment)
+        .only("id", "reference", "prior_background", "outcome", "recruitment_id")
+        .order_by("reference")
+    )
+
+
+def get_application(service: Organisation, pk: int) -> Application | None:
+    return (
+        Application.objects.filter(recruitment__service=service, pk=pk)
+        .only("id", "reference", "outcome", "recruitment_id")
+        .first()
+    )

@@ -13,14 +13,17 @@ from accounts.models import Organisation
 from accounts.services import DomainError, record_event
 from workforce.models import (
     DIVERSITY_DIMENSIONS,
+    Application,
     Band,
     Correction,
     DiversityAnswers,
+    Outcome,
     Post,
     PostKind,
     PostProposal,
     Practitioner,
     PriorBackground,
+    Recruitment,
     ServiceStaffing,
 )
 
@@ -327,3 +330,276 @@ def record_report_view(*, actor, report: str, service: Organisation, as_of: date
         obj=service,
         message=f"{report} as of {as_of.isoformat()} ({fmt})",
     )
+
+
+# --- posts and records changed in the back office ---------------------------------------------------------
+
+POST_FIELDS = (
+    "site",
+    "job_title",
+    "kind",
+    "band",
+    "senior_role",
+    "wte",
+    "starts_on",
+    "ends_on",
+    "leaving_reason",
+    "destination",
+)
+
+
+@transaction.atomic
+def change_post(*, actor, post: Post, changes: dict) -> Post:
+    """Correct a recorded post (say, after accepting a suggested correction), checked as a new one is."""
+    post = Post.objects.select_for_update(of=("self",)).select_related("service", "site").get(pk=post.pk)
+    unknown = set(changes) - set(POST_FIELDS)
+    if unknown:
+        raise DomainError("Only a post's details can be changed; record a new post for another person.")
+    before = _post_summary(post)
+    for name, value in changes.items():
+        setattr(post, name, value)
+    post.wte = Decimal(str(post.wte))
+    _check_post(
+        service=post.service,
+        site=post.site,
+        band=post.band,
+        senior_role=post.senior_role,
+        wte=post.wte,
+        starts_on=post.starts_on,
+        ends_on=post.ends_on,
+    )
+    if bool(post.leaving_reason) != bool(post.destination) or (post.destination and post.ends_on is None):
+        raise DomainError("Record a leaving reason and a destination together, on a post that has ended.")
+    post.save(update_fields=list(changes) or None)
+    record_event(
+        actor=actor, action="workforce.post_changed", obj=post, before=before, after=_post_summary(post)
+    )
+    return post
+
+
+@transaction.atomic
+def change_practitioner(*, actor, practitioner: Practitioner, changes: dict) -> Practitioner:
+    """Where someone came from, when and with which cohort they qualified (the back office's record)."""
+    allowed = {"prior_background", "qualified_on", "qualifying_cohort"}
+    if set(changes) - allowed:
+        raise DomainError("Only the background and the qualification can be changed here.")
+    background = changes.get("prior_background", practitioner.prior_background)
+    if background and background not in PriorBackground.values:
+        raise DomainError("Choose a background from the list.")
+    before = {
+        "prior_background": practitioner.prior_background,
+        "qualified_on": practitioner.qualified_on,
+        "qualifying_cohort": practitioner.qualifying_cohort_id,
+    }
+    for name, value in changes.items():
+        setattr(practitioner, name, value)
+    practitioner.save()
+    record_event(
+        actor=actor,
+        action="workforce.practitioner_changed",
+        obj=practitioner,
+        before=before,
+        after={
+            "prior_background": practitioner.prior_background,
+            "qualified_on": practitioner.qualified_on,
+            "qualifying_cohort": practitioner.qualifying_cohort_id,
+        },
+    )
+    return practitioner
+
+
+# --- applicants and recruitment ---------------------------------------------------------------------------
+
+
+def _recruitment_summary(recruitment: Recruitment) -> dict:
+    return {
+        "service": recruitment.service.code,
+        "name": recruitment.name,
+        "cohort": recruitment.cohort.name if recruitment.cohort_id else "",
+        "posts_offered": recruitment.posts_offered,
+        "opens_on": recruitment.opens_on,
+        "closes_on": recruitment.closes_on,
+    }
+
+
+def _check_recruitment(recruitment: Recruitment) -> None:
+    if recruitment.service.kind != Organisation.Kind.SERVICE:
+        raise DomainError("Trainee posts are recruited by an NHS Talking Therapies service.")
+    if not recruitment.name.strip():
+        raise DomainError("Name the recruitment round.")
+    if recruitment.closes_on < recruitment.opens_on:
+        raise DomainError("The advert cannot close before it opens.")
+    if recruitment.posts_offered < 1:
+        raise DomainError("Offer at least one trainee post.")
+    clash = Recruitment.objects.filter(service=recruitment.service, name=recruitment.name.strip())
+    if clash.exclude(pk=recruitment.pk).exists():
+        raise DomainError("This service already has a recruitment round with that name.")
+
+
+@transaction.atomic
+def open_recruitment(
+    *,
+    actor,
+    service: Organisation,
+    name: str,
+    posts_offered: int,
+    opens_on: date,
+    closes_on: date,
+    cohort=None,
+) -> Recruitment:
+    """Record a recruitment round for trainee posts (its applications are recorded one by one)."""
+    recruitment = Recruitment(
+        service=service,
+        name=name.strip(),
+        cohort=cohort,
+        posts_offered=posts_offered,
+        opens_on=opens_on,
+        closes_on=closes_on,
+        recorded_by=actor,
+    )
+    _check_recruitment(recruitment)
+    recruitment.save()
+    record_event(
+        actor=actor,
+        action="workforce.recruitment_opened",
+        obj=recruitment,
+        after=_recruitment_summary(recruitment),
+    )
+    return recruitment
+
+
+@transaction.atomic
+def change_recruitment(*, actor, recruitment: Recruitment, changes: dict) -> Recruitment:
+    if recruitment.pk is None:
+        return open_recruitment(
+            actor=actor,
+            service=changes.get("service", getattr(recruitment, "service", None)),
+            name=changes.get("name", recruitment.name),
+            posts_offered=changes.get("posts_offered", recruitment.posts_offered),
+            opens_on=changes.get("opens_on", recruitment.opens_on),
+            closes_on=changes.get("closes_on", recruitment.closes_on),
+            cohort=changes.get("cohort", recruitment.cohort),
+        )
+    recruitment = Recruitment.objects.select_for_update(of=("self",)).get(pk=recruitment.pk)
+    before = _recruitment_summary(recruitment)
+    for name, value in changes.items():
+        setattr(recruitment, name, value)
+    recruitment.name = recruitment.name.strip()
+    _check_recruitment(recruitment)
+    recruitment.save()
+    record_event(
+        actor=actor,
+        action="workforce.recruitment_changed",
+        obj=recruitment,
+        before=before,
+        after=_recruitment_summary(recruitment),
+    )
+    return recruitment
+
+
+def _check_answers(answers: dict) -> None:
+    for name, value in answers.items():
+        if name not in DIVERSITY_DIMENSIONS:
+            raise DomainError(f"Unknown question {name}.")
+        if value and value not in DIVERSITY_DIMENSIONS[name][1].values:
+            raise DomainError("Choose an answer from the list, or leave it blank.")
+
+
+@transaction.atomic
+def record_application(
+    *,
+    actor,
+    recruitment: Recruitment,
+    reference: str,
+    prior_background: str = "",
+    outcome: str = Outcome.RECEIVED,
+    **answers: str,
+) -> Application:
+    """One application, by its reference, with the applicant's own equal opportunities answers (optional).
+
+    The audit event names the reference and the outcome, never the answers."""
+    reference = reference.strip()
+    if not reference:
+        raise DomainError("Enter the application reference.")
+    if prior_background and prior_background not in PriorBackground.values:
+        raise DomainError("Choose a background from the list.")
+    if outcome not in Outcome.values:
+        raise DomainError("Choose an outcome from the list.")
+    _check_answers(answers)
+    if Application.objects.filter(recruitment=recruitment, reference=reference).exists():
+        raise DomainError("An application with that reference is already recorded for this round.")
+    application = Application.objects.create(
+        recruitment=recruitment,
+        reference=reference,
+        prior_background=prior_background,
+        outcome=outcome,
+        recorded_by=actor,
+        **{name: value or "" for name, value in answers.items()},
+    )
+    record_event(
+        actor=actor,
+        action="workforce.application_recorded",
+        obj=application,
+        after={"recruitment": recruitment.name, "reference": reference, "outcome": outcome},
+    )
+    return application
+
+
+@transaction.atomic
+def set_application_outcome(*, actor, application: Application, outcome: str) -> Application:
+    """Move an application on (shortlisted, interviewed, offered, appointed ...)."""
+    if outcome not in Outcome.values:
+        raise DomainError("Choose an outcome from the list.")
+    application = Application.objects.select_for_update(of=("self",)).get(pk=application.pk)
+    before = application.outcome
+    if before == outcome:
+        return application
+    application.outcome = outcome
+    application.save(update_fields=["outcome"])
+    record_event(
+        actor=actor,
+        action="workforce.application_outcome_set",
+        obj=application,
+        before={"outcome": before},
+        after={"outcome": outcome},
+    )
+    return application
+
+
+@transaction.atomic
+def change_application(*, actor, application: Application, changes: dict) -> Application:
+    """The back office's change to an application: its reference, background and outcome (never the
+    equal opportunities answers, which are the applicant's own)."""
+    if set(changes) - {"recruitment", "reference", "prior_background", "outcome"}:
+        raise DomainError("Only the reference, background and outcome of an application can be changed.")
+    if application.pk is None:
+        return record_application(
+            actor=actor,
+            recruitment=changes.get("recruitment", application.recruitment),
+            reference=changes.get("reference", application.reference),
+            prior_background=changes.get("prior_background", application.prior_background),
+            outcome=changes.get("outcome", application.outcome),
+        )
+    outcome = changes.pop("outcome", None)
+    application = Application.objects.select_for_update(of=("self",)).get(pk=application.pk)
+    before = {"reference": application.reference, "prior_background": application.prior_background}
+    for name, value in changes.items():
+        setattr(application, name, value.strip() if name == "reference" else value)
+    if application.prior_background and application.prior_background not in PriorBackground.values:
+        raise DomainError("Choose a background from the list.")
+    clash = Application.objects.filter(
+        recruitment=application.recruitment_id, reference=application.reference
+    ).exclude(pk=application.pk)
+    if not application.reference or clash.exists():
+        raise DomainError("Enter a reference not already used in this round.")
+    application.save(update_fields=list(changes) or ["reference"])
+    record_event(
+        actor=actor,
+        action="workforce.application_changed",
+        obj=application,
+        before=before,
+        after={"reference": application.reference, "prior_background": application.prior_background},
+    )
+    if outcome is not None:
+        application = set_application_outcome(actor=actor, application=application, outcome=outcome)
+    return application

@@ -12,6 +12,12 @@ The rule (README, "Careers and workforce"):
    protect it (different words would narrow the range and could give the small count away).
 4. Percentages are worked out from the true counts and shown only where both the count and the total it is a
    share of are shown.
+5. Across tables: figures of different tables on one page or export are often sums of the same people (the
+   same cohort's total at 6 and at 12 months, the trainees of every site and the band 4 PWPs, the people in
+   each diversity table). `protect` takes those relations as *links* (this sum of figures equals that sum),
+   and hides more figures until no hidden figure can be worked out from every row, column and link together:
+   it solves the whole set of equations (exactly, by elimination) and hides another figure of an equation
+   wherever a hidden one is still determined.
 """
 
 from collections.abc import Iterable, Sequence
@@ -51,6 +57,7 @@ class SuppressedTable:
     row_totals: tuple[Cell, ...]
     column_totals: tuple[Cell, ...]
     total: Cell
+    margins: bool = True
 
     @property
     def rows(self):
@@ -71,6 +78,7 @@ class SuppressedTable:
             self.column_totals,
             self.row_totals,
             self.total,
+            self.margins,
         )
 
     def as_json(self) -> dict:
@@ -202,31 +210,188 @@ def _sides(hidden, height, width, bridge):
     return _component(edges, ("r", bridge[0]), skip=bridge), _component(edges, ("c", bridge[1]), skip=bridge)
 
 
-def suppress_table(
-    title: str,
-    row_labels: Sequence[str],
-    column_labels: Sequence[str],
-    counts: Sequence[Sequence[int]],
-    *,
-    force_row_totals: Iterable[int] = (),
-) -> SuppressedTable:
-    """Hide what must be hidden; percentages are shares of the row total."""
-    rows, columns = len(row_labels), len(column_labels)
+@dataclass(frozen=True)
+class Spec:
+    """A table of true counts before suppression. Without margins, no totals are shown (a list of figures)."""
+
+    title: str
+    row_labels: Sequence[str]
+    column_labels: Sequence[str]
+    counts: Sequence[Sequence[int]]
+    margins: bool = True
+
+
+# A figure: (table index, row, column) in the table's grid. With margins, row `len(row_labels)` is the
+# column totals and column `len(column_labels)` the row totals; (rows, columns) is the grand total.
+Ref = tuple[int, int, int]
+
+
+@dataclass(frozen=True)
+class Link:
+    """Figures of different tables that add up to the same number: sum(left) == sum(right)."""
+
+    left: tuple[Ref, ...]
+    right: tuple[Ref, ...]
+
+
+def row_total(table: int, spec: Spec, row: int) -> Ref:
+    return (table, row, len(spec.column_labels))
+
+
+def grand_total(table: int, spec: Spec) -> Ref:
+    return (table, len(spec.row_labels), len(spec.column_labels))
+
+
+def grid_of(spec: Spec) -> list[list[int]]:
+    """The table's figures as shown: with its totals when it has margins."""
+    counts = [list(map(int, row)) for row in spec.counts]
+    if not spec.margins or not counts or not spec.column_labels:
+        return counts
+    grid = [row + [sum(row)] for row in counts]
+    grid.append([sum(grid[r][c] for r in range(len(counts))) for c in range(len(grid[0]))])
+    return grid
+
+
+def equations(specs: Sequence[Spec], links: Iterable[Link] = ()) -> list[dict[Ref, int]]:
+    """Every sum a reader can check: rows and columns of tables with margins, and the links. Each equation
+    is {figure: coefficient} adding up to zero."""
+    found = []
+    for t, spec in enumerate(specs):
+        rows, columns = len(spec.row_labels), len(spec.column_labels)
+        if not spec.margins or not rows or not columns:
+            continue
+        for r in range(rows + 1):
+            eq = {(t, r, c): 1 for c in range(columns)}
+            eq[(t, r, columns)] = -1
+            found.append(eq)
+        for c in range(columns + 1):
+            eq = {(t, r, c): 1 for r in range(rows)}
+            eq[(t, rows, c)] = -1
+            found.append(eq)
+    for link in links:
+        eq: dict[Ref, int] = {}
+        for ref in link.left:
+            eq[ref] = eq.get(ref, 0) + 1
+        for ref in link.right:
+            eq[ref] = eq.get(ref, 0) - 1
+        eq = {ref: k for ref, k in eq.items() if k}
+        if eq:
+            found.append(eq)
+    return found
+
+
+_PRIME = (1 << 61) - 1  # elimination modulo a large prime: exact for these small integer systems
+
+
+def determined(eqs: Sequence[dict[Ref, int]], hidden: set[Ref]) -> list[Ref]:
+    """The hidden figures that the equations fix to one value, whatever the other hidden figures are.
+
+    Shown figures are constants; the hidden ones are unknowns. In reduced row echelon form an unknown is fixed
+    exactly when it leads a row in which no free unknown appears."""
+    unknowns = sorted(hidden)
+    index = {ref: i for i, ref in enumerate(unknowns)}
+    matrix = []
+    for eq in eqs:
+        row = {index[ref]: k % _PRIME for ref, k in eq.items() if ref in index}
+        if row:
+            matrix.append(row)
+    pivots: dict[int, dict[int, int]] = {}  # pivot column -> its row (normalised, reduced)
+    for row in matrix:
+        row = dict(row)
+        for column, pivot_row in pivots.items():
+            factor = row.get(column)
+            if factor:
+                for c, v in pivot_row.items():
+                    row[c] = (row.get(c, 0) - factor * v) % _PRIME
+                row = {c: v for c, v in row.items() if v}
+        if not row:
+            continue
+        column = min(row)
+        inverse = pow(row[column], _PRIME - 2, _PRIME)
+        row = {c: v * inverse % _PRIME for c, v in row.items()}
+        for other_column, other in list(pivots.items()):
+            factor = other.get(column)
+            if factor:
+                merged = dict(other)
+                for c, v in row.items():
+                    merged[c] = (merged.get(c, 0) - factor * v) % _PRIME
+                pivots[other_column] = {c: v for c, v in merged.items() if v}
+        pivots[column] = row
+    return [unknowns[column] for column, row in pivots.items() if set(row) == {column}]
+
+
+def protect(specs: Sequence[Spec], links: Iterable[Link] = ()) -> list[SuppressedTable]:
+    """Suppress several tables shown together (one page, one export) as one: primary suppression, each
+    table's own rows and columns, and the links between tables, until no hidden figure can be worked out."""
+    links = list(links)
+    grids = [grid_of(spec) for spec in specs]
+    value = {
+        (t, r, c): v for t, grid in enumerate(grids) for r, row in enumerate(grid) for c, v in enumerate(row)
+    }
+    hidden = {ref for ref, v in value.items() if is_small(v)}
+    eqs = equations(specs, links)
+    link_eqs = eqs[len(eqs) - len(links) :] if links else []
+
+    def rank(ref: Ref):
+        t, r, c = ref
+        spec = specs[t]
+        is_total = spec.margins and (r == len(spec.row_labels) or c == len(spec.column_labels))
+        return (value[ref] == 0, is_total, value[ref], ref)
+
+    def hide_one(candidates) -> bool:
+        candidates = [ref for ref in candidates if ref not in hidden]
+        if not candidates:
+            return False
+        hidden.add(min(candidates, key=rank))
+        return True
+
+    while True:
+        changed = False
+        for t, spec in enumerate(specs):
+            if not spec.margins or not spec.row_labels or not spec.column_labels:
+                continue
+            mask = hidden_mask(spec.counts, force=[(r, c) for (tt, r, c) in hidden if tt == t])
+            for r, row in enumerate(mask):
+                for c, hide in enumerate(row):
+                    if hide and (t, r, c) not in hidden:
+                        hidden.add((t, r, c))
+                        changed = True
+        for eq in link_eqs:
+            if sum(ref in hidden for ref in eq) == 1:
+                changed = hide_one(eq) or changed
+        if changed:
+            continue
+        fixed = determined(eqs, hidden)
+        if not fixed:
+            break
+        target = fixed[0]
+        near = [ref for eq in eqs if target in eq for ref in eq]
+        if not hide_one(near) and not hide_one([ref for eq in eqs for ref in eq if set(eq) & hidden]):
+            raise AssertionError("every figure is hidden and one is still determined")
+    return [
+        _assemble(spec, grids[t], {(r, c) for (tt, r, c) in hidden if tt == t})
+        for t, spec in enumerate(specs)
+    ]
+
+
+def _assemble(spec: Spec, grid, hidden: set[tuple[int, int]]) -> SuppressedTable:
+    rows, columns = len(spec.row_labels), len(spec.column_labels)
     if rows == 0 or columns == 0:
         empty = Cell(0)
         return SuppressedTable(
-            title,
-            tuple(row_labels),
-            tuple(column_labels),
-            tuple(() for _ in row_labels),
-            tuple(empty for _ in row_labels),
-            tuple(empty for _ in column_labels),
+            spec.title,
+            tuple(spec.row_labels),
+            tuple(spec.column_labels),
+            tuple(() for _ in spec.row_labels),
+            tuple(empty for _ in spec.row_labels),
+            tuple(empty for _ in spec.column_labels),
             empty,
+            margins=spec.margins,
         )
-    mask = hidden_mask(counts, force=[(r, columns) for r in force_row_totals])
-    row_sums = [sum(row) for row in counts]
-    column_sums = [sum(counts[r][c] for r in range(rows)) for c in range(columns)]
+    row_sums = [sum(row) for row in spec.counts]
+    column_sums = [sum(spec.counts[r][c] for r in range(rows)) for c in range(columns)]
     grand = sum(row_sums)
+    margins = spec.margins
 
     def cell(value, hide, denominator=None, denominator_hidden=True):
         if hide:
@@ -236,33 +401,62 @@ def suppress_table(
             percent = round(100 * value / denominator, 1)
         return Cell(value, percent)
 
-    cells = tuple(
-        tuple(cell(counts[r][c], mask[r][c], row_sums[r], mask[r][columns]) for c in range(columns))
-        for r in range(rows)
-    )
+    def total(value, r, c):
+        # A table without margins shows no totals: they count as hidden, and no percentage rests on them.
+        return cell(value, (r, c) in hidden) if margins else Cell(None)
+
     return SuppressedTable(
-        title=title,
-        row_labels=tuple(row_labels),
-        column_labels=tuple(column_labels),
-        cells=cells,
-        row_totals=tuple(cell(row_sums[r], mask[r][columns]) for r in range(rows)),
-        column_totals=tuple(
-            cell(column_sums[c], mask[rows][c], grand, mask[rows][columns]) for c in range(columns)
+        title=spec.title,
+        row_labels=tuple(spec.row_labels),
+        column_labels=tuple(spec.column_labels),
+        cells=tuple(
+            tuple(
+                cell(
+                    spec.counts[r][c],
+                    (r, c) in hidden,
+                    row_sums[r],
+                    not margins or (r, columns) in hidden,
+                )
+                for c in range(columns)
+            )
+            for r in range(rows)
         ),
-        total=cell(grand, mask[rows][columns]),
+        row_totals=tuple(total(row_sums[r], r, columns) for r in range(rows)),
+        column_totals=tuple(
+            cell(column_sums[c], (rows, c) in hidden, grand, (rows, columns) in hidden)
+            if margins
+            else Cell(None)
+            for c in range(columns)
+        ),
+        total=total(grand, rows, columns),
+        margins=margins,
     )
+
+
+def suppress_table(
+    title: str,
+    row_labels: Sequence[str],
+    column_labels: Sequence[str],
+    counts: Sequence[Sequence[int]],
+) -> SuppressedTable:
+    """One table on its own, with its totals; percentages are shares of the row total."""
+    return protect([Spec(title, row_labels, column_labels, counts)])[0]
+
+
+def shared_row_total_links(specs: Sequence[Spec], tables: Sequence[int]) -> list[Link]:
+    """Tables over the same rows (the same people split different ways) show the same row totals."""
+    first, *others = tables
+    links = []
+    for t in others:
+        for r in range(len(specs[first].row_labels) + 1):
+            links.append(Link((row_total(first, specs[first], r),), (row_total(t, specs[t], r),)))
+    return links
 
 
 def suppress_tables_sharing_row_totals(
     specs: Sequence[tuple[str, Sequence[str], Sequence[str], Sequence[Sequence[int]]]],
 ) -> list[SuppressedTable]:
-    """Several tables over the same rows (the same people split different ways) show the same row totals:
-    a total hidden in one must be hidden in all, or the table that shows it undoes the other's protection.
-    (Index `len(rows)` stands for the grand total, which they share too.)"""
-    forced: set[int] = set()
-    while True:
-        tables = [suppress_table(*spec, force_row_totals=forced) for spec in specs]
-        now = {r for t in tables for r, total in enumerate((*t.row_totals, t.total)) if total.hidden}
-        if now <= forced:
-            return tables
-        forced |= now
+    """Several tables over the same rows: a total hidden in one is hidden in all, and nothing hidden in one
+    can be worked out from another. (Index `len(rows)` stands for the grand total, which they share too.)"""
+    specs = [Spec(*spec) for spec in specs]
+    return protect(specs, shared_row_total_links(specs, list(range(len(specs)))))

@@ -12,16 +12,20 @@ from django.views.decorators.http import require_POST
 
 from accounts.services import DomainError
 from core.spreadsheets import download
+from curriculum.selectors import cohorts_for_user
 from workforce import charts, exports, reports, selectors
 from workforce import services as workforce_services
 from workforce.access import get_workforce_service_for_user, workforce_services_for_user
 from workforce.forms import (
+    ApplicationForm,
     AsOfForm,
     CorrectionForm,
     DecisionForm,
     DiversityForm,
     EndPostForm,
+    OutcomeForm,
     PostForm,
+    RecruitmentForm,
     StaffingForm,
 )
 from workforce.models import DIVERSITY_DIMENSIONS
@@ -32,6 +36,7 @@ REPORTS = {
     "turnover": "Turnover",
     "staffing": "Staffing: ratios, balance and bands",
     "diversity": "Diversity of the workforce",
+    "applicants": "Applicants and recruitment",
 }
 
 
@@ -60,19 +65,20 @@ def service_overview(request, code):
 def _report(request, code, name):
     service = get_workforce_service_for_user(request.user, code)
     form, as_of = _as_of(request)
-    data = reports.load_posts(service, as_of)
+    # Every report is worked out and suppressed with the others, so no page can be differenced with another.
+    everything = reports.service_report(service, as_of)
     context = {"service": service, "form": form, "as_of": as_of, "report_name": name, "reports": REPORTS}
     context["hidden_words"] = HIDDEN
     if name == "retention":
-        context["report"] = report = reports.retention(data)
+        context["report"] = report = everything["retention"]
         context["chart"] = charts.retention_chart(report.curves)
     elif name == "turnover":
-        context["years"] = reports.turnover(data)
+        context["years"] = everything["turnover"]
     elif name == "staffing":
-        context["report"] = report = reports.staffing(data)
+        context["report"] = report = everything["staffing"]
         context["chart"] = charts.band_mix_chart(report.band_mix)
     else:
-        context["report"] = reports.diversity(data)
+        context["report"] = everything[name]
     workforce_services.record_report_view(actor=request.user, report=name, service=service, as_of=as_of)
     return render(request, f"workforce/{name}.html", context)
 
@@ -103,6 +109,10 @@ def staffing(request, code):
 
 def diversity(request, code):
     return _report(request, code, "diversity")
+
+
+def applicants(request, code):
+    return _report(request, code, "applicants")
 
 
 def decisions(request, code):
@@ -265,3 +275,88 @@ def staffing_count(request, code):
             messages.success(request, "High-intensity headcount recorded.")
             return redirect("workforce:staffing", code=service.code)
     return render(request, "workforce/staffing_form.html", {"service": service, "form": form})
+
+
+# --- applicants and recruitment ---------------------------------------------------------------------------
+
+
+def recruitment(request, code):
+    service = get_workforce_service_for_user(request.user, code)
+    return render(
+        request,
+        "workforce/recruitment.html",
+        {"service": service, "rounds": list(selectors.recruitment_rounds(service))},
+    )
+
+
+def recruitment_new(request, code):
+    service = get_workforce_service_for_user(request.user, code)
+    form = RecruitmentForm(request.POST or None, cohorts=cohorts_for_user(request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            round_ = workforce_services.open_recruitment(
+                actor=request.user, service=service, **form.cleaned_data
+            )
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"{round_.name} recorded.")
+            return redirect("workforce:recruitment_round", code=service.code, pk=round_.pk)
+    return render(request, "workforce/recruitment_form.html", {"service": service, "form": form})
+
+
+def recruitment_round(request, code, pk):
+    service = get_workforce_service_for_user(request.user, code)
+    round_ = selectors.get_recruitment(service, pk)
+    if round_ is None:
+        raise Http404("No such recruitment round at this service.")
+    return render(
+        request,
+        "workforce/recruitment_round.html",
+        {
+            "service": service,
+            "round": round_,
+            "applications": list(selectors.applications_of(round_)),
+            "outcome_form": OutcomeForm(),
+        },
+    )
+
+
+def application_new(request, code, pk):
+    service = get_workforce_service_for_user(request.user, code)
+    round_ = selectors.get_recruitment(service, pk)
+    if round_ is None:
+        raise Http404("No such recruitment round at this service.")
+    form = ApplicationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            workforce_services.record_application(actor=request.user, recruitment=round_, **form.cleaned_data)
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Application {form.cleaned_data['reference']} recorded.")
+            return redirect("workforce:recruitment_round", code=service.code, pk=round_.pk)
+    return render(
+        request, "workforce/application_form.html", {"service": service, "round": round_, "form": form}
+    )
+
+
+@require_POST
+def application_outcome(request, code, pk):
+    service = get_workforce_service_for_user(request.user, code)
+    application = selectors.get_application(service, pk)
+    if application is None:
+        raise Http404("No such application at this service.")
+    form = OutcomeForm(request.POST)
+    if form.is_valid():
+        try:
+            workforce_services.set_application_outcome(
+                actor=request.user, application=application, outcome=form.cleaned_data["outcome"]
+            )
+        except DomainError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, f"Outcome recorded for application {application.reference}.")
+    else:
+        messages.error(request, "Choose an outcome from the list.")
+    return redirect("workforce:recruitment_round", code=service.code, pk=application.recruitment_id)

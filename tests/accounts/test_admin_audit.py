@@ -27,11 +27,13 @@ from trainees.models import (
     SupervisorAssignment,
     SupervisorProfile,
 )
+from workforce.models import Application, EligibilityRuleSet, Practitioner, Recruitment, ServiceStaffing
+from workforce.models import Post as WorkforcePost
 
 pytestmark = pytest.mark.django_db
 
 # The project's own apps; the third-party admins (axes, django-otp, tasks, groups) keep their own logs.
-PROJECT_APPS = {"accounts", "curriculum", "trainees", "assessments", "accreditation"}
+PROJECT_APPS = {"accounts", "curriculum", "trainees", "assessments", "accreditation", "workforce"}
 
 
 def _cohort_with_an_educator():
@@ -51,6 +53,52 @@ def _assessment_settings():
     )
 
 
+def _workforce_rules():
+    from workforce.models import EligibilityRuleSet
+    from workforce.reference import load_workforce_rules
+
+    load_workforce_rules()
+    return EligibilityRuleSet.objects.first()
+
+
+def _recruitment():
+    from workforce.services import open_recruitment
+
+    return open_recruitment(
+        actor=f.UserFactory(),
+        service=f.ServiceFactory(),
+        name="Trainee PWPs for January",
+        posts_offered=8,
+        opens_on=date(2026, 9, 1),
+        closes_on=date(2026, 9, 30),
+    )
+
+
+def _application():
+    from workforce.services import record_application
+
+    return record_application(
+        actor=f.UserFactory(), recruitment=_recruitment(), reference="NHSJ-1", sex="male"
+    )
+
+
+def _staffing():
+    from workforce.services import record_staffing
+
+    return record_staffing(
+        actor=f.UserFactory(),
+        service=f.ServiceFactory(),
+        counted_on=date(2026, 1, 1),
+        high_intensity_headcount=6,
+    )
+
+
+def _post():
+    from tests.workforce.factories import PostFactory
+
+    return PostFactory()
+
+
 # An existing record of each editable model, with a row in each inline where it has one (so the inline's
 # rows are posted back too). Reference data (editions, routes, schemes, rules...) is loaded for every test.
 EXAMPLES = {
@@ -68,6 +116,12 @@ EXAMPLES = {
     Enrolment: lambda: f.SupervisorAssignmentFactory().enrolment,
     Visit: lambda: f.VisitAssignmentFactory().visit,
     ProgrammeAssessmentSettings: _assessment_settings,
+    WorkforcePost: _post,
+    Practitioner: lambda: _post().practitioner,
+    ServiceStaffing: _staffing,
+    Recruitment: _recruitment,
+    Application: _application,
+    EligibilityRuleSet: _workforce_rules,
 }
 
 # What a second record needs to differ in, beyond its unique text fields.
@@ -77,6 +131,8 @@ ADD_OVERRIDES = {
     OrganisationMembership: lambda: {"user": f.UserFactory().pk},
     ProgrammeAssessmentSettings: lambda: {"programme": f.ProgrammeFactory().pk},
     SupervisionRules: lambda: {"programme": f.ProgrammeFactory().pk},
+    Practitioner: lambda: {"user": f.UserFactory().pk},
+    ServiceStaffing: lambda: {"counted_on": "2026-02-01"},
 }
 
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from tests import factories as f
 from tests.matrix import PERSONAS, Row, allow
-from workforce.models import Correction, Post, Practitioner
+from workforce.models import Application, Correction, Post, Practitioner, Recruitment
 
 SIGNED_IN = tuple(p for p in PERSONAS if p != "anonymous")
 
@@ -48,6 +48,23 @@ def open_post(w):
     )
 
 
+def recruitment(w):
+    return Recruitment.objects.create(
+        service=service(w),
+        name="Trainee PWPs for the next intake",
+        posts_offered=10,
+        opens_on=timezone.localdate() - timedelta(days=60),
+        closes_on=timezone.localdate() - timedelta(days=30),
+        recorded_by=w.user("admin"),
+    )
+
+
+def application(w):
+    return Application.objects.create(
+        recruitment=recruitment(w), reference="NHSJ-0001", recorded_by=w.user("admin")
+    )
+
+
 def service_page(name):
     return Row(lambda w: reverse(f"workforce:{name}", args=[service(w).code]), allow("admin"))
 
@@ -59,6 +76,23 @@ ROWS = {
     "workforce:my_diversity": Row(lambda w: reverse("workforce:my_diversity"), allow(*SIGNED_IN)),
     **{f"workforce:{name}": service_page(name) for name in ("service", "retention", "turnover", "staffing")},
     "workforce:diversity": service_page("diversity"),
+    "workforce:applicants": service_page("applicants"),
+    "workforce:recruitment": service_page("recruitment"),
+    "workforce:recruitment_new": service_page("recruitment_new"),
+    "workforce:recruitment_round": Row(
+        lambda w: reverse("workforce:recruitment_round", args=[service(w).code, recruitment(w).pk]),
+        allow("admin"),
+    ),
+    "workforce:application_new": Row(
+        lambda w: reverse("workforce:application_new", args=[service(w).code, recruitment(w).pk]),
+        allow("admin"),
+    ),
+    "workforce:application_outcome": Row(
+        lambda w: reverse("workforce:application_outcome", args=[service(w).code, application(w).pk]),
+        allow("admin", status=302),
+        method="post",
+        data=lambda w: {"outcome": "not_shortlisted"},
+    ),
     "workforce:decisions": service_page("decisions"),
     "workforce:people": service_page("people"),
     "workforce:export": Row(

@@ -9,7 +9,7 @@ import factory
 from accounts.models import User
 from tests import factories as f
 from tests.trainees.factories_supervision import SiteFactory
-from workforce.models import DiversityAnswers, Post, Practitioner
+from workforce.models import Application, DiversityAnswers, Post, Practitioner, Recruitment
 
 
 class PractitionerFactory(factory.django.DjangoModelFactory):
@@ -74,6 +74,29 @@ def staff_service(n: int, *, service=None, recorder=None, qualified_on=date(2022
                 user=u, sex="female" if i % 4 else "male", age_band="20_29", ethnic_group="white_british"
             )
             for i, u in enumerate(users)
+        ]
+    )
+    # The round they were recruited in, and as many again who applied and were not appointed.
+    recruitment = Recruitment.objects.create(
+        service=service,
+        name=f"Trainee PWPs {service.code}",
+        posts_offered=n,
+        opens_on=date(2023, 10, 1),
+        closes_on=date(2023, 10, 31),
+        recorded_by=recorder,
+    )
+    Application.objects.bulk_create(
+        [
+            Application(
+                recruitment=recruitment,
+                reference=f"APP-{i:05d}",
+                outcome="appointed" if i % 2 else "not_shortlisted",
+                prior_background="psychology" if i % 3 else "support_worker",
+                sex="female" if i % 4 else "male",
+                age_band="20_29",
+                recorded_by=recorder,
+            )
+            for i in range(2 * n)
         ]
     )
     return service, site, practitioners

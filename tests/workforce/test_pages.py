@@ -113,7 +113,7 @@ def test_a_trainee_cannot_confirm_a_post_or_decide_a_correction(client, world):
     assert correction.status == Correction.Status.PENDING and not Post.objects.exists()
 
 
-@pytest.mark.parametrize("name", ["retention", "turnover", "staffing", "diversity"])
+@pytest.mark.parametrize("name", ["retention", "turnover", "staffing", "diversity", "applicants"])
 def test_every_report_view_is_audited(client, world, name):
     service = world.enrolment.employing_service
     client.force_login(world.user("admin"))
@@ -217,7 +217,7 @@ def test_a_senior_role_on_a_band_5_post_is_refused(client, world):
     assert "Only band 6 and above posts have a senior role" in response.content.decode()
 
 
-@pytest.mark.parametrize("name", ["retention", "turnover", "staffing", "diversity"])
+@pytest.mark.parametrize("name", ["retention", "turnover", "staffing", "diversity", "applicants"])
 def test_each_report_downloads_as_a_suppressed_workbook_and_the_download_is_audited(client, world, name):
     import io
 

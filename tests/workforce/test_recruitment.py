@@ -1,0 +1,151 @@
+"""Applicants and recruitment: rounds and applications recorded through services, outcomes moved on, the
+applicant's equal opportunities answers counted only, and the applicants report suppressed with the rest."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import AuditEvent
+from accounts.services import DomainError
+from tests import factories as f
+from tests.workforce.factories import staff_service
+from workforce import reports, services
+from workforce.models import Application, Outcome, Recruitment
+from workforce.suppression import HIDDEN
+
+pytestmark = pytest.mark.django_db
+AS_OF = date(2025, 1, 15)
+
+
+def _round(service, actor, **kwargs):
+    return services.open_recruitment(
+        actor=actor,
+        service=service,
+        name=kwargs.pop("name", "Trainee PWPs for January"),
+        posts_offered=kwargs.pop("posts_offered", 8),
+        opens_on=kwargs.pop("opens_on", date(2024, 9, 1)),
+        closes_on=kwargs.pop("closes_on", date(2024, 9, 30)),
+        **kwargs,
+    )
+
+
+def test_a_round_and_its_applications_are_recorded_and_audited_without_the_answers():
+    service, actor = f.ServiceFactory(), f.UserFactory()
+    recruitment = _round(service, actor)
+    application = services.record_application(
+        actor=actor,
+        recruitment=recruitment,
+        reference=" NHSJ-1 ",
+        prior_background="psychology",
+        sex="male",
+        ethnic_group="black_african",
+    )
+    assert application.reference == "NHSJ-1" and application.sex == "male"
+    events = AuditEvent.objects.filter(action__startswith="workforce.")
+    assert {e.action for e in events} == {"workforce.recruitment_opened", "workforce.application_recorded"}
+    text = " ".join(f"{e.before} {e.after} {e.message}" for e in events)
+    assert "male" not in text and "black_african" not in text
+    services.set_application_outcome(actor=actor, application=application, outcome=Outcome.APPOINTED)
+    event = AuditEvent.objects.get(action="workforce.application_outcome_set")
+    assert event.before == {"outcome": "received"} and event.after == {"outcome": "appointed"}
+
+
+def test_a_reference_is_used_once_per_round_and_answers_come_from_the_lists():
+    service, actor = f.ServiceFactory(), f.UserFactory()
+    recruitment = _round(service, actor)
+    services.record_application(actor=actor, recruitment=recruitment, reference="A1")
+    with pytest.raises(DomainError, match="already recorded"):
+        services.record_application(actor=actor, recruitment=recruitment, reference="A1")
+    with pytest.raises(DomainError, match="from the list"):
+        services.record_application(actor=actor, recruitment=recruitment, reference="A2", sex="unknown")
+    with pytest.raises(DomainError, match="cannot close before"):
+        _round(service, actor, name="Backwards", opens_on=date(2024, 9, 1), closes_on=date(2024, 8, 1))
+    assert Application.objects.count() == 1 and Recruitment.objects.count() == 1
+
+
+def test_the_applicants_report_counts_applications_by_outcome_and_hides_small_numbers():
+    service, _, _ = staff_service(10)  # one round: 20 applications, 10 appointed, 10 not shortlisted
+    actor = f.UserFactory()
+    small = _round(
+        service, actor, name="Small round", opens_on=date(2024, 10, 1), closes_on=date(2024, 10, 20)
+    )
+    for i in range(3):
+        services.record_application(actor=actor, recruitment=small, reference=f"S{i}", sex="female")
+    # A third round: hiding the small round's total hides another round's too (the smallest), not the 20.
+    third = _round(
+        service, actor, name="Third round", opens_on=date(2024, 11, 1), closes_on=date(2024, 11, 9)
+    )
+    for i in range(7):
+        services.record_application(actor=actor, recruitment=third, reference=f"T{i}")
+    report = reports.applicants(reports.load_posts(service, AS_OF))
+    outcomes = report.outcomes
+    big = outcomes.row_labels.index(f"Trainee PWPs {service.code}")
+    assert outcomes.row_totals[big].count == 20
+    appointed = outcomes.column_labels.index(Outcome.APPOINTED.label)
+    assert outcomes.cells[big][appointed].count == 10
+    assert outcomes.row_totals[outcomes.row_labels.index("Small round")].hidden
+    assert outcomes.row_totals[outcomes.row_labels.index("Third round")].hidden
+    # The round's applicants are also rows of every diversity table: hidden there too.
+    diversity = reports.diversity(reports.load_posts(service, AS_OF))
+    for _, table in diversity.tables:
+        assert table.row_totals[table.row_labels.index("Applicants: Small round")].hidden
+        assert (
+            table.row_totals[table.row_labels.index(f"Applicants: Trainee PWPs {service.code}")].count == 20
+        )
+
+
+def test_a_round_that_opened_more_than_two_years_before_the_date_is_not_in_the_report():
+    service, actor = f.ServiceFactory(), f.UserFactory()
+    _round(service, actor, name="Old round", opens_on=date(2021, 1, 1), closes_on=date(2021, 1, 31))
+    report = reports.applicants(reports.load_posts(service, AS_OF))
+    assert report.rounds == [] and report.outcomes.row_labels == ()
+
+
+def test_an_administrator_records_a_round_and_an_application_and_moves_it_on(client, world):
+    service = world.enrolment.employing_service
+    client.force_login(world.user("admin"))
+    today = timezone.localdate()
+    response = client.post(
+        reverse("workforce:recruitment_new", args=[service.code]),
+        {
+            "name": "Trainee PWPs, spring intake",
+            "posts_offered": "6",
+            "opens_on": (today - timedelta(days=20)).isoformat(),
+            "closes_on": (today - timedelta(days=5)).isoformat(),
+        },
+    )
+    recruitment = Recruitment.objects.get()
+    assert response.status_code == 302
+    response = client.post(
+        reverse("workforce:application_new", args=[service.code, recruitment.pk]),
+        {"reference": "NHSJ-77", "prior_background": "teacher", "outcome": "received", "bsl": "yes"},
+    )
+    assert response.status_code == 302
+    application = Application.objects.get()
+    assert application.bsl == "yes"
+    page = client.get(reverse("workforce:recruitment_round", args=[service.code, recruitment.pk]))
+    text = page.content.decode()
+    assert "NHSJ-77" in text and "Teacher" in text
+    assert "British Sign Language" not in text  # the answers are never shown per application
+    response = client.post(
+        reverse("workforce:application_outcome", args=[service.code, application.pk]),
+        {"outcome": "not_appointed"},
+    )
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert application.outcome == "not_appointed"
+    report = client.get(reverse("workforce:applicants", args=[service.code])).content.decode()
+    assert "Trainee PWPs, spring intake" in report and HIDDEN in report
+
+
+def test_an_application_of_another_service_is_not_found(client, world):
+    other = f.ServiceFactory()
+    recruitment = _round(other, f.UserFactory())
+    application = services.record_application(actor=f.UserFactory(), recruitment=recruitment, reference="X")
+    client.force_login(world.user("admin"))
+    code = world.enrolment.employing_service.code
+    url = reverse("workforce:application_outcome", args=[code, application.pk])
+    assert client.post(url, {"outcome": "withdrawn"}).status_code == 404
+    assert client.get(reverse("workforce:recruitment_round", args=[code, recruitment.pk])).status_code == 404
