@@ -18,7 +18,7 @@ from datetime import date, timedelta
 from django.contrib.auth.hashers import make_password
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import Organisation, User
@@ -76,6 +76,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, trainees, contacts_per_trainee, **options):
         started = time.perf_counter()
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:  # a benchmark fill: losing it in a crash costs a re-run only
+                cursor.execute("SET synchronous_commit TO OFF")
         if not CurriculumEdition.objects.filter(is_current=True).exists():
             call_command("load_reference_data", verbosity=0)
         if not Cohort.objects.filter(code="nv-cohort-40").exists():
