@@ -273,5 +273,24 @@ def cohort_sheets(entries: list[Entry], scheme_codes: list[str], *, cohort_name:
     ]
 
 
+ROW_WRITERS = (
+    summary_rows,
+    training_days_rows,
+    competence_rows,
+    supervision_rows,
+    caseload_rows,
+    readiness_rows,
+)
+
+
+def streamed_rows(batches: Iterable[list[Entry]], scheme_codes: list[str]) -> Iterator[tuple[int, list]]:
+    """(sheet index, row) for every sheet of `cohort_sheets`, a batch of trainees at a time: each batch's
+    rows go to all six sheets before the next batch is computed, so memory holds one batch."""
+    for entries in batches:
+        yield from ((0, row) for row in summary_rows(entries, scheme_codes))
+        for index, rows in enumerate(ROW_WRITERS[1:], start=1):
+            yield from ((index, row) for row in rows(entries))
+
+
 def export_filename(cohort_code: str, as_of: date) -> str:
     return f"{cohort_code}-{as_of:%Y-%m-%d}.xlsx"

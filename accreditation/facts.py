@@ -19,15 +19,12 @@ from accreditation.contracts import (
     SupervisorReportInfo,
     TrainingDaysProgress,
 )
-from assessments.selectors import competence_statuses_for, module_assessment_results_for
+from assessments.selectors import competences_and_results_for
 from trainees.attendance.selectors import training_days_progress_for
 from trainees.caseload.selectors import caseload_figures_for
 from trainees.cpd.selectors import cpd_activities_for
 from trainees.enrolment.selectors import interruptions_for
-from trainees.supervision.selectors import (
-    supervision_summary_for,
-    supervisor_reports_for,
-)
+from trainees.supervision.selectors import supervision_summaries_for, supervisor_reports_for
 
 # The renewal criteria look at the year up to the as-of date.
 YEAR = timedelta(days=365)
@@ -129,21 +126,17 @@ def gather_facts_for(enrolments, *, as_of: date, released_only: bool = False) ->
         for pk, items in interruptions_for(enrolments).items()
     }
     days = training_days_progress_for(enrolments, on=as_of)
-    competences = competence_statuses_for(enrolments, released_only=released_only, on=released_on)
-    results = module_assessment_results_for(enrolments, released_only=released_only, on=released_on)
-    supervision = supervision_summary_for(enrolments, end=as_of)
+    competences, results = competences_and_results_for(
+        enrolments, released_only=released_only, on=released_on
+    )
     reports = supervisor_reports_for(enrolments)
     caseload = caseload_figures_for(enrolments, on=as_of)
     cpd = cpd_activities_for(enrolments, start=as_of - CPD_HISTORY, end=as_of)
     year_start = as_of - YEAR + timedelta(days=1)
 
-    # The renewal year: the 365 days up to as_of, for everyone at once (a constant number of queries),
-    # including supervision logged after qualifying, which is what a registration renewal asks about.
-    last_year = (
-        supervision_summary_for(enrolments, end=as_of, start=year_start, after_completion=True)
-        if enrolments
-        else {}
-    )
+    # The training to date and the renewal year (the 365 days up to as_of, including supervision logged after
+    # qualifying, which is what a registration renewal asks about) from one load of the records.
+    supervision = supervision_summaries_for(enrolments, end=as_of, year_start=year_start)
 
     return {
         e.pk: TraineeFacts(
@@ -151,8 +144,8 @@ def gather_facts_for(enrolments, *, as_of: date, released_only: bool = False) ->
             training_days=days[e.pk],
             competences=tuple(competences[e.pk]),
             module_results=tuple(results[e.pk]),
-            supervision=supervision[e.pk],
-            supervision_last_year=last_year[e.pk],
+            supervision=supervision[e.pk][0],
+            supervision_last_year=supervision[e.pk][1],
             supervisor_reports=tuple(reports[e.pk]),
             caseload=caseload[e.pk],
             cpd=tuple(cpd[e.pk]),

@@ -137,6 +137,41 @@ def trainee_readiness(
     return facts, evaluate_schemes(facts, schemes_with_rules(), as_of, route_code=enrolment.route.code)
 
 
+WORKBOOK_BATCH = 50
+
+
+def workbook_batches(enrolments, as_of: date, *, batch: int = WORKBOOK_BATCH):
+    """For the workbooks: (the codes of all schemes, an iterator of lists of entries, `batch` trainees at a
+    time), so a programme's workbook holds one batch in memory, never the programme. Entries are each
+    trainee's facts and results for every scheme that applies to them (the renewal stage too once they have
+    qualified); only released marks count, as the rows may be handed to trainees. A constant number of
+    queries per batch."""
+    schemes = schemes_with_rules()
+
+    def batches():
+        ids = list(enrolments.values_list("pk", flat=True))
+        for start in range(0, len(ids), batch):
+            chosen = ids[start : start + batch]
+            loaded = {e.pk: e for e in Enrolment.objects.with_people().filter(pk__in=chosen)}
+            group = [loaded[pk] for pk in chosen if pk in loaded]
+            facts = facts_module.gather_facts_for(group, as_of=as_of, released_only=True)
+            entries = []
+            for enrolment in group:
+                found = evaluate_schemes(facts[enrolment.pk], schemes, as_of, route_code=enrolment.route.code)
+                results = [r for s in found for r in (s.result, s.renewal) if r is not None]
+                entries.append((facts[enrolment.pk], results))
+            yield entries
+
+    return [s.code for s in schemes], batches()
+
+
+def programme_enrolments(programme):
+    """Every enrolment of a programme, cohort by cohort (oldest cohort first), then by name."""
+    return Enrolment.objects.filter(cohort__programme=programme).order_by(
+        "cohort__start_date", "cohort__code", "user__last_name", "user__first_name", "pk"
+    )
+
+
 def cohort_entries(cohort, as_of: date):
     """For the cohort export: each trainee's facts and results for every scheme that applies to them
     (the renewal stage too once they have qualified), and the codes of all schemes, in a constant number

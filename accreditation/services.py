@@ -66,16 +66,57 @@ def save_scheme_version(*, actor, version: SchemeVersion, changes: dict) -> Sche
 
 def export_cohort(*, actor, cohort, as_of: date, target) -> int:
     """Write the cohort workbook to `target` and audit the export; return the number of rows written."""
-    from accreditation.exports import cohort_sheets
-    from accreditation.selectors import cohort_entries
-    from core.spreadsheets import write_xlsx
+    from trainees.models import Enrolment
 
-    entries, scheme_codes = cohort_entries(cohort, as_of)
-    rows = write_xlsx(cohort_sheets(entries, scheme_codes, cohort_name=cohort.name), target)
+    rows, trainees = _write_workbook(
+        Enrolment.objects.filter(cohort=cohort).order_by("user__last_name", "user__first_name", "pk"),
+        as_of=as_of,
+        target=target,
+        title=cohort.name,
+    )
     record_event(
         actor=actor,
         action="export.cohort",
         obj=cohort,
-        after={"as_of": as_of, "trainees": len(entries), "rows": rows},
+        after={"as_of": as_of, "trainees": trainees, "rows": rows},
     )
     return rows
+
+
+def export_programme(*, actor, programme, as_of: date, target) -> int:
+    """Write the programme workbook (every cohort of the programme, the cohort workbook's sheets with a
+    Cohort column in the summary) to `target` and audit it; return the number of rows written."""
+    from accreditation.selectors import programme_enrolments
+
+    rows, trainees = _write_workbook(
+        programme_enrolments(programme), as_of=as_of, target=target, title=programme.name
+    )
+    record_event(
+        actor=actor,
+        action="export.programme",
+        obj=programme,
+        after={"as_of": as_of, "trainees": trainees, "rows": rows},
+    )
+    return rows
+
+
+def _write_workbook(enrolments, *, as_of: date, target, title: str) -> tuple[int, int]:
+    """The six sheets, streamed: a batch of trainees is gathered, written to every sheet and let go."""
+    from accreditation.exports import cohort_sheets, streamed_rows
+    from accreditation.selectors import workbook_batches
+    from core.spreadsheets import write_xlsx_stream
+
+    scheme_codes, batches = workbook_batches(enrolments, as_of)
+    counted = []
+
+    def counting(batches):
+        for entries in batches:
+            counted.append(len(entries))
+            yield entries
+
+    rows = write_xlsx_stream(
+        cohort_sheets([], scheme_codes, cohort_name=title),
+        streamed_rows(counting(batches), scheme_codes),
+        target,
+    )
+    return rows, sum(counted)

@@ -382,14 +382,23 @@ def module_assessment_results_for(
 
     A component that signs competences off passes when all of them are signed, fails while any has failed.
     """
+    return competences_and_results_for(enrolments, released_only=released_only, on=on)[1]
+
+
+def competences_and_results_for(
+    enrolments: Iterable[Enrolment], *, released_only: bool = False, on: date | None = None
+) -> tuple[dict[int, list[CompetenceStatus]], dict[int, list[ComponentResult]]]:
+    """`competence_statuses_for` and `module_assessment_results_for` together, from one load of the
+    assessment records (the readiness facts need both; loading them once halves the work)."""
     enrolments = list(enrolments)
     if not enrolments:
-        return {}
+        return {}, {}
     on = on or timezone.localdate()
     context = _load_context(enrolments)
-    results = {}
+    results, all_statuses = {}, {}
     for pk, row in context.enrolments.items():
-        statuses = {s.code: s for s in _statuses(context, pk, released_only, on)}
+        all_statuses[pk] = _statuses(context, pk, released_only, on)
+        statuses = {s.code: s for s in all_statuses[pk]}
         rules = context.rules.get(row["cohort__programme_id"])
         modules = context.route_modules.get(row["route_id"], set())
         components = context.components.get(rules.scheme.pk, []) if rules else []
@@ -398,7 +407,7 @@ def module_assessment_results_for(
             for component in components
             if component.module_id in modules
         ]
-    return results
+    return all_statuses, results
 
 
 def module_assessment_results(

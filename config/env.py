@@ -72,3 +72,52 @@ def mailer_from_env(default_backend: str) -> dict:
             "timeout": env_int("EMAIL_TIMEOUT", 30),
         },
     }
+
+
+def cache_from_env() -> dict:
+    """Django's `CACHES["default"]` from CACHE_URL, shared by every process and machine unless told otherwise.
+
+    Unset: the database cache (table `django_cache`, made by `manage.py createcachetable`), so the portfolio
+    cache's versions and every rate limit are the same for every web process and worker without another
+    service. `redis://` or `rediss://` (one URL, or several comma-separated): Django's Redis cache.
+    `locmem://`: this process's memory only (one process, or tests). `dummy://`: no cache.
+    """
+    url = env_str("CACHE_URL", "").strip()
+    if not url or url.startswith("db://"):
+        return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "django_cache"}
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url.split(",")}
+    if url.startswith("locmem://"):
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": url[9:] or "default"}
+    if url.startswith("dummy://"):
+        return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    raise ImproperlyConfigured(
+        f"CACHE_URL must start with redis://, rediss://, unix://, locmem://, dummy:// or db://; got {url!r}."
+    )
+
+
+def storage_from_env() -> dict:
+    """Django's `STORAGES["default"]`: local disk under MEDIA_ROOT, or S3-compatible object storage.
+
+    Object storage (through django-storages) when STORAGE_S3_BUCKET is set, with STORAGE_S3_ENDPOINT_URL (for
+    a service other than Amazon's), STORAGE_S3_REGION, and credentials from the usual AWS_ACCESS_KEY_ID and
+    AWS_SECRET_ACCESS_KEY variables (read by boto3 itself, never stored in settings). Files are private: the
+    product serves them only through its access-checked views.
+    """
+    bucket = env_str("STORAGE_S3_BUCKET", "").strip()
+    if not bucket:
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    options = {
+        "bucket_name": bucket,
+        "default_acl": "private",
+        "querystring_auth": True,
+        "file_overwrite": False,
+        "location": env_str("STORAGE_S3_PREFIX", "").strip("/"),
+    }
+    endpoint = env_str("STORAGE_S3_ENDPOINT_URL", "").strip()
+    if endpoint:
+        options["endpoint_url"] = endpoint
+    region = env_str("STORAGE_S3_REGION", "").strip()
+    if region:
+        options["region_name"] = region
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}

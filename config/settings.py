@@ -21,6 +21,11 @@ SECOND_FACTOR_REQUIRED_FOR   roles that must set up two-step verification before
                              administrators, programme_staff, visitors, supervisors, trainees (default
                              administrators,programme_staff,visitors; none when DJANGO_DEBUG is on)
 MEDIA_ROOT                   where uploaded evidence is stored (default var/media)
+STORAGE_S3_BUCKET            store uploads, portfolios and packs in this S3-compatible bucket instead of MEDIA_ROOT
+STORAGE_S3_ENDPOINT_URL      the object store's address when it is not Amazon's (e.g. https://s3.example.org)
+STORAGE_S3_REGION            its region (default: boto3's); credentials: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY
+STORAGE_S3_PREFIX            a folder inside the bucket (default none)
+CACHE_URL                    redis://host:6379/0 for Redis, locmem:// for one process; unset: the database cache
 EVIDENCE_MAX_UPLOAD_MB       largest evidence file accepted, in megabytes (default 200)
 TASKS_BACKEND                the django.tasks backend (default: the database queue that `db_worker` runs)
 SITE_URL                     the address printed in PDFs for checking them (default http://127.0.0.1:8000)
@@ -47,7 +52,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.csp import CSP
 
-from config.env import env_bool, env_int, env_list, env_str, mailer_from_env
+from config.env import cache_from_env, env_bool, env_int, env_list, env_str, mailer_from_env, storage_from_env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 NODE_MODULES = BASE_DIR / "node_modules"
@@ -252,13 +257,17 @@ CACHES = {
 }
 
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": storage_from_env(),
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+
+# One cache for every process and machine (the database's unless CACHE_URL names Redis): nothing may assume
+# one process.
+CACHES = {"default": cache_from_env()}
 
 TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 # Printed in portfolio PDFs so that anyone holding one knows where to check it.

@@ -6,6 +6,8 @@ import tempfile
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key")
 os.environ.setdefault("DJANGO_HTTPS", "0")
 # Uploaded and rendered files go to a throw-away folder, not the developer's var/media.
+# Each test process keeps its cache in memory (cleared before every test); production shares the database's.
+os.environ.setdefault("CACHE_URL", "locmem://")
 os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix="pwp-test-media-"))
 
 from config.env import env_str  # noqa: E402

@@ -1,9 +1,10 @@
 """One spreadsheet layer under every domain app (model: pretix's `base/exporter.py`).
 
 An exporter describes its sheets (title, headings, rows read once); the renderers here turn them into XLSX
-(openpyxl `write_only`, constant memory) or CSV, escaping every cell a spreadsheet would run as a formula;
-`download` sends any export as an attachment. Uploaded workbooks pass `check_zip_container` before any XML
-is parsed.
+(xlsxwriter's constant-memory mode: each row goes to disk as the next starts) or CSV, escaping every cell
+a spreadsheet would run as a formula; `download` sends any export as an attachment. Uploaded workbooks pass
+`check_zip_container` before any XML is parsed. `write_xlsx_stream` writes several sheets from one stream of
+rows, so an export can compute a batch of trainees, write its rows to every sheet and forget it.
 
     sheets = [Sheet("Competences", ["Trainee", "Status"], rows_iterator)]
     write_xlsx(sheets, "out.xlsx")                       # a path or a binary file object
@@ -17,27 +18,27 @@ import csv
 import io
 import mimetypes
 import re
+import tempfile
 import unicodedata
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from typing import BinaryIO
 
+import xlsxwriter
 from django.http import FileResponse, HttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.properties import PageSetupProperties
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 # Spreadsheets read a cell starting with one of these as a formula (or DDE): OWASP "CSV injection".
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 XLSX_MAGIC = b"PK\x03\x04"
+DEFAULT_DATE_FORMAT = "yyyy-mm-dd"
+DEFAULT_DATETIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
 _BAD_TITLE = re.compile(r"[\[\]:*?/\\]")
 
 Rows = Iterable[Sequence]
@@ -85,67 +86,123 @@ def escape_cell(value):
 
 def sheet_title(title: str) -> str:
     """Excel's rules: at most 31 characters, none of [ ] : * ? / \\."""
-    return _BAD_TITLE.sub(" ", title).strip()[:31] or "Sheet"
+    return _BAD_TITLE.sub(" ", title).strip().strip("'")[:31] or "Sheet"
 
 
-def _xlsx_row(worksheet, sheet: Sheet, values: Sequence) -> list:
-    row = [escape_cell(value) for value in values]
-    if sheet.date_format is None:
-        return row
-    cells = []
-    for value in row:
-        if isinstance(value, date):
-            cell = WriteOnlyCell(worksheet, value=value)
-            cell.number_format = sheet.date_format
-            value = cell
-        cells.append(value)
-    return cells
+def _write_row(worksheet, row_number: int, values: Sequence, formats: dict) -> None:
+    """One row, each value escaped and written by its type: dates with the sheet's date format, numbers
+    as numbers, text always as text (never read as a formula or a link)."""
+    for column, raw in enumerate(values):
+        value = escape_cell(raw)
+        if value is None or value == "":
+            continue
+        if isinstance(value, bool):
+            worksheet.write_boolean(row_number, column, value)
+        elif isinstance(value, datetime):
+            worksheet.write_datetime(row_number, column, value, formats["date_time"])
+        elif isinstance(value, date):
+            worksheet.write_datetime(row_number, column, value, formats["date"])
+        elif isinstance(value, int | float | Decimal):
+            worksheet.write_number(row_number, column, value)
+        else:
+            worksheet.write_string(row_number, column, str(value))
 
 
 def _print_setup(worksheet, sheet: Sheet) -> None:
     """Landscape, one page wide (as many pages tall as it takes), headings on every page, a titled header."""
-    worksheet.page_setup.orientation = "landscape"
-    worksheet.page_setup.fitToWidth = 1
-    worksheet.page_setup.fitToHeight = 0
-    worksheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    worksheet.set_landscape()
+    worksheet.fit_to_pages(1, 0)
     if sheet.headers:
-        heading_row = len(sheet.preamble) + 1
-        worksheet.print_title_rows = f"{heading_row}:{heading_row}"
-    worksheet.oddHeader.center.text = sheet.print_title.replace("&", "&&")  # "&" starts a header code
-    worksheet.oddFooter.right.text = "Page &P of &N"
+        heading_row = len(sheet.preamble)
+        worksheet.repeat_rows(heading_row)
+    worksheet.set_header("&C" + sheet.print_title.replace("&", "&&"))  # "&" starts a header code
+    worksheet.set_footer("&RPage &P of &N")
+
+
+class _SheetWriter:
+    """One worksheet being written row by row (xlsxwriter's constant-memory mode: each row is flushed to a
+    temporary file as soon as the next one starts, so memory stays flat however many rows follow)."""
+
+    def __init__(self, workbook, sheet: Sheet, bold):
+        self.sheet = sheet
+        title, taken, number = sheet_title(sheet.title), {ws.name.lower() for ws in workbook.worksheets()}, 0
+        base = title
+        while title.lower() in taken:  # a second sheet of the same name is numbered, as spreadsheets do
+            number += 1
+            title = f"{base[: 31 - len(str(number))]}{number}"
+        self.worksheet = workbook.add_worksheet(title)
+        self.formats = {
+            "date": workbook.add_format({"num_format": sheet.date_format or DEFAULT_DATE_FORMAT}),
+            "date_time": workbook.add_format({"num_format": sheet.date_format or DEFAULT_DATETIME_FORMAT}),
+        }
+        if sheet.print_title:
+            _print_setup(self.worksheet, sheet)
+        if sheet.freeze_headers:
+            self.worksheet.freeze_panes(len(sheet.preamble) + 1, 0)
+        self.row = 0
+        for values in sheet.preamble:
+            _write_row(self.worksheet, self.row, values, self.formats)
+            self.row += 1
+        if sheet.headers:
+            heading = bold if sheet.bold_headers else None
+            for column, value in enumerate(sheet.headers):
+                self.worksheet.write_string(self.row, column, str(escape_cell(value)), heading)
+            self.row += 1
+        self.count = 0
+
+    def append(self, values: Sequence) -> None:
+        _write_row(self.worksheet, self.row, values, self.formats)
+        self.row += 1
+        self.count += 1
+
+    def close(self) -> int:
+        sheet = self.sheet
+        if sheet.autofilter and sheet.headers:
+            first = len(sheet.preamble)
+            self.worksheet.autofilter(first, 0, first + self.count, len(sheet.headers) - 1)
+        return self.count
+
+
+def _workbook(target):
+    # Text is never turned into formulas, numbers or links: every cell is exactly the value given.
+    return xlsxwriter.Workbook(
+        target,
+        {
+            "constant_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_numbers": False,
+            "strings_to_urls": False,
+            "tmpdir": tempfile.gettempdir(),
+        },
+    )
 
 
 def write_xlsx(sheets: Iterable[Sheet], target) -> int:
-    """Write the sheets to `target` (a path or a binary file object), streaming rows (openpyxl write_only);
+    """Write the sheets to `target` (a path or a binary file object), streaming rows in constant memory;
     return the number of data rows written."""
-    workbook = Workbook(write_only=True)
-    bold = Font(bold=True)
+    workbook = _workbook(target)
+    bold = workbook.add_format({"bold": True})
     total = 0
     for sheet in sheets:
-        worksheet = workbook.create_sheet(title=sheet_title(sheet.title))
-        if sheet.print_title:
-            _print_setup(worksheet, sheet)
-        if sheet.freeze_headers:
-            worksheet.freeze_panes = f"A{len(sheet.preamble) + 2}"
-        for values in sheet.preamble:
-            worksheet.append(_xlsx_row(worksheet, sheet, values))
-        if sheet.headers:
-            headings = []
-            for value in sheet.headers:
-                cell = WriteOnlyCell(worksheet, value=escape_cell(value))
-                if sheet.bold_headers:
-                    cell.font = bold
-                headings.append(cell)
-            worksheet.append(headings)
-        count = 0
+        writer = _SheetWriter(workbook, sheet, bold)
         for values in sheet.iter_rows():
-            worksheet.append(_xlsx_row(worksheet, sheet, values))
-            count += 1
-        if sheet.autofilter and sheet.headers:
-            first = len(sheet.preamble) + 1
-            worksheet.auto_filter.ref = f"A{first}:{get_column_letter(len(sheet.headers))}{first + count}"
-        total += count
-    workbook.save(target)
+            writer.append(values)
+        total += writer.close()
+    workbook.close()
+    return total
+
+
+def write_xlsx_stream(sheets: Sequence[Sheet], rows: Iterable[tuple[int, Sequence]], target) -> int:
+    """Write several sheets from one stream of `(sheet index, row)` pairs, in any interleaving: an export
+    that computes a batch of trainees at a time writes each batch's rows to every sheet and forgets them, so
+    memory stays flat. The sheets' own `rows` are not read. Returns the number of data rows written."""
+    workbook = _workbook(target)
+    bold = workbook.add_format({"bold": True})
+    writers = [_SheetWriter(workbook, sheet, bold) for sheet in sheets]
+    for index, values in rows:
+        writers[index].append(values)
+    total = sum(writer.close() for writer in writers)
+    workbook.close()
     return total
 
 

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import CharField, Exists, OuterRef, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models import CharField, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet, Sum, Value
 from django.utils import timezone
 
 from accounts.access import refuse
@@ -26,7 +26,6 @@ from trainees.cpd.selectors import cpd_awaiting
 from trainees.enrolment.selectors import enrolments_for_user
 from trainees.models import (
     Case,
-    CaseReview,
     Enrolment,
     Interruption,
     Leave,
@@ -84,6 +83,34 @@ def supervision_summary_for(
     supervision they go on logging)."""
     results = supervision_compliance_for(enrolments, end=end, start=start, after_completion=after_completion)
     return {pk: _summary(result) for pk, result in results.items()}
+
+
+def supervision_summaries_for(
+    enrolments: Sequence[Enrolment], *, end: date, year_start: date
+) -> dict[int, tuple[SupervisionSummary, SupervisionSummary]]:
+    """{pk: (the training's summary to `end`, the year from `year_start` to `end` after completion too)}.
+
+    The readiness facts need both; the records are loaded once for the two periods (a constant number of
+    queries), instead of once for each.
+    """
+    enrolments = list(enrolments)
+    if not enrolments:
+        return {}
+    earliest = min(
+        min(
+            min(training_period(e, None, end)),
+            min(training_period(e, year_start, end, after_completion=True)),
+        )
+        for e in enrolments
+    )
+    loaded = _load(enrolments, end=end, cases_from=earliest)
+    return {
+        e.pk: (
+            _summary(_compliance(e, loaded, None, end)),
+            _summary(_compliance(e, loaded, year_start, end, after_completion=True)),
+        )
+        for e in enrolments
+    }
 
 
 def supervisor_reports(enrolment: Enrolment) -> list[SupervisorReportInfo]:
@@ -210,7 +237,8 @@ class _Loaded:
     rules: dict
     sessions: dict
     cases: dict
-    reviews: dict
+    reviews: dict  # per enrolment, (case id, latest review by `end`)
+    reviews_in_training: dict  # the same, not after the trainee completed
     absences: dict
     trainings: dict
 
@@ -246,28 +274,36 @@ def _load(enrolments: Sequence[Enrolment], *, end: date, cases_from: date) -> _L
                 live_assessment_intervention=intervention,
             )
         )
+    # Only cases still open on a trainee's last day can be overdue for review, so only those are loaded, and
+    # for each only its latest review (one row per case, not one per review): the latest by `end` (the
+    # renewal year counts supervision after completion) and the latest within the training.
     cases: dict[int, list[engine.CaseFact]] = defaultdict(list)
-    for pk, enrolment_id, reference, opened_on, closed_on in (
+    reviews: dict[int, list[tuple[int, date]]] = defaultdict(list)
+    reviews_in_training: dict[int, list[tuple[int, date]]] = defaultdict(list)
+    counted = Q(
+        reviews__session__status=SupervisionSession.Status.CONFIRMED,
+        reviews__session__replaced_by__isnull=True,
+        reviews__session__date__lte=end,
+    )
+    within_training = Q(enrolment__completed_on__isnull=True) | Q(
+        reviews__session__date__lte=F("enrolment__completed_on")
+    )
+    for pk, enrolment_id, reference, opened_on, closed_on, last, last_in_training in (
         Case.objects.filter(
             Q(closed_on__isnull=True) | Q(closed_on__gt=cases_from), enrolment_id__in=ids, opened_on__lte=end
         )
         .order_by()
-        .values_list("id", "enrolment_id", "reference", "opened_on", "closed_on")
+        .annotate(
+            last=Max("reviews__session__date", filter=counted),
+            last_in_training=Max("reviews__session__date", filter=counted & within_training),
+        )
+        .values_list("id", "enrolment_id", "reference", "opened_on", "closed_on", "last", "last_in_training")
     ):
         cases[enrolment_id].append(engine.CaseFact(pk, reference, opened_on, closed_on))
-    reviews: dict[int, list[tuple[int, date]]] = defaultdict(list)
-    for case_id, enrolment_id, day in (
-        CaseReview.objects.filter(
-            session__enrolment_id__in=ids,
-            session__status=SupervisionSession.Status.CONFIRMED,
-            session__replaced_by__isnull=True,
-            session__date__lte=end,
-        )
-        .order_by()
-        .values_list("case_id", "session__enrolment_id", "session__date")
-        .distinct()
-    ):
-        reviews[enrolment_id].append((case_id, day))
+        if last:
+            reviews[enrolment_id].append((pk, last))
+        if last_in_training:
+            reviews_in_training[enrolment_id].append((pk, last_in_training))
     absences: dict[int, list[engine.Absence]] = defaultdict(list)
     interruptions = (
         Interruption.objects.filter(enrolment_id__in=ids)
@@ -285,7 +321,7 @@ def _load(enrolments: Sequence[Enrolment], *, end: date, cases_from: date) -> _L
     # Everyone who supervised (or was named on an entry for) these trainees, in the same query.
     named = SupervisionSession.objects.filter(enrolment_id__in=ids).order_by().values("supervisor_id")
     trainings = _training_facts_by_supervisor(SupervisorTraining.objects.filter(supervisor_id__in=named))
-    return _Loaded(rules, sessions, cases, reviews, absences, trainings)
+    return _Loaded(rules, sessions, cases, reviews, reviews_in_training, absences, trainings)
 
 
 def _intervals_for(loaded: _Loaded, rules: engine.Rules) -> dict[int, tuple]:
@@ -302,7 +338,7 @@ def _compliance(
         end=last,
         sessions=loaded.sessions.get(enrolment.pk, ()),
         cases=loaded.cases.get(enrolment.pk, ()),
-        reviews=loaded.reviews.get(enrolment.pk, ()),
+        reviews=(loaded.reviews if after_completion else loaded.reviews_in_training).get(enrolment.pk, ()),
         absences=loaded.absences.get(enrolment.pk, ()),
         credentials=_intervals_for(loaded, rules),
         rules=rules,
@@ -312,8 +348,8 @@ def _compliance(
 def supervision_compliance(
     enrolment: Enrolment, *, start: date | None = None, end: date
 ) -> engine.Compliance:
-    first, last = training_period(enrolment, start, end)
-    loaded = _load([enrolment], end=end, cases_from=min(first, last))
+    _, last = training_period(enrolment, start, end)
+    loaded = _load([enrolment], end=end, cases_from=last)
     return _compliance(enrolment, loaded, start, end)
 
 
@@ -325,7 +361,7 @@ def supervision_compliance_for(
     enrolments = list(enrolments)
     if not enrolments:
         return {}
-    earliest = min(min(training_period(e, start, end, after_completion=after_completion)) for e in enrolments)
+    earliest = min(training_period(e, start, end, after_completion=after_completion)[1] for e in enrolments)
     loaded = _load(enrolments, end=end, cases_from=earliest)
     return {e.pk: _compliance(e, loaded, start, end, after_completion=after_completion) for e in enrolments}
 
@@ -346,8 +382,8 @@ def supervision_page(access: EnrolmentAccess, *, today: date) -> dict:
     """Everything the trainee's supervision page shows, in a constant number of queries; what the person
     may do there comes from their `access` (trainees.access)."""
     enrolment = access.enrolment
-    first, last = training_period(enrolment, None, today)
-    loaded = _load([enrolment], end=today, cases_from=min(first, last))
+    _, last = training_period(enrolment, None, today)
+    loaded = _load([enrolment], end=today, cases_from=last)
     compliance = _compliance(enrolment, loaded, None, today)
     rules = compliance.rules
     intervals = _intervals_for(loaded, rules)

@@ -1,0 +1,200 @@
+"""Measure every main page against a trivial page of the same stack, in one run, as each persona.
+
+Each persona is signed in through Django's test client, so every request goes through the whole middleware
+stack (sessions, authentication, CSP, axes), the URL resolver, the view and the templates, as under gunicorn
+but without the network. Each page is requested in turn with a trivial view (a signed-in page that renders one
+line through the same base template machinery), so drift of this shared machine affects both alike; the ratio
+of the medians is the figure to read.
+"""
+
+import json
+import statistics
+import time
+from dataclasses import dataclass
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from django.http import HttpResponse
+from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
+from django.urls import include, path, reverse
+from django.utils import timezone
+
+from accounts.models import OrganisationMembership, User
+from accreditation.models import VisitAssignment
+from accreditation.portfolio import cache
+from accreditation.portfolio.data import portfolio_data
+from curriculum.models import Cohort
+from trainees.models import Enrolment, SupervisorAssignment
+
+
+def trivial(request):
+    """The yardstick: signed in, through every middleware, no domain work."""
+    return HttpResponse(f"<!doctype html><title>ok</title><p>{request.user.get_username()}</p>")
+
+
+urlpatterns = [path("__bench__/trivial/", trivial, name="bench_trivial"), path("", include("config.urls"))]
+
+
+@dataclass
+class Page:
+    name: str
+    scope: str  # cohort, trainee, portfolio-first or portfolio-repeat
+    user: User
+    url: str
+    before: object = None  # called before each timed request (the portfolio's first render forgets its cache)
+
+
+class Command(BaseCommand):
+    help = "Time every main page as each persona against a trivial view: median ms, ratio and queries."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--cohort", default="nv-cohort-40", help="the cohort to measure (default nv-cohort-40)"
+        )
+        parser.add_argument("--runs", type=int, default=7, help="timed requests of each page (median)")
+        parser.add_argument("--json", action="store_true", help="print one JSON list instead of a table")
+        parser.add_argument("--only", nargs="*", help="measure only pages whose name contains one of these")
+
+    def handle(self, *args, cohort, runs, json: bool, only=None, **options):
+        with override_settings(ROOT_URLCONF=__name__, ALLOWED_HOSTS=["*"]):
+            results = self._measure(cohort, runs, only)
+        if json:
+            self.stdout.write(_json(results))
+            return
+        self.stdout.write(f"{'page':<44} {'scope':<17} {'median ms':>9} {'× trivial':>9} {'queries':>7}")
+        for row in results:
+            self.stdout.write(
+                f"{row['page']:<44} {row['scope']:<17} {row['median_ms']:>9.1f} {row['ratio']:>9.1f} "
+                f"{row['queries']:>7}"
+            )
+
+    def _measure(self, code: str, runs: int, only) -> list[dict]:
+        pages = self._pages(code)
+        if only:
+            pages = [p for p in pages if any(word in p.name for word in only)]
+        results = []
+        clients: dict[int, Client] = {}
+        for page in pages:
+            client = clients.get(page.user.pk)
+            if client is None:
+                client = clients[page.user.pk] = Client()
+                client.force_login(page.user)
+            trivial_url = reverse("bench_trivial")
+            # Warm up both: imports, templates and the connection, as a running server would have them.
+            for url in (trivial_url, page.url):
+                response = client.get(url)
+                if response.status_code != 200:
+                    raise CommandError(f"{page.name}: {url} answered {response.status_code}")
+            page_times, trivial_times = [], []
+            for _ in range(runs):
+                started = time.perf_counter()
+                client.get(trivial_url)
+                trivial_times.append(time.perf_counter() - started)
+                if page.before:
+                    page.before()
+                started = time.perf_counter()
+                client.get(page.url)
+                page_times.append(time.perf_counter() - started)
+            if page.before:
+                page.before()
+            with CaptureQueriesContext(connection) as queries:
+                client.get(page.url)
+            page_ms, trivial_ms = (
+                statistics.median(page_times) * 1000,
+                statistics.median(trivial_times) * 1000,
+            )
+            results.append(
+                {
+                    "page": page.name,
+                    "scope": page.scope,
+                    "median_ms": round(page_ms, 1),
+                    "ratio": round(page_ms / trivial_ms, 1),
+                    "queries": len(queries),
+                    "trivial_ms": round(trivial_ms, 2),
+                }
+            )
+        return results
+
+    def _pages(self, code: str) -> list[Page]:
+        cohort = Cohort.objects.select_related("programme").filter(code=code).first()
+        if cohort is None:
+            raise CommandError(f"No cohort {code}: run seed_demo (and bench_national for national scale).")
+        educator = cohort.educators.order_by("pk").first()
+        if educator is None:
+            raise CommandError(f"Cohort {code} has no educator.")
+        enrolment = (
+            Enrolment.objects.filter(cohort=cohort, status=Enrolment.Status.ACTIVE)
+            .order_by("pk")
+            .select_related("user")
+        ).first()
+        if enrolment is None:
+            raise CommandError(f"Cohort {code} has no active trainee.")
+        trainee = enrolment.user
+        supervisor = (
+            SupervisorAssignment.objects.filter(
+                enrolment=enrolment, kind=SupervisorAssignment.Kind.CASE_MANAGEMENT
+            )
+            .select_related("supervisor")
+            .first()
+        )
+        administrator = (
+            OrganisationMembership.objects.filter(
+                organisation_id=cohort.programme.hei_id, role=OrganisationMembership.Role.ADMINISTRATOR
+            )
+            .select_related("user")
+            .first()
+        )
+        visit = (
+            VisitAssignment.objects.filter(visit__programme=cohort.programme)
+            .select_related("visit", "visitor")
+            .first()
+        )
+        pk = enrolment.pk
+        pages = [
+            Page("home (educator)", "cohort", educator, reverse("home")),
+            Page("cohort page", "cohort", educator, reverse("trainees:cohort", args=[code])),
+            Page("competence grid", "cohort", educator, reverse("assessments:grid", args=[code])),
+            Page(
+                "cohort readiness", "cohort", educator, reverse("accreditation:cohort_readiness", args=[code])
+            ),
+            Page("marking queue", "cohort", educator, reverse("assessments:queue")),
+            Page("home (trainee)", "trainee", trainee, reverse("home")),
+            Page("trainee page", "trainee", educator, reverse("trainees:detail", args=[pk])),
+            Page("attendance", "trainee", educator, reverse("trainees:attendance", args=[pk])),
+            Page("supervision", "trainee", educator, reverse("trainees:supervision", args=[pk])),
+            Page("caseload", "trainee", educator, reverse("trainees:caseload", args=[pk])),
+        ]
+        if supervisor is not None:
+            pages.append(Page("supervisor home", "trainee", supervisor.supervisor, reverse("home")))
+        if administrator is not None:
+            pages.append(Page("home (administrator)", "cohort", administrator.user, reverse("home")))
+            service = enrolment.employing_service
+            if service is not None:
+                pages.append(
+                    Page(
+                        "services",
+                        "cohort",
+                        administrator.user,
+                        reverse("trainees:service", args=[service.code]),
+                    )
+                )
+        if visit is not None:
+            pages.append(Page("home (visitor)", "cohort", visit.visitor, reverse("home")))
+            pages.append(
+                Page("visit", "cohort", visit.visitor, reverse("portfolios:visit", args=[visit.visit_id]))
+            )
+        pdf = reverse("portfolios:trainee_pdf", args=[pk])
+
+        def forget():
+            cache.forget(portfolio_data(enrolment, scheme_code=None, as_of=timezone.localdate()))
+
+        pages.append(Page("portfolio PDF, first", "portfolio-first", trainee, pdf, before=forget))
+        pages.append(Page("portfolio PDF, unchanged repeat", "portfolio-repeat", trainee, pdf))
+        return pages
+
+
+def _json(results: list[dict]) -> str:
+    return json.dumps(
+        [{k: row[k] for k in ("page", "scope", "median_ms", "ratio", "queries")} for row in results]
+    )
