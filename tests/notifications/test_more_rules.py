@@ -183,3 +183,21 @@ def test_a_qualified_practitioner_hears_60_days_before_a_registration_renewal(wo
     assert {i.url for i in items} == {reverse("accreditation:trainee_readiness", args=[world.enrolment.pk])}
     # Nobody still training hears of renewals.
     assert not {u for u, s, d in found} - {"trainee"}
+
+
+def test_missed_supervision_weeks_and_falling_behind_reach_the_right_people(world, kinds):
+    # The world's trainee logged no supervision: every week so far is missed.
+    run_daily_pass(on=TODAY, email=False)
+    missed = told("missed-supervision-week")
+    assert missed and {u for u, s, d in missed} == {
+        "trainee",
+        "supervisor",
+        "other.trainee",
+        "other.supervisor",
+    }
+    assert all(s.startswith("week:") for u, s, d in missed)
+    behind = told("trainee-falling-behind")
+    # Only the programme's educators hear that a trainee is falling behind, never the trainee or supervisor.
+    assert behind and {u for u, s, d in behind} == {"educator", "lead"}
+    assert f"behind:{world.enrolment.pk}" in {s for u, s, d in behind}
+    assert run_daily_pass(on=TODAY, email=False).created == 0
