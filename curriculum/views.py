@@ -85,12 +85,16 @@ def cohort_new(request, code):
     programme = _programme_to_administer(request, code)
     form = CohortForm(request.POST or None, programme=programme)
     if request.method == "POST" and form.is_valid():
-        cohort = services.create_cohort(
-            actor=request.user, fields={**form.cleaned_data, "programme": programme}
-        )
-        messages.success(request, f"{cohort.name} is set up. Next, plan its teaching days.")
-        # The schedule follows on from a new cohort: teaching days come next, then the intake file.
-        return redirect("trainees:schedule", code=cohort.code)
+        try:
+            cohort = services.create_cohort(
+                actor=request.user, fields={**form.cleaned_data, "programme": programme}
+            )
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"{cohort.name} is set up. Next, plan its teaching days.")
+            # The schedule follows on from a new cohort: teaching days come next, then the intake file.
+            return redirect("trainees:schedule", code=cohort.code)
     return render(
         request, "curriculum/cohort_form.html", {"form": form, "programme": programme, "cohort": None}
     )
@@ -102,9 +106,13 @@ def cohort_edit(request, code, cohort_code):
     form = CohortForm(request.POST or None, instance=cohort, programme=programme)
     if request.method == "POST" and form.is_valid():
         changes = {name: form.cleaned_data[name] for name in form.changed_data}
-        services.update_cohort(actor=request.user, cohort=cohort, changes=changes)
-        messages.success(request, "Cohort details saved.")
-        return redirect("trainees:cohort", code=cohort.code)
+        try:
+            services.update_cohort(actor=request.user, cohort=cohort, changes=changes)
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Cohort details saved.")
+            return redirect("trainees:cohort", code=cohort.code)
     context = {"form": form, "programme": programme, "cohort": cohort}
     return render(request, "curriculum/cohort_form.html", context)
 
