@@ -110,7 +110,7 @@ class CohortForm(forms.ModelForm):
             required=False,
             widget=forms.CheckboxSelectMultiple,
             initial=self.instance.teaching_weekdays if self.instance.pk else [],
-            help_text="The days of the week this cohort is taught. Planning its teaching days starts from these.",
+            help_text="The days of the week this cohort is taught. Planning its teaching days starts here.",
         )
         if self.instance.pk:
             del self.fields["code"]

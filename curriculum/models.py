@@ -172,7 +172,7 @@ class Programme(models.Model):
         Route,
         blank=True,
         related_name="+",
-        help_text="The routes of the curriculum edition this programme teaches. None chosen means all of them.",
+        help_text="The routes of its curriculum edition the programme teaches. None chosen means all.",
     )
     late_minutes_recorded = models.BooleanField(
         "record minutes missed",

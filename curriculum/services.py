@@ -15,8 +15,8 @@ def _check_programme(programme: Programme, fields: dict) -> None:
         strays = [route.name for route in routes if route.edition_id != programme.edition_id]
         if strays:
             raise DomainError(
-                f"{', '.join(strays)} is not a route of {programme.edition}: choose routes of the programme's "
-                "curriculum edition."
+                f"{', '.join(strays)} is not a route of {programme.edition}: choose routes of the "
+                "programme's curriculum edition."
             )
 
 

@@ -43,7 +43,7 @@ class Migration(migrations.Migration):
             name="routes_offered",
             field=models.ManyToManyField(
                 blank=True,
-                help_text="The routes of the curriculum edition this programme teaches. None chosen means all of them.",
+                help_text="The routes of its curriculum edition the programme teaches. None chosen means all.",
                 related_name="+",
                 to="curriculum.route",
             ),
