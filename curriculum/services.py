@@ -50,7 +50,8 @@ def create_programme(*, actor, fields: dict) -> Programme:
 def update_programme(*, actor, programme: Programme, changes: dict) -> Programme:
     """Change a programme's fields; the audit event shows each changed field before and after."""
     for name, value in changes.items():
-        setattr(programme, name, value)
+        if not Programme._meta.get_field(name).many_to_many:  # set by save_record once checked
+            setattr(programme, name, value)
     _check_programme(programme, changes)
     return save_record(actor=actor, instance=programme, changes=changes, action="programme.changed")
 
