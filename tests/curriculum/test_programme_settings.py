@@ -12,7 +12,6 @@ from accounts.services import DomainError
 from curriculum import services
 from curriculum.models import Cohort, Route
 from curriculum.selectors import cohort_routes, routes_offered
-from tests import factories as f
 from tests.trainees.factories_attendance import TeachingDayFactory
 from tests.trainees.intake_files import csv_file, make_setting, row
 from trainees.enrolment.intake import run_intake
