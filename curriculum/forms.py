@@ -80,12 +80,12 @@ class CohortForm(forms.ModelForm):
         labels = {
             "code": "Short code",
             "intake": "Intake",
-            "start_date": "Intake date",
+            "start_date": "Start date",
             "routes": "Routes",
         }
         help_texts = {
             "code": "Letters, numbers and hyphens, used in web addresses, e.g. uon-2027-jan.",
-            "start_date": "The first day of the course for this intake.",
+            "start_date": "The intake date: the first day of the course for this cohort.",
             "routes": "The routes trainees on this cohort follow. Choose none for every route the programme "
             "offers.",
             "educators": "Educators who teach this cohort (people on the programme).",

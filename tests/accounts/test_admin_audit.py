@@ -237,7 +237,7 @@ def test_adding_a_supervisor_in_the_enrolment_admin_goes_through_assign_supervis
 
 
 def test_an_enrolments_cohort_route_and_status_are_read_only_in_the_admin(client, superuser):
-    """Withdrawal, transfer and change of route have pages that keep the history; the admin cannot make them."""
+    """Withdrawal, transfer and change of route have pages that keep their history; the admin cannot."""
     from curriculum.models import Route
 
     enrolment = f.EnrolmentFactory()
