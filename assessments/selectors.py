@@ -741,3 +741,8 @@ def assessment_records_for(enrolments: Iterable[Enrolment]) -> dict[int, Assessm
         )
         for pk in ids
     }
+
+
+def schemes_for_edition(edition_id: int):
+    """The assessment schemes a programme on a curriculum edition may choose, the default first."""
+    return AssessmentScheme.objects.filter(edition_id=edition_id).order_by("-is_default", "name")

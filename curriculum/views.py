@@ -18,11 +18,12 @@ def programme_list(request):
 
 def programme_detail(request, code):
     programme = selectors.get_programme_for_user(request.user, code)
-    routes = programme.edition.routes.prefetch_related("route_modules__module")
+    routes = list(selectors.routes_offered(programme).prefetch_related("route_modules__module"))
     context = {
         "programme": programme,
         "cohorts": programme.cohorts.order_by("-start_date"),
         "routes": routes,
+        "routes_offered": [route.name for route in routes],
         "modules": programme.edition.modules.prefetch_related("competences"),
         "role": selectors.programme_role(request.user, programme),
         "administers": selectors.programme_role(request.user, programme) == "administrator",
