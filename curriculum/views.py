@@ -1,9 +1,10 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 
 from accounts.access import refuse
-from accounts.models import Organisation, OrganisationMembership
+from accounts.models import Organisation, OrganisationMembership, User
 from accounts.services import DomainError, record_event
 from curriculum import selectors, services
 from curriculum.forms import CohortForm, MemberForm, ProgrammeForm
@@ -142,3 +143,38 @@ def programme_people(request, code):
         ).select_related("user"),
     }
     return render(request, "curriculum/programme_people.html", context)
+
+
+def person_deactivate(request, code, user_pk):
+    """End someone's access: they can no longer sign in and every session they have open ends at once. Only
+    for people on this programme or administrators of its provider; the page asks before it acts."""
+    from accounts.services import deactivate_user
+
+    programme = _programme_to_administer(request, code)
+    person = (
+        User.objects.filter(pk=user_pk)
+        .filter(
+            Q(programme_memberships__programme=programme)
+            | Q(
+                org_memberships__organisation=programme.hei,
+                org_memberships__role=OrganisationMembership.Role.ADMINISTRATOR,
+            )
+        )
+        .distinct()
+        .first()
+    )
+    if person is None:
+        raise refuse(request.user, "person on programme", user_pk)
+    error = None
+    if request.method == "POST":
+        try:
+            if person.pk == request.user.pk:
+                raise DomainError("You cannot deactivate your own account. Ask another administrator.")
+            deactivate_user(actor=request.user, user=person)
+        except DomainError as refused:
+            error = str(refused)
+        else:
+            messages.success(request, f"{person.display_name}'s account is deactivated: they are signed out.")
+            return redirect("curriculum:programme_people", code=programme.code)
+    context = {"programme": programme, "person": person, "error": error}
+    return render(request, "curriculum/person_deactivate.html", context)

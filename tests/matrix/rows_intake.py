@@ -42,6 +42,11 @@ ROWS = {
         lambda w: reverse("curriculum:cohort_edit", args=[w.programme.code, w.cohort.code]),
         allow("admin") | ADMIN_ONLY_ON_COHORT,
     ),
+    # Deactivating someone on the programme (here its educator) asks first: the GET is the question.
+    "curriculum:person_deactivate": Row(
+        lambda w: reverse("curriculum:person_deactivate", args=[w.programme.code, w.user("educator").pk]),
+        allow("admin") | ADMIN_ONLY_ON_COHORT,
+    ),
     "trainees:intake": Row(
         lambda w: reverse("trainees:intake", args=[w.cohort.code]), allow("admin") | ADMIN_ONLY_ON_COHORT
     ),
