@@ -4,13 +4,13 @@ django-axes locks a username *from one address* (settings.AXES_LOCKOUT_PARAMETER
 lock the real person out. Guesses spread over many addresses are slowed instead: once a username has had
 SIGN_IN_SLOWDOWN_AFTER failures within the cool-off time, from anywhere, each further attempt for it waits a
 second more than the last, up to SIGN_IN_MAX_DELAY_SECONDS, before the password is checked. The real person
-still signs in, a few seconds later. Failures are counted in the shared cache, which every worker sees.
+still signs in, a few seconds later. Failures are counted in the one cache every process shares.
 """
 
 import time
 
 from django.conf import settings
-from django.core.cache import caches
+from django.core.cache import cache
 
 _pause = time.sleep
 
@@ -20,7 +20,6 @@ def _key(username: str) -> str:
 
 
 def record_failure(username: str) -> None:
-    cache = caches["shared"]
     key, timeout = _key(username), int(settings.AXES_COOLOFF_TIME.total_seconds())
     if not cache.add(key, 1, timeout):
         try:
@@ -30,7 +29,7 @@ def record_failure(username: str) -> None:
 
 
 def delay_for(username: str) -> float:
-    failures = caches["shared"].get(_key(username), 0)
+    failures = cache.get(_key(username), 0)
     over = failures - settings.SIGN_IN_SLOWDOWN_AFTER + 1
     return float(min(max(over, 0), settings.SIGN_IN_MAX_DELAY_SECONDS))
 

@@ -254,3 +254,37 @@ class GridFilterForm(DeidentifiedForm):
         if not self.is_bound or not self.is_valid():
             return {}
         return {key: value for key, value in self.cleaned_data.items() if value}
+
+
+class AssessmentSettingsForm(forms.Form):
+    """A programme's assessment rules: which scheme, how many attempts, what share of passes is moderated."""
+
+    scheme = forms.ModelChoiceField(queryset=None, label="Assessment scheme", empty_label=None)
+    attempts_allowed = forms.IntegerField(
+        label="Attempts allowed",
+        min_value=1,
+        max_value=5,
+        help_text="The first attempt plus resits. A further attempt needs accepted mitigating circumstances.",
+        widget=forms.NumberInput(attrs={"class": "nhsuk-input--width-2", "inputmode": "numeric"}),
+        error_messages={
+            "required": "Enter the number of attempts allowed",
+            "min_value": "Allow at least 1 attempt",
+            "max_value": "Allow at most 5 attempts",
+        },
+    )
+    moderation_sample_percent = forms.IntegerField(
+        label="Moderation share (per cent of passes)",
+        min_value=0,
+        max_value=100,
+        help_text="The share of passes a second marker moderates. Every fail is moderated.",
+        widget=forms.NumberInput(attrs={"class": "nhsuk-input--width-3", "inputmode": "numeric"}),
+        error_messages={
+            "required": "Enter the moderation share",
+            "min_value": "The moderation share is a percentage from 0 to 100",
+            "max_value": "The moderation share is a percentage from 0 to 100",
+        },
+    )
+
+    def __init__(self, *args, schemes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["scheme"].queryset = schemes

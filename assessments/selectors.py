@@ -791,3 +791,8 @@ def attempt_notices_for(enrolments, *, released_since: date, on: date) -> list[A
         )
         for pk, enrolment_id, status, first_marker_id, submitted_on, marked_at, release_on in rows
     ]
+
+
+def schemes_for_edition(edition_id: int):
+    """The assessment schemes a programme on a curriculum edition may choose, the default first."""
+    return AssessmentScheme.objects.filter(edition_id=edition_id).order_by("-is_default", "name")

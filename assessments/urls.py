@@ -6,6 +6,7 @@ app_name = "assessments"
 
 urlpatterns = [
     path("marking/", views.marking_queue, name="queue"),
+    path("programmes/<slug:code>/rules/", views.programme_settings, name="programme_settings"),
     path("cohorts/<slug:code>/competences/", views.cohort_grid, name="grid"),
     path("cohorts/<slug:code>/competences.xlsx", views.cohort_grid_export, name="grid_export"),
     path("trainees/<int:pk>/", views.trainee_competences, name="trainee"),

@@ -365,3 +365,47 @@ def attempt_audit(request, pk):
     access_to(request.user, attempt.enrolment).require("read_attempt_audit", attempt)
     events = list(selectors.audit_trail_for_attempt(attempt))
     return render(request, "assessments/audit_trail.html", {"attempt": attempt, "events": events})
+
+
+# ---------------------------------------------------------------------------------------------------------
+# A programme's assessment rules (attempts allowed, moderation share)
+# ---------------------------------------------------------------------------------------------------------
+
+
+def programme_settings(request, code):
+    """Programme staff see the rules; the administrator or lead changes them (others are refused, audited)."""
+    from assessments.forms import AssessmentSettingsForm
+    from curriculum.selectors import get_programme_for_user
+
+    programme = get_programme_for_user(request.user, code)  # 404 for people not on the programme
+    staff = staff_access(request.user)
+    can_change = staff.can("change_assessment_settings", programme)
+    if request.method == "POST" and not can_change:
+        staff.require("change_assessment_settings", programme)  # refuses and audits
+    rules = selectors.assessment_rules(programme)
+    form = None
+    if can_change:
+        initial = (
+            {
+                "scheme": rules.scheme,
+                "attempts_allowed": rules.attempts_allowed,
+                "moderation_sample_percent": rules.moderation_sample_percent,
+            }
+            if rules
+            else {}
+        )
+        form = AssessmentSettingsForm(
+            request.POST or None, initial=initial, schemes=selectors.schemes_for_edition(programme.edition_id)
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.configure_programme_assessment(
+                    actor=request.user, programme=programme, **form.cleaned_data
+                )
+            except DomainError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, "Assessment rules saved.")
+                return redirect("assessments:programme_settings", code=programme.code)
+    context = {"programme": programme, "rules": rules, "form": form}
+    return render(request, "assessments/programme_settings.html", context)

@@ -21,11 +21,13 @@ SECOND_FACTOR_REQUIRED_FOR   roles that must set up two-step verification before
                              administrators, programme_staff, visitors, supervisors, trainees (default
                              administrators,programme_staff,visitors; none when DJANGO_DEBUG is on)
 MEDIA_ROOT                   where uploaded evidence is stored (default var/media)
-STORAGE_S3_BUCKET            store uploads, portfolios and packs in this S3-compatible bucket instead of MEDIA_ROOT
+STORAGE_S3_BUCKET            keep uploads, portfolios and packs in this S3-compatible bucket, not MEDIA_ROOT
 STORAGE_S3_ENDPOINT_URL      the object store's address when it is not Amazon's (e.g. https://s3.example.org)
-STORAGE_S3_REGION            its region (default: boto3's); credentials: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY
+STORAGE_S3_REGION            its region (default: boto3's); credentials from AWS_ACCESS_KEY_ID and
+                             AWS_SECRET_ACCESS_KEY
 STORAGE_S3_PREFIX            a folder inside the bucket (default none)
-CACHE_URL                    redis://host:6379/0 for Redis, locmem:// for one process; unset: the database cache
+CACHE_URL                    the one cache every process shares: redis://host:6379/0 for Redis, locmem:// for
+                             one process only; unset: a database table made by `migrate`
 EVIDENCE_MAX_UPLOAD_MB       largest evidence file accepted, in megabytes (default 200)
 TASKS_BACKEND                the django.tasks backend (default: the database queue that `db_worker` runs)
 SITE_URL                     the address printed in PDFs for checking them (default http://127.0.0.1:8000)
@@ -40,8 +42,6 @@ EMAIL_TIMEOUT                seconds to wait for the SMTP server (default 30)
 DEFAULT_FROM_EMAIL           the sender of outgoing email (default pwp-tracker@localhost)
 INVITATION_VALID_DAYS        days a set-password link in an invitation stays valid (default 14)
 LOG_LEVEL                    the root logger's level (default WARNING)
-SHARED_CACHE_URL             redis://host:6379/0 for counters every process shares (needs the redis package);
-                             unset: a database table (run `manage.py createcachetable` once)
 MAX_REQUEST_MB               largest request body accepted, refused from its Content-Length before it is
                              read (default EVIDENCE_MAX_UPLOAD_MB + 10); set the proxy's limit to match
 """
@@ -245,16 +245,6 @@ MAX_REQUEST_BYTES = env_int("MAX_REQUEST_MB", EVIDENCE_MAX_UPLOAD_MB + 10) * 102
 # redeployed): the next request fails it and its task row and starts a new one. A worker renews the lease
 # after every portfolio it packs, which takes milliseconds.
 VISIT_PACK_LEASE_SECONDS = env_int("VISIT_PACK_LEASE_SECONDS", 120)
-# "default" is per process (fine for memoising); "shared" holds counters every worker process must agree on,
-# such as the verification page's rate limit, so it is a database table or Redis, never process memory.
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "shared": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env_str("SHARED_CACHE_URL")}
-        if env_str("SHARED_CACHE_URL", "")
-        else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "shared_cache"}
-    ),
-}
 
 STORAGES = {
     "default": storage_from_env(),

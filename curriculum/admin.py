@@ -65,6 +65,14 @@ class ProgrammeAdmin(ServiceAdminMixin, HeiScopedAdminMixin, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # its cohorts, trainees' records and accreditation history are kept
 
+    def has_change_permission(self, request, obj=None):
+        # Programme administrators change programmes on the product's pages; the back office (superusers)
+        # may still correct one here, through the same service.
+        return request.user.is_superuser and super().has_change_permission(request, obj)
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser and super().has_add_permission(request)
+
     def create_record(self, request, obj, changes):
         return create_programme(actor=request.user, fields=changes)
 
@@ -82,6 +90,13 @@ class CohortAdmin(ServiceAdminMixin, HeiScopedAdminMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # its trainees' enrolments and records are kept
+
+    def has_change_permission(self, request, obj=None):
+        # As for programmes: the pages for programme administrators, the same service for the back office.
+        return request.user.is_superuser and super().has_change_permission(request, obj)
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser and super().has_add_permission(request)
 
     def create_record(self, request, obj, changes):
         return create_cohort(actor=request.user, fields=changes)

@@ -4,7 +4,14 @@ from django import forms
 
 from accounts.models import Organisation
 from core.forms import DeidentifiedForm, DeidentifiedModelForm
-from curriculum.models import Cohort, Programme, ProgrammeMembership
+from curriculum.models import Cohort, Programme, ProgrammeMembership, Route
+
+WEEKDAYS = [(0, "Monday"), (1, "Tuesday"), (2, "Wednesday"), (3, "Thursday"), (4, "Friday")]
+
+
+class RouteChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name} ({obj.edition.title})"
 
 
 class DateInput(forms.DateInput):
@@ -23,16 +30,45 @@ class ProgrammeForm(DeidentifiedModelForm):
             "edition",
             "accreditation_status",
             "accredited_until",
+            "routes_offered",
+            "late_minutes_recorded",
         ]
-        labels = {"code": "Short code", "edition": "Curriculum edition"}
-        help_texts = {"code": "Letters, numbers and hyphens, used in web addresses, e.g. uon-pgcert."}
-        widgets = {"accredited_until": DateInput}
+        labels = {
+            "code": "Short code",
+            "edition": "Curriculum edition",
+            "routes_offered": "Routes offered",
+        }
+        help_texts = {
+            "code": "Letters, numbers and hyphens, used in web addresses, e.g. uon-pgcert.",
+            "routes_offered": "Routes of the chosen curriculum edition. Choose none to offer all of them.",
+        }
+        field_classes = {"routes_offered": RouteChoiceField}
+        widgets = {
+            "accredited_until": DateInput,
+            "routes_offered": forms.CheckboxSelectMultiple,
+        }
 
     def __init__(self, *args, heis=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["hei"].queryset = heis if heis is not None else Organisation.objects.none()
         self.fields["hei"].empty_label = None
         self.fields["edition"].empty_label = None
+        self.fields["routes_offered"].queryset = Route.objects.select_related("edition").order_by(
+            "edition__title", "name"
+        )
+        self.fields["late_minutes_recorded"] = forms.TypedChoiceField(
+            label="Lateness",
+            choices=[
+                (True, "Record lateness with the minutes missed"),
+                (False, "Record lateness without minutes"),
+            ],
+            coerce=lambda value: value in (True, "True"),
+            required=False,
+            empty_value=True,
+            widget=forms.RadioSelect,
+            initial=self.instance.late_minutes_recorded if self.instance.pk else True,
+            help_text="Whether a register asks how many minutes someone missed when late or leaving early.",
+        )
         if self.instance.pk:
             # The code is in every address and file name already shared; it never changes.
             del self.fields["code"]
@@ -41,18 +77,42 @@ class ProgrammeForm(DeidentifiedModelForm):
 class CohortForm(DeidentifiedModelForm):
     class Meta:
         model = Cohort
-        fields = ["name", "code", "intake", "start_date", "educators"]
-        labels = {"code": "Short code", "intake": "Intake", "start_date": "Start date"}
+        fields = ["name", "code", "intake", "start_date", "routes", "teaching_weekdays", "educators"]
+        labels = {
+            "code": "Short code",
+            "intake": "Intake",
+            "start_date": "Start date",
+            "routes": "Routes",
+        }
         help_texts = {
             "code": "Letters, numbers and hyphens, used in web addresses, e.g. uon-2027-jan.",
+            "start_date": "The intake date: the first day of the course for this cohort.",
+            "routes": "The routes trainees on this cohort follow. Choose none for every route the programme "
+            "offers.",
             "educators": "Educators who teach this cohort (people on the programme).",
         }
-        widgets = {"start_date": DateInput, "educators": forms.CheckboxSelectMultiple}
+        widgets = {
+            "start_date": DateInput,
+            "educators": forms.CheckboxSelectMultiple,
+            "routes": forms.CheckboxSelectMultiple,
+        }
 
     def __init__(self, *args, programme=None, **kwargs):
+        from curriculum.selectors import routes_offered
+
         super().__init__(*args, **kwargs)
         members = ProgrammeMembership.objects.filter(programme=programme).values("user")
         self.fields["educators"].queryset = self.fields["educators"].queryset.filter(pk__in=members)
+        self.fields["routes"].queryset = routes_offered(programme)
+        self.fields["teaching_weekdays"] = forms.TypedMultipleChoiceField(
+            label="Teaching pattern",
+            choices=WEEKDAYS,
+            coerce=int,
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+            initial=self.instance.teaching_weekdays if self.instance.pk else [],
+            help_text="The days of the week this cohort is taught. Planning its teaching days starts here.",
+        )
         if self.instance.pk:
             del self.fields["code"]
 

@@ -170,6 +170,17 @@ class Programme(models.Model):
         max_length=20, choices=AccreditationStatus.choices, default=AccreditationStatus.ACCREDITED
     )
     accredited_until = models.DateField(null=True, blank=True)
+    routes_offered = models.ManyToManyField(
+        Route,
+        blank=True,
+        related_name="+",
+        help_text="The routes of its curriculum edition the programme teaches. None chosen means all.",
+    )
+    late_minutes_recorded = models.BooleanField(
+        "record minutes missed",
+        default=True,
+        help_text="Registers ask how many minutes someone missed when they arrive late or leave early.",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -209,6 +220,18 @@ class Cohort(models.Model):
     intake = DeidentifiedCharField(max_length=60, help_text="For example “January 2026”.")
     start_date = models.DateField()
     educators = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="taught_cohorts")
+    routes = models.ManyToManyField(
+        Route,
+        blank=True,
+        related_name="+",
+        help_text="The routes this intake is on. None chosen means every route the programme offers.",
+    )
+    teaching_weekdays = models.JSONField(
+        "teaching pattern",
+        default=list,
+        blank=True,
+        help_text="The days of the week the cohort is taught (0 is Monday), used to plan its teaching days.",
+    )
 
     class Meta:
         ordering = ["-start_date", "code"]

@@ -98,3 +98,19 @@ def programme_staff_for(programme_ids) -> dict[int, tuple[int, ...]]:
     ):
         result[programme_id] = (*result[programme_id], user_id)
     return result
+
+
+def routes_offered(programme: Programme) -> QuerySet[Route]:
+    """The routes a programme teaches: those it chose, or every route of its curriculum edition."""
+    chosen = programme.routes_offered.filter(edition_id=programme.edition_id)
+    if chosen.exists():
+        return chosen.order_by("name")
+    return Route.objects.filter(edition_id=programme.edition_id).order_by("name")
+
+
+def cohort_routes(cohort: Cohort) -> QuerySet[Route]:
+    """The routes a cohort's trainees may follow: the cohort's own choice among the routes its programme
+    offers, or all of those. Intake files, enrolment and changes of route accept only these."""
+    offered = routes_offered(cohort.programme)
+    chosen = offered.filter(pk__in=cohort.routes.values("pk"))
+    return chosen if chosen.exists() else offered

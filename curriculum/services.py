@@ -7,9 +7,33 @@ from accounts.services import DomainError, save_record
 from curriculum.models import Cohort, Programme
 
 
-def _check_programme(programme: Programme) -> None:
+def _check_programme(programme: Programme, fields: dict) -> None:
     if programme.hei_id and programme.hei.kind != Organisation.Kind.HEI:
         raise DomainError(f"{programme.hei} is not an education provider.")
+    routes = fields.get("routes_offered")
+    if routes is not None:
+        strays = [route.name for route in routes if route.edition_id != programme.edition_id]
+        if strays:
+            raise DomainError(
+                f"{', '.join(strays)} is not a route of {programme.edition}: choose routes of the "
+                "programme's curriculum edition."
+            )
+
+
+def _check_cohort(cohort: Cohort, fields: dict) -> None:
+    from curriculum.selectors import routes_offered
+
+    routes = fields.get("routes")
+    if routes is not None:
+        offered = set(routes_offered(cohort.programme).values_list("pk", flat=True))
+        strays = [route.name for route in routes if route.pk not in offered]
+        if strays:
+            raise DomainError(f"{cohort.programme} does not offer {', '.join(strays)}.")
+    weekdays = fields.get("teaching_weekdays")
+    if weekdays is not None:
+        if not all(isinstance(day, int) and 0 <= day <= 4 for day in weekdays):
+            raise DomainError("The teaching pattern is made of weekdays, Monday to Friday.")
+        fields["teaching_weekdays"] = sorted(set(weekdays))
 
 
 @transaction.atomic
@@ -18,7 +42,7 @@ def create_programme(*, actor, fields: dict) -> Programme:
     programme = Programme(
         **{k: v for k, v in fields.items() if not Programme._meta.get_field(k).many_to_many}
     )
-    _check_programme(programme)
+    _check_programme(programme, fields)
     return save_record(actor=actor, instance=programme, changes=fields, action="programme.created")
 
 
@@ -26,8 +50,9 @@ def create_programme(*, actor, fields: dict) -> Programme:
 def update_programme(*, actor, programme: Programme, changes: dict) -> Programme:
     """Change a programme's fields; the audit event shows each changed field before and after."""
     for name, value in changes.items():
-        setattr(programme, name, value)
-    _check_programme(programme)
+        if not Programme._meta.get_field(name).many_to_many:  # set by save_record once checked
+            setattr(programme, name, value)
+    _check_programme(programme, changes)
     return save_record(actor=actor, instance=programme, changes=changes, action="programme.changed")
 
 
@@ -35,12 +60,16 @@ def update_programme(*, actor, programme: Programme, changes: dict) -> Programme
 def create_cohort(*, actor, fields: dict) -> Cohort:
     """Add an intake to a programme (educators included) and audit it."""
     cohort = Cohort(**{k: v for k, v in fields.items() if not Cohort._meta.get_field(k).many_to_many})
+    fields = dict(fields)
+    _check_cohort(cohort, fields)
     return save_record(actor=actor, instance=cohort, changes=fields, action="cohort.created")
 
 
 @transaction.atomic
 def update_cohort(*, actor, cohort: Cohort, changes: dict) -> Cohort:
     """Change a cohort's fields or educators; the audit event shows each change before and after."""
+    changes = dict(changes)
+    _check_cohort(cohort, changes)
     return save_record(actor=actor, instance=cohort, changes=changes, action="cohort.changed")
 
 

@@ -1,9 +1,10 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 
 from accounts.access import refuse
-from accounts.models import Organisation, OrganisationMembership
+from accounts.models import Organisation, OrganisationMembership, User
 from accounts.services import DomainError, record_event
 from curriculum import selectors, services
 from curriculum.forms import CohortForm, MemberForm, ProgrammeForm
@@ -18,11 +19,12 @@ def programme_list(request):
 
 def programme_detail(request, code):
     programme = selectors.get_programme_for_user(request.user, code)
-    routes = programme.edition.routes.prefetch_related("route_modules__module")
+    routes = list(selectors.routes_offered(programme).prefetch_related("route_modules__module"))
     context = {
         "programme": programme,
         "cohorts": programme.cohorts.order_by("-start_date"),
         "routes": routes,
+        "routes_offered": [route.name for route in routes],
         "modules": programme.edition.modules.prefetch_related("competences"),
         "role": selectors.programme_role(request.user, programme),
         "administers": selectors.programme_role(request.user, programme) == "administrator",
@@ -85,12 +87,16 @@ def cohort_new(request, code):
     programme = _programme_to_administer(request, code)
     form = CohortForm(request.POST or None, programme=programme)
     if request.method == "POST" and form.is_valid():
-        cohort = services.create_cohort(
-            actor=request.user, fields={**form.cleaned_data, "programme": programme}
-        )
-        messages.success(request, f"{cohort.name} is set up. Next, plan its teaching days.")
-        # The schedule follows on from a new cohort: teaching days come next, then the intake file.
-        return redirect("trainees:schedule", code=cohort.code)
+        try:
+            cohort = services.create_cohort(
+                actor=request.user, fields={**form.cleaned_data, "programme": programme}
+            )
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"{cohort.name} is set up. Next, plan its teaching days.")
+            # The schedule follows on from a new cohort: teaching days come next, then the intake file.
+            return redirect("trainees:schedule", code=cohort.code)
     return render(
         request, "curriculum/cohort_form.html", {"form": form, "programme": programme, "cohort": None}
     )
@@ -102,9 +108,13 @@ def cohort_edit(request, code, cohort_code):
     form = CohortForm(request.POST or None, instance=cohort, programme=programme)
     if request.method == "POST" and form.is_valid():
         changes = {name: form.cleaned_data[name] for name in form.changed_data}
-        services.update_cohort(actor=request.user, cohort=cohort, changes=changes)
-        messages.success(request, "Cohort details saved.")
-        return redirect("trainees:cohort", code=cohort.code)
+        try:
+            services.update_cohort(actor=request.user, cohort=cohort, changes=changes)
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Cohort details saved.")
+            return redirect("trainees:cohort", code=cohort.code)
     context = {"form": form, "programme": programme, "cohort": cohort}
     return render(request, "curriculum/cohort_form.html", context)
 
@@ -133,3 +143,38 @@ def programme_people(request, code):
         ).select_related("user"),
     }
     return render(request, "curriculum/programme_people.html", context)
+
+
+def person_deactivate(request, code, user_pk):
+    """End someone's access: they can no longer sign in and every session they have open ends at once. Only
+    for people on this programme or administrators of its provider; the page asks before it acts."""
+    from accounts.services import deactivate_user
+
+    programme = _programme_to_administer(request, code)
+    person = (
+        User.objects.filter(pk=user_pk)
+        .filter(
+            Q(programme_memberships__programme=programme)
+            | Q(
+                org_memberships__organisation=programme.hei,
+                org_memberships__role=OrganisationMembership.Role.ADMINISTRATOR,
+            )
+        )
+        .distinct()
+        .first()
+    )
+    if person is None:
+        raise refuse(request.user, "person on programme", user_pk)
+    error = None
+    if request.method == "POST":
+        try:
+            if person.pk == request.user.pk:
+                raise DomainError("You cannot deactivate your own account. Ask another administrator.")
+            deactivate_user(actor=request.user, user=person)
+        except DomainError as refused:
+            error = str(refused)
+        else:
+            messages.success(request, f"{person.display_name}'s account is deactivated: they are signed out.")
+            return redirect("curriculum:programme_people", code=programme.code)
+    context = {"programme": programme, "person": person, "error": error}
+    return render(request, "curriculum/person_deactivate.html", context)

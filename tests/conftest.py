@@ -1,5 +1,5 @@
 import pytest
-from django.core.cache import cache, caches
+from django.core.cache import cache
 from django.db.backends.postgresql.operations import DatabaseOperations as PostgresOperations
 from django.db.backends.sqlite3.base import DatabaseOperations as SQLiteOperations
 from hypothesis import HealthCheck, settings
@@ -84,11 +84,8 @@ PostgresOperations.execute_sql_flush = _postgres_flush_around_protection
 @pytest.fixture(autouse=True)
 def _empty_cache(request):
     """Each test starts with an empty cache: counters kept there (the verification page's rate limit, for
-    one) must not carry over into whichever test runs next in the same worker. The shared cache is a database
-    table: rolled back after ordinary tests, emptied here after tests that commit."""
-    commits = {"transactional_db", "live_server"} & set(request.fixturenames)
+    one) must not carry over into whichever test runs next in the same worker. The cache is a database table
+    (CACHE_URL unset), emptied here before and after each test."""
     cache.clear()
     yield
     cache.clear()
-    if commits:
-        caches["shared"].clear()

@@ -235,6 +235,11 @@ EnrolmentAccess.rules = {
     "record_mitigation": Rule(
         lambda a, _: a.programme_role == "administrator", "You cannot record mitigating circumstances for."
     ),
+    # People over time: withdrawal, transfer to another cohort, change of route
+    "change_enrolment": Rule(
+        lambda a, _: a.programme_role == "administrator" and not a.own,
+        "Only the programme's administrators withdraw a trainee, transfer them or change their route.",
+    ),
     "read_attempt_audit": Rule(
         lambda a, _: a.programme_role == "administrator", "You cannot read the audit trail of."
     ),

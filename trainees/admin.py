@@ -35,6 +35,13 @@ class EnrolmentAdmin(ServiceAdminMixin, HeiScopedAdminMixin, admin.ModelAdmin):
     autocomplete_fields = ["user"]
     inlines = [SupervisorAssignmentInline]
 
+    # Withdrawal, transfer and change of route have their own pages, which keep the change's date and reason
+    # in the enrolment's history; the admin shows these fields but does not change them.
+    changed_on_pages = ("cohort", "route", "status")
+
+    def get_readonly_fields(self, request, obj=None):
+        return (*super().get_readonly_fields(request, obj), *(self.changed_on_pages if obj else ("status",)))
+
     def has_delete_permission(self, request, obj=None):
         return False  # a trainee's record is kept: withdraw or complete the enrolment instead
 

@@ -2,7 +2,7 @@ from django.urls import include, path
 
 from trainees.attendance import views as attendance
 from trainees.cpd import views as cpd
-from trainees.enrolment import intake_views
+from trainees.enrolment import change_views, intake_views
 from trainees.enrolment import views as enrolment
 from trainees.supervision import views as supervision
 
@@ -16,6 +16,10 @@ urlpatterns = [
     path("cohorts/<slug:code>/intake/confirm/", intake_views.intake_confirm, name="intake_confirm"),
     path("cohorts/<slug:code>/intake/template.xlsx", intake_views.intake_template, name="intake_template"),
     path("cohorts/<slug:code>/supervisors/", intake_views.bulk_supervisors, name="bulk_supervisors"),
+    # People over time: withdrawal, transfer to another cohort, change of route (each confirmed first)
+    path("trainees/<int:pk>/withdraw/", change_views.withdraw, name="withdraw"),
+    path("trainees/<int:pk>/transfer/", change_views.transfer, name="transfer"),
+    path("trainees/<int:pk>/route/", change_views.change_route, name="change_route"),
     # CPD log: a trainee's activities, their evidence and the supervisor's confirmation
     path("trainees/<int:pk>/cpd/", cpd.cpd_list, name="cpd"),
     path("trainees/<int:pk>/cpd/add/", cpd.cpd_add, name="cpd_add"),

@@ -6,7 +6,7 @@ import hashlib
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.cache import caches
+from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -322,13 +322,12 @@ def visit_pack_download(request, pk, pack_pk):
 
 
 def _over_limit(request) -> bool:
-    """Counted in the shared cache (a database table or Redis), so every worker process counts together."""
-    shared = caches["shared"]
+    """Counted in the one cache (a database table or Redis), so every worker process counts together."""
     address = request.META.get("REMOTE_ADDR", "")
     key = "portfolio-verify:" + hashlib.sha256(address.encode()).hexdigest()[:32]
-    shared.add(key, 0, VERIFY_WINDOW)
+    cache.add(key, 0, VERIFY_WINDOW)
     try:
-        return shared.incr(key) > VERIFY_LIMIT
+        return cache.incr(key) > VERIFY_LIMIT
     except ValueError:  # expired between add and incr
         return False
 

@@ -127,7 +127,8 @@ EXAMPLES = {
 # What a second record needs to differ in, beyond its unique text fields.
 ADD_OVERRIDES = {
     CurriculumEdition: lambda: {"is_current": ""},  # only one edition is current
-    Enrolment: lambda: {"user": f.UserFactory().pk},
+    # The cohort and route are read-only on an existing enrolment (pages change them), so an add gives them.
+    Enrolment: lambda: {"user": f.UserFactory().pk, "cohort": f.CohortFactory().pk, "route": f.route().pk},
     OrganisationMembership: lambda: {"user": f.UserFactory().pk},
     ProgrammeAssessmentSettings: lambda: {"programme": f.ProgrammeFactory().pk},
     SupervisionRules: lambda: {"programme": f.ProgrammeFactory().pk},
@@ -291,27 +292,57 @@ def test_adding_a_supervisor_in_the_enrolment_admin_goes_through_assign_supervis
     assert event.after["supervisor"] == supervisor.username
 
 
-def test_an_enrolment_on_a_route_of_another_edition_is_refused_in_the_admin_and_nothing_is_saved(
-    client, superuser
-):
-    from curriculum.models import CurriculumEdition, Route
+def test_an_enrolments_cohort_route_and_status_are_read_only_in_the_admin(client, superuser):
+    """Withdrawal, transfer and change of route have pages that keep their history; the admin cannot."""
+    from curriculum.models import Route
 
     enrolment = f.EnrolmentFactory()
-    old = CurriculumEdition.objects.create(title="Old", edition_number=99, published_on="2000-01-01")
-    other = Route.objects.create(edition=old, name="Old route", code="old")
+    other = Route.objects.filter(edition=enrolment.route.edition).exclude(pk=enrolment.route_id).first()
     model_admin = admin.site._registry[Enrolment]
     request = RequestFactory().get("/")
     request.user = superuser
     data = _post_data(model_admin, request, enrolment, with_rows=True)
-    data["route"] = str(other.pk)
+    assert not {"cohort", "route", "status"} & set(data)
+    data.update(
+        {"route": str(other.pk), "status": Enrolment.Status.WITHDRAWN, "cohort": f.CohortFactory().pk}
+    )
     client.force_login(superuser)
 
-    response = client.post(f"/admin/trainees/enrolment/{enrolment.pk}/change/", data, follow=True)
+    response = client.post(f"/admin/trainees/enrolment/{enrolment.pk}/change/", data)
 
-    assert "not part of this programme" in response.content.decode()
+    assert response.status_code == 302, _errors(response)
     enrolment.refresh_from_db()
-    assert enrolment.route_id != other.pk
-    assert not AuditEvent.objects.filter(action="enrolment.changed").exists()
+    assert (enrolment.route_id, enrolment.status) != (other.pk, Enrolment.Status.WITHDRAWN)
+    assert enrolment.status == Enrolment.Status.ACTIVE and enrolment.route_id != other.pk
+
+
+def test_a_route_of_another_edition_is_refused_when_adding_an_enrolment_in_the_admin(client, superuser):
+    from curriculum.models import CurriculumEdition, Route
+
+    old = CurriculumEdition.objects.create(title="Old", edition_number=99, published_on="2000-01-01")
+    other = Route.objects.create(edition=old, name="Old route", code="old")
+    cohort = f.CohortFactory()
+    model_admin = admin.site._registry[Enrolment]
+    request = RequestFactory().get("/")
+    request.user = superuser
+    data = _post_data(model_admin, request, f.EnrolmentFactory(), with_rows=False)
+    data.update({"user": f.UserFactory().pk, "cohort": cohort.pk, "route": other.pk})
+    client.force_login(superuser)
+
+    response = client.post("/admin/trainees/enrolment/add/", data, follow=True)
+
+    assert "not part of this programme" in response.content.decode(), _errors(response)
+    assert not Enrolment.objects.filter(cohort=cohort).exists()
+
+
+def test_programme_administrators_change_programmes_and_cohorts_on_pages_not_in_the_admin(curriculum):
+    person = f.AdministratorFactory(user__is_staff=True).user
+    request = RequestFactory().get("/")
+    request.user = person
+    for model in (Programme, Cohort):
+        model_admin = admin.site._registry[model]
+        assert not model_admin.has_change_permission(request)
+        assert not model_admin.has_add_permission(request)
 
 
 def test_setting_someone_s_password_in_the_admin_is_audited_without_the_password(client, superuser):

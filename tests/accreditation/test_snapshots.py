@@ -272,8 +272,8 @@ def test_the_verification_limit_is_counted_where_every_worker_process_sees_it(cl
     from django.conf import settings
     from django.db import connection
 
-    assert "locmem" not in settings.CACHES["shared"]["BACKEND"]
+    assert "locmem" not in settings.CACHES["default"]["BACKEND"]
     verify(client, code=snapshot.verification_code)
     with connection.cursor() as cursor:
-        cursor.execute("SELECT COUNT(*) FROM shared_cache WHERE cache_key LIKE %s", ["%portfolio-verify:%"])
+        cursor.execute("SELECT COUNT(*) FROM django_cache WHERE cache_key LIKE %s", ["%portfolio-verify:%"])
         assert cursor.fetchone()[0] == 1

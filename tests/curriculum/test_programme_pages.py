@@ -83,3 +83,39 @@ def test_an_educator_sees_the_programme_but_cannot_change_it(client, admin):
     assert response.status_code == 403
     programme.refresh_from_db()
     assert programme.name == "Before"
+
+
+def test_an_administrator_deactivates_an_educator_whose_sessions_end(client, world):
+    from django.test import Client
+
+    educator = world.user("educator")
+    theirs = Client()
+    theirs.force_login(educator)
+    client.force_login(world.user("admin"))
+    url = reverse("curriculum:person_deactivate", args=[world.programme.code, educator.pk])
+    assert "can no longer sign in" in client.get(url).content.decode()
+    educator.refresh_from_db()
+    assert educator.is_active  # the GET only asks
+    assert client.post(url).status_code == 302
+    educator.refresh_from_db()
+    assert not educator.is_active
+    assert AuditEvent.objects.filter(action="user.deactivated", object_id=str(educator.pk)).exists()
+    assert theirs.get(reverse("curriculum:programmes")).status_code == 302  # signed out
+
+
+def test_only_people_on_the_programme_can_be_deactivated_from_it(client, world):
+    client.force_login(world.user("admin"))
+    outsider = world.user("other_educator")
+    url = reverse("curriculum:person_deactivate", args=[world.programme.code, outsider.pk])
+    assert client.post(url).status_code == 404
+    outsider.refresh_from_db()
+    assert outsider.is_active
+
+
+def test_an_administrator_cannot_deactivate_themselves(client, world):
+    admin = world.user("admin")
+    client.force_login(admin)
+    url = reverse("curriculum:person_deactivate", args=[world.programme.code, admin.pk])
+    assert "cannot deactivate your own account" in client.post(url).content.decode()
+    admin.refresh_from_db()
+    assert admin.is_active

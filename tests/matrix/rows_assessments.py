@@ -67,6 +67,10 @@ def mitigation_data(world) -> dict:
 
 
 ROWS = {
+    # Programme staff read a programme's assessment rules; the lead and administrators change them there.
+    "assessments:programme_settings": Row(
+        lambda w: reverse("assessments:programme_settings", args=[w.programme.code]), allow(*STAFF_OF_A)
+    ),
     "assessments:queue": Row(
         lambda w: reverse("assessments:queue"),
         expect(default=403, educator=200, lead=200, other_educator=200),

@@ -19,6 +19,10 @@ def an_invitation(world) -> int:
 # Educators and the lead see the cohort but may not enrol (403); everyone else does not see it (404).
 ADMIN_ONLY_ON_COHORT = {"educator": 403, "lead": 403}
 
+# People over time: everyone who sees the trainee's record but is not the programme's administrator is
+# refused (403); everyone else does not see the record at all (404).
+SEES_BUT_MAY_NOT_CHANGE = {"trainee": 403, "supervisor": 403, "educator": 403, "lead": 403}
+
 ROWS = {
     # Programme administrators' pages. Any administrator may set up a programme at their own provider.
     "curriculum:programme_new": Row(lambda w: reverse("curriculum:programme_new"), allow("admin")),
@@ -36,6 +40,11 @@ ROWS = {
     ),
     "curriculum:cohort_edit": Row(
         lambda w: reverse("curriculum:cohort_edit", args=[w.programme.code, w.cohort.code]),
+        allow("admin") | ADMIN_ONLY_ON_COHORT,
+    ),
+    # Deactivating someone on the programme (here its educator) asks first: the GET is the question.
+    "curriculum:person_deactivate": Row(
+        lambda w: reverse("curriculum:person_deactivate", args=[w.programme.code, w.user("educator").pk]),
         allow("admin") | ADMIN_ONLY_ON_COHORT,
     ),
     "trainees:intake": Row(
@@ -74,5 +83,17 @@ ROWS = {
     ),
     "accounts:invitation_done": Row(
         lambda w: reverse("accounts:invitation_done"), expect(default=200, anonymous=200)
+    ),
+    "trainees:withdraw": Row(
+        lambda w: reverse("trainees:withdraw", args=[w.enrolment.pk]),
+        allow("admin") | SEES_BUT_MAY_NOT_CHANGE,
+    ),
+    "trainees:transfer": Row(
+        lambda w: reverse("trainees:transfer", args=[w.enrolment.pk]),
+        allow("admin") | SEES_BUT_MAY_NOT_CHANGE,
+    ),
+    "trainees:change_route": Row(
+        lambda w: reverse("trainees:change_route", args=[w.enrolment.pk]),
+        allow("admin") | SEES_BUT_MAY_NOT_CHANGE,
     ),
 }

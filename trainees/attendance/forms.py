@@ -112,9 +112,10 @@ class RegisterForm(DeidentifiedForm):
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, rows, **kwargs):
+    def __init__(self, *args, rows, minutes_recorded: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         self.rows = rows
+        self.minutes_recorded = minutes_recorded
         for row in rows:
             pk, name = row.enrolment.pk, row.enrolment.user.display_name
             mark = row.mark
@@ -124,6 +125,10 @@ class RegisterForm(DeidentifiedForm):
                 choices=AttendanceStatus.choices,
                 initial=mark.status if mark else default,
             )
+            if not minutes_recorded:
+                # The programme records lateness without minutes: no minutes field at all.
+                self.fields[f"note_{pk}"] = self._note_field(name, mark)
+                continue
             self.fields[f"minutes_{pk}"] = forms.IntegerField(
                 label=f"Minutes missed by {name}",
                 min_value=0,
@@ -132,12 +137,13 @@ class RegisterForm(DeidentifiedForm):
                 initial=mark.minutes_missed if mark and mark.minutes_missed else None,
                 widget=forms.NumberInput(attrs={"class": "nhsuk-input--width-3", "inputmode": "numeric"}),
             )
-            self.fields[f"note_{pk}"] = forms.CharField(
-                label=f"Note for {name}",
-                max_length=200,
-                required=False,
-                initial=mark.note if mark else "",
-            )
+            self.fields[f"note_{pk}"] = self._note_field(name, mark)
+
+    @staticmethod
+    def _note_field(name, mark):
+        return forms.CharField(
+            label=f"Note for {name}", max_length=200, required=False, initial=mark.note if mark else ""
+        )
 
     def clean(self):
         cleaned = super().clean()
@@ -151,7 +157,8 @@ class RegisterForm(DeidentifiedForm):
                 # Minutes left over from switching back to present are dropped, not an error.
                 minutes = 0
                 cleaned[f"minutes_{pk}"] = 0
-            problem = check_mark(MarkInput(status, minutes, cleaned.get(f"note_{pk}") or ""))
+            mark = MarkInput(status, minutes, cleaned.get(f"note_{pk}") or "")
+            problem = check_mark(mark, minutes_recorded=self.minutes_recorded)
             if problem:
                 field = f"note_{pk}" if problem.startswith("The note") else f"minutes_{pk}"
                 self.add_error(field, f"{row.enrolment.user.display_name}: {problem}")
@@ -160,7 +167,8 @@ class RegisterForm(DeidentifiedForm):
     def rows_with_fields(self):
         for row in self.rows:
             pk = row.enrolment.pk
-            yield row, self[f"status_{pk}"], self[f"minutes_{pk}"], self[f"note_{pk}"]
+            minutes = self[f"minutes_{pk}"] if self.minutes_recorded else None
+            yield row, self[f"status_{pk}"], minutes, self[f"note_{pk}"]
 
     def marks(self):
         return {

@@ -175,6 +175,7 @@ class _Context:
     seen: dict[tuple[int, int], str] = field(default_factory=dict)  # (day, enrolment) -> where first seen
     marks: dict[int, dict[int, MarkInput]] = field(default_factory=lambda: defaultdict(dict))
     rows: int = 0
+    minutes_recorded: bool = True
 
 
 def _context(cohort: Cohort, today: date) -> _Context:
@@ -193,7 +194,14 @@ def _context(cohort: Cohort, today: date) -> _Context:
             "route_id", "module_id"
         )
     )
-    return _Context(cohort=cohort, today=today, days=days, enrolments=enrolments, route_modules=route_modules)
+    return _Context(
+        cohort=cohort,
+        today=today,
+        days=days,
+        enrolments=enrolments,
+        route_modules=route_modules,
+        minutes_recorded=cohort.programme.late_minutes_recorded,
+    )
 
 
 def _day_problem(ctx: _Context, value) -> tuple[TeachingDay | None, str | None]:
@@ -251,7 +259,15 @@ def _read_row(ctx: _Context, problems: _Problems, sheet: str, number: int, cols:
             )
             minutes = None
     if minutes is not None and status is not None:
-        if status in PART_DAY and not 1 <= minutes <= MAX_MINUTES_MISSED:
+        if status in PART_DAY and not ctx.minutes_recorded:
+            if minutes:
+                problems.add(
+                    sheet,
+                    number,
+                    cols["minutes"],
+                    "This programme records lateness without minutes: leave the minutes missed empty.",
+                )
+        elif status in PART_DAY and not 1 <= minutes <= MAX_MINUTES_MISSED:
             problems.add(
                 sheet,
                 number,

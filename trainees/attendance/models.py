@@ -104,8 +104,8 @@ class AttendanceMark(models.Model):
                 name="one_first_mark_per_day",
             ),
             models.CheckConstraint(
-                condition=Q(status__in=["late", "left_early"], minutes_missed__gte=1)
-                | (~Q(status__in=["late", "left_early"]) & Q(minutes_missed=0)),
+                # A programme may record lateness without minutes (then a late mark has none).
+                condition=Q(status__in=["late", "left_early"]) | Q(minutes_missed=0),
                 name="minutes_missed_only_when_late_or_left_early",
             ),
             models.CheckConstraint(
@@ -121,7 +121,7 @@ class AttendanceMark(models.Model):
 
     def describe(self) -> str:
         label = self.get_status_display()
-        if self.status in PART_DAY:
+        if self.status in PART_DAY and self.minutes_missed:
             return f"{label} ({self.minutes_missed} minutes missed)"
         return label
 

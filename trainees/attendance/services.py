@@ -225,11 +225,21 @@ class RegisterSaved:
     unchanged: int
 
 
-def check_mark(mark: MarkInput) -> str | None:
-    """What is wrong with one register row, in words, or None."""
+def minutes_recorded_for(cohort) -> bool:
+    """Whether the cohort's programme records the minutes missed by someone late or leaving early."""
+    programme = cohort.programme  # loaded with the cohort by the pages; one query otherwise
+    return programme.late_minutes_recorded
+
+
+def check_mark(mark: MarkInput, *, minutes_recorded: bool = True) -> str | None:
+    """What is wrong with one register row, in words, or None. A programme that records lateness without
+    minutes (`minutes_recorded` false) takes late and left-early marks with no minutes."""
     if mark.status not in AttendanceStatus.values:
         return "Choose present, late, left early, authorised absence or unauthorised absence."
-    if mark.status in PART_DAY:
+    if mark.status in PART_DAY and not minutes_recorded:
+        if mark.minutes_missed:
+            return "This programme records lateness without minutes: leave the minutes missed empty."
+    elif mark.status in PART_DAY:
         if not mark.minutes_missed or mark.minutes_missed < 1:
             return "Say how many minutes were missed."
         if mark.minutes_missed > MAX_MINUTES_MISSED:
@@ -280,8 +290,9 @@ def save_register(
         raise DomainError(
             "The register can only mark the cohort's trainees whose route includes this module."
         )
+    minutes_recorded = minutes_recorded_for(day.cohort)
     for mark in marks.values():
-        problem = check_mark(mark)
+        problem = check_mark(mark, minutes_recorded=minutes_recorded)
         if problem:
             raise DomainError(problem)
 

@@ -62,7 +62,8 @@ def schedule_generate(request, code):
         _post_or_none(request),
         modules=modules,
         defaults=defaults,
-        initial={"start_date": cohort.start_date, "weekdays": [1]},
+        # The cohort's teaching pattern, when it has one, is where planning starts.
+        initial={"start_date": cohort.start_date, "weekdays": cohort.teaching_weekdays or [1]},
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -161,7 +162,10 @@ def register(request, code, day_pk):
     rows = selectors.register_rows(day)
     taken = any(row.mark for row in rows)
     form = RegisterForm(
-        _post_or_none(request), rows=rows, initial={"version": selectors.register_version(day)}
+        _post_or_none(request),
+        rows=rows,
+        minutes_recorded=services.minutes_recorded_for(cohort),
+        initial={"version": selectors.register_version(day)},
     )
     status = 200
     if request.method == "POST" and form.is_valid():

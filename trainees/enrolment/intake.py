@@ -36,6 +36,7 @@ from accounts.services import DomainError
 from core.identifiers import validate_file_name
 from core.spreadsheets import FORMULA_PREFIXES, ContainerLimits, ContainerRefused, Sheet, check_zip_container
 from curriculum.models import Cohort
+from curriculum.selectors import cohort_routes
 from trainees.models import Enrolment, ServiceSite, SitePlacement, SupervisorAssignment
 
 BATCH_SIZE = 500
@@ -239,7 +240,9 @@ class _Context:
         self.cohort = cohort
         self.today = timezone.localdate()
         self.trainee_emails = trainee_emails
-        routes = list(cohort.programme.edition.routes.all())
+        # Only the routes this cohort offers (its own choice among the programme's) are accepted.
+        routes = list(cohort_routes(cohort))
+        self.route_names = ", ".join(r.name for r in routes)
         self.routes = {_norm(r.code): r for r in routes} | {_norm(r.name): r for r in routes}
         services = list(Organisation.objects.filter(kind=Organisation.Kind.SERVICE))
         self.services = {_norm(s.code): s for s in services} | {_norm(s.name): s for s in services}
@@ -345,7 +348,10 @@ def _check_batch(batch: list[tuple[int, dict]], ctx: _Context, result: IntakeRes
                     )
         route = ctx.routes.get(_norm(record.get("route")))
         if route is None:
-            refuse("Route", f"“{record.get('route', '')}” is not a route of {ctx.cohort.programme.edition}.")
+            refuse(
+                "Route",
+                f"“{record.get('route', '')}” is not a route this cohort offers ({ctx.route_names}).",
+            )
         service = ctx.services.get(_norm(record.get("service")))
         if service is None:
             refuse("Service", f"“{record.get('service', '')}” is not a known NHS Talking Therapies service.")

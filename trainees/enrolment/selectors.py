@@ -6,8 +6,8 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from accounts.access import refuse
 from accounts.models import OrganisationMembership
-from curriculum.models import ProgrammeMembership
-from trainees.models import Enrolment, Interruption, SupervisorAssignment
+from curriculum.models import Cohort, ProgrammeMembership
+from trainees.models import Enrolment, EnrolmentChange, Interruption, SupervisorAssignment
 
 
 def enrolment_access(user, *, on: date | None = None) -> Q:
@@ -81,3 +81,66 @@ def current_assignments_for(enrolments, *, on: date) -> dict[int, dict[str, tupl
     ):
         result[enrolment_id][kind] = (*result[enrolment_id].get(kind, ()), supervisor_id)
     return result
+
+
+def cohorts_to_transfer_to(user, enrolment: Enrolment):
+    """Cohorts a trainee may be moved to by `user`: those of programmes the person administers that follow
+    the same curriculum edition, other than the trainee's own."""
+    from curriculum.selectors import administered_programmes
+
+    return (
+        Cohort.objects.filter(
+            programme__in=administered_programmes(user),
+            programme__edition_id=enrolment.cohort.programme.edition_id,
+        )
+        .exclude(pk=enrolment.cohort_id)
+        .select_related("programme")
+        .order_by("-start_date", "name")
+    )
+
+
+def routes_to_change_to(enrolment: Enrolment):
+    """The routes the trainee's cohort offers, other than the one they are on."""
+    from curriculum.selectors import cohort_routes
+
+    return cohort_routes(enrolment.cohort).exclude(pk=enrolment.route_id)
+
+
+def enrolment_changes(enrolment: Enrolment) -> list[dict]:
+    """The trainee's withdrawal, transfers and changes of route, oldest first, each described in words
+    (cohorts and routes by name). One query, and two more only when there are moves to name."""
+    from curriculum.models import Route
+
+    changes = list(
+        EnrolmentChange.objects.filter(enrolment=enrolment)
+        .select_related("recorded_by")
+        .order_by("on", "recorded_at")
+    )
+    cohort_codes = {c.before.get("cohort") for c in changes} | {c.after.get("cohort") for c in changes}
+    route_codes = {c.before.get("route") for c in changes} | {c.after.get("route") for c in changes}
+    cohort_codes.discard(None)
+    route_codes.discard(None)
+    cohorts = (
+        dict(Cohort.objects.filter(code__in=cohort_codes).values_list("code", "name")) if cohort_codes else {}
+    )
+    routes = (
+        dict(
+            Route.objects.filter(
+                code__in=route_codes, edition_id=enrolment.cohort.programme.edition_id
+            ).values_list("code", "name")
+        )
+        if route_codes
+        else {}
+    )
+    rows = []
+    for change in changes:
+        if change.kind == EnrolmentChange.Kind.TRANSFERRED:
+            old, new = (cohorts.get(c, c) for c in (change.before.get("cohort"), change.after.get("cohort")))
+            what = f"Transferred from {old} to {new}"
+        elif change.kind == EnrolmentChange.Kind.ROUTE_CHANGED:
+            old, new = (routes.get(r, r) for r in (change.before.get("route"), change.after.get("route")))
+            what = f"Route changed from {old} to {new}"
+        else:
+            what = change.get_kind_display()
+        rows.append({"on": change.on, "what": what, "reason": change.reason, "by": change.recorded_by})
+    return rows

@@ -26,6 +26,7 @@ def enrol_trainee(
     """Put a trainee on a cohort. The route must belong to the programme's curriculum edition."""
     if route.edition_id != cohort.programme.edition_id:
         raise DomainError(f"The route “{route}” is not part of this programme's curriculum edition.")
+    _check_route_offered(route, cohort)
     if employing_service.kind != Organisation.Kind.SERVICE:
         raise DomainError(f"{employing_service} is not an NHS Talking Therapies service.")
     if Enrolment.objects.filter(user=user, cohort=cohort).exists():
@@ -66,6 +67,13 @@ def assign_supervisor(
         after={"kind": kind, "supervisor": supervisor.username, "starts_on": starts_on, "ends_on": ends_on},
     )
     return assignment
+
+
+def _check_route_offered(route: Route, cohort: Cohort) -> None:
+    from curriculum.selectors import cohort_routes
+
+    if not cohort_routes(cohort).filter(pk=route.pk).exists():
+        raise DomainError(f"{cohort} does not offer the route “{route}”.")
 
 
 def _check_supervisor(person: User, kind: str, starts_on: date) -> None:
@@ -163,10 +171,21 @@ def reassign_supervisors(*, actor, changes: list[tuple[Enrolment, str, User]], o
 
 
 def _require_administrator(actor, enrolment: Enrolment) -> None:
-    from curriculum.selectors import programme_role
+    """The access policy's `change_enrolment` rule, asked of the enrolment (or a cohort it moves to)."""
+    from trainees.access import access_to
 
-    if programme_role(actor, enrolment.cohort.programme) != "administrator":
-        raise DomainError("Only the programme's administrators change a trainee's enrolment.")
+    access = access_to(actor, enrolment)
+    if not access.can("change_enrolment"):
+        raise DomainError(access.refusal("change_enrolment"))
+
+
+def _require_administrator_of(actor, cohort: Cohort) -> None:
+    """A trainee moves only to a cohort whose programme the person also administers."""
+    from trainees.access import staff_access
+
+    access = staff_access(actor)
+    if not access.can("enrol_trainees", cohort.programme):
+        raise DomainError(f"You do not administer {cohort.programme}, so you cannot move a trainee there.")
 
 
 def _record_change(
@@ -207,7 +226,13 @@ def withdraw(*, actor, enrolment: Enrolment, on: date, reason: str) -> Enrolment
     before = {"status": enrolment.status}
     enrolment.status = Enrolment.Status.WITHDRAWN
     enrolment.save(update_fields=["status"])
-    SupervisorAssignment.objects.filter(enrolment=enrolment, starts_on__lte=on).current(on).update(ends_on=on)
+    # Each supervisor's ending goes through the assignment service, so each has its own audit line (and
+    # can be restored from the trainee's supervisors page like any other ending).
+    from trainees.supervision.services import end_assignment
+
+    ending = SupervisorAssignment.objects.current(on).filter(enrolment=enrolment, starts_on__lte=on)
+    for assignment in ending.select_related("enrolment__cohort__programme").order_by("pk"):
+        end_assignment(actor=actor, assignment=assignment, ends_on=on)
     _record_change(
         actor=actor,
         enrolment=enrolment,
@@ -224,7 +249,7 @@ def withdraw(*, actor, enrolment: Enrolment, on: date, reason: str) -> Enrolment
 def transfer_cohort(*, actor, enrolment: Enrolment, cohort: Cohort, on: date, reason: str) -> Enrolment:
     """Move the trainee to another cohort of the same curriculum; everything recorded so far goes along."""
     _require_administrator(actor, enrolment)
-    _require_administrator(actor, Enrolment(cohort=cohort))
+    _require_administrator_of(actor, cohort)
     enrolment = (
         Enrolment.objects.select_for_update()
         .select_related("cohort__programme", "route")
@@ -234,6 +259,7 @@ def transfer_cohort(*, actor, enrolment: Enrolment, cohort: Cohort, on: date, re
         raise DomainError("The trainee is already on this cohort.")
     if enrolment.route.edition_id != cohort.programme.edition_id:
         raise DomainError(f"{cohort} follows another curriculum edition; change the route first.")
+    _check_route_offered(enrolment.route, cohort)
     if Enrolment.objects.filter(user_id=enrolment.user_id, cohort=cohort).exists():
         raise DomainError(f"The trainee is already enrolled on {cohort}.")
     taken = Enrolment.objects.filter(cohort=cohort, student_number=enrolment.student_number)
@@ -266,6 +292,7 @@ def change_route(*, actor, enrolment: Enrolment, route: Route, on: date, reason:
         raise DomainError("The trainee is already on this route.")
     if route.edition_id != enrolment.cohort.programme.edition_id:
         raise DomainError(f"The route “{route}” is not part of this programme's curriculum edition.")
+    _check_route_offered(route, enrolment.cohort)
     before = {"route": enrolment.route.code}
     enrolment.route = route
     enrolment.save(update_fields=["route"])

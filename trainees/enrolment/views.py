@@ -7,6 +7,7 @@ from trainees.access import enrolment_access_for
 from trainees.enrolment.cohort_table import CohortTraineesTable
 from trainees.enrolment.filters import CohortTraineeFilter
 from trainees.enrolment.page import trainee_page_facts
+from trainees.enrolment.selectors import enrolment_changes
 from trainees.models import Enrolment
 
 
@@ -30,5 +31,6 @@ def trainee_detail(request, pk):
         "access": access,
         # Every trainees area's facts, read once and handed to the section partials.
         "overview": trainee_page_facts(access, today=timezone.localdate()),
+        "changes": enrolment_changes(enrolment),
     }
     return render(request, "trainees/trainee_detail.html", context)

@@ -12,6 +12,6 @@ def create_cache_table(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("accounts", "0004_service_case_reference_pattern")]
+    dependencies = [("accounts", "0005_audit_seals_and_no_truncate")]
 
     operations = [migrations.RunPython(create_cache_table, migrations.RunPython.noop)]
