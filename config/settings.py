@@ -15,11 +15,11 @@ SESSION_IDLE_MINUTES         idle minutes before a signed-in session ends (defau
 AXES_FAILURE_LIMIT           failed sign-ins before an account and address are locked out (default 5)
 AXES_COOLOFF_MINUTES         minutes a lock-out lasts (default 15)
 MEDIA_ROOT                   where uploaded evidence is stored (default var/media)
-STORAGE_S3_BUCKET            store uploads, portfolios and packs in this S3-compatible bucket instead of MEDIA_ROOT
+STORAGE_S3_BUCKET            keep uploads, portfolios and packs in this S3-compatible bucket, not MEDIA_ROOT
 STORAGE_S3_ENDPOINT_URL      the object store's address when it is not Amazon's (e.g. https://s3.example.org)
-STORAGE_S3_REGION            its region (default: boto3's); credentials: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY
+STORAGE_S3_REGION            its region (default boto3's); keys: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY
 STORAGE_S3_PREFIX            a folder inside the bucket (default none)
-CACHE_URL                    redis://host:6379/0 for Redis, locmem:// for one process; unset: the database cache
+CACHE_URL                    redis://host:6379/0 for Redis, locmem:// for one process (unset: the database's)
 EVIDENCE_MAX_UPLOAD_MB       largest evidence file accepted, in megabytes (default 200)
 TASKS_BACKEND                the django.tasks backend (default: the database queue that `db_worker` runs)
 SITE_URL                     the address printed in PDFs for checking them (default http://127.0.0.1:8000)

@@ -1,7 +1,7 @@
 """Pinned query counts shared by several areas' tests of one page.
 
-The cohort page: 9 for the page itself, 6 for the training-days columns, 6 for supervision, 5 for caseload.
+The cohort page: 9 for the page itself, 6 for the training-days columns, 5 for supervision, 5 for caseload.
 It must not grow with the cohort; every area's test checks it at 10 and 200 trainees with its own records.
 """
 
-COHORT_PAGE_QUERIES = 26
+COHORT_PAGE_QUERIES = 25
