@@ -522,11 +522,38 @@ class QueueItem:
         return "First marking" if self.task == "first_marking" else "Moderation (second marking)"
 
 
-def marking_queue(user) -> list[QueueItem]:
+class MarkingQueue:
+    """The queue as a sequence the table pages through: its length is one COUNT and each page one query for
+    that page's rows, so the page costs the same whether ten or ten thousand attempts wait."""
+
+    def __init__(self, attempts):
+        self.attempts = attempts
+        self._length = None
+
+    def __len__(self) -> int:
+        if self._length is None:
+            self._length = self.attempts.count()
+        return self._length
+
+    def __getitem__(self, key):
+        if isinstance(key, slice):
+            return [_queue_item(attempt) for attempt in self.attempts[key]]
+        return _queue_item(self.attempts[key])
+
+    def __iter__(self):
+        return (_queue_item(attempt) for attempt in self.attempts.iterator(chunk_size=500))
+
+
+def _queue_item(attempt: Attempt) -> QueueItem:
+    return QueueItem(attempt, "first_marking" if attempt.status == Attempt.Status.SUBMITTED else "moderation")
+
+
+def marking_queue(user) -> MarkingQueue:
     """What waits for this educator, oldest first: first marking on their programmes, and moderation of
-    attempts someone else first-marked (nobody second-marks their own marking)."""
+    attempts someone else first-marked (nobody second-marks their own marking). Filtered by programme and
+    paged in the database."""
     if not user.is_authenticated:
-        return []
+        return MarkingQueue(Attempt.objects.none())
     attempts = (
         Attempt.objects.with_context()
         .filter(enrolment__cohort__programme_id__in=_marker_programmes(user))
@@ -537,10 +564,7 @@ def marking_queue(user) -> list[QueueItem]:
         .exclude(enrolment__user=user)
         .order_by("submitted_on", "submitted_at", "pk")
     )
-    return [
-        QueueItem(a, "first_marking" if a.status == Attempt.Status.SUBMITTED else "moderation")
-        for a in attempts
-    ]
+    return MarkingQueue(attempts)
 
 
 def marking_queue_count(user) -> int | None:

@@ -11,6 +11,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django_tables2 import RequestConfig
+from django_tables2.data import TableListData
 
 from accounts.services import ConflictError, DomainError, record_event
 from assessments import selectors, services
@@ -42,7 +43,8 @@ def _refused(form, error: DomainError) -> int:
 
 def marking_queue(request):
     staff_access(request.user).require("open_marking_queue")
-    table = MarkingQueueTable(selectors.marking_queue(request.user))
+    # The queue pages in the database: the table reads its length and one page's rows, never the whole queue.
+    table = MarkingQueueTable(TableListData(selectors.marking_queue(request.user)))
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
     return render(request, "assessments/marking_queue.html", {"table": table})
 

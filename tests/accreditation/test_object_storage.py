@@ -59,7 +59,7 @@ def s3_server():
 
 @pytest.fixture
 def object_storage(s3_server, monkeypatch):
-    """This process's default storage is the bucket, chosen as a deployment chooses it: from the environment."""
+    """This process's default storage is the bucket, chosen as a deployment chooses it: by environment."""
     for name, value in CREDENTIALS.items():
         monkeypatch.setenv(name, value)
     monkeypatch.setenv("STORAGE_S3_BUCKET", BUCKET)

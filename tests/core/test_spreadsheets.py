@@ -23,6 +23,7 @@ from core.spreadsheets import (
     render_xlsx,
     safe_filename,
     write_xlsx,
+    write_xlsx_stream,
 )
 
 
@@ -183,3 +184,20 @@ def test_a_part_compressed_like_a_zip_bomb_is_refused_even_under_the_total():
     with pytest.raises(ContainerRefused, match="compressed far more"):
         check_zip_container(bomb, limits)
     check_zip_container(bomb, ContainerLimits(max_entries=5, max_uncompressed_bytes=10_000_000))
+
+
+def test_a_stream_of_rows_for_several_sheets_in_any_order_lands_on_each_sheet_in_order():
+    sheets = [
+        Sheet("Left", ["n"], [], autofilter=True),
+        Sheet("Right", ["n", "when"], [], date_format="DD/MM/YYYY"),
+    ]
+    stream = [(0, [1]), (1, [10, date(2026, 3, 3)]), (0, ["=2"]), (1, [11, None]), (0, [3])]
+    buffer = io.BytesIO()
+    assert write_xlsx_stream(sheets, iter(stream), buffer) == 5
+    buffer.seek(0)
+    workbook = load_workbook(buffer)
+    assert list(workbook["Left"].values) == [("n",), (1,), ("'=2",), (3,)]
+    assert workbook["Left"].auto_filter.ref == "A1:A4"
+    right = workbook["Right"]
+    assert list(right.values) == [("n", "when"), (10, datetime(2026, 3, 3)), (11, None)]
+    assert right["B2"].number_format == "DD/MM/YYYY"

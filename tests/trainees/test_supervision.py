@@ -375,7 +375,7 @@ def test_the_bulk_summary_costs_the_same_queries_for_10_and_200_trainees(
         f.SupervisorAssignmentFactory(enrolment=enrolment, supervisor=supervisor)
         SessionFactory(enrolment=enrolment, supervisor=supervisor, confirmed=True)
         CaseFactory(enrolment=enrolment)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         result = supervision_summary_for(enrolments, end=timezone.localdate())
     assert len(result) == size
     with django_assert_num_queries(1):

@@ -92,7 +92,7 @@ def test_the_trainees_page_costs_the_same_queries_however_many_sessions(
     ReportFactory(enrolment=world.enrolment, supervisor=supervisor)
     client.force_login(supervisor)
     url = reverse("trainees:supervision", args=[world.enrolment.pk])
-    with django_assert_num_queries(18):  # +1 the header's unread notifications
+    with django_assert_num_queries(17):  # +1 the header's unread notifications
         response = client.get(url)
     assert response.status_code == 200
     assert response.content.decode().count("Confirm<span") == 1
@@ -355,7 +355,7 @@ def test_an_educator_sees_every_supervisee_of_a_supervisor_on_their_programme_on
     TrainingFactory(supervisor=supervisor)
     client.force_login(world.user("educator"))
     url = reverse("trainees:supervisor", args=[supervisor.pk])
-    with django_assert_num_queries(18):  # +1 the header's unread notifications
+    with django_assert_num_queries(17):  # +1 the header's unread notifications
         response = client.get(url)
     page = response.content.decode()
     assert page.count(reverse("trainees:supervision", args=[world.enrolment.pk])) == 1
@@ -392,7 +392,7 @@ def test_the_supervisors_home_costs_the_same_queries_however_many_supervisees(
         CaseFactory(enrolment=enrolment, opened_on=today() - timedelta(days=60))
     client.force_login(supervisor)
     # +1 the header's unread count, +3 the workplace days, CPD activities and reports waiting
-    with django_assert_num_queries(25):
+    with django_assert_num_queries(24):
         response = client.get(reverse("home"))
     page = response.content.decode()
     assert "Supervision this week" in page

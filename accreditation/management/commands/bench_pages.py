@@ -55,10 +55,36 @@ class Command(BaseCommand):
         parser.add_argument("--runs", type=int, default=7, help="timed requests of each page (median)")
         parser.add_argument("--json", action="store_true", help="print one JSON list instead of a table")
         parser.add_argument("--only", nargs="*", help="measure only pages whose name contains one of these")
+        parser.add_argument(
+            "--load",
+            type=int,
+            default=0,
+            metavar="USERS",
+            help="also run a bounded load test: USERS concurrent signed-in users on two gunicorn workers on "
+            "127.0.0.1, each asking for the trainee page and the cohort page (loopback only)",
+        )
+        parser.add_argument(
+            "--load-requests", type=int, default=4, help="requests per user and page (load test)"
+        )
 
-    def handle(self, *args, cohort, runs, json: bool, only=None, **options):
+    def handle(self, *args, cohort, runs, json: bool, only=None, load=0, load_requests=4, **options):
         with override_settings(ROOT_URLCONF=__name__, ALLOWED_HOSTS=["*"]):
-            results = self._measure(cohort, runs, only)
+            results = self._measure(cohort, runs, only) if runs else []
+            pages = self._pages(cohort) if load else []
+        if load:
+            from accreditation.loadtest import run_load_test
+
+            by_name = {page.name: page for page in pages}
+            for name in ("trainee page", "cohort page"):
+                page = by_name[name]
+                figures = run_load_test(page.user, page.url, users=load, requests_per_user=load_requests)
+                self.stderr.write(
+                    f"load test, {name}: {figures['users']} users on 2 gunicorn workers, "
+                    f"{figures['requests']} requests in {figures['seconds']:.1f} s: "
+                    f"{figures['per_second']:.1f} a second, median "
+                    f"{figures['median_ms']:.0f} ms, 95th percentile {figures['p95_ms']:.0f} ms, "
+                    f"{figures['errors']} errors"
+                )
         if json:
             self.stdout.write(_json(results))
             return
