@@ -40,8 +40,22 @@ def test_the_demo_workforce_reads_as_the_issue_says(curriculum, client):
     service = Post.objects.filter(service__code=SERVICE).first().service
     assert proposed_posts(service).filter(user__username="trainee.done").exists()
 
+    applicants = figures["applicants"]
+    rows = {r["label"]: r for r in applicants["outcomes"]["rows"]}
+    assert len(applicants["rounds"]) == 3
+    assert rows["Trainee PWPs for the next intake"]["total"]["suppressed"] is True  # three applications
+    # Hiding the three hides another round's total too, never both decided rounds' figures.
+    decided = [rows["Trainee PWPs for the intake before last"], rows["Trainee PWPs for the last intake"]]
+    shown = [r["total"]["count"] for r in decided if not r["total"]["suppressed"]]
+    shown += [
+        r["cells"]["Not shortlisted"]["count"]
+        for r in decided
+        if not r["cells"]["Not shortlisted"]["suppressed"]
+    ]
+    assert shown and all(n >= 5 for n in shown)
+
     client.force_login(User.objects.get(username="admin"))
-    for name in ("service", "retention", "turnover", "staffing", "diversity", "decisions"):
+    for name in ("service", "retention", "turnover", "staffing", "diversity", "decisions", "applicants"):
         assert client.get(reverse(f"workforce:{name}", args=[SERVICE])).status_code == 200, name
     client.force_login(User.objects.get(username="liam.doyle"))
     page = client.get(reverse("workforce:my_history")).content.decode()
