@@ -5,7 +5,10 @@
 - three people who qualified elsewhere: a group small enough to be suppressed;
 - diversity answers for most people (some "prefer not to say", some not answered);
 - trainee.done's band 5 post left as a proposal for the administrator to confirm;
-- one suggested correction waiting for a decision.
+- one suggested correction waiting for a decision;
+- three recruitment rounds for trainee posts: the last two intakes', with their applications, outcomes and
+  equal opportunities answers (most applicants psychology graduates), and one just opened with three
+  applications so far, small enough to be suppressed.
 
 Idempotent: nothing is added once the first demo practitioner exists.
 """
@@ -53,6 +56,18 @@ ELSEWHERE = [
     ("Helen", "Shaw", "other"),
 ]
 EXTRA_TRAINEES = [("Jade", "Foster"), ("Callum", "Reeves"), ("Nadia", "Begum")]
+# Applicants' backgrounds and outcomes, cycled: most are psychology graduates, as the guide warns.
+APPLICANT_BACKGROUNDS = [
+    "psychology",
+    "psychology",
+    "support_worker",
+    "psychology",
+    "health_trainer",
+    "teacher",
+]
+APPLICANT_OUTCOMES = (
+    ["not_shortlisted"] * 30 + ["withdrawn"] * 6 + ["not_appointed"] * 14 + ["offer_declined"] * 2
+) + ["appointed"] * 12
 ANSWERS = [
     {"sex": "female", "age_band": "20_29", "ethnic_group": "white_british", "disability": "no", "bsl": "no"},
     {"sex": "male", "age_band": "20_29", "ethnic_group": "white_british", "disability": "no", "bsl": "no"},
@@ -221,6 +236,7 @@ def seed(today: date) -> None:
     services.record_staffing(
         actor=admin, service=service, counted_on=today - timedelta(days=30), high_intensity_headcount=30
     )
+    _recruitment(admin, service, today)
     holly = Practitioner.objects.get(user__username="holly.baker")
     services.suggest_correction(
         user=holly.user,
@@ -228,3 +244,44 @@ def seed(today: date) -> None:
         post=holly.posts.order_by("starts_on").first(),
         message="My trainee post started a week later than this, on the first teaching day.",
     )
+
+
+def _recruitment(admin, service, today: date) -> None:
+    """The last two intakes' recruitment rounds, every application decided, and a new round barely started."""
+    for name, months_ago, outcomes in (
+        ("Trainee PWPs for the intake before last", 20, APPLICANT_OUTCOMES[::2] + ["appointed"] * 8),
+        ("Trainee PWPs for the last intake", 8, APPLICANT_OUTCOMES),
+    ):
+        decided = services.open_recruitment(
+            actor=admin,
+            service=service,
+            name=name,
+            posts_offered=outcomes.count("appointed"),
+            opens_on=_months(today, -months_ago),
+            closes_on=_months(today, 1 - months_ago),
+        )
+        for index, outcome in enumerate(outcomes):
+            services.record_application(
+                actor=admin,
+                recruitment=decided,
+                reference=f"NHSJ-{months_ago}-{index + 1:03d}",
+                prior_background=APPLICANT_BACKGROUNDS[index % len(APPLICANT_BACKGROUNDS)],
+                outcome=outcome,
+                **ANSWERS[(index * 3 + months_ago) % len(ANSWERS)],
+            )
+    new = services.open_recruitment(
+        actor=admin,
+        service=service,
+        name="Trainee PWPs for the next intake",
+        posts_offered=10,
+        opens_on=today - timedelta(days=7),
+        closes_on=today + timedelta(days=21),
+    )
+    for index in range(3):
+        services.record_application(
+            actor=admin,
+            recruitment=new,
+            reference=f"NHSJ-{today.year}-{index + 1:03d}",
+            prior_background="psychology",
+            **ANSWERS[index],
+        )

@@ -365,8 +365,12 @@ def protect(specs: Sequence[Spec], links: Iterable[Link] = ()) -> list[Suppresse
         if not fixed:
             break
         target = fixed[0]
-        near = [ref for eq in eqs if target in eq for ref in eq]
-        if not hide_one(near) and not hide_one([ref for eq in eqs for ref in eq if set(eq) & hidden]):
+        near = sorted({ref for eq in eqs if target in eq for ref in eq if ref not in hidden}, key=rank)
+        # The smallest figure whose hiding frees the target, if one does; else the smallest beside it.
+        freeing = next((ref for ref in near if target not in determined(eqs, hidden | {ref})), None)
+        if freeing is not None:
+            hidden.add(freeing)
+        elif not hide_one(near) and not hide_one([ref for eq in eqs for ref in eq if set(eq) & hidden]):
             raise AssertionError("every figure is hidden and one is still determined")
     return [
         _assemble(spec, grids[t], {(r, c) for (tt, r, c) in hidden if tt == t})

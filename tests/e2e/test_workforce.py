@@ -8,7 +8,7 @@ from django.utils import timezone
 from demo import supervision as supervision_demo
 from demo import workforce as workforce_demo
 from tests.e2e.conftest import assert_accessible, login
-from workforce.models import Post
+from workforce.models import Post, Recruitment
 from workforce.reference import load_workforce_rules
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -37,12 +37,43 @@ def test_each_workforce_report_opens_with_no_accessibility_violations(page, live
         ("turnover", "Turnover"),
         ("staffing", "Staffing: ratios, balance and bands"),
         ("diversity", "Diversity of the workforce"),
+        ("recruitment", "Recruitment rounds"),
+        ("recruitment_new", "Record a recruitment round"),
+        ("applicants", "Applicants and recruitment"),
     ]:
         page.goto(live_server.url + reverse(f"workforce:{name}", args=[SERVICE]))
         assert page.get_by_role("heading", name=heading, exact=True).is_visible(), name
         assert_accessible(page)
-    # The diversity page, last: the demo's small groups are hidden.
+    # The applicants page, last: the new round's three applications are hidden.
     assert page.get_by_text("fewer than 5, or hidden").first.is_visible()
+    recruitment = Recruitment.objects.get(name="Trainee PWPs for the next intake")
+    for name, heading in [
+        ("recruitment_round", "Trainee PWPs for the next intake"),
+        ("application_new", "Record an application"),
+    ]:
+        page.goto(live_server.url + reverse(f"workforce:{name}", args=[SERVICE, recruitment.pk]))
+        assert page.get_by_role("heading", name=heading, exact=True).is_visible(), name
+        assert_accessible(page)
+
+
+def test_an_administrator_records_an_application_and_moves_it_on(page, live_server, careers):
+    login(page, live_server, "admin")
+    recruitment = Recruitment.objects.get(name="Trainee PWPs for the next intake")
+    page.goto(live_server.url + reverse("workforce:application_new", args=[SERVICE, recruitment.pk]))
+    page.get_by_label("Application reference").fill("NHSJ-E2E-1")
+    page.get_by_label("Current or most recent role").select_option("teacher")
+    page.get_by_role("button", name="Record the application").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("Application NHSJ-E2E-1 recorded").is_visible()
+    assert_accessible(page)
+    page.get_by_label("Outcome of application NHSJ-E2E-1").select_option("withdrawn")
+    page.get_by_role("button", name="Save the outcome of application NHSJ-E2E-1").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("Outcome recorded for application NHSJ-E2E-1").is_visible()
+    assert (
+        Recruitment.objects.get(pk=recruitment.pk).applications.get(reference="NHSJ-E2E-1").outcome
+        == "withdrawn"
+    )
 
 
 def test_an_administrator_confirms_the_band_5_post_of_someone_who_qualified(page, live_server, careers):

@@ -40,8 +40,20 @@ def test_the_demo_workforce_reads_as_the_issue_says(curriculum, client):
     service = Post.objects.filter(service__code=SERVICE).first().service
     assert proposed_posts(service).filter(user__username="trainee.done").exists()
 
+    applicants = figures["applicants"]
+    rows = {r["label"]: r for r in applicants["outcomes"]["rows"]}
+    assert len(applicants["rounds"]) == 3
+    assert rows["Trainee PWPs for the next intake"]["total"]["suppressed"] is True  # three applications
+    # Hiding the three hides more figures with it, but the outcomes are still there to read.
+    outcomes = applicants["outcomes"]
+    figures_shown = [c["count"] for c in outcomes["column_totals"].values() if not c["suppressed"]]
+    figures_shown += [
+        c["count"] for r in outcomes["rows"] for c in r["cells"].values() if not c["suppressed"]
+    ]
+    assert any(n >= 5 for n in figures_shown), outcomes
+
     client.force_login(User.objects.get(username="admin"))
-    for name in ("service", "retention", "turnover", "staffing", "diversity", "decisions"):
+    for name in ("service", "retention", "turnover", "staffing", "diversity", "decisions", "applicants"):
         assert client.get(reverse(f"workforce:{name}", args=[SERVICE])).status_code == 200, name
     client.force_login(User.objects.get(username="liam.doyle"))
     page = client.get(reverse("workforce:my_history")).content.decode()

@@ -133,7 +133,16 @@ def test_each_report_page_costs_the_same_queries_whatever_the_size_of_the_servic
     for service in (small, large):
         f.AdministratorFactory(user=admin, organisation=service)
     client.force_login(admin)
-    for name in ("retention", "turnover", "staffing", "diversity", "people", "decisions"):
+    for name in (
+        "retention",
+        "turnover",
+        "staffing",
+        "diversity",
+        "applicants",
+        "recruitment",
+        "people",
+        "decisions",
+    ):
         counts = []
         for service in (small, large):
             with CaptureQueriesContext(connection) as ctx:
