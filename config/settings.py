@@ -107,6 +107,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "config.context_processors.navigation",
             ],
+            "builtins": ["core.templatetags.addresses"],
         },
     },
 ]
