@@ -8,7 +8,14 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from trainees.caseload.open_cases import open_on_q
 from trainees.deidentify import validate_case_reference
+
+
+class CaseQuerySet(models.QuerySet):
+    def open_on(self, day):
+        """Cases open on `day`, by the one definition in trainees/caseload/open_cases.py."""
+        return self.filter(open_on_q(day))
 
 
 class Case(models.Model):
@@ -46,6 +53,8 @@ class Case(models.Model):
     closed_on = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     created_at = models.DateTimeField(default=timezone.now)
+
+    objects = CaseQuerySet.as_manager()
 
     class Meta:
         ordering = ["enrolment", "reference"]

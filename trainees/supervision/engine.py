@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from core.dates import add_months
 from core.wording import hours as in_hours
 from core.wording import number, plural
+from trainees.caseload.open_cases import is_open_on
 
 KINDS = ("case_management", "clinical_skills", "management")
 CREDENTIALED = "credentialed"
@@ -282,7 +283,7 @@ class Compliance:
             return "No complete week of training to count yet."
         return (
             f"Supervision met the frequencies in all {self.counted_weeks} counted weeks and every "
-            "active case was reviewed in time."
+            "open case was reviewed in time."
         )
 
     @property
@@ -376,7 +377,7 @@ def evaluate(
     for case_id, day in reviews:
         if day <= end and (case_id not in last_review or day > last_review[case_id]):
             last_review[case_id] = day
-    active = [c for c in cases if c.opened_on <= end and (c.closed_on is None or c.closed_on > end)]
+    active = [c for c in cases if is_open_on(c.opened_on, c.closed_on, end)]
     overdue = []
     for case in active:
         reviewed = last_review.get(case.id)
