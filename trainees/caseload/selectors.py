@@ -44,6 +44,7 @@ class CaseloadFigures:
     patients_last_12_months: int
     status: str  # "on_track" | "behind" | "ahead" | "not_started"
     reason: str
+    profile_name: str  # the ramp's name, as the pages write it
 
     @property
     def difference(self) -> float:
@@ -270,6 +271,7 @@ def _figures(enrolment, ramp: Ramp, clock: TrainingClock, cases: list[_CaseRow],
         profile=ramp.code,
         expected_patients_to_date=round(expected, 1),
         actual_patients_to_date=actual,
+        profile_name=ramp.name,
         expected_active_caseload=round(ramp.expected_active(position), 1),
         actual_active_caseload=active,
         expected_year_total=round(ramp.year_total, 1),

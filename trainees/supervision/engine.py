@@ -247,6 +247,10 @@ class OverdueCase:
     last_reviewed_on: date | None
 
 
+# The words for a trainee's supervision status on every page and export.
+SUPERVISION_STATUS_LABELS = {"compliant": "Meets frequencies", "gaps": "Gaps"}
+
+
 @dataclass(frozen=True)
 class Compliance:
     start: date
@@ -274,6 +278,10 @@ class Compliance:
     @property
     def status(self) -> str:
         return "gaps" if self.gaps else "compliant"
+
+    @property
+    def label(self) -> str:
+        return SUPERVISION_STATUS_LABELS[self.status]
 
     @property
     def reason(self) -> str:
