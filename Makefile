@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PYTEST_ARGS ?= -n 2
 
-.PHONY: run test lint check worker bench clean
+.PHONY: run test lint check worker bench mutation clean
 
 $(VENV)/bin/python:
 	@test -n "$(PYTHON_FOR_VENV)" || (scripts/find-python; exit 1)
@@ -44,8 +44,16 @@ check: $(VENV)/.dev node_modules/.installed
 	DJANGO_DEBUG=1 $(PY) manage.py check
 	DJANGO_DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 
+# Mutation testing of the pure rules trust rests on (outside CI, like a benchmark; slow: about 1,700 mutants).
+# Settings and the module list: [tool.mutmut] in pyproject.toml. MUTATION_CHILDREN=1 keeps a shared machine usable.
+MUTATION_CHILDREN ?= 1
+mutation: $(VENV)/.dev
+	$(VENV)/bin/mutmut run --max-children $(MUTATION_CHILDREN)
+	$(VENV)/bin/mutmut export-cicd-stats
+	$(PY) scripts/mutation-scores
+
 worker: $(VENV)/.runtime
 	$(PY) manage.py db_worker
 
 clean:
-	rm -rf $(VENV) node_modules var/*.sqlite3
+	rm -rf $(VENV) node_modules var/*.sqlite3 mutants

@@ -100,7 +100,7 @@ class LoginSession(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self):
-        return f"{self.user_id} since {self.created_at:%Y-%m-%d %H:%M}"
+        return f"Session of {self.user} since {self.created_at:%-d %B %Y %H:%M}"
 
 
 class AuditEvent(models.Model):

@@ -7,15 +7,38 @@ Each sheet has bold, frozen, filtered headings, and its rows as a function, so i
 from collections.abc import Iterable, Iterator
 from datetime import date
 
-from accreditation.engine import ReadinessResult
+from accreditation.engine import ReadinessResult, Stage
 from accreditation.facts import TraineeFacts
+from assessments.models import SignOff
+from core.dates import month_of_training
 from core.spreadsheets import Sheet
+from curriculum.models import Competence
+from trainees.models import Enrolment
 
 Entry = tuple[TraineeFacts, list[ReadinessResult]]
 
 
 def _who(facts: TraineeFacts) -> list:
     return [facts.username, facts.name]
+
+
+# Cells hold the words the pages show, never a stored code or True/False.
+def _yes_no(value) -> str | None:
+    return None if value is None else ("Yes" if value else "No")
+
+
+def _words(choices, value) -> str | None:
+    return None if value is None else dict(choices).get(value, value)
+
+
+STAGES = {Stage.INITIAL: "Initial", Stage.RENEWAL: "Renewal"}
+
+
+def _month(facts: TraineeFacts) -> int | None:
+    """The month of training the cohort page shows ("6 of 12"), for a trainee in training."""
+    if facts.status != Enrolment.Status.ACTIVE:
+        return None
+    return month_of_training(facts.start_date, facts.as_of)
 
 
 def summary_rows(entries: Iterable[Entry], scheme_codes: list[str]) -> Iterator[list]:
@@ -25,17 +48,17 @@ def summary_rows(entries: Iterable[Entry], scheme_codes: list[str]) -> Iterator[
         yield [
             *_who(facts),
             facts.cohort,
-            facts.route_code,
+            facts.route_name,
             facts.start_date,
-            facts.status,
+            _words(Enrolment.Status.choices, facts.status),
             facts.completed_on,
-            facts.months_in_service,
-            facts.training_days.status,
+            _month(facts),
+            facts.training_days.status_label,
             signed,
             len(facts.competences),
-            facts.supervision.status,
-            facts.caseload.status,
-            *(ready.get(code) for code in scheme_codes),
+            facts.supervision.label,
+            facts.caseload.status_label,
+            *(_yes_no(ready.get(code)) for code in scheme_codes),
         ]
 
 
@@ -49,9 +72,9 @@ def training_days_rows(entries: Iterable[Entry]) -> Iterator[list]:
             d.workplace_required,
             d.workplace_completed,
             d.window_end,
-            d.complete,
-            d.completed_within_window,
-            d.status,
+            _yes_no(d.complete),
+            _yes_no(d.completed_within_window),
+            d.status_label,
             d.reason,
         ]
 
@@ -61,15 +84,14 @@ def competence_rows(entries: Iterable[Entry]) -> Iterator[list]:
         for c in facts.competences:
             yield [
                 *_who(facts),
-                c.code,
                 c.name,
-                c.kind,
+                _words(Competence.Kind.choices, c.kind),
                 c.module_number,
-                c.status,
+                c.label,
                 c.attempts_used,
                 c.attempts_allowed,
                 c.signed_by,
-                c.signed_by_role,
+                _words(SignOff.Role.choices, c.signed_by_role),
                 c.signed_at,
             ]
 
@@ -90,7 +112,7 @@ def supervision_rows(entries: Iterable[Entry]) -> Iterator[list]:
             float(s.clinical_skills_shortfall_hours),
             len(s.overdue_case_reviews),
             s.live_assessments,
-            s.status,
+            s.label,
             s.reason,
         ]
 
@@ -100,7 +122,7 @@ def caseload_rows(entries: Iterable[Entry]) -> Iterator[list]:
         c = facts.caseload
         yield [
             *_who(facts),
-            c.profile,
+            c.profile_name,
             float(c.expected_patients_to_date),
             c.actual_patients_to_date,
             float(c.expected_active_caseload),
@@ -109,7 +131,7 @@ def caseload_rows(entries: Iterable[Entry]) -> Iterator[list]:
             float(c.contact_hours),
             c.first_contact_on,
             float(c.step2_hours_per_week),
-            c.status,
+            c.status_label,
             c.reason,
         ]
 
@@ -120,15 +142,14 @@ def readiness_rows(entries: Iterable[Entry]) -> Iterator[list]:
             for c in result.criteria:
                 yield [
                     *_who(facts),
-                    result.scheme_code,
+                    result.scheme_name,
                     result.version,
-                    result.stage,
-                    result.ready,
+                    STAGES.get(result.stage, result.stage),
+                    _yes_no(result.ready),
                     result.next_due,
-                    c.code,
                     c.description,
-                    c.met,
-                    c.value,
+                    _yes_no(c.met),
+                    _yes_no(c.value) if isinstance(c.value, bool) else c.value,
                     c.target,
                     c.unit,
                     c.gap,
@@ -154,6 +175,7 @@ def _table(title: str, headers: tuple[str, ...], rows, *, cohort_name: str = "")
 
 def cohort_sheets(entries: list[Entry], scheme_codes: list[str], *, cohort_name: str = "") -> list[Sheet]:
     """The six sheets of the cohort export. `entries` is a list, read once per sheet."""
+    names = {r.scheme_code: r.scheme_name for _, results in entries for r in results}
     return [
         _table(
             "Summary",
@@ -164,13 +186,13 @@ def cohort_sheets(entries: list[Entry], scheme_codes: list[str], *, cohort_name:
                 "Start date",
                 "Status",
                 "Completed on",
-                "Months in service",
+                "Month of training",
                 "Training days",
                 "Competences signed",
                 "Competences",
                 "Supervision",
                 "Caseload",
-                *(f"Ready: {code}" for code in scheme_codes),
+                *(f"Ready: {names.get(code, code)}" for code in scheme_codes),
             ),
             lambda: summary_rows(entries, scheme_codes),
             cohort_name=cohort_name,
@@ -196,7 +218,6 @@ def cohort_sheets(entries: list[Entry], scheme_codes: list[str], *, cohort_name:
             "Competences",
             (
                 *WHO,
-                "Code",
                 "Competence",
                 "Kind",
                 "Module",
@@ -235,7 +256,7 @@ def cohort_sheets(entries: list[Entry], scheme_codes: list[str], *, cohort_name:
             "Caseload",
             (
                 *WHO,
-                "Ramp profile",
+                "Caseload ramp",
                 "Expected patients to date",
                 "Patients to date",
                 "Expected active caseload",
@@ -260,7 +281,6 @@ def cohort_sheets(entries: list[Entry], scheme_codes: list[str], *, cohort_name:
                 "Ready",
                 "Next due",
                 "Criterion",
-                "Description",
                 "Met",
                 "Value",
                 "Target",

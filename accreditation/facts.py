@@ -20,6 +20,7 @@ from accreditation.contracts import (
     TrainingDaysProgress,
 )
 from assessments.selectors import competences_and_results_for
+from core.dates import whole_months
 from trainees.attendance.selectors import training_days_progress_for
 from trainees.caseload.selectors import caseload_figures_for
 from trainees.cpd.selectors import cpd_activities_for
@@ -59,16 +60,6 @@ class TraineeFacts:
     supervisor_reports: tuple[SupervisorReportInfo, ...]
     caseload: CaseloadFigures
     cpd: tuple[CpdActivityInfo, ...]  # activities that count, the last three years up to as_of
-
-
-def whole_months(start: date, end: date) -> int:
-    """Completed calendar months from `start` to `end` (0 if `end` is before `start`)."""
-    if end < start:
-        return 0
-    months = (end.year - start.year) * 12 + end.month - start.month
-    if end.day < start.day:
-        months -= 1
-    return max(months, 0)
 
 
 def months_in_service(start: date, end: date, interruptions=()) -> int:

@@ -3,28 +3,46 @@
 from django.urls import reverse
 
 from accreditation.engine import CriterionResult
+from core.dates import long_date
 from core.wording import hours as in_hours
 from core.wording import number, plural
 
-EVIDENCE_LABELS = {
-    "sign_off": "Sign-off",
-    "supervision_report": "Supervisor's report",
-    "cpd": "CPD activity",
-}
+
+def evidence_name(kind: str, ident: int, facts) -> str:
+    """What an evidence record is, named from the trainee's facts: the competence signed off, the report and
+    when it was signed, the CPD activity and its date. Never a database id."""
+    if kind == "sign_off":
+        competence = next((c for c in facts.competences if c.sign_off_id == ident), None)
+        if competence is not None:
+            when = f", {long_date(competence.signed_at.date())}" if competence.signed_at else ""
+            return f"Sign-off of {competence.name}{when}"
+        return "A competence sign-off"
+    if kind == "supervision_report":
+        report = next((r for r in facts.supervisor_reports if r.id == ident), None)
+        if report is not None:
+            title = "Final supervisor's report" if report.kind == "final" else "Interim supervisor's report"
+            return f"{title}, signed {long_date(report.signed_at.date())}" if report.signed_at else title
+        return "A supervisor's report"
+    if kind == "cpd":
+        activity = next((a for a in facts.cpd if a.id == ident), None)
+        if activity is not None:
+            return f"{activity.title} ({long_date(activity.date)})"
+        return "A CPD activity"
+    return "A record"
 
 
-def evidence_links(criterion: CriterionResult, enrolment_pk: int) -> list[dict]:
-    """Each evidence record as a label and, where this product has a page for it, a link."""
+def evidence_links(criterion: CriterionResult, facts) -> list[dict]:
+    """Each evidence record as its name and, where this product has a page for it, a link."""
     links = []
     for kind, ident in criterion.evidence:
         url = None
         if kind == "cpd":
-            url = reverse("trainees:cpd", args=[enrolment_pk]) + f"#cpd-{ident}"
+            url = reverse("trainees:cpd", args=[facts.enrolment_id]) + f"#cpd-{ident}"
         elif kind == "sign_off":
-            url = reverse("assessments:trainee", args=[enrolment_pk])
+            url = reverse("assessments:trainee", args=[facts.enrolment_id])
         elif kind == "supervision_report":
             url = reverse("trainees:supervisor_report", args=[ident])
-        links.append({"label": f"{EVIDENCE_LABELS.get(kind, kind)} {ident}", "url": url})
+        links.append({"label": evidence_name(kind, ident, facts), "url": url})
     return links
 
 

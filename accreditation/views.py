@@ -21,19 +21,19 @@ from trainees.access import enrolment_access_for
 from trainees.models import Enrolment
 
 
-def _present(result, enrolment_pk):
+def _present(result, facts):
     """The criteria in the order to tackle, each with its short value and evidence links."""
     if result is None:
         return None
     return {
         "result": result,
         "left": [
-            {"c": c, "value": short_value(c), "evidence": evidence_links(c, enrolment_pk)}
+            {"c": c, "value": short_value(c), "evidence": evidence_links(c, facts)}
             for c in result.in_order_to_tackle()
             if not c.met
         ],
         "met": [
-            {"c": c, "value": short_value(c), "evidence": evidence_links(c, enrolment_pk)}
+            {"c": c, "value": short_value(c), "evidence": evidence_links(c, facts)}
             for c in result.criteria
             if c.met
         ],
@@ -49,8 +49,8 @@ def trainee_readiness(request, pk):
         {
             "scheme": s.scheme,
             "version": s.version,
-            "initial": _present(s.result, enrolment.pk),
-            "renewal": _present(s.renewal, enrolment.pk),
+            "initial": _present(s.result, facts),
+            "renewal": _present(s.renewal, facts),
         }
         for s in found
     ]
@@ -87,8 +87,8 @@ def trainee_scheme(request, pk, scheme):
         "scheme": found,
         "version": version,
         "versions": list(found.versions.all()),
-        "initial": _present(row.result, enrolment.pk),
-        "renewal": _present(renewal, enrolment.pk),
+        "initial": _present(row.result, row.facts),
+        "renewal": _present(renewal, row.facts),
         "applies": found.applies_to_route(enrolment.route.code),
     }
     return render(request, "accreditation/trainee_scheme.html", context)

@@ -15,6 +15,7 @@ from django_tables2.data import TableListData
 
 from accounts.services import ConflictError, DomainError, record_event
 from assessments import selectors, services
+from assessments.audit_lines import audit_lines
 from assessments.forms import (
     EvidenceForm,
     GridFilterForm,
@@ -365,8 +366,8 @@ def attempt_audit(request, pk):
     """An administrator reads the audit trail of an attempt, its evidence, its sign-off and any reopening."""
     attempt = selectors.get_attempt_for_user(request.user, pk)
     access_to(request.user, attempt.enrolment).require("read_attempt_audit", attempt)
-    events = list(selectors.audit_trail_for_attempt(attempt))
-    return render(request, "assessments/audit_trail.html", {"attempt": attempt, "events": events})
+    lines = audit_lines(attempt, selectors.audit_trail_for_attempt(attempt).select_related("actor"))
+    return render(request, "assessments/audit_trail.html", {"attempt": attempt, "lines": lines})
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -126,6 +126,7 @@ TEMPLATES = [
                 "config.context_processors.navigation",
                 "notifications.context_processors.notifications",
             ],
+            "builtins": ["core.templatetags.addresses"],
         },
     },
 ]

@@ -193,7 +193,7 @@ class PostProposal(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_decision_display()} band 5 post for enrolment {self.enrolment_id}"
+        return f"{self.get_decision_display()} band 5 post for {self.enrolment.user.display_name}"
 
 
 class Correction(models.Model):
@@ -234,7 +234,8 @@ class Correction(models.Model):
         ]
 
     def __str__(self):
-        return f"Correction {self.pk} ({self.get_status_display()})"
+        who = self.practitioner.user.display_name
+        return f"Correction suggested by {who} ({self.get_status_display().lower()})"
 
 
 # --- diversity (special-category data) -------------------------------------------------------------------
@@ -317,7 +318,7 @@ class DiversityAnswers(models.Model):
 
     def __str__(self):
         # Never the answers themselves: this text reaches the audit trail.
-        return f"Diversity answers of user {self.user_id}"
+        return "Diversity answers"
 
 
 DIVERSITY_DIMENSIONS = {

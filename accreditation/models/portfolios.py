@@ -152,7 +152,7 @@ class VisitPack(models.Model):
         ]
 
     def __str__(self):
-        return f"Pack {self.pk} for {self.visit}"
+        return f"Visit pack for {self.visit}, requested {self.requested_at:%-d %B %Y %H:%M}"
 
     @property
     def finished(self) -> bool:

@@ -64,7 +64,8 @@ class SignOff(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.competence} signed off for {self.enrolment_id} on {self.signed_at:%d %b %Y}"
+        who = self.enrolment.user.display_name
+        return f"{self.competence} signed off for {who} on {self.signed_at:%-d %B %Y}"
 
 
 class SignOffReopening(models.Model):

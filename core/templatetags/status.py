@@ -59,6 +59,7 @@ STATUS_COLOURS = {
     "awaiting_confirmation": GREY,  # CPD, supervision sessions
     "superseded": GREY,  # a supervision session replaced by a reopened version
     "interrupted": GREY,  # a trainee on the register
+    "no_schedule": GREY,  # training days of a cohort with no teaching days yet
 }
 
 

@@ -3,15 +3,6 @@ import { initAll } from '../nhsuk/nhsuk-frontend.min.js'
 
 document.body.classList.add('js-enabled', 'nhsuk-frontend-supported')
 
-// A form with no action posts to the page's own address, fragment and all. After "Skip to main content"
-// that is ...#maincontent, and a failed submit would then reload at the fragment with focus on the page
-// body, so a screen-reader user would hear nothing about the errors. Post to the address without it, so
-// the error summary takes focus (WCAG 2.4.3, 3.3.1).
-const here = window.location.href.split('#')[0]
-for (const form of document.querySelectorAll('form')) {
-  if (!form.getAttribute('action')) form.setAttribute('action', here)
-}
-
 // A table box that scrolls sideways must be reachable by keyboard (WCAG 2.1.1), but a box that does not
 // scroll should not add a Tab stop. Name the region after the table's caption.
 const scrollers = document.querySelectorAll('.app-table-scroll')

@@ -1,5 +1,6 @@
 """Structure every page shares: headings that never skip a level, buttons that name their row, tables that
-scroll inside their own box, no invalid roles, and a CSRF failure page in the product's own layout."""
+scroll inside their own box, forms that post to an address without a fragment, no invalid roles, and a CSRF
+failure page in the product's own layout."""
 
 import re
 from html.parser import HTMLParser
@@ -25,9 +26,12 @@ class Outline(HTMLParser):
     def __init__(self):
         super().__init__()
         self.levels, self.buttons, self._button = [], [], None
+        self.post_actions = []  # the action of each form that posts (None when it has none)
 
     def handle_starttag(self, tag, attrs):
-        if re.fullmatch(r"h[1-6]", tag):
+        if tag == "form" and (dict(attrs).get("method") or "").lower() == "post":
+            self.post_actions.append(dict(attrs).get("action"))
+        elif re.fullmatch(r"h[1-6]", tag):
             self.levels.append(int(tag[1]))
         elif tag == "button":
             self._button = []
@@ -59,6 +63,31 @@ def test_every_table_on_screen_sits_in_its_own_scrolling_box():
             if not boxed and "tables/" not in str(path):
                 bare.append(f"{path.relative_to(TEMPLATES)}:{text[: match.start()].count(chr(10)) + 1}")
     assert bare == []
+
+
+POST_FORM = re.compile(r"<form\b[^>]*\bmethod=\"post\"[^>]*>", re.IGNORECASE)
+
+
+def test_every_form_that_posts_names_its_action():
+    """A form without an action posts to the browser's address, fragment and all (#maincontent after the
+    skip link), so a failed submit would not focus the error summary. JavaScript plays no part: every form
+    names its action, `{% here %}` for its own page."""
+    forms, bare = 0, []
+    for path in TEMPLATES.rglob("*.html"):
+        for match in POST_FORM.finditer(path.read_text()):
+            forms += 1
+            if not re.search(r'\saction="[^"#]+"', match.group(0)):
+                bare.append(f"{path.relative_to(TEMPLATES)}: {match.group(0)}")
+    assert forms > 60
+    assert bare == []
+
+
+def test_here_is_the_path_and_query_without_a_fragment(rf):
+    from django.template import Context, Template
+
+    request = rf.get("/trainees/5/cases/", {"next": "a&b", "q": '"x"'})
+    html = Template('<form method="post" action="{% here %}">').render(Context({"request": request}))
+    assert html == '<form method="post" action="/trainees/5/cases/?next=a%26b&amp;q=%22x%22">'
 
 
 def test_no_template_uses_the_invalid_role_text():
@@ -93,6 +122,9 @@ def test_every_page_keeps_its_heading_levels_and_names_each_button(world):
         for before, after in zip(page.levels, page.levels[1:], strict=False):
             if after > before + 1:
                 problems.append(f"{name}: h{before} is followed by h{after}")
+        for action in page.post_actions:
+            if not action or "#" in action:
+                problems.append(f"{name}: a form posts to {action!r}, so the browser keeps the fragment")
         repeated = {b for b in page.buttons if page.buttons.count(b) > 1}
         if repeated:
             problems.append(f"{name}: several buttons are called {sorted(repeated)}")

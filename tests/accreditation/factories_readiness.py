@@ -161,6 +161,7 @@ def caseload(*, contact_hours=120.0, first_contact=date(2026, 3, 2), step2=6.0, 
     return CaseloadFigures(
         as_of=as_of,
         profile="guide-default",
+        profile_name="The guide's ramp",
         expected_patients_to_date=179.0,
         actual_patients_to_date=181,
         expected_active_caseload=20.0,

@@ -3,13 +3,14 @@
 import json
 import shutil
 import subprocess
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from io import BytesIO, StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
+from accreditation import exports
 from accreditation.engine import evaluate
 from accreditation.exports import cohort_sheets
 from accreditation.facts import basics, months_in_service
@@ -189,7 +190,7 @@ def test_the_workbook_has_six_typed_filtered_sheets_with_frozen_headers():
     assert rows == sum(ws.max_row - 1 for ws in workbook)
     summary = workbook["Summary"]
     assert summary["E2"].value == datetime(2026, 1, 5) and summary["E2"].is_date
-    assert (summary["N2"].value, summary["N3"].value) == (False, True)  # ready for course completion
+    assert (summary["N2"].value, summary["N3"].value) == ("No", "Yes")  # ready for course completion
     supervision = workbook["Supervision"]
     assert supervision["E2"].value == 12.5 and supervision["E2"].data_type == "n"
     readiness = workbook["Readiness"]
@@ -286,3 +287,46 @@ def test_basics_come_from_the_enrolment_and_its_interruptions(world):
     completed = f.EnrolmentFactory(status="completed", completed_on=date(2026, 1, 1))
     assert basics(completed, as_of=date(2026, 1, 1))["is_qualified"] is True
     assert basics(completed, as_of=date(2025, 12, 31))["is_qualified"] is False
+
+
+def test_workbook_cells_hold_the_words_the_pages_show_never_codes_or_booleans():
+    _, workbook = _workbook(_entries())
+    codes = {
+        "at_risk",
+        "on_track",
+        "off_track",
+        "gaps",
+        "compliant",
+        "signed",
+        "active",
+        "completed",
+        "initial",
+        "renewal",
+        "educator",
+        "programme_lead",
+        "standard",
+        "guide-default",
+        "course-completion",
+    }
+    for ws in workbook:
+        for row in ws.iter_rows():
+            for cell in row:
+                assert not isinstance(cell.value, bool), (ws.title, cell.coordinate)
+                assert cell.value not in codes, (ws.title, cell.coordinate, cell.value)
+    summary = workbook["Summary"]
+    header = [c.value for c in summary[1]]
+    assert "Month of training" in header and not any("course-completion" in str(h) for h in header)
+    row = dict(zip(header, [c.value for c in summary[3]], strict=True))
+    assert row["Training days"] in {"Complete", "On track", "At risk", "Off track", "No schedule yet"}
+    assert row["Supervision"] in {"Meets frequencies", "Gaps"}
+
+
+@pytest.mark.django_db
+def test_the_workbooks_month_is_the_cohort_pages_month(world):
+    from core.dates import month_of_training
+
+    start = world.enrolment.start_date
+    for days in (0, 27, 31, 59, 183, 364):
+        on = start + timedelta(days=days)
+        facts = fr.ready_facts(start_date=start, as_of=on, status="active")
+        assert exports._month(facts) == world.enrolment.month_of_training(on) == month_of_training(start, on)

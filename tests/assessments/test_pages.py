@@ -261,9 +261,34 @@ def test_an_administrator_reads_the_audit_trail_of_a_record(client, world, schem
         reverse("assessments:reopen", args=[sign_off.pk]), {"reason": "Recording was of another trainee"}
     )
     response = login(client, world, "admin").get(reverse("assessments:audit", args=[attempt.pk]))
-    actions = [event.action for event in response.context["events"]]
-    assert actions == ["attempt.submitted", "attempt.marked", "competence.signed", "competence.reopened"]
-    assert "Recording was of another trainee" in response.content.decode()
+    lines = response.context["lines"]
+    assert [line.what for line in lines] == [
+        "Submitted attempt 1 of 2",
+        "Marked the attempt",
+        f"Signed off {attempt.subject}",
+        f"Reopened the sign-off of {attempt.subject}",
+    ]
+    assert [line.who for line in lines][2:] == [
+        world.user("educator").display_name,
+        world.user("lead").display_name,
+    ]
+    html = response.content.decode()
+    assert "Recording was of another trainee" in html
+    assert "Status: from awaiting marking to marks agreed" in html
+    assert "Signed as educator" in html
+    assert "Rated 3 for item 1, " in html
+    # In words: no stored field names, codes or dictionaries.
+    main = html.split('id="maincontent"', 1)[1]
+    for raw in [
+        "{'",
+        "first_outcome",
+        "release_on",
+        "attempt.marked",
+        "m2-clinical",
+        "programme_lead",
+        "None",
+    ]:
+        assert raw not in main, raw
     assert (
         login(client, world, "lead").get(reverse("assessments:audit", args=[attempt.pk])).status_code == 403
     )
@@ -284,8 +309,10 @@ def test_an_administrator_records_mitigating_circumstances_through_the_page(clie
     assert response.status_code == 302
     third = fa.submit(world.enrolment)
     assert third.number == 3
-    trail = login(client, world, "admin").get(reverse("assessments:audit", args=[third.pk])).context["events"]
-    assert [e.action for e in trail] == ["attempt.mitigation_accepted", "attempt.submitted"]
+    trail = login(client, world, "admin").get(reverse("assessments:audit", args=[third.pk])).context["lines"]
+    assert [line.what for line in trail] == ["Accepted mitigating circumstances", "Submitted attempt 3 of 3"]
+    assert trail[0].changes[0] == "Attempts allowed: from 2 to 3"
+    assert trail[0].note == "Hospital admission"
 
 
 def test_the_django_admin_shows_assessment_records_read_only(client, world, scheme):

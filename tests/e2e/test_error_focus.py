@@ -58,3 +58,19 @@ def test_a_form_with_a_radio_group_links_its_error_to_the_first_option(page, liv
             "Choose reason",
         ],
     )
+
+
+def test_without_javascript_a_failed_submit_leaves_the_fragment_behind(browser, live_server, world):
+    """The form's own action drops #maincontent; no script is needed for that."""
+    context = browser.new_context(java_script_enabled=False, locale="en-GB")
+    page = context.new_page()
+    try:
+        sign_in(context, live_server, world.user("educator"))
+        path = all_rows()["trainees:interruption_new"].url(world)
+        page.goto(f"{live_server.url}{path}#maincontent")
+        with page.expect_navigation():
+            page.get_by_role("button", name=re.compile("^(Record|Save|Add)")).click()
+        assert page.url == f"{live_server.url}{path}"
+        assert page.title().startswith("Error: ")
+    finally:
+        context.close()

@@ -5,6 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from assessments import services
 from assessments.models import Attempt, SignOff
 from tests.assessments import factories_assessments as fa
 from tests.matrix import CAN_SEE_TRAINEE, STAFF_OF_A, Row, allow, expect
@@ -15,8 +16,13 @@ SEE_BUT_NOT_MARK = {"trainee": 403, "supervisor": 403, "admin": 403}
 
 
 def submitted(world) -> Attempt:
+    """T1's attempt waiting for its first marking: the one already open, or a new one.
+
+    The rules allow one open attempt at a competence, so pages built in one shared world (the browser's
+    reflow walk) share it; each persona's rolled-back state in the matrix starts with none."""
     fa.ensure_reference()
-    return fa.submit(world.enrolment)
+    open_attempt = Attempt.objects.filter(enrolment=world.enrolment, status=Attempt.Status.SUBMITTED).first()
+    return open_attempt or fa.submit(world.enrolment)
 
 
 def awaiting_moderation(world) -> Attempt:
@@ -36,8 +42,8 @@ def exhausted(world) -> Attempt:
 
 
 def evidence(world):
-    fa.ensure_reference()
-    return fa.submit(world.enrolment, files=[fa.pdf_upload()]).evidence.get()
+    attempt = submitted(world)
+    return services.add_evidence(actor=world.enrolment.user, attempt=attempt, files=[fa.pdf_upload()])[0]
 
 
 def submit_data(world) -> dict:

@@ -296,3 +296,17 @@ def test_the_catch_up_page_says_when_there_is_nothing_to_make_up(client, world):
     client.force_login(world.user("trainee"))
     page = client.get(reverse("trainees:catch_up_new", args=[world.enrolment.pk])).content.decode()
     assert "There are no missed university days to make up." in page
+
+
+def test_a_cohort_without_a_schedule_says_no_schedule_yet_and_points_staff_to_the_schedule(client, world):
+    assert not TeachingDay.objects.filter(cohort=world.cohort).exists()
+    schedule = reverse("trainees:schedule", args=[world.cohort.code])
+    client.force_login(world.user("educator"))
+    page = client.get(reverse("trainees:detail", args=[world.enrolment.pk])).content.decode()
+    assert "No schedule yet" in page and "Off track" not in page
+    assert f'href="{schedule}"' in page
+    cohort_page = client.get(reverse("trainees:cohort", args=[world.cohort.code])).content.decode()
+    assert "No schedule yet" in cohort_page and "only 0" not in cohort_page
+    client.force_login(world.user("trainee"))
+    own = client.get(reverse("trainees:attendance", args=[world.enrolment.pk])).content.decode()
+    assert "No schedule yet" in own and f'href="{schedule}"' not in own

@@ -193,6 +193,19 @@ def test_too_few_scheduled_days_before_the_window_ends_is_off_track():
     )
 
 
+def test_a_cohort_without_a_schedule_says_so_instead_of_off_track():
+    """A new cohort with no teaching days yet is not "off track ... only 0 left": it has no schedule."""
+    progress = assess_training_days(trainee(teaching=()), on=START + timedelta(days=20))
+    assert progress.status == "no_schedule"
+    assert progress.status_label == "No schedule yet"
+    assert progress.reason.startswith("No schedule yet") and "schedule page" in progress.reason
+    assert "only 0" not in progress.reason
+    # Workplace days alone, however many, do not make a schedule.
+    assert (
+        assess_training_days(trainee(teaching=(), workplace=workplace(3)), on=START).status == "no_schedule"
+    )
+
+
 def test_a_closed_window_with_days_outstanding_is_off_track():
     progress = assess_training_days(trainee(attended=25, workplace=workplace(15)), on=date(2027, 2, 1))
     assert progress.status == "off_track"

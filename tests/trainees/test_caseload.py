@@ -90,13 +90,18 @@ def test_a_trainee_well_above_the_ramp_is_ahead(curriculum):
     assert caseload_figures(enrolment, on=TODAY).status == "ahead"
 
 
-def test_active_caseload_counts_open_cases_seen_recently(curriculum):
+def test_the_caseload_counts_open_cases_by_the_one_definition(curriculum):
+    """Open: opened and not yet closed, seen lately or not (the same count supervision's case reviews use)."""
     enrolment = enrolment_started(300)
     patients(enrolment, 3, first_day=TODAY - timedelta(days=20))  # open, seen recently
     patients(enrolment, 2, first_day=TODAY - timedelta(days=30), closed=True)  # closed
-    patients(enrolment, 4, first_day=TODAY - timedelta(days=200))  # open but silent for months
+    patients(enrolment, 4, first_day=TODAY - timedelta(days=200))  # open, silent for months
+    CaseFactory(enrolment=enrolment, opened_on=TODAY)  # open today, not seen yet
+    CaseFactory(enrolment=enrolment, opened_on=TODAY + timedelta(days=1))  # opens tomorrow
     figures = caseload_figures(enrolment, on=TODAY)
-    assert figures.actual_active_caseload == 3
+    assert (
+        figures.actual_active_caseload == 8 == Case.objects.filter(enrolment=enrolment).open_on(TODAY).count()
+    )
     assert figures.actual_patients_to_date == 9
     assert figures.expected_active_caseload > 30
 

@@ -147,3 +147,45 @@ def test_the_last_month_of_training_is_the_boundary_of_the_ramp():
     assert GUIDE.share_at(12.0) == 1.0
     assert GUIDE.expected_new(13) == GUIDE.expected_new(12) == GUIDE.year_total
     assert GUIDE.month_share(12) == pytest.approx(1.0) and GUIDE.month_share(13) == 0.0
+
+
+def test_a_stepped_ramp_ends_training_at_a_full_share_whatever_its_end_share_says():
+    stepped = Ramp(
+        code="s",
+        name="S",
+        kind="stepped",
+        annual_caseload=120,
+        none_months=1,
+        partial_share=0.5,
+        full_from_month=6,
+        end_share=0.4,
+    )
+    assert stepped.share_at(12) == 1.0 and stepped.share_at(30) == 1.0
+    linear = Ramp(
+        code="l",
+        name="L",
+        kind="linear",
+        annual_caseload=120,
+        none_months=1,
+        partial_share=0.0,
+        full_from_month=13,
+        end_share=0.4,
+    )
+    assert linear.share_at(12) == 0.4
+
+
+def test_month_shares_start_in_month_one_and_there_is_no_month_zero():
+    at_once = Ramp(
+        code="a",
+        name="A",
+        kind="stepped",
+        annual_caseload=120,
+        none_months=0,
+        partial_share=0.5,
+        full_from_month=3,
+        end_share=1.0,
+    )
+    assert at_once.month_share(0) == 0.0
+    assert at_once.month_share(1) == pytest.approx(0.5)
+    assert at_once.month_share(3) == pytest.approx(1.0)
+    assert GUIDE.month_share(0) == 0.0 and GUIDE.month_share(-1) == 0.0

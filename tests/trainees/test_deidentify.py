@@ -3,7 +3,14 @@ from django.core.exceptions import ValidationError
 from hypothesis import given
 from hypothesis import strategies as st
 
-from trainees.deidentify import identifying_reason, is_valid_nhs_number, validate_case_reference
+from trainees.deidentify import (
+    case_reference_problem,
+    identifying_reason,
+    is_valid_nhs_number,
+    nhs_numbers_in,
+    validate_case_reference,
+    validate_deidentified,
+)
 
 
 @pytest.mark.parametrize("number", ["9434765919", "943 476 5919", "943-476-5919", "4010232137"])
@@ -90,3 +97,69 @@ def test_an_nhs_number_whose_check_digit_is_zero_is_recognised():
     assert not is_valid_nhs_number("1000000061")
     with pytest.raises(ValidationError, match="NHS number"):
         validate_case_reference("1000000060")
+
+
+# --- the exact words and codes people and forms rely on (each pinned so a changed one fails) --------------
+
+IDENTIFYING_ENDING = (
+    ". Records here must not identify a patient: use the service's pseudonymous case reference only."
+)
+
+
+@pytest.mark.parametrize(
+    "text, reason",
+    [
+        ("943 476 5919", "it contains what looks like an NHS number (10 digits with a valid check digit)"),
+        ("see jo@example.com", "it contains an email address"),
+        ("born 12/03/1987", "it contains what looks like a date of birth"),
+    ],
+)
+def test_each_reason_and_the_refusal_are_worded_exactly(text, reason):
+    assert identifying_reason(text) == reason
+    with pytest.raises(ValidationError) as error:
+        validate_deidentified(text)
+    assert error.value.messages == [f"This cannot be saved because {reason}{IDENTIFYING_ENDING}"]
+    assert error.value.code == "identifying"
+    with pytest.raises(ValidationError) as error:
+        validate_case_reference(text)
+    assert error.value.messages == [
+        f"The case reference cannot be saved because {reason}{IDENTIFYING_ENDING}"
+    ]
+    assert error.value.code == "identifying"
+
+
+def test_the_nhs_numbers_found_in_text_are_given_whole():
+    assert nhs_numbers_in("seen 943 476 5919 and 943-476-5919 today") == ["943 476 5919", "943-476-5919"]
+    assert nhs_numbers_in("") == [] and nhs_numbers_in(None) == []
+
+
+def test_a_name_is_refused_in_exact_words_with_its_code():
+    with pytest.raises(ValidationError) as error:
+        validate_case_reference("John Smith")
+    assert error.value.messages == [
+        "The case reference cannot be saved because it looks like a name. Case references are a code of "
+        "letters and digits, such as NV-000123, never a name: use the service's pseudonymous reference, "
+        "never the patient's name."
+    ]
+    assert error.value.code == "not_a_reference"
+
+
+def test_a_service_with_a_pattern_but_no_description_quotes_its_pattern():
+    from accounts.models import Organisation
+
+    service = Organisation(name="Eastdale", kind="service", case_reference_pattern=r"[A-Z]{4}")
+    assert case_reference_problem("ABCD", service) is None
+    assert case_reference_problem("AB-1", service) == (
+        "“AB-1” is not a case reference of this service. Eastdale case references are references matching "
+        "[A-Z]{4}."
+    )
+    # An empty reference does not match a pattern that needs four letters.
+    assert case_reference_problem("", service).startswith("“” is not a case reference of this service.")
+
+
+def test_a_pattern_the_service_got_wrong_refuses_nothing_but_names_still():
+    from accounts.models import Organisation
+
+    service = Organisation(name="Westdale", kind="service", case_reference_pattern="[A-Z")
+    assert case_reference_problem("NV-000123", service) is None
+    assert "looks like a name" in case_reference_problem("Mary Jones", service)

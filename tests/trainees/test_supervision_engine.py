@@ -377,3 +377,83 @@ def test_initial_training_that_is_not_accredited_is_no_credential_even_when_veri
     # An accredited initial counts, whatever else is recorded.
     accredited = [replace(records[0], accredited=True), records[1]]
     assert credential_status(accredited, RULES, date(2025, 6, 1)).counts
+
+
+# --- credentials: the boundaries and words the surviving mutants pointed to --------------------------------
+
+
+def initial(day, *, accredited=True, verified=True):
+    return TrainingFact("initial", day, accredited=accredited, verified=verified)
+
+
+def refresher(day, *, accredited=True, verified=True):
+    return TrainingFact("refresher", day, accredited=accredited, verified=verified)
+
+
+def test_a_refresher_alone_from_a_provider_that_is_not_accredited_is_no_training_at_all():
+    status = credential_status([refresher(date(2024, 1, 1), accredited=False)], RULES, date(2024, 6, 1))
+    assert status.reason == "No low-intensity supervisor training is recorded."
+
+
+def test_later_initial_training_that_is_not_accredited_neither_renews_nor_extends_a_credential():
+    records = [initial(date(2020, 1, 1)), initial(date(2021, 6, 1), accredited=False)]
+    status = credential_status(records, RULES, date(2022, 6, 1))
+    assert status.status == REFRESHER_DUE and status.refresher_due_on == date(2022, 1, 1)
+    assert (
+        status.reason
+        == "A refresher was due on 1 January 2022; the credential lapses after 31 December 2022."
+    )
+    assert credential_intervals(records, RULES) == ((date(2020, 1, 1), date(2022, 12, 31)),)
+
+
+def test_a_current_credential_is_worded_with_its_latest_training_and_end():
+    status = credential_status([initial(date(2024, 3, 1))], RULES, date(2024, 6, 1))
+    assert status.reason == (
+        "Low-intensity supervisor training from an IAPT-accredited provider, latest on 1 March 2024; "
+        "valid until 28 February 2027."
+    )
+    assert (status.on, status.counts, status.unverified) == (date(2024, 6, 1), True, False)
+    assert (status.valid_until, status.refresher_due_on) == (date(2027, 2, 28), date(2026, 3, 1))
+    endless = replace(RULES, credential_valid_months=None, refresher_every_months=None)
+    assert credential_status([initial(date(2024, 3, 1))], endless, date(2024, 6, 1)).reason.endswith(
+        "latest on 1 March 2024."
+    )
+    due_no_end = replace(RULES, credential_valid_months=None)
+    assert credential_status([initial(date(2020, 3, 1))], due_no_end, date(2024, 6, 1)).reason == (
+        "A refresher was due on 1 March 2022."
+    )
+
+
+def test_an_unverified_refresher_on_the_day_is_named_and_does_not_extend_the_credential():
+    records = [initial(date(2024, 3, 1)), refresher(date(2024, 6, 1), verified=False)]
+    status = credential_status(records, RULES, date(2024, 6, 1))
+    assert status.status == CREDENTIALED and status.counts
+    assert status.reason.endswith(
+        "valid until 28 February 2027. Training on 1 June 2024 is not verified yet, so it does not extend "
+        "the credential until an educator or administrator verifies it."
+    )
+    assert "not verified" not in credential_status(records[:1], RULES, date(2024, 6, 1)).reason
+
+
+def test_an_unverified_credential_keeps_its_dates_and_says_why_it_does_not_count():
+    status = credential_status([initial(date(2025, 1, 1), verified=False)], RULES, date(2025, 6, 1))
+    assert status.reason.endswith(
+        "valid until 31 December 2027. It has not been verified by an educator or administrator yet, so "
+        "supervision does not count toward accreditation until it is."
+    )
+    assert (status.on, status.counts, status.unverified) == (date(2025, 6, 1), False, True)
+    assert (status.valid_until, status.refresher_due_on) == (date(2027, 12, 31), date(2027, 1, 1))
+
+
+def test_credential_periods_skip_earlier_refreshers_and_merge_only_touching_periods():
+    first = date(2020, 1, 1)  # valid to 31 December 2022
+    assert credential_intervals([refresher(date(2019, 1, 1)), initial(first)], RULES) == (
+        (first, date(2022, 12, 31)),
+    )
+    touching = [initial(first), refresher(date(2023, 1, 1))]
+    assert credential_intervals(touching, RULES) == ((first, date(2025, 12, 31)),)
+    gap = [initial(first), refresher(date(2023, 1, 2))]
+    assert credential_intervals(gap, RULES) == (
+        (first, date(2022, 12, 31)),
+        (date(2023, 1, 2), date(2026, 1, 1)),
+    )

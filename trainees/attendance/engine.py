@@ -30,9 +30,15 @@ STATUS_LABELS = {
     "on_track": "On track",
     "at_risk": "At risk",
     "off_track": "Off track",
+    "no_schedule": "No schedule yet",
 }
-# Most urgent first, so that sorting by status brings trainees who need help to the top.
-STATUS_RANK = {"off_track": 0, "at_risk": 1, "on_track": 2, "complete": 3}
+# Most urgent first, so that sorting by status brings trainees who need help to the top. A cohort without
+# teaching days cannot be judged, so it sorts after the trainees who are known to need help.
+STATUS_RANK = {"off_track": 0, "at_risk": 1, "no_schedule": 2, "on_track": 3, "complete": 4}
+NO_SCHEDULE_REASON = (
+    "No schedule yet: the cohort has no teaching days, so there is nothing to measure progress against. "
+    "The programme team adds them on the cohort's schedule page."
+)
 
 
 @dataclass(frozen=True)
@@ -65,7 +71,7 @@ class TrainingDaysProgress:
     can_still_fit: bool
     complete: bool  # every required day done
     completed_within_window: bool
-    status: str  # "complete" | "on_track" | "at_risk" | "off_track"
+    status: str  # "complete" | "on_track" | "at_risk" | "off_track" | "no_schedule"
     reason: str
 
     @property
@@ -280,7 +286,9 @@ def assess_training_days(trainee: TraineeDays, *, on: date) -> TrainingDaysProgr
     behind = workplace_completed + workplace_waiting < expected_workplace - WORKPLACE_DAYS_BEHIND_ALLOWANCE
 
     ends = f"the window ends on {long_date(end)}"
-    if complete:
+    if not trainee.teaching_days and not complete:
+        status, reason = "no_schedule", NO_SCHEDULE_REASON
+    elif complete:
         status = "complete"
         when = f" by {long_date(completed_on)}" if completed_on else ""
         where = "within the window" if completed_within_window else "after the window ended"

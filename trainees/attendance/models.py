@@ -117,7 +117,7 @@ class AttendanceMark(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.enrolment_id} on {self.teaching_day_id}: {self.describe()}"
+        return f"{self.enrolment.user.display_name} on {self.teaching_day}: {self.describe()}"
 
     def describe(self) -> str:
         label = self.get_status_display()

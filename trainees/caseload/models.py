@@ -9,6 +9,13 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from core.identifiers import DeidentifiedCharField, DeidentifiedTextField
+from trainees.caseload.open_cases import open_on_q
+
+
+class CaseQuerySet(models.QuerySet):
+    def open_on(self, day):
+        """Cases open on `day`, by the one definition in trainees/caseload/open_cases.py."""
+        return self.filter(open_on_q(day))
 
 
 class Case(models.Model):
@@ -46,6 +53,8 @@ class Case(models.Model):
     closed_on = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     created_at = models.DateTimeField(default=timezone.now)
+
+    objects = CaseQuerySet.as_manager()
 
     class Meta:
         ordering = ["enrolment", "reference"]

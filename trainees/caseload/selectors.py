@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from django.db.models import Count, Max, Min, Q, QuerySet, Sum
 
 from curriculum.models import Cohort, Intervention
+from trainees.caseload.open_cases import is_open_on
 from trainees.caseload.ramp import Ramp, TrainingClock
 from trainees.models import (
     Case,
@@ -35,7 +36,7 @@ class CaseloadFigures:
     expected_patients_to_date: float
     actual_patients_to_date: int
     expected_active_caseload: float
-    actual_active_caseload: int
+    actual_active_caseload: int  # cases open on the day (trainees/caseload/open_cases.py)
     expected_year_total: float
     contact_hours: float  # direct clinical contact hours to date
     first_contact_on: date | None
@@ -43,6 +44,7 @@ class CaseloadFigures:
     patients_last_12_months: int
     status: str  # "on_track" | "behind" | "ahead" | "not_started"
     reason: str
+    profile_name: str  # the ramp's name, as the pages write it
 
     @property
     def difference(self) -> float:
@@ -194,24 +196,25 @@ def ramp_end(enrolment: Enrolment, ramp: Ramp, clock: TrainingClock) -> date:
 
 @dataclass
 class _CaseRow:
-    first: date
-    last: date
+    opened_on: date
+    first: date | None  # first contact up to `on` (None: not seen yet)
+    last: date | None
     closed_on: date | None
 
 
 def _case_rows(enrolment_ids, on: date) -> dict[int, list[_CaseRow]]:
-    """Per enrolment, every case seen by `on`: its first and latest contact to `on`, and its closing date."""
+    """Per enrolment, every case opened by `on`: its opening date, its first and latest contact to `on`, and
+    its closing date."""
     rows = defaultdict(list)
     seen = Q(contacts__date__lte=on)
     query = (
-        Case.objects.filter(enrolment_id__in=enrolment_ids)
+        Case.objects.filter(enrolment_id__in=enrolment_ids, opened_on__lte=on)
         .annotate(first=Min("contacts__date", filter=seen), last=Max("contacts__date", filter=seen))
-        .filter(first__isnull=False)
         .order_by()
-        .values_list("enrolment_id", "first", "last", "closed_on")
+        .values_list("enrolment_id", "opened_on", "first", "last", "closed_on")
     )
-    for enrolment_id, first, last, closed_on in query:
-        rows[enrolment_id].append(_CaseRow(first, last, closed_on))
+    for enrolment_id, opened_on, first, last, closed_on in query:
+        rows[enrolment_id].append(_CaseRow(opened_on, first, last, closed_on))
     return rows
 
 
@@ -224,12 +227,6 @@ def _minutes(enrolment_ids, on: date) -> dict[int, tuple[int, int]]:
         .annotate(total=Sum("minutes"), recent=Sum("minutes", filter=Q(date__gte=recent_from)))
     )
     return {row["case__enrolment_id"]: (row["total"] or 0, row["recent"] or 0) for row in query}
-
-
-def _is_active(case: _CaseRow, at: date, inactive_after_weeks: int) -> bool:
-    if case.first > at or (case.closed_on is not None and case.closed_on <= at):
-        return False
-    return case.last >= at - timedelta(weeks=inactive_after_weeks)
 
 
 def _status(ramp: Ramp, *, position: float, expected: float, actual: int, at: date, finished: bool):
@@ -259,8 +256,8 @@ def _figures(enrolment, ramp: Ramp, clock: TrainingClock, cases: list[_CaseRow],
     at = end if finished else on
     position = clock.position(at)
     expected = ramp.expected_new(position)
-    actual = sum(1 for c in cases if c.first <= at)
-    active = sum(1 for c in cases if _is_active(c, at, ramp.inactive_after_weeks))
+    actual = sum(1 for c in cases if c.first is not None and c.first <= at)
+    active = sum(1 for c in cases if is_open_on(c.opened_on, c.closed_on, at))
     status, reason = _status(
         ramp, position=position, expected=expected, actual=actual, at=at, finished=finished
     )
@@ -274,13 +271,14 @@ def _figures(enrolment, ramp: Ramp, clock: TrainingClock, cases: list[_CaseRow],
         profile=ramp.code,
         expected_patients_to_date=round(expected, 1),
         actual_patients_to_date=actual,
+        profile_name=ramp.name,
         expected_active_caseload=round(ramp.expected_active(position), 1),
         actual_active_caseload=active,
         expected_year_total=round(ramp.year_total, 1),
         contact_hours=round(total / 60, 2),
-        first_contact_on=min((c.first for c in cases), default=None),
+        first_contact_on=min((c.first for c in cases if c.first is not None), default=None),
         step2_hours_per_week=round(recent / 60 / RECENT_WEEKS, 2),
-        patients_last_12_months=sum(1 for c in cases if c.last > year_ago),
+        patients_last_12_months=sum(1 for c in cases if c.last is not None and c.last > year_ago),
         status=status,
         reason=reason,
     )

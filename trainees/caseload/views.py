@@ -42,7 +42,7 @@ from trainees.caseload.services import (
 )
 from trainees.caseload.tables import CaseTable, ContactFilter, ContactTable, SuperviseeCaseloadTable
 from trainees.enrolment.selectors import supervisees
-from trainees.models import Case, CaseloadImport, CaseloadSettings
+from trainees.models import CaseloadImport, CaseloadSettings
 
 
 def _own_enrolment(request, pk):
@@ -62,7 +62,7 @@ def caseload(request, pk):
     filterset = ContactFilter(request.GET or None, queryset=contacts_for(enrolment))
     contacts = ContactTable(filterset.qs, prefix="c-", caption="Contacts")
     RequestConfig(request, paginate={"per_page": 25}).configure(contacts)
-    cases = CaseTable(cases_for(enrolment).filter(status=Case.Status.OPEN), prefix="k-", can_close=records)
+    cases = CaseTable(cases_for(enrolment).open_on(today), prefix="k-", can_close=records)
     RequestConfig(request, paginate={"per_page": 25}).configure(cases)
     context = {
         "enrolment": enrolment,

@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from core.dates import add_months
+from core.dates import add_months, month_of_training
 from core.identifiers import DeidentifiedCharField
 
 
@@ -84,13 +84,7 @@ class Enrolment(models.Model):
 
     def month_of_training(self, on: date | None = None) -> int:
         """1 in the first month of training, 2 in the second, and so on (0 before the start)."""
-        on = on or timezone.localdate()
-        if on < self.start_date:
-            return 0
-        months = (on.year - self.start_date.year) * 12 + on.month - self.start_date.month
-        if on.day < self.start_date.day:
-            months -= 1
-        return months + 1
+        return month_of_training(self.start_date, on or timezone.localdate())
 
 
 class Interruption(models.Model):

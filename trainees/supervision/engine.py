@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from core.dates import add_months
 from core.wording import hours as in_hours
 from core.wording import number, plural
+from trainees.caseload.open_cases import is_open_on
 
 KINDS = ("case_management", "clinical_skills", "management")
 CREDENTIALED = "credentialed"
@@ -246,6 +247,10 @@ class OverdueCase:
     last_reviewed_on: date | None
 
 
+# The words for a trainee's supervision status on every page and export.
+SUPERVISION_STATUS_LABELS = {"compliant": "Meets frequencies", "gaps": "Gaps"}
+
+
 @dataclass(frozen=True)
 class Compliance:
     start: date
@@ -275,6 +280,10 @@ class Compliance:
         return "gaps" if self.gaps else "compliant"
 
     @property
+    def label(self) -> str:
+        return SUPERVISION_STATUS_LABELS[self.status]
+
+    @property
     def reason(self) -> str:
         if self.gaps:
             return " ".join(self.gaps)
@@ -282,7 +291,7 @@ class Compliance:
             return "No complete week of training to count yet."
         return (
             f"Supervision met the frequencies in all {self.counted_weeks} counted weeks and every "
-            "active case was reviewed in time."
+            "open case was reviewed in time."
         )
 
     @property
@@ -376,7 +385,7 @@ def evaluate(
     for case_id, day in reviews:
         if day <= end and (case_id not in last_review or day > last_review[case_id]):
             last_review[case_id] = day
-    active = [c for c in cases if c.opened_on <= end and (c.closed_on is None or c.closed_on > end)]
+    active = [c for c in cases if is_open_on(c.opened_on, c.closed_on, end)]
     overdue = []
     for case in active:
         reviewed = last_review.get(case.id)

@@ -294,7 +294,7 @@ class CaseReview(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.case} reviewed in session {self.session_id}"
+        return f"{self.case} reviewed in {self.session}"
 
 
 class Leave(models.Model):
@@ -375,7 +375,7 @@ class SupervisorReport(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()} for {self.enrolment_id} by {self.supervisor}"
+        return f"{self.get_kind_display()} for {self.enrolment.user.display_name} by {self.supervisor}"
 
     @property
     def is_signed(self) -> bool:
@@ -416,4 +416,4 @@ class SitePlacement(models.Model):
     recorded_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self):
-        return f"{self.enrolment_id} at {self.site}"
+        return f"{self.enrolment.user.display_name} at {self.site}"

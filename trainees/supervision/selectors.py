@@ -60,6 +60,10 @@ class SupervisionSummary:
     status: str  # "compliant" | "gaps"
     reason: str
 
+    @property
+    def label(self) -> str:
+        return engine.SUPERVISION_STATUS_LABELS[self.status]
+
 
 @dataclass(frozen=True)
 class SupervisorReportInfo:

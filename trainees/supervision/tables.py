@@ -30,9 +30,10 @@ class SupervisionColumns(tables.Table):
         return self._supervision[record.pk]
 
     def render_supervision(self, record):
-        if self.supervision_for(record).status == "compliant":
-            return "Meets frequencies"
-        return status_tag("gaps", "Gaps")
+        supervision = self.supervision_for(record)
+        if supervision.status == "compliant":
+            return supervision.label
+        return status_tag("gaps", supervision.label)
 
     def render_missed_weeks(self, record):
         return len(self.supervision_for(record).missed_weeks)
