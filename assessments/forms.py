@@ -256,7 +256,7 @@ class GridFilterForm(DeidentifiedForm):
         return {key: value for key, value in self.cleaned_data.items() if value}
 
 
-class AssessmentSettingsForm(forms.Form):
+class AssessmentSettingsForm(DeidentifiedForm):
     """A programme's assessment rules: which scheme, how many attempts, what share of passes is moderated."""
 
     scheme = forms.ModelChoiceField(queryset=None, label="Assessment scheme", empty_label=None)

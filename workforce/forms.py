@@ -122,7 +122,7 @@ class StaffingForm(DeidentifiedForm):
     )
 
 
-class RecruitmentForm(forms.Form):
+class RecruitmentForm(DeidentifiedForm):
     name = forms.CharField(
         label="Name of the round",
         max_length=200,
@@ -159,5 +159,5 @@ class ApplicationForm(DiversityForm):
         self.order_fields(self.field_order)
 
 
-class OutcomeForm(forms.Form):
+class OutcomeForm(DeidentifiedForm):
     outcome = forms.ChoiceField(label="Outcome", choices=Outcome.choices)

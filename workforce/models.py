@@ -430,7 +430,7 @@ class Recruitment(models.Model):
         related_name="workforce_recruitments",
         limit_choices_to={"kind": "service"},
     )
-    name = models.CharField(
+    name = DeidentifiedCharField(
         max_length=200, help_text="For example “Trainee PWPs for the January 2027 intake”."
     )
     cohort = models.ForeignKey(
@@ -477,7 +477,7 @@ class Application(models.Model):
     admin shows them per application)."""
 
     recruitment = models.ForeignKey(Recruitment, on_delete=models.CASCADE, related_name="applications")
-    reference = models.CharField(
+    reference = DeidentifiedCharField(
         "Application reference", max_length=60, help_text="The reference in the recruitment system."
     )
     prior_background = models.CharField(
