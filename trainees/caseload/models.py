@@ -341,6 +341,8 @@ class CaseloadImport(models.Model):
     class Format(models.TextChoices):
         CSV = "csv", "CSV"
         XLSX = "xlsx", "Excel workbook"
+        ODS = "ods", "OpenDocument spreadsheet"
+        TSV = "tsv", "Tab-separated text"
 
     FINISHED = (Status.IMPORTED, Status.CHECKED, Status.REJECTED, Status.FAILED)
 
