@@ -11,6 +11,7 @@ from trainees.caseload.models import (
     RampProfile,
 )
 from trainees.cpd.models import CpdActivity
+from trainees.imports.models import ImportProfile
 from trainees.enrolment.models import (
     Enrolment,
     EnrolmentChange,
@@ -43,6 +44,7 @@ __all__ = [
     "Enrolment",
     "EnrolmentChange",
     "EnrolmentQuerySet",
+    "ImportProfile",
     "Interruption",
     "Leave",
     "RampProfile",

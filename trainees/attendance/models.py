@@ -102,7 +102,10 @@ class AttendanceMark(models.Model):
                 name="one_first_mark_per_day",
             ),
             models.CheckConstraint(
-                condition=Q(status__in=["late", "left_early"], minutes_missed__gte=1)
+                # A late mark may carry 0 minutes: "late, minutes not recorded", for programmes whose
+                # registers (a Moodle export, for instance) record lateness without minutes.
+                condition=Q(status="late")
+                | Q(status="left_early", minutes_missed__gte=1)
                 | (~Q(status__in=["late", "left_early"]) & Q(minutes_missed=0)),
                 name="minutes_missed_only_when_late_or_left_early",
             ),
@@ -120,6 +123,8 @@ class AttendanceMark(models.Model):
     def describe(self) -> str:
         label = self.get_status_display()
         if self.status in PART_DAY:
+            if not self.minutes_missed:
+                return f"{label} (minutes not recorded)"
             return f"{label} ({self.minutes_missed} minutes missed)"
         return label
 

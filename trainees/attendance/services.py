@@ -215,6 +215,8 @@ class MarkInput:
     status: str
     minutes_missed: int = 0
     note: str = ""
+    # Lateness recorded without minutes (the programme's register says only "late"): saved as late, 0 minutes.
+    minutes_not_recorded: bool = False
 
 
 @dataclass(frozen=True)
@@ -230,7 +232,9 @@ def check_mark(mark: MarkInput) -> str | None:
     if mark.status not in AttendanceStatus.values:
         return "Choose present, late, left early, authorised absence or unauthorised absence."
     if mark.status in PART_DAY:
-        if not mark.minutes_missed or mark.minutes_missed < 1:
+        if mark.minutes_not_recorded and mark.status == AttendanceStatus.LATE and not mark.minutes_missed:
+            pass
+        elif not mark.minutes_missed or mark.minutes_missed < 1:
             return "Say how many minutes were missed."
         if mark.minutes_missed > MAX_MINUTES_MISSED:
             return f"Minutes missed must be {MAX_MINUTES_MISSED} or fewer."

@@ -43,7 +43,9 @@ def container_limits() -> ContainerLimits:
 def open_rows(fileobj, kind: str) -> Iterator[tuple[str, Iterator[Sequence]]]:
     """(sheet name, rows) from the file, streamed."""
     try:
-        with open_table(fileobj, kind, container=container_limits(), max_columns=limits.MAX_COLUMNS) as opened:
+        with open_table(
+            fileobj, kind, container=container_limits(), max_columns=limits.MAX_COLUMNS
+        ) as opened:
             yield opened
     except TableRefused as refused:
         raise FileRefused(str(refused)) from refused
