@@ -11,7 +11,6 @@ from trainees.caseload.models import (
     RampProfile,
 )
 from trainees.cpd.models import CpdActivity
-from trainees.imports.models import ImportProfile
 from trainees.enrolment.models import (
     Enrolment,
     EnrolmentChange,
@@ -19,6 +18,7 @@ from trainees.enrolment.models import (
     Interruption,
     SupervisorAssignment,
 )
+from trainees.imports.models import ImportProfile
 from trainees.supervision.models import (
     CaseReview,
     Leave,
