@@ -16,8 +16,10 @@ _CONTENT_HEAD = (
 )
 _MANIFEST = (
     '<?xml version="1.0" encoding="UTF-8"?>'
-    '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
-    '<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+    '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" '
+    'manifest:version="1.2">'
+    '<manifest:file-entry manifest:full-path="/" '
+    'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
     '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
     "</manifest:manifest>"
 )
@@ -30,12 +32,18 @@ def _cell(value) -> str:
         flag = "true" if value else "false"
         return f'<table:table-cell office:value-type="boolean" office:boolean-value="{flag}"/>'
     if isinstance(value, int | float):
-        return f'<table:table-cell office:value-type="float" office:value="{value}"><text:p>{value}</text:p></table:table-cell>'
+        return (
+            f'<table:table-cell office:value-type="float" office:value="{value}">'
+            f"<text:p>{value}</text:p></table:table-cell>"
+        )
     if isinstance(value, datetime):
         return f'<table:table-cell office:value-type="date" office:date-value="{value.isoformat()}"/>'
     if isinstance(value, date):
         return f'<table:table-cell office:value-type="date" office:date-value="{value.isoformat()}"/>'
-    return f'<table:table-cell office:value-type="string"><text:p>{escape(str(value))}</text:p></table:table-cell>'
+    return (
+        '<table:table-cell office:value-type="string">'
+        f"<text:p>{escape(str(value))}</text:p></table:table-cell>"
+    )
 
 
 def ods_bytes(rows, *, title="Sheet1", trailing_blank_rows=1_048_000) -> bytes:

@@ -20,6 +20,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from trainees.deidentify import is_valid_nhs_number
+
 _SPACES = re.compile(r"[\s_]+")
 _DIGITS = re.compile(r"\d+")
 
@@ -165,7 +167,7 @@ def profile_spec(profile) -> ProfileSpec:
 
 
 def looks_like_nhs_number(value) -> bool:
-    """Ten digits (spaces or dashes allowed) whose last is the modulus 11 check digit of the first nine."""
+    """A cell holding ten digits (spaces or dashes allowed) that pass the NHS number check digit."""
     if isinstance(value, bool) or value is None:
         return False
     if isinstance(value, float):
@@ -173,10 +175,4 @@ def looks_like_nhs_number(value) -> bool:
             return False
         value = int(value)
     text = str(value).replace(" ", "").replace("-", "")
-    if len(text) != 10 or not text.isdigit():
-        return False
-    total = sum(int(d) * w for d, w in zip(text[:9], range(10, 1, -1), strict=True))
-    check = 11 - total % 11
-    if check == 11:
-        check = 0
-    return check != 10 and check == int(text[9])
+    return len(text) == 10 and text.isdigit() and is_valid_nhs_number(text)
