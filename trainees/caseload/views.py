@@ -42,7 +42,8 @@ from trainees.caseload.services import (
 )
 from trainees.caseload.tables import CaseTable, ContactFilter, ContactTable, SuperviseeCaseloadTable
 from trainees.enrolment.selectors import supervisees
-from trainees.models import Case, CaseloadImport, CaseloadSettings
+from trainees.imports.selectors import profiles_for_owner
+from trainees.models import Case, CaseloadImport, CaseloadSettings, ImportProfile
 
 
 def _own_enrolment(request, pk):
@@ -139,7 +140,8 @@ def case_close(request, pk, case_pk):
 def import_upload(request, pk):
     enrolment = _own_enrolment(request, pk)
     mappings = list(mappings_for_service(enrolment.employing_service_id))
-    form = UploadForm(request.POST or None, request.FILES or None, mappings=mappings)
+    profiles = list(profiles_for_owner(enrolment.employing_service, kind=ImportProfile.Kind.CASELOAD))
+    form = UploadForm(request.POST or None, request.FILES or None, mappings=mappings, profiles=profiles)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         mapping = form.cleaned_data["mapping"]
@@ -150,6 +152,7 @@ def import_upload(request, pk):
             actor=request.user,
             enrolment=enrolment,
             mapping=mapping,
+            profile=form.cleaned_data["profile"],
             original_name=PurePath(upload.name).name,
             stored_name=stored,
             file_format=extension.lstrip("."),
@@ -170,6 +173,7 @@ def import_upload(request, pk):
         "form": form,
         "fields": FIELDS,
         "mappings": mappings,
+        "profiles": profiles,
         "imports": list(enrolment.caseload_imports.order_by("-created_at")[:10]),
     }
     return render(request, "trainees/caseload/import_upload.html", context)
