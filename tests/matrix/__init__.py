@@ -27,6 +27,7 @@ AREAS = [
     "rows_caseload",
     "rows_workforce",
     "rows_intake",
+    "rows_imports",
 ]
 
 
