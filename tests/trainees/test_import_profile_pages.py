@@ -1,0 +1,83 @@
+"""Import profile pages: an administrator copies a reference profile for their organisation and edits the
+copy; a profile that cannot be read is never saved; another organisation's copy stays out of sight."""
+
+import json
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import AuditEvent
+from tests import factories as f
+from trainees.imports.reference import load_import_profiles
+from trainees.models import ImportProfile
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin(world, client):
+    load_import_profiles()
+    client.force_login(world.user("admin"))
+    return world.user("admin")
+
+
+def test_an_administrator_copies_a_reference_profile_and_changes_the_copy(world, client, admin):
+    service = world.enrolment.employing_service
+    response = client.post(
+        reverse("trainees:import_profile_copy", args=["talking-therapies-v2"]),
+        {"owner": str(service.pk), "name": "EMIS extract"},
+    )
+    copy = ImportProfile.objects.get(owner=service)
+    assert response.status_code == 302 and response["Location"].endswith(
+        f"/imports/profiles/{copy.code}/edit/"
+    )
+    assert copy.based_on.code == "talking-therapies-v2" and copy.spec == copy.based_on.spec
+    spec = dict(copy.spec)
+    spec["values"]["intervention"] = {"1000000000000001": "behavioural-activation"}
+    response = client.post(
+        reverse("trainees:import_profile_edit", args=[copy.code]),
+        {"name": "EMIS extract", "description": "Ours", "spec": json.dumps(spec)},
+    )
+    assert response.status_code == 302
+    copy.refresh_from_db()
+    assert copy.spec["values"]["intervention"] == {"1000000000000001": "behavioural-activation"}
+    assert AuditEvent.objects.filter(action="import_profile.changed", object_id=str(copy.pk)).exists()
+    page = client.get(reverse("trainees:import_profile", args=[copy.code])).content.decode()
+    assert "1000000000000001" in page and "behavioural-activation" in page
+
+
+def test_a_profile_that_cannot_be_read_is_not_saved(world, client, admin):
+    copy = ImportProfile.objects.create(
+        code="our-register", name="Our register", kind="register", spec={}, owner=world.programme.hei
+    )
+    for bad, message in (("{not json", "not valid JSON"), ('{"layout": "diagonal"}', "layout must be")):
+        response = client.post(
+            reverse("trainees:import_profile_edit", args=[copy.code]),
+            {"name": "Our register", "description": "", "spec": bad},
+        )
+        assert response.status_code == 200
+        assert message in response.content.decode()
+    copy.refresh_from_db()
+    assert copy.spec == {}
+
+
+def test_a_register_profile_is_copied_only_for_an_education_provider(world, client, admin):
+    response = client.post(
+        reverse("trainees:import_profile_copy", args=["moodle-attendance"]),
+        {"owner": str(world.enrolment.employing_service_id), "name": "Ours"},
+    )
+    assert response.status_code == 200  # the service is not one of the choices
+    assert not ImportProfile.objects.filter(is_reference=False).exists()
+
+
+def test_a_reference_profile_is_never_edited_on_a_page(world, client, admin):
+    response = client.get(reverse("trainees:import_profile_edit", args=["talking-therapies-v2"]))
+    assert response.status_code == 403
+
+
+def test_another_organisations_copy_is_out_of_sight(world, client, admin):
+    other_service = f.ServiceFactory()
+    ImportProfile.objects.create(code="theirs", name="Theirs", kind="caseload", spec={}, owner=other_service)
+    assert client.get(reverse("trainees:import_profile", args=["theirs"])).status_code == 404
+    assert client.get(reverse("trainees:import_profile_edit", args=["theirs"])).status_code == 404
+    assert "Theirs" not in client.get(reverse("trainees:import_profiles")).content.decode()
