@@ -424,6 +424,10 @@ StaffAccess.rules = {
         _administers, "Only the programme's administrators can arrange accreditation visits."
     ),
     "build_visit_pack": Rule(_administers, "Only the programme's administrators can build a visit pack."),
+    "import_service_caseloads": Rule(
+        _administers_service,
+        "Only the service's administrators import its trainees' caseloads.",
+    ),
     # Import profiles: how a service's or a university's files are read
     "manage_import_profiles": Rule(
         _manages_import_profiles,

@@ -47,3 +47,34 @@ ROWS = {
         lambda w: reverse("trainees:import_profile_edit", args=[copy(w)]), admin_only()
     ),
 }
+
+
+def service_job(w) -> int:
+    from trainees.models import CaseloadImport
+
+    found, _ = CaseloadImport.objects.get_or_create(
+        enrolment=w.enrolment,
+        original_name="service-matrix.csv",
+        defaults={"service": w.enrolment.employing_service, "file_format": "csv", "status": "checked"},
+    )
+    return found.pk
+
+
+def service_code(w) -> str:
+    return w.enrolment.employing_service.code
+
+
+# A service's administrators import its trainees' caseloads. `admin` administers the HEI whose trainees the
+# service employs, which makes them one of its administrators (as for the workforce pages); everyone else
+# is told the service does not exist for them.
+ROWS.update(
+    {
+        "trainees:service_caseload_upload": Row(
+            lambda w: reverse("trainees:service_caseload_upload", args=[service_code(w)]), allow("admin")
+        ),
+        "trainees:service_caseload_import": Row(
+            lambda w: reverse("trainees:service_caseload_import", args=[service_code(w), service_job(w)]),
+            allow("admin"),
+        ),
+    }
+)

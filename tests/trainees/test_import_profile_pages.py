@@ -81,3 +81,56 @@ def test_another_organisations_copy_is_out_of_sight(world, client, admin):
     assert client.get(reverse("trainees:import_profile", args=["theirs"])).status_code == 404
     assert client.get(reverse("trainees:import_profile_edit", args=["theirs"])).status_code == 404
     assert "Theirs" not in client.get(reverse("trainees:import_profiles")).content.decode()
+
+
+def test_a_service_administrator_imports_a_trainees_contacts_from_the_services_extract(world, client):
+    from datetime import timedelta
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from accounts.models import OrganisationMembership
+    from tests.imports_files import text_bytes
+    from trainees.models import Contact
+
+    load_import_profiles()
+    service = world.enrolment.employing_service
+    manager = f.UserFactory()
+    OrganisationMembership.objects.create(user=manager, organisation=service, role="administrator")
+    world.enrolment.service_staff_id = "PWP042"
+    world.enrolment.save(update_fields=["service_staff_id"])
+    day = (timezone.localdate() - timedelta(days=5)).isoformat()
+    extract = text_bytes(
+        [
+            [
+                "ServiceRequestId",
+                "CareContactId",
+                "CareContDate",
+                "AppType",
+                "ConsMechanism",
+                "AttendOrDNACode",
+                "ClinContDurOfCareCont",
+                "CarePersLocalId",
+            ],
+            ["SR-1", "CC-1", day, "01", "02", "5", 45, "PWP042"],
+            ["SR-2", "CC-2", day, "01", "02", "3", 0, "PWP042"],
+            ["SR-3", "CC-3", day, "01", "02", "5", 45, "PWP007"],
+        ]
+    )
+    client.force_login(manager)
+    url = reverse("trainees:service_caseload_upload", args=[service.code])
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url,
+        {
+            "trainee": str(world.enrolment.pk),
+            "profile": "talking-therapies-v2",
+            "file": SimpleUploadedFile("ids201.csv", extract),
+        },
+    )
+    assert response.status_code == 302
+    assert list(Contact.objects.values_list("source_id", flat=True)) == ["CC-1"]
+    page = client.get(response["Location"]).content.decode()
+    assert "1 did not attend" in page and "1 another practitioner" in page
+    # The trainee's record itself stays out of the service administrator's sight.
+    assert client.get(reverse("trainees:caseload", args=[world.enrolment.pk])).status_code == 404

@@ -193,3 +193,27 @@ class CaseloadSettingsForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["profile"].label_from_instance = lambda p: f"{p.name}: {p.description}"
+
+
+class ServiceUploadForm(UploadForm):
+    """A service administrator's upload: the same file choices, and whose caseload it is."""
+
+    trainee = forms.ChoiceField(label="Trainee")
+
+    field_order = ["trainee", "file", "profile", "dry_run"]
+
+    def __init__(self, *args, enrolments=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["mapping"]
+        self.enrolments = {str(e.pk): e for e in enrolments}
+        self.fields["trainee"].choices = [
+            (
+                pk,
+                f"{e.user.display_name} ({e.cohort.name})"
+                + (f", staff identifier {e.service_staff_id}" if e.service_staff_id else ""),
+            )
+            for pk, e in self.enrolments.items()
+        ]
+
+    def clean_trainee(self):
+        return self.enrolments[self.cleaned_data["trainee"]]
