@@ -134,3 +134,24 @@ def test_a_service_administrator_imports_a_trainees_contacts_from_the_services_e
     assert "1 did not attend" in page and "1 another practitioner" in page
     # The trainee's record itself stays out of the service administrator's sight.
     assert client.get(reverse("trainees:caseload", args=[world.enrolment.pk])).status_code == 404
+
+
+def test_staff_record_a_trainees_staff_identifier_and_it_must_be_unique_in_the_service(world, client):
+    from trainees.models import Enrolment
+
+    client.force_login(world.user("educator"))
+    url = reverse("trainees:trainee_identifiers", args=[world.enrolment.pk])
+    assert (
+        client.post(url, {"service_staff_id": " PWP042 ", "hesa_number": "1234567890123"}).status_code == 302
+    )
+    world.enrolment.refresh_from_db()
+    assert (world.enrolment.service_staff_id, world.enrolment.hesa_number) == ("PWP042", "1234567890123")
+    assert AuditEvent.objects.filter(action="enrolment.identifiers_recorded").exists()
+    other = world.other_enrolment
+    if other.employing_service_id != world.enrolment.employing_service_id:
+        Enrolment.objects.filter(pk=other.pk).update(employing_service=world.enrolment.employing_service)
+    client.post(reverse("trainees:trainee_identifiers", args=[other.pk]), {"service_staff_id": "PWP042"})
+    other.refresh_from_db()
+    assert other.service_staff_id == ""
+    client.force_login(world.user("trainee"))
+    assert client.post(url, {"service_staff_id": "X"}).status_code == 403
