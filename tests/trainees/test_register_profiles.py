@@ -7,6 +7,9 @@ from datetime import date
 import openpyxl
 import pytest
 from django.core.management import call_command
+from django.db import transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests import factories as f
 from tests.imports_files import ods_bytes, text_bytes
@@ -158,3 +161,28 @@ def test_the_command_takes_a_register_profile(cohort, tmp_path, monkeypatch):
         stderr=io.StringIO(),
     )
     assert "7 marks" in out.getvalue()
+
+
+marks = st.one_of(
+    st.sampled_from(["P", "L", "E", "A", "?", "X", "", "late", "p"]), st.text(max_size=4), st.none()
+)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(cells=st.lists(st.lists(marks, min_size=3, max_size=3), min_size=3, max_size=3))
+def test_nothing_is_saved_from_a_moodle_export_the_profile_refuses(cohort, cells):
+    rows = [list(r) for r in MOODLE]
+    for student, row in enumerate(cells):
+        rows[4 + student][4:7] = row
+    result = run(
+        cohort, text_bytes(rows, delimiter="\t"), "attendance.txt", "moodle-attendance", dry_run=True
+    )
+    assert AttendanceMark.objects.count() == 0  # a dry run never saves
+    with transaction.atomic():  # marks are never deleted (a trigger refuses it): roll each example back
+        result = run(cohort, text_bytes(rows, delimiter="\t"), "attendance.txt", "moodle-attendance")
+        if not result.ok:
+            assert AttendanceMark.objects.count() == 0
+            assert all(p.row for p in result.problems if p.sheet)
+        else:
+            assert AttendanceMark.objects.count() == result.added
+        transaction.set_rollback(True)
