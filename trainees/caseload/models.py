@@ -257,7 +257,8 @@ class Contact(models.Model):
         ordering = ["-date", "case"]
         indexes = [
             models.Index(fields=["case", "date"], name="contact_case_date"),
-            models.Index(fields=["source_id"], name="contact_source_id", condition=~Q(source_id="")),
+            # Not partial: SQLite uses a partial index only when the query repeats its condition.
+            models.Index(fields=["source_id"], name="contact_source_id"),
         ]
         constraints = [
             # The same case, date and type is the same contact: a re-import recognises it.

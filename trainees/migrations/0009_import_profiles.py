@@ -141,7 +141,6 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="contact",
             index=models.Index(
-                condition=models.Q(("source_id", ""), _negated=True),
                 fields=["source_id"],
                 name="contact_source_id",
             ),
