@@ -30,7 +30,8 @@ from trainees.imports.profiles import ProfileSpec, looks_like_nhs_number, normal
 from trainees.models import Enrolment
 
 STANDARD = read_spec("standard-caseload", "Tracker headings", {})
-_PROFILE_FIELDS = ("type", "mode", "intervention", "outcome", "presenting_problem")
+# Fields a file's columns are matched to only through a profile's headings, never by their labels alone.
+PROFILE_ONLY = frozenset({"contact_id", "practitioner", "attendance"})
 
 
 @dataclass
@@ -128,6 +129,8 @@ class RowChecker:
         for f in FIELDS:
             wanted = self.headings.get(f.code)
             profiled = self.spec.headings_for(f.code)
+            if not wanted and not profiled and f.code in PROFILE_ONLY:
+                continue  # only when a profile names the column (a "Practitioner" note is not one)
             candidates = [wanted] if wanted else list(profiled) if profiled else [f.label, f.code]
             for candidate in candidates:
                 index = found.get(normalise_heading(candidate))
