@@ -21,7 +21,8 @@ import re
 import tempfile
 import unicodedata
 import zipfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -282,21 +283,21 @@ def _megabytes(size: int) -> str:
     return f"{size / 1_000_000:.1f} MB" if size < 10_000_000 else f"{size // 1_000_000} MB"
 
 
-def check_zip_container(fileobj, limits: ContainerLimits) -> None:
+def check_zip_container(fileobj, limits: ContainerLimits, *, kind: str = "an Excel workbook (.xlsx)") -> None:
     """Read the zip directory (never the contents) and refuse anything that could exhaust memory or disk.
-    Raises ContainerRefused; leaves `fileobj` at its start either way."""
+    Raises ContainerRefused; leaves `fileobj` at its start either way. `kind` names the expected format in
+    the messages (an OpenDocument spreadsheet is a zip container too)."""
     try:
         fileobj.seek(0)
         if fileobj.read(4) != XLSX_MAGIC:
-            raise ContainerRefused(
-                "The file is not an Excel workbook (.xlsx). Save it as an Excel workbook and try again."
-            )
+            short = kind.split(" (")[0].removeprefix("an ").removeprefix("a ")
+            raise ContainerRefused(f"The file is not {kind}. Save it as {_article(short)} and try again.")
         fileobj.seek(0)
         try:
             with zipfile.ZipFile(fileobj) as archive:
                 entries = archive.infolist()
         except (zipfile.BadZipFile, OSError, ValueError, EOFError) as error:
-            raise ContainerRefused("The file is damaged or is not an Excel workbook (.xlsx).") from error
+            raise ContainerRefused(f"The file is damaged or is not {kind}.") from error
     finally:
         fileobj.seek(0)
     if len(entries) > limits.max_entries:
@@ -318,4 +319,291 @@ def check_zip_container(fileobj, limits: ContainerLimits) -> None:
             )
     names = {entry.filename for entry in entries}
     if not all(name in names for name in limits.required):
-        raise ContainerRefused("The file is a zip archive but not an Excel workbook (.xlsx).")
+        raise ContainerRefused(f"The file is a zip archive but not {kind}.")
+
+
+def _article(name: str) -> str:
+    return ("an " if name[:1].lower() in "aeiou" else "a ") + name
+
+
+# --- reading tables (imports) ------------------------------------------------------------------------
+#
+# Every importer reads its files through `open_table`: the first worksheet of an Excel workbook (.xlsx) or an
+# OpenDocument spreadsheet (.ods), or a delimited text file (.csv comma- or semicolon-separated, .tsv/.txt
+# tab-separated) in UTF-8 (with or without a byte-order mark) or Windows-1252, the encoding Excel uses for
+# CSV on Windows. Rows are streamed as tuples of cell values (str, int, float, date, datetime, bool or None),
+# so memory stays flat however long the file is. Zip containers pass `check_zip_container` first; XML is
+# parsed by defusedxml only.
+
+ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+TABLE_FORMATS = {".xlsx": "xlsx", ".ods": "ods", ".csv": "csv", ".tsv": "tsv", ".txt": "tsv"}
+TABLE_FORMAT_NAMES = {
+    "xlsx": "an Excel workbook (.xlsx)",
+    "ods": "an OpenDocument spreadsheet (.ods)",
+    "csv": "a CSV file (.csv)",
+    "tsv": "a tab-separated text file (.tsv or .txt)",
+}
+ACCEPTED_TABLES = (
+    "an Excel workbook (.xlsx), an OpenDocument spreadsheet (.ods), a CSV file or tab-separated text"
+)
+
+
+class TableRefused(Exception):
+    """A file that cannot be read as a table at all (wrong type, damaged, unsafe). The message says why."""
+
+
+def table_format(filename: str, head: bytes) -> str:
+    """The format from the file's extension, refused unless its first bytes agree."""
+    extension = ("." + filename.rsplit(".", 1)[-1].lower()) if "." in filename else ""
+    kind = TABLE_FORMATS.get(extension)
+    if kind is None:
+        raise TableRefused(f"Upload {ACCEPTED_TABLES}.")
+    zipped = head.startswith(XLSX_MAGIC)
+    if kind in ("xlsx", "ods") and not zipped:
+        raise TableRefused(f"The file is named {extension} but is not {TABLE_FORMAT_NAMES[kind]}.")
+    if kind in ("csv", "tsv") and (zipped or b"\x00" in head):
+        raise TableRefused(f"The file is named {extension} but is not a text file.")
+    return kind
+
+
+def decode_text(fileobj, *, sample_size: int = 65_536) -> tuple[str, str]:
+    """(encoding, errors) for a text upload: UTF-8 (a byte-order mark is dropped) unless the bytes are not
+    UTF-8, in which case Windows-1252. Leaves `fileobj` at its start."""
+    head = fileobj.read(sample_size)
+    fileobj.seek(0)
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as error:
+        # A multi-byte character cut off at the end of a full sample is still UTF-8.
+        if len(head) == sample_size and error.start >= len(head) - 3:
+            return "utf-8-sig", "strict"
+        return "cp1252", "replace"
+    return "utf-8-sig", "strict"
+
+
+@contextmanager
+def _text_rows(fileobj, kind: str):
+    head = fileobj.read(65_536)
+    fileobj.seek(0)
+    if b"\x00" in head:
+        raise TableRefused("The file is not a text file.")
+    encoding, errors = decode_text(fileobj)
+    text = io.TextIOWrapper(fileobj, encoding=encoding, errors=errors, newline="")
+    try:
+        if kind == "tsv":
+            dialect = csv.excel_tab
+        else:
+            try:
+                sample = text.read(8_192)
+            except UnicodeDecodeError:
+                sample = ""
+            text.seek(0)
+            try:
+                dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
+            except csv.Error:
+                dialect = csv.excel
+        yield ("CSV" if kind == "csv" else "Text"), csv.reader(text, dialect)
+    finally:
+        text.detach()
+
+
+_SPREADSHEET_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_PRUNED_TAGS = {f"{_SPREADSHEET_NS}row", f"{_SPREADSHEET_NS}si"}
+
+
+def _pruning_iterparse(source, events=None, **kwargs):
+    """defusedxml's iterparse, as openpyxl calls it, except that each finished <row> (and shared-string
+    <si>) is dropped from the tree once openpyxl has read it. openpyxl only empties them, so the emptied
+    elements pile up under <sheetData>, about a hundred bytes a row: memory would grow with the rows."""
+    from defusedxml.ElementTree import iterparse as defused_iterparse
+
+    if events is not None:
+        yield from defused_iterparse(source, events=events, **kwargs)
+        return
+    parents = []
+    for event, element in defused_iterparse(source, events=("start", "end"), **kwargs):
+        if event == "start":
+            parents.append(element)
+            continue
+        parents.pop()
+        yield event, element
+        if element.tag in _PRUNED_TAGS and parents:
+            parents[-1].remove(element)
+
+
+@contextmanager
+def _openpyxl_pruning_rows():
+    """Give openpyxl's worksheet and shared-string readers the pruning iterparse while a workbook is read.
+    It parses exactly as the stock one does, so another thread reading a workbook meanwhile is unaffected."""
+    from openpyxl.reader import strings
+    from openpyxl.worksheet import _reader
+
+    saved = _reader.iterparse, strings.iterparse
+    _reader.iterparse = strings.iterparse = _pruning_iterparse
+    try:
+        yield
+    finally:
+        _reader.iterparse, strings.iterparse = saved
+
+
+def _unsafe_xml(error: BaseException) -> bool:
+    from defusedxml import DefusedXmlException
+
+    return isinstance(error, DefusedXmlException) or isinstance(error.__cause__, DefusedXmlException)
+
+
+@contextmanager
+def _xlsx_rows(fileobj, container: ContainerLimits, max_columns: int):
+    from openpyxl import load_workbook
+
+    try:
+        check_zip_container(fileobj, container)
+    except ContainerRefused as refused:
+        raise TableRefused(str(refused)) from refused
+    with _openpyxl_pruning_rows():
+        try:
+            workbook = load_workbook(fileobj, read_only=True, data_only=True, keep_links=False)
+        except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds for a malformed workbook
+            if _unsafe_xml(error):
+                raise TableRefused(
+                    "The workbook contains XML that is refused for safety (entities or a DTD)."
+                ) from error
+            raise TableRefused("The workbook cannot be read. Save it again from Excel as .xlsx.") from error
+        try:
+            if not workbook.worksheets:
+                raise TableRefused("The workbook has no worksheet.")
+            sheet = workbook.worksheets[0]
+            yield sheet.title, sheet.iter_rows(max_col=max_columns, values_only=True)
+        finally:
+            workbook.close()
+
+
+_ODS_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+_ODS_OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+_ODS_TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
+_ODS_CELLS = {f"{_ODS_TABLE}table-cell", f"{_ODS_TABLE}covered-table-cell"}
+MAX_REPEATED_BLANK_ROWS = 100_000  # an ODS file can claim a million empty rows in one element
+
+
+def ods_cell_value(cell):
+    """One <table:table-cell> as a Python value, from its office:value-type (the text shown otherwise)."""
+    kind = cell.get(f"{_ODS_OFFICE}value-type")
+    if kind in ("float", "percentage", "currency"):
+        try:
+            number = float(cell.get(f"{_ODS_OFFICE}value", ""))
+        except ValueError:
+            return None
+        return int(number) if number.is_integer() and abs(number) < 1e15 else number
+    if kind == "date":
+        raw = cell.get(f"{_ODS_OFFICE}date-value", "")
+        try:
+            moment = datetime.fromisoformat(raw)
+        except ValueError:
+            return raw or None
+        return moment.date() if "T" not in raw else moment
+    if kind == "boolean":
+        return cell.get(f"{_ODS_OFFICE}boolean-value") == "true"
+    paragraphs = ["".join(p.itertext()) for p in cell.iter(f"{_ODS_TEXT}p")]
+    text = "\n".join(paragraphs)
+    return text if text else None
+
+
+def _ods_iter_rows(archive, max_columns: int) -> Iterator[tuple]:
+    from defusedxml.ElementTree import iterparse as defused_iterparse
+
+    pending_blank = 0
+    depth = 0  # tables entered; only the first is read
+    with archive.open("content.xml") as xml:
+        parents = []
+        row: list = []
+        for event, element in defused_iterparse(xml, events=("start", "end")):
+            tag = element.tag
+            if event == "start":
+                parents.append(element)
+                if tag == f"{_ODS_TABLE}table":
+                    depth += 1
+                elif tag == f"{_ODS_TABLE}table-row":
+                    row = []
+                continue
+            parents.pop()
+            if depth != 1:
+                if tag == f"{_ODS_TABLE}table" and depth > 1:
+                    return
+                continue
+            if tag in _ODS_CELLS and parents and parents[-1].tag == f"{_ODS_TABLE}table-row":
+                repeat = int(element.get(f"{_ODS_TABLE}number-columns-repeated", "1") or 1)
+                value = ods_cell_value(element)
+                room = max_columns - len(row)
+                if room > 0:
+                    row.extend([value] * min(repeat, room))
+            elif tag == f"{_ODS_TABLE}table-row":
+                repeat = int(element.get(f"{_ODS_TABLE}number-rows-repeated", "1") or 1)
+                while row and row[-1] is None:
+                    row.pop()
+                if parents:
+                    parents[-1].remove(element)  # keep memory flat: the finished row leaves the tree
+                if not row:
+                    pending_blank += repeat
+                    if pending_blank > MAX_REPEATED_BLANK_ROWS:
+                        pending_blank = MAX_REPEATED_BLANK_ROWS + 1  # trailing padding; read no further
+                    continue
+                if pending_blank > MAX_REPEATED_BLANK_ROWS:
+                    raise TableRefused("The spreadsheet has too many empty rows before its data.")
+                for _ in range(pending_blank):
+                    yield ()
+                pending_blank = 0
+                values = tuple(row)
+                for _ in range(min(repeat, MAX_REPEATED_BLANK_ROWS)):
+                    yield values
+            elif tag == f"{_ODS_TABLE}table":
+                return
+
+
+@contextmanager
+def _ods_rows(fileobj, container: ContainerLimits, max_columns: int):
+    kind = TABLE_FORMAT_NAMES["ods"]
+    limits = ContainerLimits(
+        max_entries=container.max_entries,
+        max_uncompressed_bytes=container.max_uncompressed_bytes,
+        max_compression_ratio=container.max_compression_ratio,
+        required=("mimetype", "content.xml"),
+    )
+    try:
+        check_zip_container(fileobj, limits, kind=kind)
+    except ContainerRefused as refused:
+        raise TableRefused(str(refused)) from refused
+    with zipfile.ZipFile(fileobj) as archive:
+        if archive.read("mimetype").strip() != ODS_MIMETYPE:
+            raise TableRefused(f"The file is an OpenDocument file but not a spreadsheet ({kind}).")
+        name = "Sheet1"
+        with archive.open("content.xml") as xml:
+            from defusedxml.ElementTree import iterparse as defused_iterparse
+
+            try:
+                for _event, element in defused_iterparse(xml, events=("start",)):
+                    if element.tag == f"{_ODS_TABLE}table":
+                        name = element.get(f"{_ODS_TABLE}name") or name
+                        break
+            except Exception as error:  # noqa: BLE001 - a damaged or unsafe content.xml
+                if _unsafe_xml(error):
+                    raise TableRefused(
+                        "The spreadsheet contains XML that is refused for safety (entities or a DTD)."
+                    ) from error
+                raise TableRefused("The spreadsheet cannot be read. Save it again as .ods.") from error
+        yield name, _ods_iter_rows(archive, max_columns)
+
+
+@contextmanager
+def open_table(fileobj, kind: str, *, container: ContainerLimits, max_columns: int):
+    """(sheet name, rows) from the first sheet of a workbook or spreadsheet, or from a text file, streamed.
+    `kind` comes from `table_format`. Raises TableRefused for a file that cannot be read at all; a file
+    damaged part-way raises from the row iterator (callers report the row where it happened)."""
+    if kind == "xlsx":
+        with _xlsx_rows(fileobj, container, max_columns) as opened:
+            yield opened
+    elif kind == "ods":
+        with _ods_rows(fileobj, container, max_columns) as opened:
+            yield opened
+    else:
+        with _text_rows(fileobj, kind) as (name, rows):
+            yield name, (tuple(row[:max_columns]) for row in rows)

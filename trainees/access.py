@@ -27,7 +27,7 @@ from datetime import date
 from typing import Any, NamedTuple
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
 from accounts.access import refuse
 from accounts.models import Organisation, OrganisationMembership, User
@@ -351,6 +351,30 @@ def services_administered_by(user) -> QuerySet[Organisation]:
     ).order_by("name")
 
 
+def organisations_administered_by(user) -> QuerySet[Organisation]:
+    """Every organisation whose import profiles `user` keeps: the education providers they administer
+    (register profiles) and the services they administer (caseload profiles; see above)."""
+    if not getattr(user, "is_authenticated", False):
+        return Organisation.objects.none()
+    own = OrganisationMembership.objects.filter(
+        organisation=OuterRef("pk"), user=user, role=OrganisationMembership.Role.ADMINISTRATOR
+    )
+    return Organisation.objects.filter(
+        Exists(own) | Q(pk__in=services_administered_by(user).values("pk"))
+    ).order_by("name")
+
+
+def _manages_import_profiles(s: StaffAccess, _target=None) -> bool:
+    return organisations_administered_by(s.user).exists()
+
+
+def _edits_import_profile(s: StaffAccess, profile) -> bool:
+    return (
+        not profile.is_reference
+        and organisations_administered_by(s.user).filter(pk=profile.owner_id).exists()
+    )
+
+
 def _administers_service(s: StaffAccess, service) -> bool:
     return services_administered_by(s.user).filter(pk=service.pk).exists()
 
@@ -424,6 +448,20 @@ StaffAccess.rules = {
         _administers, "Only the programme's administrators can arrange accreditation visits."
     ),
     "build_visit_pack": Rule(_administers, "Only the programme's administrators can build a visit pack."),
+    "import_service_caseloads": Rule(
+        _administers_service,
+        "Only the service's administrators import its trainees' caseloads.",
+    ),
+    # Import profiles: how a service's or a university's files are read
+    "manage_import_profiles": Rule(
+        _manages_import_profiles,
+        "Only a programme or service administrator looks after import profiles.",
+    ),
+    "edit_import_profile": Rule(
+        _edits_import_profile,
+        "Only an administrator of the organisation that owns a copy can change it; copy a reference "
+        "profile to change it.",
+    ),
 }
 
 

@@ -18,6 +18,7 @@ from trainees.enrolment.models import (
     Interruption,
     SupervisorAssignment,
 )
+from trainees.imports.models import ImportProfile
 from trainees.supervision.models import (
     CaseReview,
     Leave,
@@ -43,6 +44,7 @@ __all__ = [
     "Enrolment",
     "EnrolmentChange",
     "EnrolmentQuerySet",
+    "ImportProfile",
     "Interruption",
     "Leave",
     "RampProfile",

@@ -4,11 +4,17 @@ from trainees.attendance import views as attendance
 from trainees.cpd import views as cpd
 from trainees.enrolment import change_views, intake_views
 from trainees.enrolment import views as enrolment
+from trainees.imports import views as imports
 from trainees.supervision import views as supervision
 
 app_name = "trainees"
 
 urlpatterns = [
+    # Import profiles: how services' and universities' files are read
+    path("imports/profiles/", imports.profile_list, name="import_profiles"),
+    path("imports/profiles/<slug:code>/", imports.profile_detail, name="import_profile"),
+    path("imports/profiles/<slug:code>/copy/", imports.profile_copy, name="import_profile_copy"),
+    path("imports/profiles/<slug:code>/edit/", imports.profile_edit, name="import_profile_edit"),
     path("cohorts/<slug:code>/", enrolment.cohort_detail, name="cohort"),
     path("trainees/<int:pk>/", enrolment.trainee_detail, name="detail"),
     # Starting a programme year: an intake from one file, and supervisors for everyone at once
@@ -38,6 +44,7 @@ urlpatterns = [
     ),
     path("trainees/<int:pk>/supervisors/", supervision.assignments, name="supervisor_assignments"),
     path("trainees/<int:pk>/site/", supervision.placement, name="site_placement"),
+    path("trainees/<int:pk>/identifiers/", supervision.identifiers, name="trainee_identifiers"),
     path("supervision/sessions/<int:pk>/", supervision.session_detail, name="supervision_session"),
     path("supervision/sessions/<int:pk>/edit/", supervision.session_edit, name="supervision_session_edit"),
     path(

@@ -423,5 +423,6 @@ def test_a_caseload_import_is_recorded_through_the_service_with_its_audit_event(
         "file": "contacts.csv",
         "format": "csv",
         "mapping": "",
+        "profile": "",
         "dry_run": True,
     }

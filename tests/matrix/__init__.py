@@ -28,6 +28,7 @@ AREAS = [
     "rows_workforce",
     "rows_intake",
     "rows_notifications",
+    "rows_imports",
 ]
 
 

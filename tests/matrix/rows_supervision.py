@@ -91,6 +91,12 @@ ROWS = {
         method="post",
         data=lambda w: {"site": site(w).pk},
     ),
+    "trainees:trainee_identifiers": Row(
+        lambda w: reverse("trainees:trainee_identifiers", args=[w.enrolment.pk]),
+        only(302, *STAFF_OF_A, **STAFF_ONLY),
+        method="post",
+        data=lambda w: {"service_staff_id": "PWP042", "hesa_number": ""},
+    ),
     "trainees:supervision_session": Row(
         lambda w: reverse("trainees:supervision_session", args=[pending(w).pk]), allow(*CAN_SEE_TRAINEE)
     ),

@@ -303,7 +303,13 @@ WORKBOOK_PARTS = {"[Content_Types].xml": b"<Types/>", "xl/workbook.xml": b"<work
         ("export.xlsx", b"Case reference,Date\n", "not an Excel workbook"),
         ("export.csv", zip_bytes(WORKBOOK_PARTS), "not a text file"),
         ("export.csv", b"Case reference\x00,Date\n", "not a text file"),
-        ("export.txt", b"Case reference,Date\n", "Upload a CSV file"),
+        ("export.pdf", b"Case reference,Date\n", "Upload an Excel workbook"),
+        ("export.ods", b"Case reference,Date\n", "not an OpenDocument spreadsheet"),
+        (
+            "export.ods",
+            zip_bytes({"mimetype": b"application/zip", "content.xml": b"<x/>"}),
+            "not a spreadsheet",
+        ),
         (
             "export.xlsx",
             zip_bytes({**WORKBOOK_PARTS, "xl/worksheets/sheet1.xml": b"\0" * 30_000_000}),

@@ -254,8 +254,24 @@ class InterruptionForm(DeidentifiedForm):
 
 
 class ImportForm(DeidentifiedForm):
-    file = forms.FileField(label="Attendance workbook (.xlsx)")
+    file = forms.FileField(
+        label="Attendance file",
+        help_text="The tracker's workbook (.xlsx), or with a format below an Excel, OpenDocument (.ods), CSV "
+        "or tab-separated text file as your university's system exports it.",
+    )
+    profile = forms.ChoiceField(label="Format of the file (import profile)", required=False)
     dry_run = forms.BooleanField(label="Check the file without saving anything", required=False)
+
+    def __init__(self, *args, profiles=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.profiles = {p.code: p for p in profiles if p.code != "standard-register"}
+        self.fields["profile"].choices = [("", "The tracker's register workbook (.xlsx)")] + [
+            (code, p.name) for code, p in self.profiles.items()
+        ]
+
+    def clean_profile(self):
+        value = self.cleaned_data.get("profile")
+        return self.profiles.get(value) if value else None
 
 
 class ProgressDateForm(DeidentifiedForm):

@@ -14,7 +14,8 @@ and then every register is saved through `save_register` in one transaction.
 
 import io
 import logging
-from collections import defaultdict
+import re
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -26,12 +27,22 @@ from openpyxl.utils import get_column_letter
 
 from accounts.services import DomainError, record_event
 from core.dates import long_date
-from core.spreadsheets import ContainerLimits, ContainerRefused, Sheet, check_zip_container, render_xlsx
+from core.spreadsheets import (
+    ContainerLimits,
+    ContainerRefused,
+    Sheet,
+    TableRefused,
+    check_zip_container,
+    open_table,
+    render_xlsx,
+    table_format,
+)
 from curriculum.models import Cohort, RouteModule
 from trainees.attendance.models import MAX_MINUTES_MISSED, PART_DAY, AttendanceStatus
 from trainees.attendance.selectors import register_enrolments
 from trainees.attendance.services import MarkInput, save_register
 from trainees.deidentify import identifying_reason
+from trainees.imports.profiles import ProfileSpec, normalise_code, normalise_heading, profile_spec
 from trainees.models import AttendanceMark, Enrolment, TeachingDay
 
 logger = logging.getLogger(__name__)
@@ -406,6 +417,14 @@ def import_attendance(
         problems.add("", None, None, "The file has no marks to import.")
     if result.problems:
         return result
+    _save_marks(
+        ctx, result, problems, actor=actor, cohort=cohort, filename=filename, dry_run=dry_run, today=today
+    )
+    return result
+
+
+def _save_marks(ctx, result, problems, *, actor, cohort, filename, dry_run, today) -> None:
+    """Save every register read, in one transaction (rolled back on a dry run or a refused mark)."""
     day_objects = {d.pk: d for d in ctx.days.values()}
     try:
         with transaction.atomic():
@@ -437,9 +456,8 @@ def import_attendance(
     except DomainError as exc:
         problems.add("", None, None, str(exc))
         result.registers = result.marks = result.added = result.corrected = result.unchanged = 0
-        return result
+        return
     result.saved = not dry_run
-    return result
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -508,3 +526,253 @@ def template_workbook(cohort: Cohort, *, today: date | None = None) -> bytes:
         ),
     ]
     return render_xlsx("template.xlsx", sheets).content
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Registers read through an import profile (a Moodle attendance export, a student-record register, ...)
+
+
+WIDE_MAX_COLUMNS = 400  # identity fields, a column per session of the year, summary columns
+HEADER_SEARCH_ROWS = 20  # course and group lines come before the heading row
+
+
+@dataclass
+class ProfileImportResult(ImportResult):
+    skipped: Counter = field(default_factory=Counter)
+    warnings: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        text = super().summary()
+        if self.skipped:
+            text += (
+                " Skipped: " + ", ".join(f"{n} {reason}" for reason, n in self.skipped.most_common()) + "."
+            )
+        return text
+
+
+def _register_session_date(spec: ProfileSpec, heading) -> date | None:
+    if isinstance(heading, datetime):
+        return heading.date()
+    if isinstance(heading, date):
+        return heading
+    if not isinstance(heading, str):
+        return None
+    match = re.match(spec.session_heading, heading)
+    if not match:
+        return None
+    year = int(match["year"])
+    if year < 100:
+        year += 2000
+    try:
+        return date(year, int(match["month"]), int(match["day"]))
+    except ValueError:
+        return None
+
+
+def _profile_keys(ctx: _Context, spec: ProfileSpec) -> dict[str, Enrolment]:
+    keys = {}
+    for enrolment in ctx.enrolments.values():
+        if spec.match_by == "student_number":
+            key = enrolment.student_number
+        elif spec.match_by == "email":
+            key = enrolment.user.email
+        else:
+            key = enrolment.user.username
+        if key:
+            keys[normalise_code(key)] = enrolment
+    return keys
+
+
+def _find_column(header, headings) -> int | None:
+    wanted = {normalise_heading(h) for h in headings}
+    for index, cell in enumerate(header):
+        if isinstance(cell, str) and normalise_heading(cell) in wanted:
+            return index
+    return None
+
+
+def _profile_mark(
+    ctx, problems, result, spec, sheet, number, column, day_value, enrolment, label, raw, minutes=0, note=""
+):
+    """One mark read through a profile: the status through its value map (or skipped, with a reason)."""
+    reason = spec.skip_reason("status", raw)
+    if reason:
+        result.skipped[reason] += 1
+        return
+    status = spec.map_value("status", raw)
+    if status is None and isinstance(raw, str):
+        status = spec.map_value("status", raw.split()[0] if raw.split() else "")
+    if status is None:
+        problems.add(sheet, number, column, f"“{_text(raw)[:30]}” is not a status this profile knows.")
+        return
+    day, message = _day_problem(ctx, day_value)
+    if message:
+        problems.add(sheet, number, column, message)
+        return
+    if (enrolment.route_id, day.module_id) not in ctx.route_modules:
+        # Not a reason to refuse the file: the session is not on this trainee's route (a CPD-route trainee
+        # in a module 3 session), so the mark is left out and said so.
+        result.skipped["sessions not on the trainee's route"] += 1
+        result.warnings.append(
+            f"Sheet “{sheet}” row {number}: {label} is on the {enrolment.route.name} route, which does not "
+            f"include module {day.module.number} ({long_date(day.date)}); that mark was not imported."
+        )
+        return
+    key = (day.pk, enrolment.pk)
+    if key in ctx.seen:
+        problems.add(sheet, number, column, f"{label} on {long_date(day.date)} is also on {ctx.seen[key]}.")
+        return
+    ctx.seen[key] = f"sheet “{sheet}” row {number}"
+    late_unrecorded = status == AttendanceStatus.LATE and not minutes and spec.late_without_minutes
+    mark = MarkInput(status, minutes if status in PART_DAY else 0, note, minutes_not_recorded=late_unrecorded)
+    from trainees.attendance.services import check_mark
+
+    message = check_mark(mark)
+    if message:
+        problems.add(sheet, number, column, message)
+        return
+    ctx.marks[day.pk][enrolment.pk] = mark
+    ctx.rows += 1
+
+
+def _read_profile_rows(ctx, problems, result, spec, sheet, rows) -> None:
+    keys = _profile_keys(ctx, spec)
+    student_headings = spec.headings_for("student") or ("Trainee", "Username")
+    header, number = None, 0
+    for values in rows:
+        number += 1
+        if _find_column(values, student_headings) is not None:
+            header = tuple(values)
+            break
+        if number >= HEADER_SEARCH_ROWS:
+            break
+    if header is None:
+        names = " or ".join(f"“{h}”" for h in student_headings)
+        problems.add(sheet, None, None, f"No heading row with a column headed {names} was found.")
+        return
+    student_col = _find_column(header, student_headings)
+    if spec.layout == "wide":
+        sessions = {i: d for i, cell in enumerate(header) if (d := _register_session_date(spec, cell))}
+        if not sessions:
+            problems.add(sheet, number, None, "No column is headed with a session's date and time.")
+            return
+    else:
+        cols = {
+            key: _find_column(header, spec.headings_for(key)) for key in ("date", "status", "minutes", "note")
+        }
+        for key in ("date", "status"):
+            if cols[key] is None:
+                problems.add(
+                    sheet, number, None, f"No column is headed {' or '.join(spec.headings_for(key))}."
+                )
+        if not problems.result.ok:
+            return
+    for values in rows:
+        number += 1
+        if not any(_text(v) for v in values):
+            continue
+        if ctx.rows > MAX_ROWS:
+            problems.add(sheet, number, None, f"The file has more than {MAX_ROWS} marks; split it up.")
+            return
+        raw_key = values[student_col] if student_col < len(values) else None
+        enrolment = keys.get(normalise_code(raw_key))
+        label = _text(raw_key)
+        if enrolment is None:
+            what = "student number" if spec.match_by == "student_number" else spec.match_by
+            problems.add(
+                sheet, number, student_col, f"No trainee in {ctx.cohort.code} has the {what} “{label}”."
+            )
+            continue
+        if spec.layout == "wide":
+            for index, session_date in sessions.items():
+                raw = values[index] if index < len(values) else None
+                if not _text(raw):
+                    continue
+                _profile_mark(
+                    ctx,
+                    problems,
+                    result,
+                    spec,
+                    sheet,
+                    number,
+                    index,
+                    session_date,
+                    enrolment,
+                    label,
+                    _text(raw),
+                )
+        else:
+
+            def cell(key, values=values):
+                index = cols[key]
+                return values[index] if index is not None and index < len(values) else None
+
+            day_value = cell("date")
+            parsed = spec.parse_date(day_value) if isinstance(day_value, str) else day_value
+            minutes_text = _text(cell("minutes"))
+            minutes = int(float(minutes_text)) if minutes_text.replace(".", "", 1).isdigit() else 0
+            _profile_mark(
+                ctx,
+                problems,
+                result,
+                spec,
+                sheet,
+                number,
+                cols["status"],
+                parsed if parsed else day_value,
+                enrolment,
+                label,
+                _text(cell("status")),
+                minutes,
+                _text(cell("note"))[:200],
+            )
+
+
+def import_register_with_profile(
+    *,
+    actor,
+    cohort: Cohort,
+    fileobj,
+    filename: str,
+    profile,
+    dry_run: bool = False,
+    today: date | None = None,
+) -> ProfileImportResult:
+    """Check a register file read through `profile` (XLSX, ODS, CSV or text) and, if every mark is valid
+    and this is not a dry run, save every register in one transaction."""
+    today = today or timezone.localdate()
+    spec = profile_spec(profile)
+    result = ProfileImportResult(filename=filename, dry_run=dry_run)
+    problems = _Problems(result)
+    fileobj.seek(0, io.SEEK_END)
+    if fileobj.tell() > MAX_FILE_BYTES:
+        problems.add("", None, None, f"The file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB.")
+        return result
+    fileobj.seek(0)
+    head = fileobj.read(8)
+    fileobj.seek(0)
+    ctx = _context(cohort, today)
+    limits = ContainerLimits(max_entries=MAX_ZIP_ENTRIES, max_uncompressed_bytes=MAX_UNCOMPRESSED_BYTES)
+    try:
+        kind = table_format(filename, head)
+        with open_table(fileobj, kind, container=limits, max_columns=WIDE_MAX_COLUMNS) as (sheet, rows):
+            try:
+                _read_profile_rows(ctx, problems, result, spec, sheet, iter(rows))
+            except TableRefused:
+                raise
+            except Exception:  # a file damaged part-way: report it, never crash
+                logger.warning("Register %s could not be read", filename, exc_info=True)
+                problems.add(
+                    sheet, None, None, "The file could not be read to the end. Save it again and retry."
+                )
+    except TableRefused as refused:
+        problems.add("", None, None, str(refused))
+        return result
+    if not result.problems and not ctx.marks:
+        problems.add("", None, None, "The file has no marks to import.")
+    if result.problems:
+        return result
+    _save_marks(
+        ctx, result, problems, actor=actor, cohort=cohort, filename=filename, dry_run=dry_run, today=today
+    )
+    return result

@@ -121,7 +121,9 @@ class AttendanceMark(models.Model):
 
     def describe(self) -> str:
         label = self.get_status_display()
-        if self.status in PART_DAY and self.minutes_missed:
+        if self.status in PART_DAY:
+            if not self.minutes_missed:
+                return f"{label} (minutes not recorded)"
             return f"{label} ({self.minutes_missed} minutes missed)"
         return label
 

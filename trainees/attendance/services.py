@@ -215,6 +215,8 @@ class MarkInput:
     status: str
     minutes_missed: int = 0
     note: str = ""
+    # Lateness recorded without minutes (the programme's register says only "late"): saved as late, 0 minutes.
+    minutes_not_recorded: bool = False
 
 
 @dataclass(frozen=True)
@@ -236,13 +238,17 @@ def check_mark(mark: MarkInput, *, minutes_recorded: bool = True) -> str | None:
     minutes (`minutes_recorded` false) takes late and left-early marks with no minutes."""
     if mark.status not in AttendanceStatus.values:
         return "Choose present, late, left early, authorised absence or unauthorised absence."
-    if mark.status in PART_DAY and not minutes_recorded:
-        if mark.minutes_missed:
+    if mark.status in PART_DAY:
+        # Minutes may be missing where the programme does not record them, or where an imported register
+        # marked someone late without saying by how much ("late, minutes not recorded").
+        without_minutes = not minutes_recorded or (
+            mark.minutes_not_recorded and mark.status == AttendanceStatus.LATE
+        )
+        if not minutes_recorded and mark.minutes_missed:
             return "This programme records lateness without minutes: leave the minutes missed empty."
-    elif mark.status in PART_DAY:
-        if not mark.minutes_missed or mark.minutes_missed < 1:
+        if not without_minutes and (not mark.minutes_missed or mark.minutes_missed < 1):
             return "Say how many minutes were missed."
-        if mark.minutes_missed > MAX_MINUTES_MISSED:
+        if mark.minutes_missed and mark.minutes_missed > MAX_MINUTES_MISSED:
             return f"Minutes missed must be {MAX_MINUTES_MISSED} or fewer."
     elif mark.minutes_missed:
         return "Minutes missed are only for late arrival or leaving early."

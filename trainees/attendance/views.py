@@ -27,7 +27,13 @@ from trainees.attendance.forms import (
     ScheduleForm,
     WorkplaceDayForm,
 )
-from trainees.attendance.importer import MAX_FILE_BYTES, import_attendance, template_workbook
+from trainees.attendance.importer import (
+    MAX_FILE_BYTES,
+    import_attendance,
+    import_register_with_profile,
+    template_workbook,
+)
+from trainees.imports.selectors import profiles_for_owner
 from trainees.models import CatchUp, WorkplaceDay
 
 
@@ -208,12 +214,34 @@ def register(request, code, day_pk):
 
 def attendance_import(request, code):
     cohort = get_cohort_for_user(request.user, code)
-    form = ImportForm(_post_or_none(request), request.FILES if request.method == "POST" else None)
+    profiles = list(profiles_for_owner(cohort.programme.hei, kind="register"))
+    form = ImportForm(
+        _post_or_none(request), request.FILES if request.method == "POST" else None, profiles=profiles
+    )
     result = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
+        profile = form.cleaned_data["profile"]
         if upload.size > MAX_FILE_BYTES:
             form.add_error("file", f"The file must be smaller than {MAX_FILE_BYTES // (1024 * 1024)} MB.")
+        elif profile is not None:
+            result = import_register_with_profile(
+                actor=request.user,
+                cohort=cohort,
+                fileobj=upload,
+                filename=upload.name,
+                profile=profile,
+                dry_run=form.cleaned_data["dry_run"],
+            )
+            for warning in result.warnings[:20]:
+                messages.warning(request, warning)
+            if result.ok and result.saved:
+                messages.success(request, f"{upload.name} imported. {result.summary()}")
+                return redirect("trainees:schedule", code=cohort.code)
+            if not result.ok:
+                form.add_error(
+                    "file", f"{upload.name} has problems, so nothing was saved. They are listed below."
+                )
         elif not upload.name.lower().endswith(".xlsx"):
             form.add_error("file", "The file must be an Excel workbook (.xlsx).")
         else:
@@ -234,7 +262,7 @@ def attendance_import(request, code):
     return render(
         request,
         "trainees/attendance/import.html",
-        {"cohort": cohort, "form": form, "result": result},
+        {"cohort": cohort, "form": form, "result": result, "profiles": profiles},
     )
 
 

@@ -106,9 +106,14 @@ class CloseCaseForm(DeidentifiedForm):
 class UploadForm(DeidentifiedForm):
     file = forms.FileField(
         label="Export from the service's clinical system",
-        help_text="A CSV file (.csv) or an Excel workbook (.xlsx), up to 25 MB. "
-        "The first row holds the headings.",
-        widget=forms.FileInput(attrs={"accept": ".csv,.xlsx"}),
+        help_text="An Excel workbook (.xlsx), OpenDocument spreadsheet (.ods), CSV file (.csv) or "
+        "tab-separated text (.tsv, .txt), up to 25 MB. The first row holds the headings.",
+        widget=forms.FileInput(attrs={"accept": ".csv,.xlsx,.ods,.tsv,.txt"}),
+    )
+    profile = forms.ChoiceField(
+        label="Format of the file (import profile)",
+        required=False,
+        help_text="How the columns and codes are read, for example the NHS Talking Therapies data set.",
     )
     mapping = forms.ChoiceField(label="Column headings", required=False)
     dry_run = forms.BooleanField(
@@ -116,8 +121,12 @@ class UploadForm(DeidentifiedForm):
         required=False,
     )
 
-    def __init__(self, *args, mappings=(), **kwargs):
+    def __init__(self, *args, mappings=(), profiles=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.profiles = {p.code: p for p in profiles}
+        self.fields["profile"].choices = [("", "Tracker headings, or a saved column mapping below")] + [
+            (p.code, p.name) for p in profiles
+        ]
         self.mappings = {str(m.pk): m for m in mappings}
         self.fields["mapping"].choices = [("", "Standard headings (Case reference, Date, Type, ...)")] + [
             (str(m.pk), f"Saved mapping: {m.name}") for m in mappings
@@ -127,9 +136,16 @@ class UploadForm(DeidentifiedForm):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_UPLOAD_BYTES:
             raise ValidationError(f"The file is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB.")
-        if not upload.name.lower().endswith((".csv", ".xlsx")):
-            raise ValidationError("Upload a CSV file (.csv) or an Excel workbook (.xlsx).")
+        if not upload.name.lower().endswith((".csv", ".xlsx", ".ods", ".tsv", ".txt")):
+            raise ValidationError(
+                "Upload an Excel workbook (.xlsx), an OpenDocument spreadsheet (.ods), a CSV file or "
+                "tab-separated text (.tsv or .txt)."
+            )
         return upload
+
+    def clean_profile(self):
+        value = self.cleaned_data.get("profile")
+        return self.profiles.get(value) if value else None
 
     def clean_mapping(self):
         value = self.cleaned_data.get("mapping")
@@ -178,3 +194,27 @@ class CaseloadSettingsForm(DeidentifiedForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["profile"].label_from_instance = lambda p: f"{p.name}: {p.description}"
+
+
+class ServiceUploadForm(UploadForm):
+    """A service administrator's upload: the same file choices, and whose caseload it is."""
+
+    trainee = forms.ChoiceField(label="Trainee")
+
+    field_order = ["trainee", "file", "profile", "dry_run"]
+
+    def __init__(self, *args, enrolments=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["mapping"]
+        self.enrolments = {str(e.pk): e for e in enrolments}
+        self.fields["trainee"].choices = [
+            (
+                pk,
+                f"{e.user.display_name} ({e.cohort.name})"
+                + (f", staff identifier {e.service_staff_id}" if e.service_staff_id else ""),
+            )
+            for pk, e in self.enrolments.items()
+        ]
+
+    def clean_trainee(self):
+        return self.enrolments[self.cleaned_data["trainee"]]

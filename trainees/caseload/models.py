@@ -251,6 +251,9 @@ class Contact(models.Model):
     wsas = models.PositiveSmallIntegerField("WSAS", null=True, blank=True)
     outcome = models.CharField(max_length=12, choices=Outcome.choices, blank=True)
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.ENTERED)
+    # The source system's own identifier for the contact (a Talking Therapies CareContactId): a later
+    # extract updates the contact it names instead of adding another.
+    source_id = models.CharField(max_length=60, blank=True)
     imported_by = models.ForeignKey(
         "trainees.CaseloadImport", null=True, blank=True, on_delete=models.SET_NULL, related_name="contacts"
     )
@@ -261,7 +264,11 @@ class Contact(models.Model):
 
     class Meta:
         ordering = ["-date", "case"]
-        indexes = [models.Index(fields=["case", "date"], name="contact_case_date")]
+        indexes = [
+            models.Index(fields=["case", "date"], name="contact_case_date"),
+            # Not partial: SQLite uses a partial index only when the query repeats its condition.
+            models.Index(fields=["source_id"], name="contact_source_id"),
+        ]
         constraints = [
             # The same case, date and type is the same contact: a re-import recognises it.
             models.UniqueConstraint(fields=["case", "date", "type"], name="one_contact_per_case_date_type"),
@@ -350,6 +357,8 @@ class CaseloadImport(models.Model):
     class Format(models.TextChoices):
         CSV = "csv", "CSV"
         XLSX = "xlsx", "Excel workbook"
+        ODS = "ods", "OpenDocument spreadsheet"
+        TSV = "tsv", "Tab-separated text"
 
     FINISHED = (Status.IMPORTED, Status.CHECKED, Status.REJECTED, Status.FAILED)
 
@@ -361,6 +370,9 @@ class CaseloadImport(models.Model):
         ColumnMapping, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     mapping_name = DeidentifiedCharField(max_length=60, blank=True)
+    profile = models.ForeignKey(
+        "trainees.ImportProfile", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     original_name = DeidentifiedCharField(max_length=200)
     stored_name = models.CharField(max_length=200, blank=True)
     file_format = models.CharField(max_length=4, choices=Format.choices)
@@ -371,6 +383,9 @@ class CaseloadImport(models.Model):
     contacts_created = models.PositiveIntegerField(default=0)
     cases_created = models.PositiveIntegerField(default=0)
     duplicates = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    skipped = models.JSONField(default=dict, blank=True)  # reason -> rows skipped for it
+    warnings = models.JSONField(default=list, blank=True)
     error_count = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list, blank=True)
     message = DeidentifiedCharField(max_length=300, blank=True)

@@ -332,6 +332,7 @@ def create_caseload_import(
     file_format: str,
     dry_run: bool,
     stored_name: str = "",
+    profile=None,
 ) -> CaseloadImport:
     """Record that someone asked to import a contact export for `enrolment` (queued; the importer runs it).
 
@@ -342,7 +343,8 @@ def create_caseload_import(
         enrolment=enrolment,
         service=enrolment.employing_service,
         mapping=mapping,
-        mapping_name=mapping.name if mapping else "",
+        mapping_name=(mapping.name if mapping else profile.name if profile else "")[:60],
+        profile=profile,
         original_name=original_name[:200],
         stored_name=stored_name,
         file_format=file_format,
@@ -358,6 +360,7 @@ def create_caseload_import(
             "file": job.original_name,
             "format": file_format,
             "mapping": job.mapping_name,
+            "profile": profile.code if profile else "",
             "dry_run": dry_run,
         },
     )

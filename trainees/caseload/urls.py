@@ -16,5 +16,15 @@ urlpatterns = [
     path("trainees/<int:pk>/caseload/import/<int:job_pk>/", caseload.import_result, name="caseload_import"),
     path("trainees/<int:pk>/caseload/mappings/new/", caseload.mapping_new, name="caseload_mapping_new"),
     path("caseload/programmes/<slug:code>/", caseload.programme_settings, name="caseload_settings"),
+    path(
+        "caseload/services/<slug:code>/import/",
+        caseload.service_import_upload,
+        name="service_caseload_upload",
+    ),
+    path(
+        "caseload/services/<slug:code>/import/<int:job_pk>/",
+        caseload.service_import_result,
+        name="service_caseload_import",
+    ),
     path("caseload/supervisees/", caseload.supervisee_caseloads, name="caseload_supervisees"),
 ]

@@ -19,9 +19,16 @@ from django_tables2 import RequestConfig
 
 from accounts.services import DomainError
 from curriculum.selectors import get_programme_for_user
-from trainees.access import enrolment_access_for, staff_access
+from trainees.access import enrolment_access_for, services_administered_by, staff_access
 from trainees.caseload.chart import caseload_chart
-from trainees.caseload.forms import CaseloadSettingsForm, CloseCaseForm, ContactForm, MappingForm, UploadForm
+from trainees.caseload.forms import (
+    CaseloadSettingsForm,
+    CloseCaseForm,
+    ContactForm,
+    MappingForm,
+    ServiceUploadForm,
+    UploadForm,
+)
 from trainees.caseload.importer import FIELDS, run_caseload_import
 from trainees.caseload.selectors import (
     REGISTRATION_STEP2_HOURS_PER_WEEK,
@@ -42,7 +49,8 @@ from trainees.caseload.services import (
 )
 from trainees.caseload.tables import CaseTable, ContactFilter, ContactTable, SuperviseeCaseloadTable
 from trainees.enrolment.selectors import supervisees
-from trainees.models import CaseloadImport, CaseloadSettings
+from trainees.imports.selectors import profiles_for_owner
+from trainees.models import CaseloadImport, CaseloadSettings, Enrolment, ImportProfile
 
 
 def _own_enrolment(request, pk):
@@ -135,41 +143,48 @@ def case_close(request, pk, case_pk):
     )
 
 
+def _queue_upload(request, *, enrolment, form, mapping=None) -> CaseloadImport:
+    """Store the upload under a name the server chooses and queue the import (the task deletes the file)."""
+    upload = form.cleaned_data["file"]
+    extension = PurePath(upload.name).suffix.lower()
+    stored = default_storage.save(f"caseload-imports/{uuid.uuid4().hex}{extension}", upload)
+    job = create_caseload_import(
+        actor=request.user,
+        enrolment=enrolment,
+        mapping=mapping,
+        profile=form.cleaned_data["profile"],
+        original_name=PurePath(upload.name).name,
+        stored_name=stored,
+        file_format=extension.lstrip("."),
+        dry_run=form.cleaned_data["dry_run"],
+    )
+    try:
+        run_caseload_import.enqueue(job.pk)
+    except Exception:
+        # No task queued, so nothing will delete the stored copy: do it now, and say so.
+        default_storage.delete(stored)
+        CaseloadImport.objects.filter(pk=job.pk).update(
+            status=CaseloadImport.Status.FAILED, stored_name="", message="The import could not be queued."
+        )
+        raise
+    return job
+
+
 @require_http_methods(["GET", "POST"])
 def import_upload(request, pk):
     enrolment = _own_enrolment(request, pk)
     mappings = list(mappings_for_service(enrolment.employing_service_id))
-    form = UploadForm(request.POST or None, request.FILES or None, mappings=mappings)
+    profiles = list(profiles_for_owner(enrolment.employing_service, kind=ImportProfile.Kind.CASELOAD))
+    form = UploadForm(request.POST or None, request.FILES or None, mappings=mappings, profiles=profiles)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        mapping = form.cleaned_data["mapping"]
-        extension = PurePath(upload.name).suffix.lower()
-        # Stored under a name the server chooses; the task deletes it when done.
-        stored = default_storage.save(f"caseload-imports/{uuid.uuid4().hex}{extension}", upload)
-        job = create_caseload_import(
-            actor=request.user,
-            enrolment=enrolment,
-            mapping=mapping,
-            original_name=PurePath(upload.name).name,
-            stored_name=stored,
-            file_format=extension.lstrip("."),
-            dry_run=form.cleaned_data["dry_run"],
-        )
-        try:
-            run_caseload_import.enqueue(job.pk)
-        except Exception:
-            # No task queued, so nothing will delete the stored copy: do it now, and say so.
-            default_storage.delete(stored)
-            CaseloadImport.objects.filter(pk=job.pk).update(
-                status=CaseloadImport.Status.FAILED, stored_name="", message="The import could not be queued."
-            )
-            raise
+        job = _queue_upload(request, enrolment=enrolment, form=form, mapping=form.cleaned_data["mapping"])
         return redirect("trainees:caseload_import", pk=enrolment.pk, job_pk=job.pk)
     context = {
         "enrolment": enrolment,
         "form": form,
         "fields": FIELDS,
         "mappings": mappings,
+        "profiles": profiles,
         "imports": list(enrolment.caseload_imports.order_by("-created_at")[:10]),
     }
     return render(request, "trainees/caseload/import_upload.html", context)
@@ -254,3 +269,47 @@ def programme_settings(request, code):
 def supervisee_caseloads(request):
     table = SuperviseeCaseloadTable(list(supervisees(request.user)))
     return render(request, "trainees/caseload/supervisees.html", {"table": table})
+
+
+# ---------------------------------------------------------------------------------------------------------
+# A service administrator imports the service's extract for one of its trainees
+
+
+def _administered_service(request, code):
+    service = services_administered_by(request.user).filter(code=code).first()
+    if service is None:
+        raise Http404("No such service.")
+    staff_access(request.user).require("import_service_caseloads", service)
+    return service
+
+
+@require_http_methods(["GET", "POST"])
+def service_import_upload(request, code):
+    service = _administered_service(request, code)
+    enrolments = list(
+        Enrolment.objects.with_people()
+        .filter(employing_service=service, status=Enrolment.Status.ACTIVE)
+        .order_by("user__last_name", "user__first_name")
+    )
+    profiles = list(profiles_for_owner(service, kind=ImportProfile.Kind.CASELOAD))
+    form = ServiceUploadForm(
+        request.POST or None, request.FILES or None, enrolments=enrolments, profiles=profiles
+    )
+    if request.method == "POST" and form.is_valid():
+        job = _queue_upload(request, enrolment=form.cleaned_data["trainee"], form=form)
+        return redirect("trainees:service_caseload_import", code=service.code, job_pk=job.pk)
+    imports = list(
+        CaseloadImport.objects.filter(service=service)
+        .select_related("enrolment__user")
+        .order_by("-created_at")[:10]
+    )
+    context = {"service": service, "form": form, "profiles": profiles, "imports": imports}
+    return render(request, "trainees/caseload/service_import_upload.html", context)
+
+
+def service_import_result(request, code, job_pk):
+    service = _administered_service(request, code)
+    job = CaseloadImport.objects.filter(service=service, pk=job_pk).select_related("enrolment__user").first()
+    if job is None:
+        raise Http404("No import found.")
+    return render(request, "trainees/caseload/service_import_result.html", {"service": service, "job": job})

@@ -52,6 +52,13 @@ class Enrolment(models.Model):
     # The education provider's number for the student on this programme (a person may hold another number on
     # another programme, hence here rather than on the account).
     student_number = models.CharField(max_length=40, blank=True)
+    # Optional national identifiers the education provider returns to HESA (the HESA student identifier or
+    # the unique learner number). Shown to staff only.
+    hesa_number = models.CharField("HESA or ULN number", max_length=20, blank=True)
+    # The trainee's staff identifier in the employing service's clinical system (the care professional's
+    # local identifier in a Talking Therapies extract): how rows of a file holding several practitioners are
+    # matched to this trainee.
+    service_staff_id = models.CharField("Staff identifier in the service", max_length=40, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.ACTIVE)
     completed_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -66,6 +73,11 @@ class Enrolment(models.Model):
                 fields=["cohort", "student_number"],
                 condition=~Q(student_number=""),
                 name="one_student_number_per_cohort",
+            ),
+            models.UniqueConstraint(
+                fields=["employing_service", "service_staff_id"],
+                condition=~Q(service_staff_id="") & Q(status="active"),
+                name="one_active_trainee_per_service_staff_id",
             ),
             models.CheckConstraint(condition=Q(band__gte=4, band__lte=9), name="enrolment_band_4_to_9"),
             models.CheckConstraint(

@@ -306,3 +306,43 @@ def change_route(*, actor, enrolment: Enrolment, route: Route, on: date, reason:
         after={"route": route.code},
     )
     return enrolment
+
+
+@transaction.atomic
+def set_external_identifiers(
+    *, actor, enrolment: Enrolment, service_staff_id: str, hesa_number: str
+) -> Enrolment:
+    """Record the trainee's staff identifier in their service's clinical system (how a file holding several
+    practitioners' contacts is matched to them) and their optional HESA or ULN number. Staff only."""
+    from trainees.access import access_to
+
+    if not access_to(actor, enrolment).can("record_placement"):
+        raise DomainError("Only programme staff can record a trainee's identifiers.")
+    service_staff_id = " ".join(service_staff_id.split())[:40]
+    hesa_number = "".join(hesa_number.split())[:20]
+    clash = (
+        Enrolment.objects.filter(
+            employing_service_id=enrolment.employing_service_id,
+            service_staff_id=service_staff_id,
+            status=Enrolment.Status.ACTIVE,
+        )
+        .exclude(pk=enrolment.pk)
+        .exists()
+    )
+    if service_staff_id and clash:
+        raise DomainError(
+            f"Another trainee at {enrolment.employing_service} already has the staff identifier "
+            f"{service_staff_id}."
+        )
+    before = {"service_staff_id": enrolment.service_staff_id, "hesa_number": enrolment.hesa_number}
+    enrolment.service_staff_id = service_staff_id
+    enrolment.hesa_number = hesa_number
+    enrolment.save(update_fields=["service_staff_id", "hesa_number"])
+    record_event(
+        actor=actor,
+        action="enrolment.identifiers_recorded",
+        obj=enrolment,
+        before=before,
+        after={"service_staff_id": service_staff_id, "hesa_number": hesa_number},
+    )
+    return enrolment

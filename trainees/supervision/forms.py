@@ -326,3 +326,14 @@ class PlacementForm(DeidentifiedForm):
     def __init__(self, *args, enrolment, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["site"].queryset = ServiceSite.objects.filter(service=enrolment.employing_service_id)
+
+
+class IdentifiersForm(forms.Form):
+    service_staff_id = forms.CharField(
+        label="Staff identifier in the service's clinical system",
+        max_length=40,
+        required=False,
+        help_text="As it appears in the service's extracts (for example CarePersLocalId), so that the "
+        "trainee's rows are found in a file holding several practitioners.",
+    )
+    hesa_number = forms.CharField(label="HESA or ULN number (optional)", max_length=20, required=False)

@@ -19,13 +19,14 @@ from core.dates import long_date
 from core.spreadsheets import file_download
 from curriculum.selectors import programmes_for_user
 from trainees.access import access_to, enrolment_access_for, staff_access
-from trainees.enrolment.services import assign_supervisor
+from trainees.enrolment.services import assign_supervisor, set_external_identifiers
 from trainees.models import SitePlacement, SupervisorAssignment, SupervisorProfile, SupervisorReport
 from trainees.supervision import selectors as selectors
 from trainees.supervision import services as services
 from trainees.supervision.forms import (
     AssignmentForm,
     EndAssignmentForm,
+    IdentifiersForm,
     LeaveForm,
     PlacementForm,
     ReopenForm,
@@ -340,6 +341,9 @@ def assignments(request, pk):
             "placement_form": PlacementForm(
                 enrolment=enrolment, initial={"site": placement.site_id if placement else None}
             ),
+            "identifiers_form": IdentifiersForm(
+                initial={"service_staff_id": enrolment.service_staff_id, "hesa_number": enrolment.hesa_number}
+            ),
         },
     )
 
@@ -426,6 +430,24 @@ def placement(request, pk):
             messages.success(request, f"Site recorded: {form.cleaned_data['site'].name}.")
     else:
         messages.error(request, "Choose one of the service's sites.")
+    return redirect("trainees:supervisor_assignments", pk=enrolment.pk)
+
+
+@require_POST
+def identifiers(request, pk):
+    access = enrolment_access_for(request.user, pk)
+    access.require("record_placement")
+    enrolment = access.enrolment
+    form = IdentifiersForm(request.POST)
+    if form.is_valid():
+        try:
+            set_external_identifiers(actor=request.user, enrolment=enrolment, **form.cleaned_data)
+        except DomainError as error:
+            _domain_error(request, error)
+        else:
+            messages.success(request, "Identifiers recorded.")
+    else:
+        messages.error(request, "The staff identifier is at most 40 characters and the HESA number 20.")
     return redirect("trainees:supervisor_assignments", pk=enrolment.pk)
 
 

@@ -5,6 +5,7 @@ from assessments.reference import load_assessments
 from curriculum.reference import load_curriculum
 from notifications.reference import load_notification_kinds
 from trainees.caseload.reference import load_caseload_reference
+from trainees.imports.reference import load_import_profiles
 from trainees.supervision.reference import load_supervision_rules
 from workforce.reference import load_workforce_rules
 
@@ -23,6 +24,8 @@ class Command(BaseCommand):
             "Supervision rules: " + ", ".join(f"{n} {name}" for name, n in load_supervision_rules().items())
         )
         self.stdout.write("Caseload: " + ", ".join(f"{n} {k}" for k, n in load_caseload_reference().items()))
+        counts = load_import_profiles()
+        self.stdout.write("Imports: " + ", ".join(f"{n} {k}" for k, n in counts.items()))
         counts = load_workforce_rules()
         self.stdout.write("Workforce rules: " + ", ".join(f"{n} {k}" for k, n in counts.items()))
         self.stdout.write(

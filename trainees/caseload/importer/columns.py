@@ -34,6 +34,12 @@ FIELDS = (
     Field("wsas", "WSAS", False, "0 to 40"),
     Field("outcome", "Outcome", False, "stepped up, stepped down, discharged or dropped out"),
     Field("presenting_problem", "Presenting problem", False, "for example depression or panic"),
+    # Read through a profile: the source's contact identifier (a re-import updates that contact), the
+    # practitioner's staff identifier (rows of other practitioners are skipped), and whether the appointment
+    # was attended (the rest are skipped and counted by reason).
+    Field("contact_id", "Contact identifier", False, "the source system's identifier for the contact"),
+    Field("practitioner", "Practitioner", False, "the practitioner's staff identifier in the service"),
+    Field("attendance", "Attendance", False, "whether the appointment was attended"),
 )
 FIELDS_BY_CODE = {f.code: f for f in FIELDS}
 

@@ -19,16 +19,28 @@ from trainees.caseload.importer.problems import FileRefused, ImportResult, RowPr
 from trainees.caseload.importer.reading import file_format, open_rows
 from trainees.caseload.importer.rows import ParsedRow, RowChecker
 from trainees.caseload.importer.saving import ContactWriter
+from trainees.caseload.importer.scores import ScoreReader
 from trainees.caseload.services import lock_enrolment
-from trainees.models import CaseloadImport, ColumnMapping, Enrolment
+from trainees.imports.profiles import ProfileSpec, profile_spec
+from trainees.models import CaseloadImport, ColumnMapping, Contact, Enrolment
 
 
 class Importer:
     """One file's import: rows are checked one by one and written a batch at a time (constant memory)."""
 
-    def __init__(self, *, enrolment: Enrolment, job: CaseloadImport, headings: dict[str, str], today: date):
+    def __init__(
+        self,
+        *,
+        enrolment: Enrolment,
+        job: CaseloadImport,
+        headings: dict[str, str],
+        today: date,
+        spec: ProfileSpec | None = None,
+    ):
         self.result = ImportResult(dry_run=job.dry_run)
-        self.checker = RowChecker(enrolment=enrolment, headings=headings, today=today, result=self.result)
+        self.checker = RowChecker(
+            enrolment=enrolment, headings=headings, today=today, result=self.result, spec=spec
+        )
         self.writer = ContactWriter(
             enrolment=enrolment, job=job, result=self.result, where=self.checker.where
         )
@@ -94,6 +106,26 @@ def mapping_headings(mapping: ColumnMapping | None) -> dict[str, str]:
     return dict(mapping.headings) if mapping else {}
 
 
+# A file that would take a trainee this many times beyond the patients their ramp expects for the year is
+# probably a whole team's extract: the person is asked to confirm before anything is saved.
+PLAUSIBLE_TIMES_EXPECTED = 3
+
+
+def _plausibility(enrolment: Enrolment, today: date) -> str:
+    from trainees.caseload.selectors import caseload_figures
+
+    figures = caseload_figures(enrolment, on=today)
+    expected = max(round(figures.expected_year_total), 1)
+    patients = Contact.objects.filter(case__enrolment=enrolment).values("case_id").distinct().count()
+    if patients > PLAUSIBLE_TIMES_EXPECTED * expected:
+        return (
+            f"This file would give the trainee {patients:,} patients against {expected:,} expected by their "
+            "caseload ramp. Check that it holds only their contacts (or that the trainee's staff identifier "
+            "is right), then confirm to import it."
+        )
+    return ""
+
+
 def import_rows(
     *,
     actor,
@@ -102,18 +134,28 @@ def import_rows(
     sheet: str,
     rows: Iterable[Sequence],
     today: date | None = None,
+    scores=None,
+    confirmed: bool = True,
 ) -> ImportResult:
-    """Import already-read rows (headings first) in one transaction: all of them, or none."""
+    """Import already-read rows (headings first) in one transaction: all of them, or none. `scores` is an
+    optional companion file (a Talking Therapies coded-scores table) read after the contacts."""
+    today = today or timezone.localdate()
+    spec = profile_spec(job.profile) if job.profile_id else None
     importer = Importer(
         enrolment=enrolment,
         job=job,
-        headings=mapping_headings(job.mapping),
-        today=today or timezone.localdate(),
+        headings={} if spec else mapping_headings(job.mapping),
+        today=today,
+        spec=spec,
     )
     with transaction.atomic():
         lock_enrolment(enrolment)
         result = importer.run(sheet, rows)
-        if result.ok and not job.dry_run:
+        if result.ok and scores is not None:
+            ScoreReader(enrolment=enrolment, spec=spec, result=result).run(*scores)
+        if result.ok and not confirmed:
+            result.needs_confirmation = _plausibility(enrolment, today)
+        if result.ok and not job.dry_run and not result.needs_confirmation:
             record_event(
                 actor=actor,
                 action="caseload.imported",
@@ -124,6 +166,9 @@ def import_rows(
                     "contacts_created": result.contacts_created,
                     "cases_created": result.cases_created,
                     "duplicates": result.duplicates,
+                    "updated": result.updated,
+                    "scores": result.scores_updated,
+                    "skipped": dict(result.skipped),
                 },
             )
             result.saved = True
@@ -133,16 +178,48 @@ def import_rows(
 
 
 def import_caseload(
-    *, actor, enrolment: Enrolment, job: CaseloadImport, fileobj, today: date | None = None
+    *,
+    actor,
+    enrolment: Enrolment,
+    job: CaseloadImport,
+    fileobj,
+    today: date | None = None,
+    scores_file=None,
+    scores_name: str = "",
+    confirmed: bool = True,
 ) -> ImportResult:
-    """Read a CSV file or workbook and import it in one transaction. A file refused as a whole becomes a
-    result with one problem (and nothing saved), so callers handle a single kind of outcome."""
+    """Read a file (XLSX, ODS, CSV or tab-separated text) and import it in one transaction, with an optional
+    companion scores file. A file refused as a whole becomes a result with one problem (and nothing saved),
+    so callers handle a single kind of outcome."""
     try:
         head = fileobj.read(8)
         fileobj.seek(0)
         kind = file_format(job.original_name, head)
         with open_rows(fileobj, kind) as (sheet, rows):
-            return import_rows(actor=actor, enrolment=enrolment, job=job, sheet=sheet, rows=rows, today=today)
+            if scores_file is None:
+                return import_rows(
+                    actor=actor,
+                    enrolment=enrolment,
+                    job=job,
+                    sheet=sheet,
+                    rows=rows,
+                    today=today,
+                    confirmed=confirmed,
+                )
+            scores_head = scores_file.read(8)
+            scores_file.seek(0)
+            scores_kind = file_format(scores_name, scores_head)
+            with open_rows(scores_file, scores_kind) as (scores_sheet, score_rows):
+                return import_rows(
+                    actor=actor,
+                    enrolment=enrolment,
+                    job=job,
+                    sheet=sheet,
+                    rows=rows,
+                    today=today,
+                    scores=(scores_name or scores_sheet, score_rows),
+                    confirmed=confirmed,
+                )
     except FileRefused as refused:
         result = ImportResult(dry_run=job.dry_run)
         result.add(RowProblem("", None, "", "", str(refused)))
@@ -152,15 +229,31 @@ def import_caseload(
 # --- jobs ------------------------------------------------------------------------------------------
 
 
-def run_import_job(job: CaseloadImport, fileobj, *, actor=None, today: date | None = None) -> ImportResult:
+def run_import_job(
+    job: CaseloadImport,
+    fileobj,
+    *,
+    actor=None,
+    today: date | None = None,
+    scores_file=None,
+    scores_name: str = "",
+    confirmed: bool = True,
+) -> ImportResult:
     """Run a queued import and record its outcome on the job row (outside the import's transaction)."""
     started = time.monotonic()
     CaseloadImport.objects.filter(pk=job.pk).update(status=CaseloadImport.Status.RUNNING)
     enrolment = Enrolment.objects.select_related("employing_service").get(pk=job.enrolment_id)
     result = import_caseload(
-        actor=actor or job.requested_by, enrolment=enrolment, job=job, fileobj=fileobj, today=today
+        actor=actor or job.requested_by,
+        enrolment=enrolment,
+        job=job,
+        fileobj=fileobj,
+        today=today,
+        scores_file=scores_file,
+        scores_name=scores_name,
+        confirmed=confirmed,
     )
-    if not result.ok:
+    if not result.ok or result.needs_confirmation:
         job.status = CaseloadImport.Status.REJECTED
     elif job.dry_run:
         job.status = CaseloadImport.Status.CHECKED
@@ -171,6 +264,9 @@ def run_import_job(job: CaseloadImport, fileobj, *, actor=None, today: date | No
     job.contacts_created = result.contacts_created
     job.cases_created = result.cases_created
     job.duplicates = result.duplicates
+    job.updated = result.updated
+    job.skipped = dict(result.skipped)
+    job.warnings = result.warnings + ([result.needs_confirmation] if result.needs_confirmation else [])
     job.error_count = result.error_count
     job.errors = [problem.as_dict() for problem in result.errors]
     job.message = result.summary()[:300]
@@ -184,6 +280,9 @@ def run_import_job(job: CaseloadImport, fileobj, *, actor=None, today: date | No
             "contacts_created",
             "cases_created",
             "duplicates",
+            "updated",
+            "skipped",
+            "warnings",
             "error_count",
             "errors",
             "message",
@@ -197,7 +296,7 @@ def run_import_job(job: CaseloadImport, fileobj, *, actor=None, today: date | No
 @task
 def run_caseload_import(job_id: int) -> str:
     """Background task: import a stored upload, then delete the file whatever happens."""
-    job = CaseloadImport.objects.select_related("mapping", "requested_by").get(pk=job_id)
+    job = CaseloadImport.objects.select_related("mapping", "profile", "requested_by").get(pk=job_id)
     try:
         with default_storage.open(job.stored_name, "rb") as stored:
             run_import_job(job, stored)

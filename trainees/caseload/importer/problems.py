@@ -1,5 +1,6 @@
 """What an import reports: each problem with its place in the file, and the outcome as a whole."""
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from trainees.caseload.importer import limits
@@ -46,6 +47,11 @@ class ImportResult:
     contacts_created: int = 0
     cases_created: int = 0
     duplicates: int = 0
+    updated: int = 0
+    scores_updated: int = 0
+    skipped: Counter = field(default_factory=Counter)  # reason -> rows skipped for it
+    warnings: list[str] = field(default_factory=list)
+    needs_confirmation: str = ""  # a plausibility warning the person must confirm before anything is saved
     error_count: int = 0
     errors: list[RowProblem] = field(default_factory=list)
     stopped_early: bool = False
@@ -67,8 +73,28 @@ class ImportResult:
                 f"Nothing was imported: {self.error_count} problem{'s' if self.error_count != 1 else ''} "
                 f"in {self.rows_read} rows.{more}"
             )
+        if self.needs_confirmation:
+            return "Nothing was saved: " + self.needs_confirmation
         verb = "would be" if self.dry_run else "were"
-        return (
+        text = (
             f"{self.rows_read} rows read: {self.contacts_created} new contacts and {self.cases_created} new "
             f"cases {verb} saved; {self.duplicates} rows {verb} skipped as already recorded."
         )
+        if self.updated:
+            text += f" {self.updated} contacts {verb} updated."
+        if self.scores_updated:
+            text += f" {self.scores_updated} scores {verb} recorded from the scores file."
+        if self.skipped:
+            text += " Skipped: " + self.skipped_text() + "."
+        return text
+
+    def skipped_text(self) -> str:
+        """“41 did not attend, 12 cancelled by the patient”, largest first."""
+        return ", ".join(f"{count} {reason}" for reason, count in self.skipped.most_common())
+
+    def skip(self, reason: str) -> None:
+        self.skipped[reason] += 1
+
+    def warn(self, message: str) -> None:
+        if message not in self.warnings and len(self.warnings) < limits.MAX_ERRORS_KEPT:
+            self.warnings.append(message)

@@ -26,7 +26,12 @@ from trainees.caseload.importer.columns import (
 )
 from trainees.caseload.importer.problems import ImportResult, RowProblem
 from trainees.caseload.services import clean_case_reference, contact_problems
+from trainees.imports.profiles import ProfileSpec, looks_like_nhs_number, normalise_code, read_spec
 from trainees.models import Enrolment
+
+STANDARD = read_spec("standard-caseload", "Tracker headings", {})
+# Fields a file's columns are matched to only through a profile's headings, never by their labels alone.
+PROFILE_ONLY = frozenset({"contact_id", "practitioner", "attendance"})
 
 
 @dataclass
@@ -43,16 +48,29 @@ class ParsedRow:
     wsas: int | None
     outcome: str
     presenting_problem: str
+    source_id: str = ""
 
 
 class RowChecker:
     """Reads one file's rows for one enrolment; every problem goes into `result`."""
 
-    def __init__(self, *, enrolment: Enrolment, headings: dict[str, str], today: date, result: ImportResult):
+    def __init__(
+        self,
+        *,
+        enrolment: Enrolment,
+        headings: dict[str, str],
+        today: date,
+        result: ImportResult,
+        spec: ProfileSpec | None = None,
+    ):
         self.enrolment = enrolment
         self.headings = headings
+        self.spec = spec or STANDARD
         self.today = today
         self.result = result
+        self.staff_id = normalise_code(enrolment.service_staff_id)
+        self.header: tuple = ()
+        self.ignored: set[int] = set()
         self.interventions = {}
         for intervention in Intervention.objects.all():
             self.interventions[normalise_value(intervention.code)] = intervention
@@ -61,12 +79,21 @@ class RowChecker:
         self.column_headings: dict[str, str] = {}
         self.readers = {
             "case_reference": lambda v: clean_case_reference(read_text(v), enrolment.employing_service),
-            "date": read_date,
-            "type": lambda v: read_choice(v, TYPE_VALUES, "assessment, treatment, review or discharge"),
-            "mode": lambda v: read_choice(
-                v, MODE_VALUES, "face to face, telephone, video, online, group or computerised CBT"
+            "date": self._date,
+            "type": lambda v: (
+                self._mapped("type", v)
+                or read_choice(v, TYPE_VALUES, "assessment, treatment, review or discharge")
+            ),
+            "mode": lambda v: (
+                self._mapped("mode", v)
+                or read_choice(
+                    v, MODE_VALUES, "face to face, telephone, video, online, group or computerised CBT"
+                )
             ),
             "intervention": self._intervention,
+            "contact_id": lambda v: read_text(v).strip()[:60],
+            "practitioner": read_text,
+            "attendance": lambda v: v,
             "minutes": read_integer,
             "phq9": read_integer,
             "gad7": read_integer,
@@ -94,9 +121,17 @@ class RowChecker:
                     )
                 )
             found.setdefault(key, index)
+        self.header = tuple(header)
+        never = {normalise_heading(h) for h in self.spec.never_store}
+        self.ignored = {
+            i for i, cell in enumerate(header) if isinstance(cell, str) and normalise_heading(cell) in never
+        }
         for f in FIELDS:
             wanted = self.headings.get(f.code)
-            candidates = [wanted] if wanted else [f.label, f.code]
+            profiled = self.spec.headings_for(f.code)
+            if not wanted and not profiled and f.code in PROFILE_ONLY:
+                continue  # only when a profile names the column (a "Practitioner" note is not one)
+            candidates = [wanted] if wanted else list(profiled) if profiled else [f.label, f.code]
             for candidate in candidates:
                 index = found.get(normalise_heading(candidate))
                 if index is not None:
@@ -111,6 +146,18 @@ class RowChecker:
                             sheet, 1, "", "", f"No column is headed {names} ({f.label.lower()}: {f.hint})."
                         )
                     )
+        if "practitioner" in self.columns and not self.staff_id:
+            self.result.add(
+                RowProblem(
+                    sheet,
+                    1,
+                    get_column_letter(self.columns["practitioner"] + 1),
+                    self.column_headings["practitioner"],
+                    "This file holds several practitioners' contacts, and the trainee has no staff "
+                    "identifier in the service recorded, so their rows cannot be told apart. Record it on "
+                    "the trainee's placement first.",
+                )
+            )
         return self.result.ok
 
     def where(self, sheet: str, row: int, code: str, reason: str) -> RowProblem:
@@ -127,6 +174,11 @@ class RowChecker:
             index = self.columns.get(code)
             return cells[index] if index is not None and index < len(cells) else None
 
+        self._warn_identifiers(cells)
+        reason = self._skip_reason(cell)
+        if reason:
+            self.result.skip(reason)
+            return None
         readers = self.readers
         for f in FIELDS:
             raw = cell(f.code)
@@ -172,9 +224,54 @@ class RowChecker:
             wsas=values["wsas"],
             outcome=values["outcome"] or "",
             presenting_problem=values["presenting_problem"] or "",
+            source_id=values["contact_id"] or "",
         )
 
+    def _skip_reason(self, cell) -> str | None:
+        """Rows the profile leaves out, by reason: appointments not attended, other practitioners' rows."""
+        if "attendance" in self.columns:
+            reason = self.spec.skip_reason("attendance", cell("attendance"))
+            if reason:
+                return reason
+        practitioner = "practitioner" in self.columns and self.staff_id
+        if practitioner and normalise_code(cell("practitioner")) != self.staff_id:
+            return "another practitioner's contacts"
+        return None
+
+    def _warn_identifiers(self, cells: Sequence) -> None:
+        """A value anywhere that passes the NHS number check is reported (never stored), naming the column."""
+        for index, value in enumerate(cells):
+            if isinstance(value, str | int) and not isinstance(value, bool) and looks_like_nhs_number(value):
+                heading = str(self.header[index])[:60] if index < len(self.header) else ""
+                column = get_column_letter(index + 1)
+                stored = "" if index in self.ignored or index not in self.columns.values() else " and is read"
+                self.result.warn(
+                    f"Column {column}"
+                    + (f" ({heading})" if heading else "")
+                    + " holds values that look like "
+                    f"NHS numbers{stored}. They are not saved; remove the column from the export if you can."
+                )
+
+    def _date(self, value) -> date:
+        parsed = self.spec.parse_date(value) if self.spec.date_formats else None
+        return parsed or read_date(value)
+
+    def _mapped(self, code: str, value):
+        """The profile's value map first; then the tracker's own words."""
+        if code in self.spec.values:
+            mapped = self.spec.map_value(code, value)
+            if mapped is not None:
+                return mapped
+            if not isinstance(value, str):
+                raise CellProblem(f"Code {normalise_code(value)} is not in the profile's list for {code}.")
+        return None
+
     def _intervention(self, value) -> Intervention:
+        mapped = self._mapped("intervention", value) if "intervention" in self.spec.values else None
+        if mapped is not None:
+            value = mapped
+        elif isinstance(value, str) and self.spec.code_separator.get("intervention"):
+            value = value.split(self.spec.code_separator["intervention"], 1)[0]
         text = read_text(value)
         intervention = self.interventions.get(normalise_value(text))
         if intervention is None:

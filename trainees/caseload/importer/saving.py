@@ -37,6 +37,7 @@ class ContactWriter:
         self.result = result
         self.where = where  # a problem's place in the file, from the row checker's columns
         self.cases: OrderedDict[str, _CaseState] = OrderedDict()
+        self.updated_cases: set[int] = set()
 
     # cases
 
@@ -94,7 +95,57 @@ class ContactWriter:
             return  # keep checking the rest of the file, but write nothing more: it will all be rolled back
         self._write(writable, known)
 
+    UPDATABLE = ("date", "type", "mode", "intervention_id", "minutes", "phq9", "gad7", "wsas", "outcome")
+
+    def _update_known(self, rows: list[ParsedRow]) -> list[ParsedRow]:
+        """Rows naming a contact the source sent before (by its own identifier) update that contact with what
+        changed; the rest are returned to be added."""
+        ids = {row.source_id for row in rows if row.source_id}
+        if not ids:
+            return rows
+        existing = {
+            contact.source_id: contact
+            for contact in Contact.objects.filter(case__enrolment=self.enrolment, source_id__in=ids)
+            .order_by()
+            .only("pk", "source_id", "case_id", *self.UPDATABLE)
+        }
+        changed, fresh = {}, []
+        for row in rows:
+            contact = existing.get(row.source_id) if row.source_id else None
+            if contact is None:
+                fresh.append(row)
+                continue
+            wanted = {
+                "date": row.date,
+                "type": row.type,
+                "mode": row.mode,
+                "intervention_id": row.intervention.pk if row.intervention else None,
+                "minutes": row.minutes,
+                "phq9": row.phq9,
+                "gad7": row.gad7,
+                "wsas": row.wsas,
+                "outcome": row.outcome,
+            }
+            # A later extract without a score keeps the score recorded (scores come in their own file).
+            for measure in ("phq9", "gad7", "wsas"):
+                if wanted[measure] is None:
+                    wanted[measure] = getattr(contact, measure)
+            if any(getattr(contact, key) != value for key, value in wanted.items()):
+                for key, value in wanted.items():
+                    setattr(contact, key, value)
+                changed[contact.pk] = contact
+                self.updated_cases.add(contact.case_id)
+            else:
+                self.result.duplicates += 1
+        if changed:
+            Contact.objects.bulk_update(list(changed.values()), list(self.UPDATABLE))
+            self.result.updated += len(changed)
+        return fresh
+
     def _write(self, rows: list[ParsedRow], known: dict[str, _CaseState]) -> None:
+        rows = self._update_known(rows)
+        if not rows:
+            return
         new_cases = {}
         for row in rows:
             if row.reference not in known:
@@ -150,6 +201,7 @@ class ContactWriter:
                     wsas=row.wsas,
                     outcome=row.outcome,
                     source=Contact.Source.IMPORTED,
+                    source_id=row.source_id,
                     imported_by=self.job,
                     recorded_by_id=self.job.requested_by_id,
                 )
@@ -164,8 +216,9 @@ class ContactWriter:
     def settle_cases(self) -> None:
         """Open each case on its earliest contact, and close an open case whose latest contact is a
         discharge or has an outcome: set-based SQL over the cases this import touched."""
-        touched = Case.objects.filter(
-            pk__in=Contact.objects.filter(imported_by=self.job).values("case_id").distinct()
+        touched = Case.objects.filter(enrolment=self.enrolment).filter(
+            Q(pk__in=Contact.objects.filter(imported_by=self.job).values("case_id"))
+            | Q(pk__in=self.updated_cases)
         )
         contacts = Contact.objects.filter(case=OuterRef("pk")).order_by().values("case")
         earliest = Subquery(contacts.annotate(d=Min("date")).values("d")[:1])

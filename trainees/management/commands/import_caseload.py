@@ -1,4 +1,4 @@
-"""python manage.py import_caseload FILE.xlsx|FILE.csv --trainee USERNAME [--mapping NAME] [--dry-run]"""
+"""python manage.py import_caseload FILE --trainee USERNAME [--profile CODE] [--scores FILE] [--dry-run]"""
 
 from pathlib import Path
 
@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from accounts.models import User
 from trainees.caseload.importer import EXTENSIONS, MAX_UPLOAD_BYTES, run_import_job
 from trainees.caseload.services import create_caseload_import
+from trainees.imports.selectors import profile_for_service
 from trainees.models import ColumnMapping, Enrolment
 
 
@@ -17,20 +18,42 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help="The export: an Excel workbook (.xlsx) or a CSV file (.csv).")
+        parser.add_argument("file", help="The export: .xlsx, .ods, .csv, or tab-separated .tsv/.txt.")
         parser.add_argument("--trainee", required=True, help="The trainee's username.")
+        parser.add_argument(
+            "--profile", help="An import profile's code, for example talking-therapies-v2 (see README)."
+        )
+        parser.add_argument(
+            "--scores", help="A companion file of coded scores (the profile says its columns)."
+        )
+        parser.add_argument(
+            "--confirm",
+            action="store_true",
+            help="Import even if the file would take the trainee far beyond their caseload ramp.",
+        )
         parser.add_argument("--mapping", help="A column mapping saved for the trainee's employing service.")
         parser.add_argument(
             "--dry-run", action="store_true", help="Check the file and report, saving nothing."
         )
 
-    def handle(self, *args, file, trainee, mapping=None, dry_run=False, **options):
+    def handle(
+        self,
+        *args,
+        file,
+        trainee,
+        mapping=None,
+        profile=None,
+        scores=None,
+        confirm=False,
+        dry_run=False,
+        **options,
+    ):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"No such file: {path}")
         kind = EXTENSIONS.get(path.suffix.lower())
         if kind is None:
-            raise CommandError("The file must be a CSV file (.csv) or an Excel workbook (.xlsx).")
+            raise CommandError("The file must be .xlsx, .ods, .csv, .tsv or .txt.")
         if path.stat().st_size > MAX_UPLOAD_BYTES:
             raise CommandError(f"The file is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB.")
         user = User.objects.filter(username=trainee).first()
@@ -58,21 +81,44 @@ class Command(BaseCommand):
                     f"{enrolment.employing_service} has no column mapping called “{mapping}”. "
                     + (f"Saved mappings: {names}." if names else "It has no saved mappings.")
                 )
+        chosen_profile = None
+        if profile:
+            chosen_profile = profile_for_service(enrolment.employing_service, code=profile, kind="caseload")
+            if chosen_profile is None:
+                raise CommandError(f"There is no caseload import profile “{profile}” for this service.")
+        scores_path = Path(scores) if scores else None
+        if scores_path and not scores_path.is_file():
+            raise CommandError(f"No such file: {scores_path}")
         # Run from the command line by someone with the server's keys: no person in the product to name.
         job = create_caseload_import(
             actor=None,
             enrolment=enrolment,
             mapping=chosen,
+            profile=chosen_profile,
             original_name=path.name,
             file_format=kind,
             dry_run=dry_run,
         )
         with path.open("rb") as handle:
-            result = run_import_job(job, handle)
+            if scores_path:
+                with scores_path.open("rb") as scores_handle:
+                    result = run_import_job(
+                        job,
+                        handle,
+                        scores_file=scores_handle,
+                        scores_name=scores_path.name,
+                        confirmed=confirm,
+                    )
+            else:
+                result = run_import_job(job, handle, confirmed=confirm)
+        for warning in result.warnings:
+            self.stderr.write("Warning: " + warning)
         for problem in result.errors:
             self.stderr.write(str(problem))
         if result.error_count > len(result.errors):
             self.stderr.write(f"... and {result.error_count - len(result.errors)} more problems.")
-        if not result.ok:
-            raise CommandError(result.summary())
+        if not result.ok or result.needs_confirmation:
+            raise CommandError(
+                result.summary() + (" Run again with --confirm." if result.needs_confirmation else "")
+            )
         self.stdout.write(self.style.SUCCESS(result.summary()))
