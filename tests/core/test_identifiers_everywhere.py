@@ -47,6 +47,11 @@ EXEMPT_MODEL_FIELDS = {
     "accreditation.Criterion.kind": "a kind from the readiness engine's registry (checked in clean)",
     "trainees.Enrolment.student_number": "the education provider's number for the trainee, not a patient's: "
     "any run of digits is expected, so the NHS-number check would refuse one in eleven",
+    "trainees.Enrolment.service_staff_id": "the service's identifier for the trainee, a member of staff",
+    "trainees.Enrolment.hesa_number": "the trainee's HESA or Unique Learner Number (ten digits with a check "
+    "digit, so the NHS-number check would refuse some real ones)",
+    "trainees.Contact.source_id": "the clinical system's key for a care contact, an opaque record key; the "
+    "importer warns, naming the column, when a value looks like an NHS number and does not store it",
     "workforce.EligibilityRuleSet.version": "a version label of published eligibility rules",
     "workforce.EligibilityCriterion.kind": "a kind from the eligibility engine's registry",
 }

@@ -3,10 +3,11 @@ import json
 from django import forms
 from django.core.exceptions import ValidationError
 
+from core.forms import DeidentifiedForm
 from trainees.imports.profiles import SpecProblem, read_spec
 
 
-class CopyProfileForm(forms.Form):
+class CopyProfileForm(DeidentifiedForm):
     owner = forms.ChoiceField(label="Whose copy is it")
     name = forms.CharField(
         label="Name of the copy", max_length=120, help_text="For example your clinical system's name."
@@ -21,7 +22,12 @@ class CopyProfileForm(forms.Form):
         return self.owners[self.cleaned_data["owner"]]
 
 
-class EditProfileForm(forms.Form):
+class EditProfileForm(DeidentifiedForm):
+    deidentify_exempt = {
+        "spec": "a JSON description of columns and code lists, checked by read_spec; SNOMED CT and Data "
+        "Dictionary codes are long runs of digits by design, and it holds no person's details"
+    }
+
     name = forms.CharField(label="Name", max_length=120)
     description = forms.CharField(
         label="Description", required=False, widget=forms.Textarea(attrs={"rows": 3})

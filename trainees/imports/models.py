@@ -12,6 +12,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from core.identifiers import DeidentifiedCharField, DeidentifiedTextField
+
 
 class ImportProfile(models.Model):
     class Kind(models.TextChoices):
@@ -19,11 +21,11 @@ class ImportProfile(models.Model):
         REGISTER = "register", "Register (attendance from a university system)"
 
     code = models.SlugField(max_length=60, unique=True)
-    name = models.CharField(max_length=120)
+    name = DeidentifiedCharField(max_length=120)
     kind = models.CharField(max_length=10, choices=Kind.choices)
-    description = models.TextField(blank=True)
+    description = DeidentifiedTextField(blank=True)
     # Where the codes came from (a specification, a data dictionary page, a plug-in's documentation).
-    source = models.TextField(blank=True)
+    source = DeidentifiedTextField(blank=True)
     spec = models.JSONField(default=dict)
     # From fixtures/: updated by load_reference_data and never edited on a page (copy it instead).
     is_reference = models.BooleanField(default=False)

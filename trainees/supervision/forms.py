@@ -328,7 +328,13 @@ class PlacementForm(DeidentifiedForm):
         self.fields["site"].queryset = ServiceSite.objects.filter(service=enrolment.employing_service_id)
 
 
-class IdentifiersForm(forms.Form):
+class IdentifiersForm(DeidentifiedForm):
+    deidentify_exempt = {
+        "service_staff_id": "the service's identifier for the trainee, a member of staff, not a patient",
+        "hesa_number": "the trainee's HESA or Unique Learner Number: a ULN is ten digits with a check "
+        "digit, so the NHS-number check would refuse some real ones",
+    }
+
     service_staff_id = forms.CharField(
         label="Staff identifier in the service's clinical system",
         max_length=40,
