@@ -3,11 +3,10 @@
 Nothing here decides whether a trainee is behind. Each reason is the verdict of the area that owns the rule,
 read in bulk through the contracts in CONTRACTS.md: the training-days engine (off track, at risk), the
 supervision engine (missed weeks, clinical-skills shortfall, overdue case reviews), the caseload ramp
-(behind),
-the competence statuses (a failed attempt with a resit left) and the marking queue (attempts waiting beyond
-the turnaround). This module only puts those verdicts in words and in order, so the home page, the full list
-and its XLSX export show the same thing. The cost is a fixed number of queries, whatever the number of cohorts
-or trainees.
+(behind), the competence statuses (a failed attempt with a resit left) and the marking queue (attempts
+waiting beyond the turnaround). This module only puts those verdicts in words and in order, so the home page,
+the full list and its XLSX export show the same thing. The cost is a fixed number of queries, whatever the
+number of cohorts or trainees.
 """
 
 from __future__ import annotations
