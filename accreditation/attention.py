@@ -22,6 +22,10 @@ from trainees.caseload.selectors import caseload_figures_for
 from trainees.models import Enrolment
 from trainees.supervision.selectors import supervision_summary_for
 
+# Weeks of missed case-management supervision count as needing action while they are recent: a gap months
+# ago that has since been kept up is history, not this week's work (the trainee page still shows it).
+RECENT_WEEKS = 4
+
 # The reasons, in the order of their urgency; the filter offers them in this order.
 REASONS = {
     "training_days": "Training days",
@@ -31,6 +35,10 @@ REASONS = {
     "case_reviews": "Case reviews overdue",
     "caseload": "Behind on caseload",
 }
+
+
+# A reason's weight by its urgency rank: off track on training days outweighs any two lesser reasons.
+WEIGHTS = {0: 12, 1: 6, 2: 6, 3: 4, 4: 3, 5: 2}
 
 
 @dataclass(frozen=True)
@@ -52,14 +60,21 @@ class AttentionRow:
 
     @property
     def urgency(self) -> int:
+        """The most urgent reason's rank (0 is the most urgent)."""
         return min(r.urgency for r in self.reasons)
+
+    @property
+    def weight(self) -> int:
+        """How much needs doing: each reason weighs more the more urgent it is, so a trainee off track on
+        training days with a supervision gap comes before one whose only reason is a late mark."""
+        return sum(WEIGHTS[r.urgency] for r in self.reasons)
 
     @property
     def sort_key(self) -> tuple:
         user = self.enrolment.user
         return (
+            -self.weight,
             self.urgency,
-            -len(self.reasons),
             user.last_name.lower(),
             user.first_name.lower(),
             self.enrolment.pk,
@@ -82,30 +97,29 @@ def _training_days(progress) -> Reason | None:
         return None
     to_do = []
     if progress.university_outstanding:
-        to_do.append(plural(progress.university_outstanding, "university day"))
+        to_do.append(f"{progress.university_outstanding} university")
     if progress.workplace_outstanding:
-        to_do.append(plural(progress.workplace_outstanding, "workplace day"))
-    text = f"{progress.status_label} on training days"
+        to_do.append(f"{progress.workplace_outstanding} workplace")
+    text = f"Training days {progress.status_label.lower()}"
     if to_do:
-        text += f": {listing(to_do)} to do"
-    return Reason("training_days", 0 if progress.status == "off_track" else 4, text, "trainees:attendance")
+        outstanding = progress.university_outstanding + progress.workplace_outstanding
+        text += f": {listing(to_do)} {'day' if outstanding == 1 else 'days'} to do"
+    return Reason("training_days", 0 if progress.status == "off_track" else 3, text, "trainees:attendance")
 
 
-def _supervision(summary) -> list[Reason]:
+def _supervision(summary, on: date) -> list[Reason]:
     found = []
     gaps = []
-    if summary.missed_weeks:
-        gaps.append(plural(len(summary.missed_weeks), "week") + " without case-management supervision")
+    recent = [monday for monday in summary.missed_weeks if (on - monday).days < RECENT_WEEKS * 7]
+    if recent:
+        gaps.append(f"{len(recent)} of the last {RECENT_WEEKS} weeks missed")
     if round(summary.clinical_skills_shortfall_hours * 60):
-        gaps.append(f"{hours(summary.clinical_skills_shortfall_hours)} short of clinical-skills supervision")
+        gaps.append(f"clinical skills {hours(summary.clinical_skills_shortfall_hours)} short")
     if gaps:
-        found.append(Reason("supervision", 3, "; ".join(gaps), "trainees:supervision"))
+        found.append(Reason("supervision", 3, "Supervision: " + ", ".join(gaps), "trainees:supervision"))
     if summary.overdue_case_reviews:
         longest = max(days for _, days in summary.overdue_case_reviews)
-        text = (
-            f"{plural(len(summary.overdue_case_reviews), 'case')} overdue for review "
-            f"(longest {plural(longest, 'day')})"
-        )
+        text = f"{plural(len(summary.overdue_case_reviews), 'case review')} overdue (longest {longest} days)"
         found.append(Reason("case_reviews", 4, text, "trainees:supervision"))
     return found
 
@@ -114,8 +128,8 @@ def _caseload(figures) -> Reason | None:
     if figures.status != "behind":
         return None
     text = (
-        f"Behind on caseload: {figures.actual_patients_to_date} of "
-        f"{figures.expected_patients_to_date:.0f} patients expected"
+        f"Caseload behind: {figures.actual_patients_to_date} of "
+        f"{figures.expected_patients_to_date:.0f} patients"
     )
     return Reason("caseload", 5, text, "trainees:caseload")
 
@@ -134,8 +148,8 @@ def _marking(waiting) -> Reason | None:
         return None
     oldest = waiting[0]
     text = (
-        f"{plural(len(waiting), 'attempt')} waiting for marking over {MARKING_TURNAROUND_DAYS} days "
-        f"(oldest {plural(oldest.days_waiting, 'day')}: {oldest.name})"
+        f"Marking overdue: {plural(len(waiting), 'attempt')} waiting, "
+        f"oldest {oldest.days_waiting} days (limit {MARKING_TURNAROUND_DAYS})"
     )
     return Reason("marking", 1, text, "assessments:trainee")
 
@@ -163,7 +177,7 @@ def attention_list(user, *, on: date, cohort: str = "", reason: str = "") -> Att
             _training_days(days[pk]),
             _marking(marking[pk]),
             _resits(competences.get(pk, [])),
-            *_supervision(supervision[pk]),
+            *_supervision(supervision[pk], on),
             _caseload(caseload[pk]),
         ]
         reasons = tuple(sorted((r for r in found if r is not None), key=lambda r: r.urgency))

@@ -56,8 +56,8 @@ def test_each_reason_is_the_owning_areas_verdict_in_words(staffed):
 
 def test_most_urgent_first(staffed):
     found = attention_list(staffed["educator"], on=timezone.localdate())
-    urgencies = [row.urgency for row in found.rows]
-    assert urgencies == sorted(urgencies)
+    weights = [row.weight for row in found.rows]
+    assert weights == sorted(weights, reverse=True)
     for row in found.rows:
         assert [r.urgency for r in row.reasons] == sorted(r.urgency for r in row.reasons)
 
