@@ -154,7 +154,11 @@ class SessionForm(forms.Form):
         self.overdue_case_ids = [c.case.pk for c in self.case_choices if c.overdue]
         if self.overdue_case_ids:
             count = len(self.overdue_case_ids)
-            self.fields["all_overdue"].label = f"Reviewed all {count} overdue case{'s' if count != 1 else ''}"
+            self.fields["all_overdue"].label = (
+                f"Reviewed all {count} overdue cases"
+                if count > 1
+                else f"Reviewed the overdue case, {self.case_choices[0].case.reference}"
+            )
         else:
             del self.fields["all_overdue"]
         if not self.case_choices:
