@@ -27,3 +27,20 @@ class CohortReadinessForm(DeidentifiedForm):
         self.fields["because"].choices = [("", "Any reason")] + [
             (c.code, c.description) for c in criteria if c.stage == (self.data.get("stage") or Stage.INITIAL)
         ]
+
+
+class AttentionFilterForm(forms.Form):
+    """The attention list's filters: one cohort, one reason (both optional)."""
+
+    cohort = forms.ChoiceField(label="Cohort", required=False)
+    reason = forms.ChoiceField(label="Reason", required=False)
+
+    def __init__(self, *args, cohorts, reasons, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cohort"].choices = [("", "All your cohorts"), *cohorts]
+        self.fields["reason"].choices = [("", "Any reason"), *reasons.items()]
+
+    def filters(self) -> dict:
+        if not self.is_bound or not self.is_valid():
+            return {"cohort": "", "reason": ""}
+        return {"cohort": self.cleaned_data["cohort"], "reason": self.cleaned_data["reason"]}

@@ -9,4 +9,6 @@ urlpatterns = [
     path("trainees/<int:pk>/readiness/<slug:scheme>/", views.trainee_scheme, name="trainee_scheme"),
     path("cohorts/<slug:code>/readiness/", views.cohort_readiness, name="cohort_readiness"),
     path("cohorts/<slug:code>/readiness/export/", views.cohort_export, name="cohort_export"),
+    path("attention/", views.attention, name="attention"),
+    path("attention/export.xlsx", views.attention_export, name="attention_export"),
 ]

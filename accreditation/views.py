@@ -7,17 +7,20 @@ from django.shortcuts import render
 from django.utils import timezone
 from django_tables2 import RequestConfig
 
+from accounts.services import record_event
 from accreditation import selectors
+from accreditation.attention import REASONS, SHEET_HEADERS, attention_list, attention_sheet_rows
 from accreditation.engine import Stage, evaluate
 from accreditation.exports import export_filename
-from accreditation.forms import CohortReadinessForm
+from accreditation.forms import AttentionFilterForm, CohortReadinessForm
 from accreditation.presenters import evidence_links, short_value
 from accreditation.services import export_cohort
 from accreditation.tables import CohortReadinessTable
 from assessments.selectors import released_only_for
-from core.spreadsheets import XLSX_CONTENT_TYPE, ExportFile, download
+from core.dates import long_date
+from core.spreadsheets import XLSX_CONTENT_TYPE, ExportFile, Sheet, download, render_xlsx
 from curriculum.selectors import get_cohort_for_user
-from trainees.access import enrolment_access_for
+from trainees.access import enrolment_access_for, staff_access
 from trainees.models import Enrolment
 
 
@@ -141,3 +144,50 @@ def cohort_export(request, code):
     export_cohort(actor=request.user, cohort=cohort, as_of=as_of, target=spool)
     spool.seek(0)
     return download(ExportFile(export_filename(cohort.code, as_of), XLSX_CONTENT_TYPE, spool))
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Who needs attention: across the person's cohorts
+
+
+def _attention(request):
+    staff_access(request.user).require("see_attention_list")
+    wanted = {
+        "cohort": request.GET.get("cohort", ""),
+        "reason": request.GET.get("reason", "") if request.GET.get("reason") in REASONS else "",
+    }
+    found = attention_list(request.user, on=timezone.localdate(), **wanted)
+    form = AttentionFilterForm(request.GET or None, cohorts=found.cohort_choices, reasons=REASONS)
+    return form, found
+
+
+def attention(request):
+    form, found = _attention(request)
+    context = {"form": form, "attention": found, "query": request.GET.urlencode()}
+    return render(request, "accreditation/attention.html", context)
+
+
+def attention_export(request):
+    form, found = _attention(request)
+    today = timezone.localdate()
+    export = render_xlsx(
+        f"needs-attention-{today:%Y-%m-%d}.xlsx",
+        [
+            Sheet(
+                "Needs attention",
+                SHEET_HEADERS,
+                attention_sheet_rows(found.rows),
+                bold_headers=True,
+                freeze_headers=True,
+                autofilter=True,
+                print_title=f"Trainees who need attention, {long_date(today)}",
+            )
+        ],
+    )
+    record_event(
+        actor=request.user,
+        action="attention.exported",
+        message=f"{len(found.rows)} trainees",
+        after={"filters": form.filters(), "rows": len(found.rows)},
+    )
+    return download(export)

@@ -8,7 +8,7 @@ enrolments. Pages, the grid, the XLSX export, the readiness engine and the PDF a
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -820,3 +820,37 @@ def attempt_notices_for(enrolments, *, released_since: date, on: date) -> list[A
 def schemes_for_edition(edition_id: int):
     """The assessment schemes a programme on a curriculum edition may choose, the default first."""
     return AssessmentScheme.objects.filter(edition_id=edition_id).order_by("-is_default", "name")
+
+
+# How long an attempt may wait for its first mark or its moderation before it counts as late. A university's
+# usual feedback turnaround is three working weeks; the attention list names attempts older than this.
+MARKING_TURNAROUND_DAYS = 21
+
+
+@dataclass(frozen=True)
+class WaitingAttempt:
+    name: str  # the competence, or the component where the attempt is not for one competence
+    submitted_on: date
+    status: str  # "submitted" | "awaiting_moderation"
+    days_waiting: int
+
+
+def marking_overdue_for(enrolments: Iterable[Enrolment], *, on: date) -> dict[int, list[WaitingAttempt]]:
+    """Attempts still waiting for a first mark or moderation more than `MARKING_TURNAROUND_DAYS` after they
+    were submitted, oldest first: {enrolment.pk: [...]}, in one query whatever the number of trainees."""
+    ids = [e.pk for e in enrolments]
+    found: dict[int, list[WaitingAttempt]] = {pk: [] for pk in ids}
+    if not ids:
+        return found
+    cutoff = on - timedelta(days=MARKING_TURNAROUND_DAYS)
+    rows = (
+        Attempt.objects.open()
+        .filter(enrolment_id__in=ids, submitted_on__lt=cutoff)
+        .order_by("submitted_on", "pk")
+        .values_list("enrolment_id", "competence__name", "component__name", "submitted_on", "status")
+    )
+    for enrolment_id, competence, component, submitted_on, status in rows:
+        found[enrolment_id].append(
+            WaitingAttempt(competence or component, submitted_on, status, (on - submitted_on).days)
+        )
+    return found

@@ -4,6 +4,7 @@ from django.db.models import Count, Q
 from django.shortcuts import render
 from django.utils import timezone
 
+from accreditation.attention import attention_list
 from accreditation.selectors import visits_for_visitor
 from assessments.selectors import marking_queue_count
 from curriculum.selectors import administered_programmes, cohorts_for_user
@@ -36,6 +37,8 @@ def home(request):
         # Only educators and administrators (who have cohorts) can mark; nobody else pays for the lookup.
         "marking_waiting": marking_queue_count(user) if cohorts else None,
     }
+    # Educators, leads and administrators: who needs action across their cohorts, most urgent first.
+    context["attention"] = attention_list(user, on=today) if cohorts else None
     context["supervision"] = supervisor_home(user, today=today, supervisees=context["supervisees"])
     context["has_role"] = any(
         context[key] for key in ("enrolments", "supervisees", "cohorts", "programmes", "visits")

@@ -316,6 +316,13 @@ def _is_marker(s: StaffAccess, _target=None) -> bool:
     return s.user.is_authenticated and ProgrammeMembership.objects.filter(user=s.user).exists()
 
 
+def _sees_cohorts(s: StaffAccess, _target=None) -> bool:
+    """Educators, leads and administrators: anyone with a cohort to look after."""
+    from curriculum.selectors import cohorts_for_user
+
+    return cohorts_for_user(s.user).exists()
+
+
 def _verifies(s: StaffAccess, supervisor) -> bool:
     # Imported here: the supervision selectors use this policy for the trainee's supervision page.
     from trainees.supervision.selectors import supervisors_for_staff
@@ -421,6 +428,9 @@ def _is_not_only_a_visitor(s: StaffAccess, _target=None) -> bool:
 
 StaffAccess.rules = {
     "open_marking_queue": Rule(_is_marker, "You cannot open the marking queue."),
+    "see_attention_list": Rule(
+        _sees_cohorts, "Only programme staff see who needs attention across their cohorts."
+    ),
     "arrange_visits": Rule(
         _administers_a_programme, "Only programme administrators arrange accreditation visits."
     ),

@@ -17,6 +17,7 @@ urlpatterns = [
     path("imports/profiles/<slug:code>/edit/", imports.profile_edit, name="import_profile_edit"),
     path("cohorts/<slug:code>/", enrolment.cohort_detail, name="cohort"),
     path("trainees/<int:pk>/", enrolment.trainee_detail, name="detail"),
+    path("search/", enrolment.search, name="search"),
     # Starting a programme year: an intake from one file, and supervisors for everyone at once
     path("cohorts/<slug:code>/intake/", intake_views.intake, name="intake"),
     path("cohorts/<slug:code>/intake/confirm/", intake_views.intake_confirm, name="intake_confirm"),

@@ -27,3 +27,28 @@ if (scrollers.length && 'ResizeObserver' in window) {
 }
 
 initAll()
+
+// The weekly supervision form's case picker: a filter box over the references, and "all overdue" ticks
+// (or clears) the overdue cases in the list as well, so what is seen is what is sent.
+for (const list of document.querySelectorAll('.app-case-list')) {
+  const filter = list.parentElement.querySelector('.app-case-filter')
+  if (filter) {
+    filter.hidden = false
+    filter.querySelector('input').addEventListener('input', (event) => {
+      const wanted = event.target.value.trim().toLowerCase()
+      for (const item of list.querySelectorAll('[data-reference]')) {
+        item.hidden = wanted !== '' && !item.dataset.reference.includes(wanted)
+      }
+    })
+  }
+  const all = list.closest('fieldset').querySelector('[data-app-all-overdue]')
+  if (all) {
+    const overdue = list.querySelectorAll('[data-app-overdue]')
+    all.addEventListener('change', () => {
+      for (const box of overdue) box.checked = all.checked
+    })
+    for (const box of overdue) {
+      box.addEventListener('change', () => { if (!box.checked) all.checked = false })
+    }
+  }
+}

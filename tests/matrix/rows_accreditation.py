@@ -36,3 +36,12 @@ ROWS = {
         allow(*STAFF_OF_A),
     ),
 }
+
+# Who needs attention: everyone with a cohort to look after (their own cohorts only); nobody else.
+COHORT_STAFF = (*STAFF_OF_A, "other_educator")
+ROWS["accreditation:attention"] = Row(
+    lambda w: reverse("accreditation:attention"), allow(*COHORT_STAFF, default=403)
+)
+ROWS["accreditation:attention_export"] = Row(
+    lambda w: reverse("accreditation:attention_export"), allow(*COHORT_STAFF, default=403)
+)

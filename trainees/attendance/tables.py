@@ -71,7 +71,7 @@ class TrainingDaysColumns(tables.Table):
         days = record.training_days
         # The reason folds away so the table stays readable with many columns; it is one click (or key) away.
         return format_html(
-            '{}<details class="nhsuk-details nhsuk-u-margin-top-2 nhsuk-u-margin-bottom-0">'
+            '{} <details class="nhsuk-details nhsuk-u-margin-bottom-0 app-why">'
             '<summary class="nhsuk-details__summary"><span class="nhsuk-details__summary-text">Why'
             '<span class="nhsuk-u-visually-hidden"> for {}</span></span></summary>'
             '<div class="nhsuk-details__text">{}</div></details>',

@@ -27,8 +27,30 @@ class CohortTraineesTable(TrainingDaysColumns, SupervisionColumns, tables.Table)
     class Meta:
         model = Enrolment
         fields = ["name", "route", "start_date", "month", "employing_service", "band", "status"]
+        # What needs action comes first, beside the name; who they are and where they work after it.
+        sequence = [
+            "name",
+            "month",
+            "days_status",
+            "university_days",
+            "workplace_days",
+            "window_end",
+            "supervision",
+            "missed_weeks",
+            "clinical_skills",
+            "overdue_reviews",
+            "caseload_patients",
+            "caseload_status",
+            "status",
+            "route",
+            "start_date",
+            "employing_service",
+            "band",
+        ]
         empty_text = "No trainees match."
-        attrs = {"class": "nhsuk-table app-compact"}
+        # One line a row at forty trainees: the cells do not wrap, the trainee's name stays at the left while
+        # the figures scroll sideways in their box (static/css/cohort.css).
+        attrs = {"class": "nhsuk-table app-compact app-cohort-table"}
 
     def __init__(self, *args, caption="Trainees", **kwargs):
         super().__init__(*args, **kwargs)

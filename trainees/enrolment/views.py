@@ -7,6 +7,7 @@ from trainees.access import enrolment_access_for
 from trainees.enrolment.cohort_table import CohortTraineesTable
 from trainees.enrolment.filters import CohortTraineeFilter
 from trainees.enrolment.page import trainee_page_facts
+from trainees.enrolment.search import MIN_LENGTH, search_trainees
 from trainees.enrolment.selectors import enrolment_changes
 from trainees.models import Enrolment
 
@@ -34,3 +35,18 @@ def trainee_detail(request, pk):
         "changes": enrolment_changes(enrolment),
     }
     return render(request, "trainees/trainee_detail.html", context)
+
+
+def search(request):
+    """The header's search: only records the access policy lets this person open can be found."""
+    query = request.GET.get("q", "").strip()[:100]
+    hits, more = search_trainees(request.user, query, today=timezone.localdate())
+    context = {
+        "query": query,
+        "search_query": query,
+        "hits": hits,
+        "more": more,
+        "too_short": bool(query) and len("".join(query.split())) < MIN_LENGTH,
+        "min_length": MIN_LENGTH,
+    }
+    return render(request, "trainees/enrolment/search.html", context)

@@ -3,11 +3,8 @@
 None of them has a status, confirmation or signature field: a POST carrying one is simply ignored.
 """
 
-from datetime import timedelta
-
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
@@ -25,7 +22,7 @@ from trainees.models import (
     SupervisorTraining,
 )
 from trainees.supervision.certificates import check_certificate
-from trainees.supervision.selectors import why_cannot_supervise
+from trainees.supervision.selectors import case_review_choices, why_cannot_supervise
 from trainees.supervision.services import REPORT_FIELDS
 
 
@@ -116,6 +113,7 @@ class SessionForm(DeidentifiedForm):
         widget=forms.CheckboxSelectMultiple,
         help_text="The pseudonymous case references discussed in this session.",
     )
+    all_overdue = forms.BooleanField(label="Reviewed all overdue cases", required=False)
     topics = forms.CharField(
         label="Topics covered",
         required=False,
@@ -149,18 +147,49 @@ class SessionForm(DeidentifiedForm):
         self.fields["supervisor"].queryset = User.objects.filter(pk__in=supervisor_ids).order_by(
             "last_name", "first_name"
         )
-        recent = timezone.localdate() - timedelta(days=120)
-        self.fields["cases"].queryset = Case.objects.filter(
-            Q(closed_on__isnull=True) | Q(closed_on__gte=recent), enrolment=enrolment
-        ).order_by("reference")
-        if not self.fields["cases"].queryset.exists():
-            self.fields["cases"].help_text = "No cases are recorded on your caseload yet."
+        # Open cases only (and any already on the entry being changed), overdue ones first: a discharged
+        # case needs no review, and a long flat list cost a keyboard user a Tab press per case.
+        keep = [int(pk) for pk in (self.initial.get("cases") or [])]
+        self.case_choices = case_review_choices(enrolment, on=timezone.localdate(), keep=keep)
+        self.fields["cases"].queryset = Case.objects.filter(pk__in=[c.case.pk for c in self.case_choices])
+        self.overdue_case_ids = [c.case.pk for c in self.case_choices if c.overdue]
+        if self.overdue_case_ids:
+            count = len(self.overdue_case_ids)
+            self.fields["all_overdue"].label = (
+                f"Reviewed all {count} overdue cases"
+                if count > 1
+                else f"Reviewed the overdue case, {self.case_choices[0].case.reference}"
+            )
+        else:
+            del self.fields["all_overdue"]
+        if not self.case_choices:
+            self.fields["cases"].help_text = "You have no open cases on your caseload."
+        else:
+            open_count = sum(1 for c in self.case_choices if c.case.closed_on is None)
+            self.fields["cases"].help_text = (
+                f"Your {open_count} open case{'s' if open_count != 1 else ''}, "
+                f"{len(self.overdue_case_ids)} overdue for review. Discharged cases are not listed."
+            )
+
+    @property
+    def selected_case_ids(self) -> set[int]:
+        value = self["cases"].value() or []
+        return {int(pk) for pk in value if str(pk).isdigit()}
+
+    @property
+    def open_case_picker(self) -> bool:
+        """Show the one-by-one list open: on an error there, or when cases besides the overdue are chosen."""
+        return bool(self.errors.get("cases")) or bool(self.selected_case_ids - set(self.overdue_case_ids))
 
     def clean(self):
         data = super().clean()
         if data.get("format") == SupervisionSession.Format.GROUP and not data.get("group_size"):
             self.add_error("group_size", "Give the number of people in the group.")
         kind = data.get("kind")
+        if data.get("all_overdue"):
+            chosen = {c.pk for c in data.get("cases") or []}
+            extra = [c.case for c in self.case_choices if c.overdue and c.case.pk not in chosen]
+            data["cases"] = [*(data.get("cases") or []), *extra]
         if data.get("cases") and kind and kind != SupervisionSession.Kind.CASE_MANAGEMENT:
             self.add_error("cases", "Cases reviewed are recorded for case-management sessions only.")
         has_intervention = data.get("live_assessment_intervention") is not None

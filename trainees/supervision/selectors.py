@@ -926,3 +926,51 @@ def awaiting_sessions_for(enrolments) -> list[tuple[int, int, int, date]]:
         .order_by("pk")
         .values_list("pk", "enrolment_id", "supervisor_id", "date")
     )
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The weekly form's case picker
+
+
+@dataclass(frozen=True)
+class CaseChoice:
+    case: Case
+    last_reviewed_on: date | None
+    overdue: bool  # the supervision engine's verdict (every active case reviewed within the interval)
+    days_since_review: int | None  # for an overdue case
+
+
+def case_review_choices(enrolment: Enrolment, *, on: date, keep: Iterable[int] = ()) -> list[CaseChoice]:
+    """The cases a trainee can pick as reviewed: open cases, plus any in `keep` (already on the entry being
+    changed), overdue ones first (longest wait first), then by reference. Whether a case is overdue is the
+    engine's answer, not worked out again here. A constant number of queries."""
+    keep = list(keep)
+    cases = list(
+        Case.objects.filter(
+            Q(closed_on__isnull=True, status=Case.Status.OPEN) | Q(pk__in=keep), enrolment=enrolment
+        )
+        .annotate(
+            last_reviewed_on=Max(
+                "reviews__session__date",
+                filter=Q(
+                    reviews__session__status=SupervisionSession.Status.CONFIRMED,
+                    reviews__session__replaced_by__isnull=True,
+                ),
+            )
+        )
+        .order_by("reference", "pk")
+    )
+    if not cases:
+        return []
+    overdue = {c.reference: c for c in supervision_compliance(enrolment, end=on).overdue_cases}
+    choices = [
+        CaseChoice(
+            case,
+            case.last_reviewed_on,
+            case.reference in overdue,
+            overdue[case.reference].days_since_review if case.reference in overdue else None,
+        )
+        for case in cases
+    ]
+    choices.sort(key=lambda c: (not c.overdue, -(c.days_since_review or 0), c.case.reference))
+    return choices
