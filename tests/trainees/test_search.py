@@ -101,12 +101,13 @@ def test_the_header_search_is_on_every_page_for_signed_in_people_only(client, wo
     assert 'id="search-field"' in client.get(reverse("home")).text
 
 
-# Session and user, the search, the session's save; one more for case references when something matched.
+# Session and user, the search, the session's save, the header's unread notifications count; one more for
+# case references when something matched.
 def test_search_costs_the_same_queries_for_few_or_many_matches(client, world, django_assert_num_queries):
     client.force_login(world.user("educator"))
     url = reverse("trainees:search")
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         client.get(url, {"q": "Nobody"})
     f.EnrolmentFactory.create_batch(30, cohort=world.cohort, user__last_name="Many")
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         client.get(url, {"q": "Many"})
