@@ -114,7 +114,7 @@ def test_a_register_without_minutes_asks_for_none_and_saves_a_late_mark(client, 
         data[f"note_{enrolment.pk}"] = ""
     assert client.post(url, data).status_code == 302
     mark = AttendanceMark.objects.get(enrolment=world.enrolment)
-    assert (mark.status, mark.minutes_missed, mark.describe()) == ("late", 0, "Late")
+    assert (mark.status, mark.minutes_missed, mark.describe()) == ("late", 0, "Late (minutes not recorded)")
 
 
 def test_a_register_with_minutes_still_asks_for_them(client, world):
