@@ -168,6 +168,13 @@ class Programme(models.Model):
         max_length=20, choices=AccreditationStatus.choices, default=AccreditationStatus.ACCREDITED
     )
     accredited_until = models.DateField(null=True, blank=True)
+    marking_return_working_days = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        verbose_name="marking return period",
+        help_text="Working days (Monday to Friday) from submission by which first marking is due. "
+        "Leave empty for no deadline.",
+    )
 
     class Meta:
         ordering = ["name"]
