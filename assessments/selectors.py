@@ -26,6 +26,7 @@ from assessments.models import (
     SignOff,
     SignOffReopening,
 )
+from assessments.deadlines import Lateness, lateness_for
 from core.dates import long_date
 from curriculum.models import Competence, Programme, ProgrammeMembership, RouteModule
 from trainees.enrolment.selectors import enrolment_access
@@ -129,6 +130,18 @@ def _components_query():
     return (
         AssessmentComponent.objects.select_related("module", "marking_scheme", "marking_scheme__scale")
         .prefetch_related(Prefetch("competences", queryset=Competence.objects.select_related("module")))
+        .order_by("module__number", "order")
+    )
+
+
+def deadline_components(cohort) -> list[AssessmentComponent]:
+    """The components a cohort can have deadlines for: its programme's assessment scheme."""
+    rules = assessment_rules(cohort.programme)
+    if rules is None:
+        return []
+    return list(
+        AssessmentComponent.objects.filter(scheme=rules.scheme)
+        .select_related("module")
         .order_by("module__number", "order")
     )
 
@@ -457,12 +470,17 @@ def get_sign_off_for_user(user, pk: int) -> SignOff:
 
 
 def attempts_for_enrolment(enrolment: Enrolment) -> list[Attempt]:
-    return list(
+    """A trainee's attempts in order, each with `.lateness` (assessments/deadlines.py)."""
+    attempts = list(
         Attempt.objects.with_context()
         .filter(enrolment=enrolment)
         .prefetch_related("evidence")
         .order_by("component__module__number", "component__order", "competence__order", "number")
     )
+    late = lateness_for(attempts)
+    for attempt in attempts:
+        attempt.lateness = late[attempt.pk]
+    return attempts
 
 
 def attempt_detail(attempt: Attempt) -> dict:
@@ -507,6 +525,7 @@ def is_marker(user) -> bool:
 class QueueItem:
     attempt: Attempt
     task: str  # "first_marking" | "moderation"
+    lateness: Lateness | None = None
 
     @property
     def task_label(self) -> str:
@@ -528,8 +547,10 @@ def marking_queue(user) -> list[QueueItem]:
         .exclude(enrolment__user=user)
         .order_by("submitted_on", "submitted_at", "pk")
     )
+    attempts = list(attempts)
+    late = lateness_for(attempts)
     return [
-        QueueItem(a, "first_marking" if a.status == Attempt.Status.SUBMITTED else "moderation")
+        QueueItem(a, "first_marking" if a.status == Attempt.Status.SUBMITTED else "moderation", late[a.pk])
         for a in attempts
     ]
 
@@ -553,6 +574,42 @@ def marking_queue_count(user) -> int | None:
 class GridRow:
     enrolment: Enrolment
     statuses: dict[str, CompetenceStatus]  # competence code -> status (only competences on the route)
+    late: tuple[str, ...] = ()  # deadlines missed, in words
+
+
+def late_summaries_for(enrolments: list[Enrolment]) -> dict[int, tuple[str, ...]]:
+    """{enrolment id: what was late, in words} over every attempt. Two queries, whatever the number."""
+    attempts = list(
+        Attempt.objects.filter(enrolment__in=[e.pk for e in enrolments])
+        .select_related("enrolment__cohort__programme")
+        .only(
+            "pk",
+            "component_id",
+            "submitted_on",
+            "first_marked_at",
+            "enrolment__cohort_id",
+            "enrolment__cohort__programme__marking_return_working_days",
+        )
+    )
+    late = lateness_for(attempts)
+    counts: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for attempt in attempts:
+        flags = late[attempt.pk]
+        tally = counts[attempt.enrolment_id]
+        tally[0] += flags.submitted_late
+        tally[1] += flags.marking_late and not flags.marking_done
+        tally[2] += flags.marking_late and flags.marking_done
+    out = {}
+    for enrolment_id, (submitted, overdue, marked) in counts.items():
+        words = []
+        if submitted:
+            words.append(f"{submitted} submitted late")
+        if overdue:
+            words.append(f"{overdue} marking overdue")
+        if marked:
+            words.append(f"{marked} marked late")
+        out[enrolment_id] = tuple(words)
+    return out
 
 
 def grid_competences(cohort) -> list[Competence]:
@@ -581,7 +638,8 @@ def cohort_competence_grid(
         enrolments = enrolments.filter(route=route)
     enrolments = list(enrolments)
     statuses = competence_statuses_for(enrolments)
-    rows = [GridRow(e, {s.code: s for s in statuses.get(e.pk, [])}) for e in enrolments]
+    late = late_summaries_for(enrolments)
+    rows = [GridRow(e, {s.code: s for s in statuses.get(e.pk, [])}, late.get(e.pk, ())) for e in enrolments]
     if status:
         rows = [
             row
@@ -595,7 +653,7 @@ def cohort_competence_grid(
 
 def grid_sheet_rows(competences: list[Competence], rows: list[GridRow]) -> tuple[list[str], Iterable[list]]:
     """Header and rows of the grid as a spreadsheet: one exporter, whatever renders it."""
-    header = ["Trainee", "Username", "Route", "Status", *(c.name for c in competences)]
+    header = ["Trainee", "Username", "Route", "Status", "Deadlines", *(c.name for c in competences)]
 
     def generate():
         for row in rows:
@@ -606,6 +664,7 @@ def grid_sheet_rows(competences: list[Competence], rows: list[GridRow]) -> tuple
                 enrolment.user.username,
                 enrolment.route.name,
                 enrolment.get_status_display(),
+                "; ".join(row.late) or "None missed",
                 *cells,
             ]
 

@@ -22,8 +22,13 @@ class ProgrammeForm(forms.ModelForm):
             "edition",
             "accreditation_status",
             "accredited_until",
+            "marking_return_working_days",
         ]
-        labels = {"code": "Short code", "edition": "Curriculum edition"}
+        labels = {
+            "code": "Short code",
+            "edition": "Curriculum edition",
+            "marking_return_working_days": "Marking return period (working days)",
+        }
         help_texts = {"code": "Letters, numbers and hyphens, used in web addresses, e.g. uon-pgcert."}
         widgets = {"accredited_until": DateInput}
 
@@ -66,3 +71,24 @@ class MemberForm(forms.Form):
     first_name = forms.CharField(label="First name", max_length=150, required=False)
     last_name = forms.CharField(label="Last name", max_length=150, required=False)
     role = forms.ChoiceField(label="Role", choices=ROLES, widget=forms.RadioSelect)
+
+
+class DeadlinesForm(forms.Form):
+    """One date per assessment component of the programme's scheme: the cohort's submission deadlines."""
+
+    def __init__(self, *args, components=(), current=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = current or {}
+        self.components = list(components)
+        for component in self.components:
+            self.fields[f"component_{component.pk}"] = forms.DateField(
+                label=f"{component.name} (module {component.module.number})",
+                required=False,
+                widget=DateInput,
+                initial=current.get(component.pk),
+                help_text="Leave empty for no deadline.",
+            )
+
+    def deadlines(self) -> dict:
+        """{component id: date or None} from the cleaned form."""
+        return {c.pk: self.cleaned_data.get(f"component_{c.pk}") for c in self.components}
