@@ -106,3 +106,66 @@ def lateness_for(attempts: Iterable[Attempt], *, today: date | None = None) -> d
         )
         for a in attempts
     }
+
+
+@dataclass(frozen=True)
+class DeadlineAhead:
+    enrolment_id: int
+    component_id: int
+    component_name: str
+    due_on: date
+
+
+def deadlines_ahead_for(enrolments, *, on: date, within_days: int) -> list[DeadlineAhead]:
+    """Deadlines from `on` to `within_days` later that a trainee has not yet submitted anything for, on
+    modules of their route (for the notifications). Three queries, whatever the number of enrolments."""
+    from curriculum.models import RouteModule
+
+    enrolments = list(enrolments)
+    rows = list(
+        SubmissionDeadline.objects.filter(
+            cohort_id__in={e.cohort_id for e in enrolments},
+            due_on__gte=on,
+            due_on__lte=on + timedelta(days=within_days),
+        ).values_list("cohort_id", "component_id", "component__module_id", "component__name", "due_on")
+    )
+    if not rows:
+        return []
+    on_route = set(
+        RouteModule.objects.filter(route_id__in={e.route_id for e in enrolments}).values_list(
+            "route_id", "module_id"
+        )
+    )
+    submitted = set(
+        Attempt.objects.filter(
+            enrolment_id__in=[e.pk for e in enrolments], component_id__in={r[1] for r in rows}
+        ).values_list("enrolment_id", "component_id")
+    )
+    out = []
+    for enrolment in enrolments:
+        for cohort_id, component_id, module_id, name, due_on in rows:
+            if cohort_id != enrolment.cohort_id or (enrolment.route_id, module_id) not in on_route:
+                continue
+            if (enrolment.pk, component_id) not in submitted:
+                out.append(DeadlineAhead(enrolment.pk, component_id, name, due_on))
+    return out
+
+
+def marking_overdue_for(enrolments, *, on: date) -> list[tuple[int, int, date]]:
+    """(attempt id, enrolment id, day marking was due back) for attempts still waiting for a first marker
+    after their return day (for the notifications). One query for attempts, one for deadlines."""
+    attempts = list(
+        Attempt.objects.filter(
+            enrolment_id__in=[e.pk for e in enrolments],
+            status=Attempt.Status.SUBMITTED,
+            enrolment__cohort__programme__marking_return_working_days__isnull=False,
+        )
+        .select_related("enrolment__cohort__programme")
+        .order_by("pk")
+    )
+    late = lateness_for(attempts, today=on)
+    return [
+        (a.pk, a.enrolment_id, late[a.pk].marking_due)
+        for a in attempts
+        if late[a.pk].marking_late and not late[a.pk].marking_done
+    ]

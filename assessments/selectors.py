@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from accounts.access import refuse
 from accounts.models import AuditEvent, OrganisationMembership
+from assessments.deadlines import Lateness, lateness_for
 from assessments.models import (
     AssessmentComponent,
     AssessmentScheme,
@@ -26,7 +27,6 @@ from assessments.models import (
     SignOff,
     SignOffReopening,
 )
-from assessments.deadlines import Lateness, lateness_for
 from core.dates import long_date
 from curriculum.models import Competence, Programme, ProgrammeMembership, RouteModule
 from trainees.enrolment.selectors import enrolment_access

@@ -5,24 +5,44 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('assessments', '0002_signed_records_cannot_change'),
-        ('curriculum', '0002_marking_return_period'),
+        ("assessments", "0002_signed_records_cannot_change"),
+        ("curriculum", "0002_marking_return_period"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SubmissionDeadline',
+            name="SubmissionDeadline",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('due_on', models.DateField(help_text='The last day to submit on time.')),
-                ('cohort', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='curriculum.cohort')),
-                ('component', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='assessments.assessmentcomponent')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("due_on", models.DateField(help_text="The last day to submit on time.")),
+                (
+                    "cohort",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="curriculum.cohort"
+                    ),
+                ),
+                (
+                    "component",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="assessments.assessmentcomponent",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['cohort', 'due_on'],
-                'constraints': [models.UniqueConstraint(fields=('cohort', 'component'), name='one_deadline_per_cohort_component')],
+                "ordering": ["cohort", "due_on"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("cohort", "component"), name="one_deadline_per_cohort_component"
+                    )
+                ],
             },
         ),
     ]

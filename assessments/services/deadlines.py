@@ -14,7 +14,11 @@ from curriculum.models import Cohort
 def set_submission_deadlines(*, actor, cohort: Cohort, deadlines: dict[int, date | None]) -> int:
     """Set, move or clear a cohort's deadlines ({component id: day, or None to clear}); the programme's
     administrators only. Returns how many changed; one audit event lists each change before and after."""
-    if actor is not None and not actor.is_superuser and not is_programme_administrator(actor, cohort.programme):
+    if (
+        actor is not None
+        and not actor.is_superuser
+        and not is_programme_administrator(actor, cohort.programme)
+    ):
         raise DomainError("Only the programme's administrators can set its deadlines.")
     allowed = {c.pk: c for c in deadline_components(cohort)}
     unknown = set(deadlines) - set(allowed)
@@ -22,7 +26,9 @@ def set_submission_deadlines(*, actor, cohort: Cohort, deadlines: dict[int, date
         raise DomainError("A deadline is for an assessment that is not in this programme's scheme.")
     existing = {
         d.component_id: d
-        for d in SubmissionDeadline.objects.select_for_update().filter(cohort=cohort, component_id__in=deadlines)
+        for d in SubmissionDeadline.objects.select_for_update().filter(
+            cohort=cohort, component_id__in=deadlines
+        )
     }
     before, after = {}, {}
     for component_id, due_on in deadlines.items():

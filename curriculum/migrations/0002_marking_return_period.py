@@ -4,15 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('curriculum', '0001_initial'),
+        ("curriculum", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='programme',
-            name='marking_return_working_days',
-            field=models.PositiveSmallIntegerField(blank=True, help_text='Working days (Monday to Friday) from submission by which first marking is due. Leave empty for no deadline.', null=True, verbose_name='marking return period'),
+            model_name="programme",
+            name="marking_return_working_days",
+            field=models.PositiveSmallIntegerField(
+                blank=True,
+                help_text="Working days (Monday to Friday) from submission by which first marking is due. Leave empty for no deadline.",
+                null=True,
+                verbose_name="marking return period",
+            ),
         ),
     ]
