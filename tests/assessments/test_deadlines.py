@@ -45,7 +45,7 @@ def test_a_submission_is_late_only_after_the_deadline_day(submitted_on, late):
     )
     assert result.submitted_late is late
     assert result.marking_due is None and not result.marking_late
-    assert (f"Submitted late (due 2 March 2026)" in result.words) is late
+    assert ("Submitted late (due 2 March 2026)" in result.words) is late
 
 
 def test_no_deadline_means_never_late():
