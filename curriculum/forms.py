@@ -7,7 +7,13 @@ from curriculum.models import Cohort, Programme, ProgrammeMembership
 
 
 class DateInput(forms.DateInput):
+    """A browser date picker; it accepts only ISO dates, so the saved value is given back as one (in the
+    locale's format the field showed empty, and saving the page blanked it)."""
+
     input_type = "date"
+
+    def __init__(self, attrs=None, format="%Y-%m-%d"):
+        super().__init__(attrs=attrs, format=format)
 
 
 class ProgrammeForm(forms.ModelForm):

@@ -136,6 +136,9 @@ def test_the_cohort_edit_page_sets_deadlines_and_the_programme_page_the_return_p
     }
     assert client.post(url, form).status_code == 302
     assert SubmissionDeadline.objects.get(cohort=world.cohort, component=scheme).due_on == date(2027, 2, 1)
+    # The date pickers show the saved days as ISO dates, so saving the page again keeps them.
+    page = client.get(url).text
+    assert 'value="2027-02-01"' in page and f'value="{world.cohort.start_date.isoformat()}"' in page
 
     programme = world.programme
     url = reverse("curriculum:programme_edit", args=[programme.code])
