@@ -14,7 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from assessments.selectors import MARKING_TURNAROUND_DAYS, competence_statuses_for, marking_overdue_for
+from assessments.deadlines import marking_overdue_for
+from assessments.selectors import competence_statuses_for
+from core.dates import long_date
 from core.wording import hours, listing, plural
 from curriculum.selectors import cohorts_for_user
 from trainees.attendance.selectors import training_days_progress_for
@@ -143,13 +145,13 @@ def _resits(statuses) -> Reason | None:
     return Reason("resits", 2, text, "assessments:trainee")
 
 
-def _marking(waiting) -> Reason | None:
-    if not waiting:
+def _marking(due_dates: list[date]) -> Reason | None:
+    """First marking past the programme's return date, by the deadlines module's one rule."""
+    if not due_dates:
         return None
-    oldest = waiting[0]
     text = (
-        f"Marking overdue: {plural(len(waiting), 'attempt')} waiting, "
-        f"oldest {oldest.days_waiting} days (limit {MARKING_TURNAROUND_DAYS})"
+        f"Marking overdue: {plural(len(due_dates), 'attempt')} past the return date, "
+        f"the oldest due back on {long_date(min(due_dates))}"
     )
     return Reason("marking", 1, text, "assessments:trainee")
 
@@ -169,13 +171,15 @@ def attention_list(user, *, on: date, cohort: str = "", reason: str = "") -> Att
     supervision = supervision_summary_for(enrolments, end=on)
     caseload = caseload_figures_for(enrolments, on=on)
     competences = competence_statuses_for(enrolments, on=on)
-    marking = marking_overdue_for(enrolments, on=on)
+    marking: dict[int, list[date]] = {}
+    for _attempt, enrolment_id, due_on in marking_overdue_for(enrolments, on=on):
+        marking.setdefault(enrolment_id, []).append(due_on)
     rows = []
     for enrolment in enrolments:
         pk = enrolment.pk
         found = [
             _training_days(days[pk]),
-            _marking(marking[pk]),
+            _marking(marking.get(pk, [])),
             _resits(competences.get(pk, [])),
             *_supervision(supervision[pk], on),
             _caseload(caseload[pk]),

@@ -8,13 +8,14 @@ enrolments. Pages, the grid, the XLSX export, the readiness engine and the PDF a
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accounts.access import refuse
 from accounts.models import AuditEvent, OrganisationMembership
+from assessments.deadlines import Lateness, lateness_for
 from assessments.models import (
     AssessmentComponent,
     AssessmentScheme,
@@ -129,6 +130,18 @@ def _components_query():
     return (
         AssessmentComponent.objects.select_related("module", "marking_scheme", "marking_scheme__scale")
         .prefetch_related(Prefetch("competences", queryset=Competence.objects.select_related("module")))
+        .order_by("module__number", "order")
+    )
+
+
+def deadline_components(cohort) -> list[AssessmentComponent]:
+    """The components a cohort can have deadlines for: its programme's assessment scheme."""
+    rules = assessment_rules(cohort.programme)
+    if rules is None:
+        return []
+    return list(
+        AssessmentComponent.objects.filter(scheme=rules.scheme)
+        .select_related("module")
         .order_by("module__number", "order")
     )
 
@@ -466,12 +479,17 @@ def get_sign_off_for_user(user, pk: int) -> SignOff:
 
 
 def attempts_for_enrolment(enrolment: Enrolment) -> list[Attempt]:
-    return list(
+    """A trainee's attempts in order, each with `.lateness` (assessments/deadlines.py)."""
+    attempts = list(
         Attempt.objects.with_context()
         .filter(enrolment=enrolment)
         .prefetch_related("evidence")
         .order_by("component__module__number", "component__order", "competence__order", "number")
     )
+    late = lateness_for(attempts)
+    for attempt in attempts:
+        attempt.lateness = late[attempt.pk]
+    return attempts
 
 
 def attempt_detail(attempt: Attempt) -> dict:
@@ -516,6 +534,7 @@ def is_marker(user) -> bool:
 class QueueItem:
     attempt: Attempt
     task: str  # "first_marking" | "moderation"
+    lateness: Lateness | None = None
 
     @property
     def task_label(self) -> str:
@@ -537,15 +556,28 @@ class MarkingQueue:
 
     def __getitem__(self, key):
         if isinstance(key, slice):
-            return [_queue_item(attempt) for attempt in self.attempts[key]]
-        return _queue_item(self.attempts[key])
+            return _queue_items(list(self.attempts[key]))
+        return _queue_items([self.attempts[key]])[0]
 
     def __iter__(self):
-        return (_queue_item(attempt) for attempt in self.attempts.iterator(chunk_size=500))
+        batch = []
+        for attempt in self.attempts.iterator(chunk_size=500):
+            batch.append(attempt)
+            if len(batch) == 500:
+                yield from _queue_items(batch)
+                batch = []
+        yield from _queue_items(batch)
 
 
-def _queue_item(attempt: Attempt) -> QueueItem:
-    return QueueItem(attempt, "first_marking" if attempt.status == Attempt.Status.SUBMITTED else "moderation")
+def _queue_items(attempts: list[Attempt]) -> list[QueueItem]:
+    """A page of the queue, each attempt with its lateness (the deadlines module's rule; two queries)."""
+    if not attempts:
+        return []
+    late = lateness_for(attempts)
+    return [
+        QueueItem(a, "first_marking" if a.status == Attempt.Status.SUBMITTED else "moderation", late[a.pk])
+        for a in attempts
+    ]
 
 
 def marking_queue(user) -> MarkingQueue:
@@ -586,6 +618,42 @@ def marking_queue_count(user) -> int | None:
 class GridRow:
     enrolment: Enrolment
     statuses: dict[str, CompetenceStatus]  # competence code -> status (only competences on the route)
+    late: tuple[str, ...] = ()  # deadlines missed, in words
+
+
+def late_summaries_for(enrolments: list[Enrolment]) -> dict[int, tuple[str, ...]]:
+    """{enrolment id: what was late, in words} over every attempt. Two queries, whatever the number."""
+    attempts = list(
+        Attempt.objects.filter(enrolment__in=[e.pk for e in enrolments])
+        .select_related("enrolment__cohort__programme")
+        .only(
+            "pk",
+            "component_id",
+            "submitted_on",
+            "first_marked_at",
+            "enrolment__cohort_id",
+            "enrolment__cohort__programme__marking_return_working_days",
+        )
+    )
+    late = lateness_for(attempts)
+    counts: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for attempt in attempts:
+        flags = late[attempt.pk]
+        tally = counts[attempt.enrolment_id]
+        tally[0] += flags.submitted_late
+        tally[1] += flags.marking_late and not flags.marking_done
+        tally[2] += flags.marking_late and flags.marking_done
+    out = {}
+    for enrolment_id, (submitted, overdue, marked) in counts.items():
+        words = []
+        if submitted:
+            words.append(f"{submitted} submitted late")
+        if overdue:
+            words.append(f"{overdue} marking overdue")
+        if marked:
+            words.append(f"{marked} marked late")
+        out[enrolment_id] = tuple(words)
+    return out
 
 
 def grid_competences(cohort) -> list[Competence]:
@@ -614,7 +682,8 @@ def cohort_competence_grid(
         enrolments = enrolments.filter(route=route)
     enrolments = list(enrolments)
     statuses = competence_statuses_for(enrolments)
-    rows = [GridRow(e, {s.code: s for s in statuses.get(e.pk, [])}) for e in enrolments]
+    late = late_summaries_for(enrolments)
+    rows = [GridRow(e, {s.code: s for s in statuses.get(e.pk, [])}, late.get(e.pk, ())) for e in enrolments]
     if status:
         rows = [
             row
@@ -628,7 +697,7 @@ def cohort_competence_grid(
 
 def grid_sheet_rows(competences: list[Competence], rows: list[GridRow]) -> tuple[list[str], Iterable[list]]:
     """Header and rows of the grid as a spreadsheet: one exporter, whatever renders it."""
-    header = ["Trainee", "Username", "Route", "Status", *(c.name for c in competences)]
+    header = ["Trainee", "Username", "Route", "Status", "Deadlines", *(c.name for c in competences)]
 
     def generate():
         for row in rows:
@@ -639,6 +708,7 @@ def grid_sheet_rows(competences: list[Competence], rows: list[GridRow]) -> tuple
                 enrolment.user.username,
                 enrolment.route.name,
                 enrolment.get_status_display(),
+                "; ".join(row.late) or "None missed",
                 *cells,
             ]
 
@@ -820,37 +890,3 @@ def attempt_notices_for(enrolments, *, released_since: date, on: date) -> list[A
 def schemes_for_edition(edition_id: int):
     """The assessment schemes a programme on a curriculum edition may choose, the default first."""
     return AssessmentScheme.objects.filter(edition_id=edition_id).order_by("-is_default", "name")
-
-
-# How long an attempt may wait for its first mark or its moderation before it counts as late. A university's
-# usual feedback turnaround is three working weeks; the attention list names attempts older than this.
-MARKING_TURNAROUND_DAYS = 21
-
-
-@dataclass(frozen=True)
-class WaitingAttempt:
-    name: str  # the competence, or the component where the attempt is not for one competence
-    submitted_on: date
-    status: str  # "submitted" | "awaiting_moderation"
-    days_waiting: int
-
-
-def marking_overdue_for(enrolments: Iterable[Enrolment], *, on: date) -> dict[int, list[WaitingAttempt]]:
-    """Attempts still waiting for a first mark or moderation more than `MARKING_TURNAROUND_DAYS` after they
-    were submitted, oldest first: {enrolment.pk: [...]}, in one query whatever the number of trainees."""
-    ids = [e.pk for e in enrolments]
-    found: dict[int, list[WaitingAttempt]] = {pk: [] for pk in ids}
-    if not ids:
-        return found
-    cutoff = on - timedelta(days=MARKING_TURNAROUND_DAYS)
-    rows = (
-        Attempt.objects.open()
-        .filter(enrolment_id__in=ids, submitted_on__lt=cutoff)
-        .order_by("submitted_on", "pk")
-        .values_list("enrolment_id", "competence__name", "component__name", "submitted_on", "status")
-    )
-    for enrolment_id, competence, component, submitted_on, status in rows:
-        found[enrolment_id].append(
-            WaitingAttempt(competence or component, submitted_on, status, (on - submitted_on).days)
-        )
-    return found

@@ -3,7 +3,8 @@
 import django_tables2 as tables
 from django.urls import reverse
 from django.utils.formats import date_format
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from assessments.selectors import CompetenceStatus, GridRow, QueueItem
 from core.templatetags.status import status_tag
@@ -39,6 +40,7 @@ class CompetenceGridTable(tables.Table):
         order_by=("enrolment__user__last_name", "enrolment__user__first_name"),
     )
     route = tables.Column(verbose_name="Route", accessor="enrolment__route__code", orderable=False)
+    late = tables.Column(verbose_name="Deadlines", accessor="late", orderable=False, empty_values=())
 
     class Meta:
         empty_text = "No trainees match."
@@ -56,6 +58,12 @@ class CompetenceGridTable(tables.Table):
             record.enrolment.user.display_name,
         )
 
+    def render_late(self, record: GridRow):
+        return format_html_join(mark_safe("<br>"), "{}", ((w,) for w in record.late)) or "None missed"
+
+    def value_late(self, record: GridRow):
+        return "; ".join(record.late) or "None missed"
+
     def render_route(self, record: GridRow):
         return "CPD" if record.enrolment.route.code == "cpd" else "Standard"
 
@@ -69,6 +77,7 @@ class MarkingQueueTable(tables.Table):
     subject = tables.Column(verbose_name="Assessment", accessor="attempt__subject", orderable=False)
     number = tables.Column(verbose_name="Attempt", accessor="attempt__number", orderable=False)
     task = tables.Column(verbose_name="Waiting for", accessor="task_label", orderable=False)
+    late = tables.Column(verbose_name="Deadlines", accessor="lateness", orderable=False, empty_values=())
 
     class Meta:
         empty_text = "Nothing is waiting for you to mark."
@@ -82,6 +91,10 @@ class MarkingQueueTable(tables.Table):
         return format_html(
             '<span class="app-nowrap">{}</span>', date_format(record.attempt.submitted_on, "j M Y")
         )
+
+    def render_late(self, record: QueueItem):
+        words = record.lateness.words if record.lateness else []
+        return format_html_join(mark_safe("<br>"), "{}", ((w,) for w in words)) or "On time"
 
     def render_trainee(self, record: QueueItem):
         return record.attempt.enrolment.user.display_name

@@ -15,7 +15,13 @@ class RouteChoiceField(forms.ModelMultipleChoiceField):
 
 
 class DateInput(forms.DateInput):
+    """A browser date picker; it accepts only ISO dates, so the saved value is given back as one (in the
+    locale's format the field showed empty, and saving the page blanked it)."""
+
     input_type = "date"
+
+    def __init__(self, attrs=None, format="%Y-%m-%d"):
+        super().__init__(attrs=attrs, format=format)
 
 
 class ProgrammeForm(DeidentifiedModelForm):
@@ -32,11 +38,13 @@ class ProgrammeForm(DeidentifiedModelForm):
             "accredited_until",
             "routes_offered",
             "late_minutes_recorded",
+            "marking_return_working_days",
         ]
         labels = {
             "code": "Short code",
             "edition": "Curriculum edition",
             "routes_offered": "Routes offered",
+            "marking_return_working_days": "Marking return period (working days)",
         }
         help_texts = {
             "code": "Letters, numbers and hyphens, used in web addresses, e.g. uon-pgcert.",
@@ -127,3 +135,24 @@ class MemberForm(DeidentifiedForm):
     first_name = forms.CharField(label="First name", max_length=150, required=False)
     last_name = forms.CharField(label="Last name", max_length=150, required=False)
     role = forms.ChoiceField(label="Role", choices=ROLES, widget=forms.RadioSelect)
+
+
+class DeadlinesForm(DeidentifiedForm):
+    """One date per assessment component of the programme's scheme: the cohort's submission deadlines."""
+
+    def __init__(self, *args, components=(), current=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = current or {}
+        self.components = list(components)
+        for component in self.components:
+            self.fields[f"component_{component.pk}"] = forms.DateField(
+                label=f"{component.name} (module {component.module.number})",
+                required=False,
+                widget=DateInput,
+                initial=current.get(component.pk),
+                help_text="Leave empty for no deadline.",
+            )
+
+    def deadlines(self) -> dict:
+        """{component id: date or None} from the cleaned form."""
+        return {c.pk: self.cleaned_data.get(f"component_{c.pk}") for c in self.components}

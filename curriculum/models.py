@@ -181,6 +181,13 @@ class Programme(models.Model):
         default=True,
         help_text="Registers ask how many minutes someone missed when they arrive late or leave early.",
     )
+    marking_return_working_days = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        verbose_name="marking return period",
+        help_text="Working days (Monday to Friday) from submission by which first marking is due. "
+        "Leave empty for no deadline.",
+    )
 
     class Meta:
         ordering = ["name"]

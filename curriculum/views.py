@@ -1,13 +1,17 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 
 from accounts.access import refuse
 from accounts.models import Organisation, OrganisationMembership, User
 from accounts.services import DomainError, record_event
+from assessments.deadlines import deadlines_for
+from assessments.selectors import deadline_components
+from assessments.services import set_submission_deadlines
 from curriculum import selectors, services
-from curriculum.forms import CohortForm, MemberForm, ProgrammeForm
+from curriculum.forms import CohortForm, DeadlinesForm, MemberForm, ProgrammeForm
 from curriculum.models import Cohort
 
 
@@ -106,16 +110,22 @@ def cohort_edit(request, code, cohort_code):
     programme = _programme_to_administer(request, code)
     cohort = get_object_or_404(Cohort, programme=programme, code=cohort_code)
     form = CohortForm(request.POST or None, instance=cohort, programme=programme)
-    if request.method == "POST" and form.is_valid():
+    current = {component_id: due for (_, component_id), due in deadlines_for([cohort.pk]).items()}
+    deadlines = DeadlinesForm(
+        request.POST or None, prefix="deadline", components=deadline_components(cohort), current=current
+    )
+    if request.method == "POST" and form.is_valid() and deadlines.is_valid():
         changes = {name: form.cleaned_data[name] for name in form.changed_data}
         try:
-            services.update_cohort(actor=request.user, cohort=cohort, changes=changes)
+            with transaction.atomic():
+                services.update_cohort(actor=request.user, cohort=cohort, changes=changes)
+                set_submission_deadlines(actor=request.user, cohort=cohort, deadlines=deadlines.deadlines())
         except DomainError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, "Cohort details saved.")
             return redirect("trainees:cohort", code=cohort.code)
-    context = {"form": form, "programme": programme, "cohort": cohort}
+    context = {"form": form, "deadlines": deadlines, "programme": programme, "cohort": cohort}
     return render(request, "curriculum/cohort_form.html", context)
 
 

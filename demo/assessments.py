@@ -14,9 +14,17 @@ from django.db import transaction
 
 from accounts.models import User
 from assessments import services
-from assessments.models import AssessmentComponent, AssessmentScheme, Attempt, ProgrammeAssessmentSettings
+from assessments.models import (
+    AssessmentComponent,
+    AssessmentScheme,
+    Attempt,
+    ProgrammeAssessmentSettings,
+    SubmissionDeadline,
+)
 from assessments.reference import load_assessments
-from curriculum.models import Competence, Programme
+from assessments.selectors import deadline_components
+from curriculum.models import Cohort, Competence, Programme
+from curriculum.services import update_programme
 from demo import past_moment
 from trainees.models import Enrolment
 
@@ -191,6 +199,26 @@ def _seed_enrolment(enrolment: Enrolment, steps: list[Step], people: dict[str, U
         )
 
 
+# Days from a cohort's start to its deadline for each module's components, in the demo.
+DEADLINE_DAYS = {1: 100, 2: 260, 3: 330}
+
+
+def _deadlines(programme: Programme, return_days: int) -> None:
+    """A marking return period for the programme and deadlines for each of its cohorts (once)."""
+    if programme.marking_return_working_days is None:
+        update_programme(
+            actor=None, programme=programme, changes={"marking_return_working_days": return_days}
+        )
+    for cohort in Cohort.objects.filter(programme=programme):
+        if SubmissionDeadline.objects.filter(cohort=cohort).exists():
+            continue
+        deadlines = {
+            c.pk: cohort.start_date + timedelta(days=DEADLINE_DAYS.get(c.module.number, 330))
+            for c in deadline_components(cohort)
+        }
+        services.set_submission_deadlines(actor=None, cohort=cohort, deadlines=deadlines)
+
+
 @transaction.atomic
 def seed(today: date) -> dict:
     if not AssessmentScheme.objects.exists():
@@ -199,6 +227,7 @@ def seed(today: date) -> dict:
     southmere = Programme.objects.get(code="southmere-pwp")
     _configure(northvale, "pwp-2022-level-7", 20)
     _configure(southmere, "pwp-2022-level-6", 25)
+    _deadlines(northvale, 15)
     people = {u.username: u for u in User.objects.filter(username__in=["educator", "lead", "educator2"])}
     seeded = 0
     for username, steps in PLANS.items():

@@ -14,6 +14,7 @@ from accreditation.selectors import (
     renewals_due_for,
     visits_with_visitors,
 )
+from assessments.deadlines import deadlines_ahead_for, marking_overdue_for
 from assessments.selectors import attempt_notices_for
 from core.dates import long_date
 from curriculum.selectors import programme_staff_for
@@ -49,12 +50,19 @@ CONDITIONS = {
     "visit_closing": "A visit closes to its visitors",
     "invitation_not_accepted": "An invitation has not been accepted",
     "registration_renewal_due": "A registration or accreditation renewal falls due",
+    "submission_deadline_approaching": "A submission deadline is coming up",
+    "marking_return_overdue": "First marking is past its return date",
 }
 
 # How far ahead the daily pass looks for case reviews falling due and visits opening or closing: the
 # longest "days before" a kind of those conditions may use.
 LOOK_AHEAD_DAYS = 28
-LOOK_AHEAD_CONDITIONS = {"case_review_due", "visit_opening", "visit_closing"}
+LOOK_AHEAD_CONDITIONS = {
+    "case_review_due",
+    "visit_opening",
+    "visit_closing",
+    "submission_deadline_approaching",
+}
 RENEWAL_LOOK_AHEAD_DAYS = 90
 # An invitation is chased once it has waited this long (the 7 days); kinds repeat from then on.
 INVITATION_CHASE_AFTER_DAYS = 7
@@ -132,6 +140,29 @@ def conditions_for(enrolments: Sequence[Enrolment], *, on: date) -> list[Conditi
                 url,
                 notice.enrolment_id,
             )
+
+    for deadline in deadlines_ahead_for(enrolments, on=on, within_days=LOOK_AHEAD_DAYS):
+        add(
+            "submission_deadline_approaching",
+            f"deadline:{deadline.enrolment_id}:{deadline.component_id}:{deadline.due_on.isoformat()}",
+            deadline.due_on,
+            # The name is literal text: braces in it must not reach str.format.
+            deadline.component_name.replace("{", "{{").replace("}", "}}")
+            + " is due by "
+            + long_date(deadline.due_on),
+            reverse("assessments:trainee", args=[deadline.enrolment_id]),
+            deadline.enrolment_id,
+        )
+    for pk, enrolment_id, marking_due in marking_overdue_for(enrolments, on=on):
+        add(
+            "marking_return_overdue",
+            f"marking_due:{pk}",
+            # Reminders start the first day after the return day.
+            marking_due + timedelta(days=1),
+            "Marking of an assessment by {name} was due back on " + long_date(marking_due),
+            reverse("assessments:attempt", args=[pk]),
+            enrolment_id,
+        )
 
     for pk, enrolment_id, supervisor_id, when in awaiting_sessions_for(enrolments):
         r = {**roles[enrolment_id], "supervisors": (supervisor_id,)}

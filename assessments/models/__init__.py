@@ -7,6 +7,7 @@ from assessments.models.attempts import (
     EvidenceFile,
     MitigatingCircumstances,
 )
+from assessments.models.deadlines import SubmissionDeadline
 from assessments.models.reference import (
     AssessmentComponent,
     AssessmentScheme,
@@ -35,4 +36,5 @@ __all__ = [
     "RatingScale",
     "SignOff",
     "SignOffReopening",
+    "SubmissionDeadline",
 ]

@@ -9,7 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accreditation.attention import attention_list
+from assessments.deadlines import add_working_days
 from assessments.models import Attempt
+from core.dates import long_date
 from tests import factories as f
 from tests.assessments import factories_assessments as fa
 from trainees.attendance.selectors import training_days_progress_for
@@ -26,6 +28,9 @@ def staffed(curriculum):
         f.EnrolmentFactory(cohort=cohort, user=f.UserFactory(first_name=n, last_name="Test"))
         for n in ("Wendy", "Rita", "Quentin")
     )
+    # First marking is due back 15 working days after submission (the programme's return period).
+    cohort.programme.marking_return_working_days = 15
+    cohort.programme.save(update_fields=["marking_return_working_days"])
     late = fa.submit(waiting)
     Attempt.objects.filter(pk=late.pk).update(submitted_on=timezone.localdate() - timedelta(days=30))
     fa.failed(resit)
@@ -40,7 +45,10 @@ def test_each_reason_is_the_owning_areas_verdict_in_words(staffed):
     today = timezone.localdate()
     rows = by_trainee(attention_list(staffed["educator"], on=today))
     marking = [r for r in rows[staffed["waiting"].pk].reasons if r.code == "marking"]
-    assert [r.text for r in marking] == ["Marking overdue: 1 attempt waiting, oldest 30 days (limit 21)"]
+    due_back = add_working_days(timezone.localdate() - timedelta(days=30), 15)
+    assert [r.text for r in marking] == [
+        f"Marking overdue: 1 attempt past the return date, the oldest due back on {long_date(due_back)}"
+    ]
     resits = [r for r in rows[staffed["resit"].pk].reasons if r.code == "resits"]
     assert resits and resits[0].text == "Resit pending: Behavioural activation"
     # Training days come from the attendance engine: a reason exactly when it says off track or at risk.

@@ -112,7 +112,7 @@ def test_the_grid_costs_the_same_queries_for_10_and_200_trainees(
     cohort, educator, enrolments = cohort_with_records(size)
     client.force_login(educator)
     url = reverse("assessments:grid", args=[cohort.code]) + "?per_page=500"
-    with django_assert_num_queries(22):  # +1 the header's unread notifications
+    with django_assert_num_queries(24):  # +1 unread notifications, +2 deadlines (attempts, cohort deadlines)
         response = client.get(url)
     assert response.status_code == 200
     content = response.content.decode()
@@ -129,7 +129,7 @@ def test_the_export_costs_the_same_queries_for_10_and_200_trainees(
 ):
     cohort, educator, enrolments = cohort_with_records(size)
     client.force_login(educator)
-    with django_assert_num_queries(21):
+    with django_assert_num_queries(23):  # +2 deadlines (attempts, cohort deadlines)
         response = client.get(reverse("assessments:grid_export", args=[cohort.code]))
     rows = list(load_workbook(io.BytesIO(response.content), read_only=True).active.values)
     assert len(rows) == size + 1
@@ -164,12 +164,12 @@ def test_the_export_is_a_real_workbook_with_formulas_escaped_and_is_audited(clie
     assert response["Content-Disposition"].startswith('attachment; filename="competences-cohort-a-')
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.values)
-    assert rows[0][:4] == ("Trainee", "Username", "Route", "Status")
-    assert len(rows[0]) == 4 + 9
+    assert rows[0][:5] == ("Trainee", "Username", "Route", "Status", "Deadlines")
+    assert len(rows[0]) == 5 + 9
     mine = next(row for row in rows if row[1] == trainee.username)
     assert mine[0].startswith("'=HYPERLINK")
     assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
-    assert mine[4 + 1] == "Signed off"  # behavioural activation is the second competence
+    assert mine[5 + 1] == "Signed off"  # behavioural activation is the second competence
     assert AuditEvent.objects.filter(action="competences.exported", actor=world.user("admin")).exists()
 
 
