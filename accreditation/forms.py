@@ -29,7 +29,7 @@ class CohortReadinessForm(DeidentifiedForm):
         ]
 
 
-class AttentionFilterForm(forms.Form):
+class AttentionFilterForm(DeidentifiedForm):
     """The attention list's filters: one cohort, one reason (both optional)."""
 
     cohort = forms.ChoiceField(label="Cohort", required=False)

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 # Both include the header's unread notifications count (1); the educator's home also lists the ten trainees
 # who most need attention (31: every area's bulk read once, whatever the number of trainees).
-MARKING_QUEUE_QUERIES = 9
+MARKING_QUEUE_QUERIES = 10  # and the page's submission deadlines for its lateness (1)
 EDUCATOR_HOME_QUERIES = 45
 
 
