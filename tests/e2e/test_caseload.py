@@ -39,7 +39,7 @@ def test_a_trainee_records_a_contact_and_views_their_caseload(page, live_server,
     expect(page.get_by_role("heading", name="Record a contact")).to_be_visible()
     assert_accessible(page)
     # An NHS number is refused, in the NHS error pattern.
-    page.get_by_label("Case reference").fill("943 476 5919")
+    page.get_by_label("Case reference", exact=True).fill("943 476 5919")
     page.get_by_label("Date of the contact").fill((timezone.localdate() - timedelta(days=1)).isoformat())
     page.get_by_label("Treatment").check()
     page.get_by_label("Telephone").check()
@@ -51,7 +51,7 @@ def test_a_trainee_records_a_contact_and_views_their_caseload(page, live_server,
     expect(page.locator("body")).to_contain_text("NHS number")
     assert_accessible(page)
 
-    page.get_by_label("Case reference").fill("NV-999001")
+    page.get_by_label("Case reference", exact=True).fill("NV-999001")
     page.get_by_role("button", name="Save contact").click()
     page.wait_for_load_state()
     expect(page.get_by_role("heading", name="My caseload", exact=True)).to_be_visible()

@@ -49,20 +49,23 @@ def open_post(w):
 
 
 def recruitment(w):
-    return Recruitment.objects.create(
+    # get_or_create: the browser walk builds every row in one shared world, and two rows need a round.
+    return Recruitment.objects.get_or_create(
         service=service(w),
         name="Trainee PWPs for the next intake",
-        posts_offered=10,
-        opens_on=timezone.localdate() - timedelta(days=60),
-        closes_on=timezone.localdate() - timedelta(days=30),
-        recorded_by=w.user("admin"),
-    )
+        defaults={
+            "posts_offered": 10,
+            "opens_on": timezone.localdate() - timedelta(days=60),
+            "closes_on": timezone.localdate() - timedelta(days=30),
+            "recorded_by": w.user("admin"),
+        },
+    )[0]
 
 
 def application(w):
-    return Application.objects.create(
-        recruitment=recruitment(w), reference="NHSJ-0001", recorded_by=w.user("admin")
-    )
+    return Application.objects.get_or_create(
+        recruitment=recruitment(w), reference="NHSJ-0001", defaults={"recorded_by": w.user("admin")}
+    )[0]
 
 
 def service_page(name):
