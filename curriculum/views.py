@@ -3,6 +3,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 
 from accounts.access import refuse
 from accounts.models import Organisation, OrganisationMembership, User
@@ -157,7 +158,8 @@ def programme_people(request, code):
 
 def person_deactivate(request, code, user_pk):
     """End someone's access: they can no longer sign in and every session they have open ends at once. Only
-    for people on this programme or administrators of its provider; the page asks before it acts."""
+    for people on this programme (staff and trainees enrolled in its cohorts) or administrators of its
+    provider; the page asks before it acts."""
     from accounts.services import deactivate_user
 
     programme = _programme_to_administer(request, code)
@@ -165,6 +167,7 @@ def person_deactivate(request, code, user_pk):
         User.objects.filter(pk=user_pk)
         .filter(
             Q(programme_memberships__programme=programme)
+            | Q(enrolments__cohort__programme=programme)
             | Q(
                 org_memberships__organisation=programme.hei,
                 org_memberships__role=OrganisationMembership.Role.ADMINISTRATOR,
@@ -175,6 +178,13 @@ def person_deactivate(request, code, user_pk):
     )
     if person is None:
         raise refuse(request.user, "person on programme", user_pk)
+    # A trainee's page is where an administrator comes from and goes back to.
+    enrolment = person.enrolments.filter(cohort__programme=programme).order_by("-start_date").first()
+    back = (
+        reverse("trainees:detail", args=[enrolment.pk])
+        if enrolment
+        else reverse("curriculum:programme_people", args=[programme.code])
+    )
     error = None
     if request.method == "POST":
         try:
@@ -185,6 +195,6 @@ def person_deactivate(request, code, user_pk):
             error = str(refused)
         else:
             messages.success(request, f"{person.display_name}'s account is deactivated: they are signed out.")
-            return redirect("curriculum:programme_people", code=programme.code)
-    context = {"programme": programme, "person": person, "error": error}
+            return redirect(back)
+    context = {"programme": programme, "person": person, "error": error, "back": back, "enrolment": enrolment}
     return render(request, "curriculum/person_deactivate.html", context)

@@ -103,6 +103,30 @@ def test_an_administrator_deactivates_an_educator_whose_sessions_end(client, wor
     assert theirs.get(reverse("curriculum:programmes")).status_code == 302  # signed out
 
 
+def test_an_administrator_deactivates_a_trainees_account_from_their_page(client, world):
+    from django.test import Client
+
+    trainee = world.enrolment.user
+    theirs = Client()
+    theirs.force_login(trainee)
+    client.force_login(world.user("admin"))
+    trainee_page = reverse("trainees:detail", args=[world.enrolment.pk])
+    url = reverse("curriculum:person_deactivate", args=[world.programme.code, trainee.pk])
+    assert url in client.get(trainee_page).content.decode()
+    assert "withdraw them from the programme" in client.get(url).content.decode()
+    response = client.post(url)
+    assert response.status_code == 302 and response.url == trainee_page
+    trainee.refresh_from_db()
+    assert not trainee.is_active
+    assert theirs.get(trainee_page).status_code == 302  # signed out at once
+    world.enrolment.refresh_from_db()
+    assert world.enrolment.status == "active"  # the training record is untouched
+    assert url not in client.get(trainee_page).content.decode()  # nothing left to deactivate
+    # Only the administrator is offered it.
+    client.force_login(world.user("educator"))
+    assert url not in client.get(trainee_page).content.decode()
+
+
 def test_only_people_on_the_programme_can_be_deactivated_from_it(client, world):
     client.force_login(world.user("admin"))
     outsider = world.user("other_educator")
