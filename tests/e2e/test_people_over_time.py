@@ -1,5 +1,6 @@
 """People over time in the browser: the administrator withdraws a trainee from the trainee page, sees what
-will change, confirms; a mistake moves focus to the error summary. Every step passes axe-core."""
+will change, confirms; a mistake moves focus to the error summary; then deactivates the trainee's account and
+checks the programme's assessment rules. Every step passes axe-core."""
 
 import pytest
 from django.utils import timezone
@@ -45,5 +46,21 @@ def test_an_administrator_withdraws_a_trainee_after_confirming(browser, world, l
         assert_accessible(page)
         world.enrolment.refresh_from_db()
         assert world.enrolment.status == Enrolment.Status.WITHDRAWN
+
+        page.get_by_role("link", name=f"Deactivate {name}'s account").click()
+        page.wait_for_load_state()
+        expect(page.get_by_role("heading", name=f"Deactivate {name}'s account")).to_be_visible()
+        assert_accessible(page)
+        page.get_by_role("button", name="Deactivate the account").click()
+        page.wait_for_load_state()
+        expect(page.get_by_text(f"{name}'s account is deactivated")).to_be_visible()
+        assert_accessible(page)
+        world.enrolment.user.refresh_from_db()
+        assert not world.enrolment.user.is_active
+
+        page.goto(f"{live_server.url}/programmes/{world.programme.code}/")
+        page.get_by_role("link", name="Assessment rules (attempts allowed, moderation share)").click()
+        page.wait_for_load_state()
+        assert_accessible(page)
     finally:
         context.close()
