@@ -58,6 +58,8 @@ def competence_summary(context, enrolment):
     signed = sum(1 for s in statuses if s.status == "signed")
     return {
         "enrolment": enrolment,
+        # Late submissions and late marking in words, by the deadlines module's one rule (two queries).
+        "late": selectors.late_summaries_for([enrolment]).get(enrolment.pk, ()),
         "statuses": statuses,
         "signed": signed,
         "total": len(statuses),

@@ -189,6 +189,15 @@ def test_the_trainee_page_shows_late_and_on_time(client, world, late_attempt):
     assert "Submitted late" not in text and "On time" in text
 
 
+def test_the_trainees_own_page_says_what_was_late(client, world, late_attempt):
+    client.force_login(world.user("trainee"))
+    text = client.get(reverse("trainees:detail", args=[world.enrolment.pk])).text
+    assert "Deadlines: 1 submitted late, 1 marking overdue." in text
+    SubmissionDeadline.objects.update(due_on=late_attempt.submitted_on)
+    Programme.objects.filter(pk=world.programme.pk).update(marking_return_working_days=None)
+    assert "Deadlines:" not in client.get(reverse("trainees:detail", args=[world.enrolment.pk])).text
+
+
 def test_the_cohort_grid_counts_what_each_trainee_had_late(client, world, late_attempt):
     client.force_login(world.user("educator"))
     text = client.get(reverse("assessments:grid", args=[world.cohort.code])).text
