@@ -1,11 +1,13 @@
 """Reflow (WCAG 1.4.10): at 320 CSS pixels wide no page scrolls sideways as a whole; a wide table scrolls
 inside its own box. Every happy path of the permission matrix, for every persona that may see it, in one
-browser context with one sign-in per persona."""
+browser context with one sign-in per persona. On the way, axe-core checks every page once (for the first
+persona that opens it): zero violations on every page."""
 
 import pytest
 from django.db import transaction
 from playwright.sync_api import Error as PlaywrightError
 
+from tests.e2e.conftest import axe_violations
 from tests.e2e.signin import sign_in
 from tests.matrix import all_rows
 from tests.world import PERSONAS
@@ -47,10 +49,11 @@ def pages_by_persona(world):
 
 
 def test_no_page_scrolls_sideways_at_320_pixels(browser, world, live_server):
-    context = browser.new_context(viewport={"width": WIDTH, "height": 640}, locale="en-GB")
+    # bypass_csp lets axe-core's script be added to the page; the product's own pages are unchanged.
+    context = browser.new_context(viewport={"width": WIDTH, "height": 640}, locale="en-GB", bypass_csp=True)
     page = context.new_page()
     page.set_default_timeout(15_000)
-    wide, visited = [], 0
+    wide, visited, checked, violations = [], 0, set(), []
     try:
         for persona, pages in pages_by_persona(world):
             if persona == "anonymous":
@@ -69,7 +72,13 @@ def test_no_page_scrolls_sideways_at_320_pixels(browser, world, live_server):
                 width = page.evaluate("document.documentElement.scrollWidth")
                 if width > WIDTH:
                     wide.append((persona, name, width, page.evaluate(OVERFLOW, WIDTH)))
+                if name not in checked:
+                    checked.add(name)
+                    found = axe_violations(page)
+                    if found:
+                        violations.append((persona, name, found))
     finally:
         context.close()
     assert visited > 100
     assert wide == [], "pages that scroll sideways at 320 pixels:\n" + "\n".join(map(str, wide))
+    assert violations == [], "axe-core violations:\n" + "\n".join(map(str, violations))
