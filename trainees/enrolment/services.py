@@ -325,11 +325,11 @@ def set_external_identifiers(
             employing_service_id=enrolment.employing_service_id,
             service_staff_id=service_staff_id,
             status=Enrolment.Status.ACTIVE,
-        )
-        .exclude(pk=enrolment.pk)
-        .exists()
+        ).exclude(pk=enrolment.pk)
+        if service_staff_id
+        else Enrolment.objects.none()
     )
-    if service_staff_id and clash:
+    if clash.exists():
         raise DomainError(
             f"Another trainee at {enrolment.employing_service} already has the staff identifier "
             f"{service_staff_id}."
