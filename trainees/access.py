@@ -458,6 +458,10 @@ StaffAccess.rules = {
         _administers, "Only the programme's administrators can arrange accreditation visits."
     ),
     "build_visit_pack": Rule(_administers, "Only the programme's administrators can build a visit pack."),
+    "import_registers": Rule(
+        _administers,
+        "Only the programme's administrators import registers from a file.",
+    ),
     "import_service_caseloads": Rule(
         _administers_service,
         "Only the service's administrators import its trainees' caseloads.",

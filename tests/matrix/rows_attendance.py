@@ -62,7 +62,10 @@ ROWS = {
         data=lambda w: {"cancel_reason": "Room unavailable"},
     ),
     "trainees:register": Row(_day_url("register"), allow(*STAFF_OF_A)),
-    "trainees:attendance_import": Row(_cohort_url("attendance_import"), allow(*STAFF_OF_A)),
+    # Importing registers from a file is the programme administrators' (educators and leads may not).
+    "trainees:attendance_import": Row(
+        _cohort_url("attendance_import"), expect(admin=200, educator=403, lead=403)
+    ),
     "trainees:attendance_template": Row(_cohort_url("attendance_template"), allow(*STAFF_OF_A)),
     "trainees:attendance": Row(_trainee_url("attendance"), allow(*CAN_SEE_TRAINEE)),
     "trainees:workplace_day_new": Row(

@@ -100,7 +100,7 @@ def test_a_moodle_attendance_export_imports_as_it_comes(cohort, name, content):
     assert (result.marks, result.added) == (7, 7)
     assert dict(result.skipped) == {
         "session not taken for this student": 1,
-        "sessions not on the trainee's route": 1,
+        "sessions not on this trainee's route": 1,
     }
     assert any("Cat" not in w and "S1003" in w and "does not include module 3" in w for w in result.warnings)
     late = AttendanceMark.objects.get(enrolment__student_number="S1001", teaching_day__date=DAY2)
@@ -131,7 +131,7 @@ def test_a_student_record_register_is_matched_by_student_number(cohort):
     ]
     result = run(cohort, text_bytes(rows, encoding="utf-8-sig"), "register.csv", "student-record-register")
     assert result.ok and result.saved, [str(p) for p in result.problems]
-    assert (result.marks, dict(result.skipped)) == (3, {"sessions not on the trainee's route": 1})
+    assert (result.marks, dict(result.skipped)) == (3, {"sessions not on this trainee's route": 1})
     assert AttendanceMark.objects.get(enrolment__student_number="S1002").status == "unauthorised_absence"
 
 

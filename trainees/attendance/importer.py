@@ -135,6 +135,8 @@ class ImportResult:
     corrected: int = 0
     unchanged: int = 0
     saved: bool = False
+    skipped: Counter = field(default_factory=Counter)  # reason -> marks left out for it
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -143,9 +145,28 @@ class ImportResult:
     def summary(self) -> str:
         verb = "would add" if self.dry_run else "added"
         fixed = "would correct" if self.dry_run else "corrected"
-        return (
+        text = (
             f"{self.marks} marks on {self.registers} registers: {verb} {self.added}, "
             f"{fixed} {self.corrected}, {self.unchanged} already as in the file."
+        )
+        if self.skipped:
+            text += (
+                " Skipped: " + ", ".join(f"{n} {reason}" for reason, n in self.skipped.most_common()) + "."
+            )
+        return text
+
+
+# A mark for a session the trainee's route does not include (a CPD-route trainee in a module 3 session) is
+# left out and counted under this reason, never a reason to refuse the whole file.
+NOT_ON_ROUTE = "sessions not on this trainee's route"
+
+
+def _not_on_route(result: ImportResult, sheet: str, number: int, who: str, enrolment, day) -> None:
+    result.skipped[NOT_ON_ROUTE] += 1
+    if len(result.warnings) < MAX_PROBLEMS:
+        result.warnings.append(
+            f"Sheet “{sheet}” row {number}: {who} is on the {enrolment.route.name} route, which does not "
+            f"include module {day.module.number} ({long_date(day.date)}); that mark was not imported."
         )
 
 
@@ -299,13 +320,7 @@ def _read_row(ctx: _Context, problems: _Problems, sheet: str, number: int, cols:
     if day is None or enrolment is None:
         return
     if (enrolment.route_id, day.module_id) not in ctx.route_modules:
-        problems.add(
-            sheet,
-            number,
-            cols["trainee"],
-            f"{username} is on the {enrolment.route.name} route, which does not include module "
-            f"{day.module.number} ({long_date(day.date)}).",
-        )
+        _not_on_route(problems.result, sheet, number, username, enrolment, day)
         return
     key = (day.pk, enrolment.pk)
     where = f"sheet “{sheet}” row {number}"
@@ -538,16 +553,7 @@ HEADER_SEARCH_ROWS = 20  # course and group lines come before the heading row
 
 @dataclass
 class ProfileImportResult(ImportResult):
-    skipped: Counter = field(default_factory=Counter)
-    warnings: list[str] = field(default_factory=list)
-
-    def summary(self) -> str:
-        text = super().summary()
-        if self.skipped:
-            text += (
-                " Skipped: " + ", ".join(f"{n} {reason}" for reason, n in self.skipped.most_common()) + "."
-            )
-        return text
+    """A register read through a profile: the same outcome (skipped marks and warnings included)."""
 
 
 def _register_session_date(spec: ProfileSpec, heading) -> date | None:
@@ -610,13 +616,7 @@ def _profile_mark(
         problems.add(sheet, number, column, message)
         return
     if (enrolment.route_id, day.module_id) not in ctx.route_modules:
-        # Not a reason to refuse the file: the session is not on this trainee's route (a CPD-route trainee
-        # in a module 3 session), so the mark is left out and said so.
-        result.skipped["sessions not on the trainee's route"] += 1
-        result.warnings.append(
-            f"Sheet “{sheet}” row {number}: {label} is on the {enrolment.route.name} route, which does not "
-            f"include module {day.module.number} ({long_date(day.date)}); that mark was not imported."
-        )
+        _not_on_route(result, sheet, number, label, enrolment, day)
         return
     key = (day.pk, enrolment.pk)
     if key in ctx.seen:

@@ -11,7 +11,7 @@ from core.dates import long_date
 from core.spreadsheets import XLSX_CONTENT_TYPE, ExportFile, download
 from curriculum.models import RouteModule
 from curriculum.selectors import get_cohort_for_user
-from trainees.access import enrolment_access_for
+from trainees.access import enrolment_access_for, staff_access
 from trainees.attendance import selectors as selectors
 from trainees.attendance import services as services
 from trainees.attendance.forms import (
@@ -214,6 +214,9 @@ def register(request, code, day_pk):
 
 def attendance_import(request, code):
     cohort = get_cohort_for_user(request.user, code)
+    # Bulk register imports (the tracker's workbook, a student-record or Moodle export) are the programme
+    # administrators'; educators take registers one by one on the register page.
+    staff_access(request.user).require("import_registers", cohort.programme)
     profiles = list(profiles_for_owner(cohort.programme.hei, kind="register"))
     form = ImportForm(
         _post_or_none(request), request.FILES if request.method == "POST" else None, profiles=profiles
@@ -252,6 +255,8 @@ def attendance_import(request, code):
                 filename=upload.name,
                 dry_run=form.cleaned_data["dry_run"],
             )
+            for warning in result.warnings[:20]:
+                messages.warning(request, warning)
             if result.ok and result.saved:
                 messages.success(request, f"{upload.name} imported. {result.summary()}")
                 return redirect("trainees:schedule", code=cohort.code)
