@@ -51,6 +51,9 @@ class Case(models.Model):
     presenting_problem = models.CharField(max_length=20, choices=PresentingProblem.choices, blank=True)
     opened_on = models.DateField()
     closed_on = models.DateField(null=True, blank=True)
+    # Why the referral ended, in words (from a Talking Therapies extract's ending code, through the import
+    # profile); blank when the case was closed by hand or by a discharge contact.
+    end_reason = DeidentifiedCharField("why the referral ended", max_length=120, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -353,6 +356,8 @@ class CaseloadImport(models.Model):
         CHECKED = "checked", "Checked (dry run): nothing saved"
         REJECTED = "rejected", "Not imported: the file has problems"
         FAILED = "failed", "Failed"
+        # The file looks implausible (a whole team's extract, say): nothing is saved until someone confirms.
+        AWAITING = "awaiting", "Not imported yet: confirm that the file is right"
 
     class Format(models.TextChoices):
         CSV = "csv", "CSV"
@@ -360,7 +365,7 @@ class CaseloadImport(models.Model):
         ODS = "ods", "OpenDocument spreadsheet"
         TSV = "tsv", "Tab-separated text"
 
-    FINISHED = (Status.IMPORTED, Status.CHECKED, Status.REJECTED, Status.FAILED)
+    FINISHED = (Status.IMPORTED, Status.CHECKED, Status.REJECTED, Status.FAILED, Status.AWAITING)
 
     enrolment = models.ForeignKey(
         "trainees.Enrolment", on_delete=models.CASCADE, related_name="caseload_imports"
@@ -384,6 +389,7 @@ class CaseloadImport(models.Model):
     cases_created = models.PositiveIntegerField(default=0)
     duplicates = models.PositiveIntegerField(default=0)
     updated = models.PositiveIntegerField(default=0)
+    cases_closed = models.PositiveIntegerField(default=0)  # by a companion file of referral ends
     skipped = models.JSONField(default=dict, blank=True)  # reason -> rows skipped for it
     warnings = models.JSONField(default=list, blank=True)
     error_count = models.PositiveIntegerField(default=0)

@@ -200,10 +200,27 @@ def record_contact(
 
 
 @transaction.atomic
-def close_case(*, actor, case: Case, closed_on: date) -> Case:
-    """Close an open case on `closed_on`: not before it opened or its latest contact, not in the future."""
+def close_case(*, actor, case: Case, closed_on: date, reason: str = "") -> Case:
+    """Close an open case on `closed_on`: not before it opened or its latest contact, not in the future.
+
+    `reason` says why the referral ended, in words (a referral end imported from the service's extract).
+    Applying the same end again changes nothing, and a case already closed on that day (by its discharge
+    contact) is given the reason if it has none, so a re-imported extract is harmless."""
     case = Case.objects.select_for_update().get(pk=case.pk)
+    reason = " ".join(reason.split())[:120]
     if case.status == Case.Status.CLOSED:
+        if reason and case.closed_on == closed_on and case.end_reason in ("", reason):
+            if not case.end_reason:
+                case.end_reason = reason
+                case.save(update_fields=["end_reason"])
+                record_event(
+                    actor=actor,
+                    action="caseload.case_end_recorded",
+                    obj=case,
+                    before={"end_reason": ""},
+                    after={"end_reason": reason},
+                )
+            return case
         raise DomainError(f"Case {case.reference} is already closed.")
     if closed_on > timezone.localdate():
         raise DomainError("The closing date cannot be in the future.")
@@ -218,13 +235,14 @@ def close_case(*, actor, case: Case, closed_on: date) -> Case:
         )
     case.status = Case.Status.CLOSED
     case.closed_on = closed_on
-    case.save(update_fields=["status", "closed_on"])
+    case.end_reason = reason
+    case.save(update_fields=["status", "closed_on", "end_reason"])
     record_event(
         actor=actor,
         action="caseload.case_closed",
         obj=case,
         before={"status": Case.Status.OPEN},
-        after={"status": case.status, "closed_on": closed_on},
+        after={"status": case.status, "closed_on": closed_on, **({"end_reason": reason} if reason else {})},
     )
     return case
 

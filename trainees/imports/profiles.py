@@ -9,7 +9,9 @@ Pure functions only (no database), so the importers and the property tests share
      "code_separator": {"intervention": ":"},
      "never_store": ["LocalPatientId", "NHSNumber"],
      "date_formats": ["%Y-%m-%d", "%d/%m/%Y"],
-     "scores": {"columns": {...}, "tools": {"720433000": "phq9"}}}
+     "scores": {"columns": {...}, "tools": {"720433000": "phq9"}},
+     "ends": {"columns": {"case_reference": [...], "end_date": [...], "end_code": [...]},
+              "reasons": {"46": "treatment completed by mutual agreement"}}}
 
 Coded values are compared after `normalise_code`: case, spaces and underscores do not matter, and a number
 is the same code with or without leading zeros ("01", "1" and the number 1 are one code), because a
@@ -54,6 +56,7 @@ class ProfileSpec:
     never_store: tuple[str, ...] = ()
     date_formats: tuple[str, ...] = ()
     scores: dict = field(default_factory=dict)
+    ends: dict = field(default_factory=dict)
     layout: str = "long"
     match_by: str = "username"
     session_heading: str = ""
@@ -129,6 +132,12 @@ def read_spec(code: str, name: str, spec: dict) -> ProfileSpec:
         for key, table in (spec.get(part) or {}).items():
             if not isinstance(table, dict):
                 raise SpecProblem(f"{part}.{key} must map source values to codes.")
+    ends = spec.get("ends") or {}
+    if not isinstance(ends, dict) or not isinstance(ends.get("reasons", {}), dict):
+        raise SpecProblem("ends must give the referral ends file's columns and its reasons (code → words).")
+    for key in ("case_reference", "end_date", "end_code"):
+        if ends and not ends.get("columns", {}).get(key):
+            raise SpecProblem(f"ends.columns.{key} must name the heading of that column.")
     layout = spec.get("layout", "long")
     if layout not in ("long", "wide"):
         raise SpecProblem("layout must be “long” (a row per mark) or “wide” (a column per session).")
@@ -153,6 +162,7 @@ def read_spec(code: str, name: str, spec: dict) -> ProfileSpec:
         never_store=tuple(spec.get("never_store") or ()),
         date_formats=tuple(spec.get("date_formats") or ("%Y-%m-%d", "%d/%m/%Y")),
         scores=dict(spec.get("scores") or {}),
+        ends=dict(ends),
         layout=layout,
         match_by=match_by,
         session_heading=spec.get("session_heading", ""),

@@ -4,6 +4,7 @@ transaction (rolled back on any problem or a dry run); then the queued job that 
 import csv
 import time
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import ExitStack
 from datetime import date
 
 from defusedxml import DefusedXmlException
@@ -15,6 +16,7 @@ from django.utils import timezone
 from accounts.services import record_event
 from trainees.caseload.importer import limits
 from trainees.caseload.importer.columns import is_blank
+from trainees.caseload.importer.ends import EndsReader
 from trainees.caseload.importer.problems import FileRefused, ImportResult, RowProblem
 from trainees.caseload.importer.reading import file_format, open_rows
 from trainees.caseload.importer.rows import ParsedRow, RowChecker
@@ -135,10 +137,12 @@ def import_rows(
     rows: Iterable[Sequence],
     today: date | None = None,
     scores=None,
+    ends=None,
     confirmed: bool = True,
 ) -> ImportResult:
-    """Import already-read rows (headings first) in one transaction: all of them, or none. `scores` is an
-    optional companion file (a Talking Therapies coded-scores table) read after the contacts."""
+    """Import already-read rows (headings first) in one transaction: all of them, or none. `scores` and
+    `ends` are optional companion files, each `(sheet, rows)`, read after the contacts: a Talking Therapies
+    coded-scores table, and its referral ends (which close cases through the caseload service)."""
     today = today or timezone.localdate()
     spec = profile_spec(job.profile) if job.profile_id else None
     importer = Importer(
@@ -153,6 +157,8 @@ def import_rows(
         result = importer.run(sheet, rows)
         if result.ok and scores is not None:
             ScoreReader(enrolment=enrolment, spec=spec, result=result).run(*scores)
+        if result.ok and ends is not None:
+            EndsReader(actor=actor, enrolment=enrolment, spec=spec, result=result, today=today).run(*ends)
         if result.ok and not confirmed:
             result.needs_confirmation = _plausibility(enrolment, today)
         if result.ok and not job.dry_run and not result.needs_confirmation:
@@ -168,6 +174,7 @@ def import_rows(
                     "duplicates": result.duplicates,
                     "updated": result.updated,
                     "scores": result.scores_updated,
+                    "cases_closed": result.cases_closed,
                     "skipped": dict(result.skipped),
                 },
             )
@@ -175,6 +182,16 @@ def import_rows(
         else:
             transaction.set_rollback(True)
     return result
+
+
+def _companion(stack: ExitStack, fileobj, name: str):
+    """A companion file's `(sheet or file name, rows)`, opened for the length of the import."""
+    if fileobj is None:
+        return None
+    head = fileobj.read(8)
+    fileobj.seek(0)
+    sheet, rows = stack.enter_context(open_rows(fileobj, file_format(name, head)))
+    return name or sheet, rows
 
 
 def import_caseload(
@@ -186,40 +203,30 @@ def import_caseload(
     today: date | None = None,
     scores_file=None,
     scores_name: str = "",
+    ends_file=None,
+    ends_name: str = "",
     confirmed: bool = True,
 ) -> ImportResult:
-    """Read a file (XLSX, ODS, CSV or tab-separated text) and import it in one transaction, with an optional
-    companion scores file. A file refused as a whole becomes a result with one problem (and nothing saved),
-    so callers handle a single kind of outcome."""
+    """Read a file (XLSX, ODS, CSV or tab-separated text) and import it in one transaction, with optional
+    companion files (coded scores, referral ends). A file refused as a whole becomes a result with one
+    problem (and nothing saved), so callers handle a single kind of outcome."""
     try:
         head = fileobj.read(8)
         fileobj.seek(0)
         kind = file_format(job.original_name, head)
-        with open_rows(fileobj, kind) as (sheet, rows):
-            if scores_file is None:
-                return import_rows(
-                    actor=actor,
-                    enrolment=enrolment,
-                    job=job,
-                    sheet=sheet,
-                    rows=rows,
-                    today=today,
-                    confirmed=confirmed,
-                )
-            scores_head = scores_file.read(8)
-            scores_file.seek(0)
-            scores_kind = file_format(scores_name, scores_head)
-            with open_rows(scores_file, scores_kind) as (scores_sheet, score_rows):
-                return import_rows(
-                    actor=actor,
-                    enrolment=enrolment,
-                    job=job,
-                    sheet=sheet,
-                    rows=rows,
-                    today=today,
-                    scores=(scores_name or scores_sheet, score_rows),
-                    confirmed=confirmed,
-                )
+        with ExitStack() as stack:
+            sheet, rows = stack.enter_context(open_rows(fileobj, kind))
+            return import_rows(
+                actor=actor,
+                enrolment=enrolment,
+                job=job,
+                sheet=sheet,
+                rows=rows,
+                today=today,
+                scores=_companion(stack, scores_file, scores_name),
+                ends=_companion(stack, ends_file, ends_name),
+                confirmed=confirmed,
+            )
     except FileRefused as refused:
         result = ImportResult(dry_run=job.dry_run)
         result.add(RowProblem("", None, "", "", str(refused)))
@@ -237,9 +244,15 @@ def run_import_job(
     today: date | None = None,
     scores_file=None,
     scores_name: str = "",
+    ends_file=None,
+    ends_name: str = "",
     confirmed: bool = True,
 ) -> ImportResult:
-    """Run a queued import and record its outcome on the job row (outside the import's transaction)."""
+    """Run a queued import and record its outcome on the job row (outside the import's transaction).
+
+    Unless `confirmed`, a file that looks implausible (far beyond the trainee's ramp) is checked but not
+    saved: the job waits for a person to confirm it (`Status.AWAITING`), with the reason among its
+    warnings. A dry run only warns."""
     started = time.monotonic()
     CaseloadImport.objects.filter(pk=job.pk).update(status=CaseloadImport.Status.RUNNING)
     enrolment = Enrolment.objects.select_related("employing_service").get(pk=job.enrolment_id)
@@ -251,10 +264,14 @@ def run_import_job(
         today=today,
         scores_file=scores_file,
         scores_name=scores_name,
+        ends_file=ends_file,
+        ends_name=ends_name,
         confirmed=confirmed,
     )
-    if not result.ok or result.needs_confirmation:
+    if not result.ok:
         job.status = CaseloadImport.Status.REJECTED
+    elif result.needs_confirmation and not job.dry_run:
+        job.status = CaseloadImport.Status.AWAITING
     elif job.dry_run:
         job.status = CaseloadImport.Status.CHECKED
     else:
@@ -265,6 +282,7 @@ def run_import_job(
     job.cases_created = result.cases_created
     job.duplicates = result.duplicates
     job.updated = result.updated
+    job.cases_closed = result.cases_closed
     job.skipped = dict(result.skipped)
     job.warnings = result.warnings + ([result.needs_confirmation] if result.needs_confirmation else [])
     job.error_count = result.error_count
@@ -281,6 +299,7 @@ def run_import_job(
             "cases_created",
             "duplicates",
             "updated",
+            "cases_closed",
             "skipped",
             "warnings",
             "error_count",
@@ -294,12 +313,15 @@ def run_import_job(
 
 
 @task
-def run_caseload_import(job_id: int) -> str:
-    """Background task: import a stored upload, then delete the file whatever happens."""
+def run_caseload_import(job_id: int, confirmed: bool = False) -> str:
+    """Background task: import a stored upload, then delete the file, unless the file looked implausible
+    and waits for a person to confirm it (the confirmation queues this task again, `confirmed`)."""
     job = CaseloadImport.objects.select_related("mapping", "profile", "requested_by").get(pk=job_id)
+    keep = False
     try:
         with default_storage.open(job.stored_name, "rb") as stored:
-            run_import_job(job, stored)
+            run_import_job(job, stored, confirmed=confirmed)
+        keep = job.status == CaseloadImport.Status.AWAITING
     except Exception:
         CaseloadImport.objects.filter(pk=job.pk).update(
             status=CaseloadImport.Status.FAILED,
@@ -308,7 +330,7 @@ def run_caseload_import(job_id: int) -> str:
         )
         raise
     finally:
-        if job.stored_name:
+        if job.stored_name and not keep:
             default_storage.delete(job.stored_name)
             CaseloadImport.objects.filter(pk=job.pk).update(stored_name="")
     return job.status

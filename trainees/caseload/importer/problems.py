@@ -49,6 +49,8 @@ class ImportResult:
     duplicates: int = 0
     updated: int = 0
     scores_updated: int = 0
+    cases_closed: int = 0  # by a companion file of referral ends
+    end_reasons_added: int = 0  # cases a discharge contact had closed that day, given the end's reason
     skipped: Counter = field(default_factory=Counter)  # reason -> rows skipped for it
     warnings: list[str] = field(default_factory=list)
     needs_confirmation: str = ""  # a plausibility warning the person must confirm before anything is saved
@@ -84,6 +86,13 @@ class ImportResult:
             text += f" {self.updated} contacts {verb} updated."
         if self.scores_updated:
             text += f" {self.scores_updated} scores {verb} recorded from the scores file."
+        if self.cases_closed:
+            text += f" {self.cases_closed} cases {verb} closed from the referral ends file."
+        if self.end_reasons_added:
+            text += (
+                f" {self.end_reasons_added} cases already closed on their discharge day {verb} given the "
+                "reason the referral ended."
+            )
         if self.skipped:
             text += " Skipped: " + self.skipped_text() + "."
         return text

@@ -1,5 +1,7 @@
-"""python manage.py import_caseload FILE --trainee USERNAME [--profile CODE] [--scores FILE] [--dry-run]"""
+"""python manage.py import_caseload FILE --trainee USERNAME [--profile CODE] [--scores FILE] [--ends FILE]
+[--confirm] [--dry-run]"""
 
+from contextlib import ExitStack
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -27,6 +29,11 @@ class Command(BaseCommand):
             "--scores", help="A companion file of coded scores (the profile says its columns)."
         )
         parser.add_argument(
+            "--ends",
+            help="A companion file of referral ends (IDS101: the referral, its discharge date and ending "
+            "code), which closes the trainee's matching cases.",
+        )
+        parser.add_argument(
             "--confirm",
             action="store_true",
             help="Import even if the file would take the trainee far beyond their caseload ramp.",
@@ -44,6 +51,7 @@ class Command(BaseCommand):
         mapping=None,
         profile=None,
         scores=None,
+        ends=None,
         confirm=False,
         dry_run=False,
         **options,
@@ -86,9 +94,13 @@ class Command(BaseCommand):
             chosen_profile = profile_for_service(enrolment.employing_service, code=profile, kind="caseload")
             if chosen_profile is None:
                 raise CommandError(f"There is no caseload import profile “{profile}” for this service.")
-        scores_path = Path(scores) if scores else None
-        if scores_path and not scores_path.is_file():
-            raise CommandError(f"No such file: {scores_path}")
+        companions = {}
+        for option, value in (("scores", scores), ("ends", ends)):
+            if value:
+                companion = Path(value)
+                if not companion.is_file():
+                    raise CommandError(f"No such file: {companion}")
+                companions[option] = companion
         # Run from the command line by someone with the server's keys: no person in the product to name.
         job = create_caseload_import(
             actor=None,
@@ -99,18 +111,14 @@ class Command(BaseCommand):
             file_format=kind,
             dry_run=dry_run,
         )
-        with path.open("rb") as handle:
-            if scores_path:
-                with scores_path.open("rb") as scores_handle:
-                    result = run_import_job(
-                        job,
-                        handle,
-                        scores_file=scores_handle,
-                        scores_name=scores_path.name,
-                        confirmed=confirm,
-                    )
-            else:
-                result = run_import_job(job, handle, confirmed=confirm)
+        with ExitStack() as stack:
+            handle = stack.enter_context(path.open("rb"))
+            opened = {
+                f"{option}_file": stack.enter_context(companion.open("rb"))
+                for option, companion in companions.items()
+            }
+            names = {f"{option}_name": companion.name for option, companion in companions.items()}
+            result = run_import_job(job, handle, confirmed=confirm, **opened, **names)
         for warning in result.warnings:
             self.stderr.write("Warning: " + warning)
         for problem in result.errors:

@@ -1,0 +1,169 @@
+"""A companion file of referral ends (NHS Talking Therapies IDS101: the service request identifier, the
+service discharge date and the ending code). Each row names a case on this trainee's caseload, which is
+closed on that date through the caseload service that closes a case (`close_case`), with the ending code's
+meaning, in words from the profile, as the reason.
+
+Read after the contacts (a case closes on or after its latest contact). Rows stream; cases are looked up a
+batch at a time, so memory stays flat. What cannot be applied is skipped and counted by reason, with a
+warning naming the row when a person needs to look:
+
+- a referral not ended yet (no discharge date): counted, nothing to do;
+- a referral that is not a case on this trainee's caseload (another practitioner's): counted;
+- an end already applied (the same date and reason): counted, nothing changes (a re-imported extract);
+- an end the caseload cannot take (before the case's latest contact, in the future, or a case already closed
+  on another day): counted and warned about, the rest of the file still imports.
+
+A missing reference, a date that cannot be read or an ending code the profile does not know is a problem
+with the file: the whole import is refused, every problem named by sheet, row and column.
+"""
+
+from collections.abc import Iterable, Sequence
+from datetime import date
+
+from openpyxl.utils import get_column_letter
+
+from accounts.services import DomainError
+from trainees.caseload.importer import limits
+from trainees.caseload.importer.columns import CellProblem, is_blank, read_text
+from trainees.caseload.importer.problems import ImportResult, RowProblem
+from trainees.caseload.services import close_case
+from trainees.imports.profiles import ProfileSpec, normalise_code, normalise_heading
+from trainees.models import Case, Enrolment
+
+FIELDS = ("case_reference", "end_date", "end_code")
+NOT_ENDED = "referrals not ended yet"
+NOT_HERE = "referral ends for cases not on this trainee's caseload"
+ALREADY = "referral ends already recorded"
+REFUSED = "referral ends the caseload could not take (see the warnings)"
+
+
+class EndsReader:
+    def __init__(
+        self, *, actor, enrolment: Enrolment, spec: ProfileSpec | None, result: ImportResult, today: date
+    ):
+        self.actor = actor
+        self.enrolment = enrolment
+        self.spec = spec
+        self.result = result
+        self.today = today
+        config = (spec.ends if spec else {}) or {}
+        self.headings = {key: tuple(value) for key, value in (config.get("columns") or {}).items()}
+        self.reasons = {
+            normalise_code(code): str(words) for code, words in (config.get("reasons") or {}).items()
+        }
+        self.columns: dict[str, int] = {}
+        self.labels: dict[str, str] = {}
+
+    def _where(self, sheet, row, key, reason):
+        index = self.columns.get(key)
+        column = get_column_letter(index + 1) if index is not None else ""
+        return RowProblem(sheet, row, column, self.labels.get(key, ""), reason)
+
+    def run(self, sheet: str, rows: Iterable[Sequence]) -> None:
+        if not self.headings:
+            self.result.add(
+                RowProblem(sheet, None, "", "", "This import profile does not read a referral ends file.")
+            )
+            return
+        iterator = iter(rows)
+        header = next(iterator, None)
+        if header is None:
+            self.result.add(RowProblem(sheet, None, "", "", "The referral ends file is empty."))
+            return
+        found = {normalise_heading(c): i for i, c in enumerate(header) if isinstance(c, str)}
+        for key in FIELDS:
+            for candidate in self.headings.get(key, ()):
+                if normalise_heading(candidate) in found:
+                    self.columns[key] = found[normalise_heading(candidate)]
+                    self.labels[key] = candidate
+                    break
+            else:
+                names = " or ".join(f"“{c}”" for c in self.headings.get(key, ()))
+                self.result.add(
+                    RowProblem(sheet, 1, "", "", f"The referral ends file has no column headed {names}.")
+                )
+        if not self.result.ok:
+            return
+        batch: list[tuple[int, str, date, str]] = []
+        number = 1
+        for cells in iterator:
+            number += 1
+            if all(is_blank(c) for c in cells):
+                continue
+            parsed = self._parse(sheet, number, cells)
+            if parsed:
+                batch.append(parsed)
+            if len(batch) >= limits.BATCH_SIZE:
+                self._apply(sheet, batch)
+                batch = []
+            if self.result.error_count >= limits.MAX_ERRORS_COUNTED:
+                self.result.stopped_early = True
+                return
+        self._apply(sheet, batch)
+
+    def _parse(self, sheet, number, cells):
+        def cell(key):
+            index = self.columns[key]
+            return cells[index] if index < len(cells) else None
+
+        raw_date = cell("end_date")
+        if is_blank(raw_date):
+            self.result.skip(NOT_ENDED)
+            return None
+        try:
+            reference = read_text(cell("case_reference")).strip()
+        except CellProblem as error:
+            self.result.add(self._where(sheet, number, "case_reference", str(error)))
+            return None
+        if not reference:
+            self.result.add(
+                self._where(sheet, number, "case_reference", "The referral's identifier is missing.")
+            )
+            return None
+        ended_on = self.spec.parse_date(raw_date)
+        if ended_on is None:
+            self.result.add(
+                self._where(sheet, number, "end_date", f"“{raw_date}” is not a date this profile reads.")
+            )
+            return None
+        code = normalise_code(cell("end_code"))
+        reason = self.reasons.get(code, "") if code else ""
+        if code and not reason:
+            self.result.add(
+                self._where(sheet, number, "end_code", f"“{code}” is not an ending code this profile knows.")
+            )
+            return None
+        return number, reference, ended_on, reason
+
+    def _apply(self, sheet: str, batch) -> None:
+        if not batch or not self.result.ok:
+            return
+        cases = {
+            case.reference: case
+            for case in Case.objects.filter(
+                enrolment=self.enrolment,
+                service_id=self.enrolment.employing_service_id,
+                reference__in={row[1] for row in batch},
+            ).only("pk", "reference", "status", "opened_on", "closed_on", "end_reason")
+        }
+        for number, reference, ended_on, reason in batch:
+            case = cases.get(reference)
+            if case is None:
+                self.result.skip(NOT_HERE)
+                continue
+            was_open = case.status == Case.Status.OPEN
+            if not was_open and case.closed_on == ended_on and case.end_reason == reason:
+                self.result.skip(ALREADY)
+                continue
+            try:
+                closed = close_case(actor=self.actor, case=case, closed_on=ended_on, reason=reason)
+            except DomainError as error:
+                self.result.skip(REFUSED)
+                why = str(error) if was_open else f"Case {reference} was closed on {case.closed_on:%d %B %Y}."
+                self.result.warn(f"Sheet “{sheet}” row {number}: the referral end was not recorded. {why}")
+                continue
+            cases[reference] = closed
+            if was_open:
+                self.result.cases_closed += 1
+            else:
+                self.result.end_reasons_added += 1
