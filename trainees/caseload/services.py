@@ -383,3 +383,32 @@ def create_caseload_import(
         },
     )
     return job
+
+
+@transaction.atomic
+def decide_awaiting_import(*, actor, job: CaseloadImport, confirm: bool) -> CaseloadImport:
+    """The person's answer to an upload that looked implausible (far beyond the trainee's ramp): confirmed,
+    the job is queued again to import the kept file without the check; declined, the kept file is deleted
+    and nothing is imported. Either way the answer is audited; an import no longer waiting cannot be
+    answered."""
+    from django.core.files.storage import default_storage
+
+    job = CaseloadImport.objects.select_for_update().get(pk=job.pk)
+    if job.status != CaseloadImport.Status.AWAITING or not job.stored_name:
+        raise DomainError("This import is not waiting for a confirmation.")
+    if confirm:
+        job.status = CaseloadImport.Status.QUEUED
+        job.save(update_fields=["status"])
+    else:
+        default_storage.delete(job.stored_name)
+        job.status = CaseloadImport.Status.REJECTED
+        job.stored_name = ""
+        job.message = "Not imported: you chose not to import this file. Nothing was saved."
+        job.save(update_fields=["status", "stored_name", "message"])
+    record_event(
+        actor=actor,
+        action="caseload.import_confirmed" if confirm else "caseload.import_declined",
+        obj=job,
+        after={"file": job.original_name},
+    )
+    return job

@@ -43,6 +43,7 @@ from trainees.caseload.selectors import (
 from trainees.caseload.services import (
     close_case,
     create_caseload_import,
+    decide_awaiting_import,
     record_contact,
     save_column_mapping,
     set_caseload_settings,
@@ -190,17 +191,40 @@ def import_upload(request, pk):
     return render(request, "trainees/caseload/import_upload.html", context)
 
 
+def _answer_awaiting(request, job: CaseloadImport) -> None:
+    """Confirm (queue the import again, without the plausibility check) or decline an upload that looked
+    implausible; the POST's `decision` says which."""
+    confirm = request.POST.get("decision") == "confirm"
+    try:
+        decide_awaiting_import(actor=request.user, job=job, confirm=confirm)
+    except DomainError as error:
+        messages.error(request, str(error))
+        return
+    if confirm:
+        run_caseload_import.enqueue(job.pk, confirmed=True)
+        messages.success(request, f"{job.original_name} is being imported as you confirmed.")
+    else:
+        messages.success(request, f"{job.original_name} was not imported.")
+
+
+@require_http_methods(["GET", "POST"])
 def import_result(request, pk, job_pk):
     access = enrolment_access_for(request.user, pk)
     enrolment = access.enrolment
     job = enrolment.caseload_imports.filter(pk=job_pk).first()
     if job is None:
         raise Http404("No import found.")
-    return render(
-        request,
-        "trainees/caseload/import_result.html",
-        {"enrolment": enrolment, "job": job, "access": access},
-    )
+    if request.method == "POST":
+        access.require("record_caseload")  # only the trainee answers for their own upload
+        _answer_awaiting(request, job)
+        return redirect("trainees:caseload_import", pk=enrolment.pk, job_pk=job.pk)
+    context = {
+        "enrolment": enrolment,
+        "job": job,
+        "access": access,
+        "can_confirm": job.status == CaseloadImport.Status.AWAITING and access.can("record_caseload"),
+    }
+    return render(request, "trainees/caseload/import_result.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -307,9 +331,18 @@ def service_import_upload(request, code):
     return render(request, "trainees/caseload/service_import_upload.html", context)
 
 
+@require_http_methods(["GET", "POST"])
 def service_import_result(request, code, job_pk):
     service = _administered_service(request, code)
     job = CaseloadImport.objects.filter(service=service, pk=job_pk).select_related("enrolment__user").first()
     if job is None:
         raise Http404("No import found.")
-    return render(request, "trainees/caseload/service_import_result.html", {"service": service, "job": job})
+    if request.method == "POST":
+        _answer_awaiting(request, job)
+        return redirect("trainees:service_caseload_import", code=service.code, job_pk=job.pk)
+    context = {
+        "service": service,
+        "job": job,
+        "can_confirm": job.status == CaseloadImport.Status.AWAITING,
+    }
+    return render(request, "trainees/caseload/service_import_result.html", context)
