@@ -247,8 +247,9 @@ class _Context:
         services = list(Organisation.objects.filter(kind=Organisation.Kind.SERVICE))
         self.services = {_norm(s.code): s for s in services} | {_norm(s.name): s for s in services}
         self.sites = {(site.service_id, _norm(site.name)): site for site in ServiceSite.objects.all()}
-        self.numbers_in_programme = dict(
-            Enrolment.objects.filter(cohort__programme=cohort.programme)
+        # A student number belongs to one student at the institution, whatever the programme.
+        self.numbers_at_institution = dict(
+            Enrolment.objects.filter(cohort__programme__hei_id=cohort.programme.hei_id)
             .exclude(student_number="")
             .values_list("student_number", "user__email")
         )
@@ -341,10 +342,11 @@ def _check_batch(batch: list[tuple[int, dict]], ctx: _Context, result: IntakeRes
                 )
             else:
                 ctx.seen_numbers[student_number] = number
-                holder = ctx.numbers_in_programme.get(student_number)
+                holder = ctx.numbers_at_institution.get(student_number)
                 if holder is not None and holder.lower() != email:
                     refuse(
-                        "Student number", f"{student_number} already belongs to someone on this programme."
+                        "Student number",
+                        f"{student_number} already belongs to another student at {ctx.cohort.programme.hei}.",
                     )
         route = ctx.routes.get(_norm(record.get("route")))
         if route is None:

@@ -94,6 +94,25 @@ def _check_enrolment(enrolment: Enrolment) -> None:
         raise DomainError(f"{enrolment.employing_service} is not an NHS Talking Therapies service.")
 
 
+def student_number_clash(*, student_number: str, cohort: Cohort, user) -> str:
+    """Why `student_number` cannot be this person's on `cohort`, in words (empty when it can): a student
+    number belongs to one student at an institution (the programme's education provider), whatever the
+    programme or cohort. The database refuses a clash too (a trigger, migration 0013); this names it."""
+    if not student_number:
+        return ""
+    institution = cohort.programme.hei
+    taken = (
+        Enrolment.objects.filter(student_number=student_number, cohort__programme__hei_id=institution.pk)
+        .exclude(user_id=user.pk)
+        .exists()
+    )
+    return (
+        f"Student number {student_number} already belongs to another student at {institution}."
+        if taken
+        else ""
+    )
+
+
 @transaction.atomic
 def update_enrolment(*, actor, enrolment: Enrolment, changes: dict) -> Enrolment:
     """Correct an enrolment's fields (cohort, route, dates, band, status...); the same rules as enrolling."""
@@ -106,6 +125,12 @@ def update_enrolment(*, actor, enrolment: Enrolment, changes: dict) -> Enrolment
         )
         if clash.exists():
             raise DomainError(f"{enrolment.user.display_name} is already enrolled on {enrolment.cohort}.")
+    if {"student_number", "cohort", "user"} & set(changes):
+        clash = student_number_clash(
+            student_number=enrolment.student_number, cohort=enrolment.cohort, user=enrolment.user
+        )
+        if clash:
+            raise DomainError(clash)
     return save_record(actor=actor, instance=enrolment, changes=changes, action="enrolment.changed")
 
 
@@ -262,9 +287,9 @@ def transfer_cohort(*, actor, enrolment: Enrolment, cohort: Cohort, on: date, re
     _check_route_offered(enrolment.route, cohort)
     if Enrolment.objects.filter(user_id=enrolment.user_id, cohort=cohort).exists():
         raise DomainError(f"The trainee is already enrolled on {cohort}.")
-    taken = Enrolment.objects.filter(cohort=cohort, student_number=enrolment.student_number)
-    if enrolment.student_number and taken.exists():
-        raise DomainError(f"Student number {enrolment.student_number} is already used on {cohort}.")
+    clash = student_number_clash(student_number=enrolment.student_number, cohort=cohort, user=enrolment.user)
+    if clash:
+        raise DomainError(clash)
     before = {"cohort": enrolment.cohort.code}
     enrolment.cohort = cohort
     enrolment.save(update_fields=["cohort"])
