@@ -569,10 +569,23 @@ def _register_session_date(spec: ProfileSpec, heading) -> date | None:
     year = int(match["year"])
     if year < 100:
         year += 2000
+    # The month as a number, or as a name ("06 Jan 2026 09.30AM", Moodle's English session heading).
+    parts = match.groupdict()
+    month = (
+        _MONTHS.get((parts.get("month_name") or "")[:3].lower()) if not parts.get("month") else parts["month"]
+    )
     try:
-        return date(year, int(match["month"]), int(match["day"]))
-    except ValueError:
+        return date(year, int(month), int(match["day"]))
+    except (TypeError, ValueError):
         return None
+
+
+_MONTHS = {
+    name: n
+    for n, name in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1
+    )
+}
 
 
 def _profile_keys(ctx: _Context, spec: ProfileSpec) -> dict[str, Enrolment]:
