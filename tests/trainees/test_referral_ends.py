@@ -127,3 +127,42 @@ def test_the_command_takes_a_referral_ends_file(world, tt_profile, tmp_path):  #
     assert "1 cases were closed from the referral ends file" in out.getvalue()
     assert "1 referrals not ended yet" in out.getvalue()
     assert CaseloadImport.objects.get().cases_closed == 1
+
+
+def test_the_upload_page_takes_the_scores_and_referral_ends_files_too(world, client, tt_profile, monkeypatch):  # noqa: F811, E501
+    from django.core.files.storage import default_storage
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from tests.trainees.test_import_profiles import scores_extract
+    from trainees.models import Contact
+
+    client.force_login(world.user("trainee"))
+    url = reverse("trainees:caseload_import_upload", args=[world.enrolment.pk])
+
+    def files():
+        return {
+            "file": SimpleUploadedFile("ids201.csv", text_bytes(contacts_extract())),
+            "scores_file": SimpleUploadedFile("ids607.csv", text_bytes(scores_extract())),
+            "ends_file": SimpleUploadedFile("ids101.csv", text_bytes(ends_extract())),
+        }
+
+    # The tracker's own headings read no companion file: refused on the form, naming the field.
+    page = client.post(url, files()).content.decode()
+    assert "The format chosen does not read a coded scores file." in page
+    assert "The format chosen does not read a referral ends file." in page
+    assert not CaseloadImport.objects.exists()
+
+    deleted = []
+    delete = default_storage.delete
+    monkeypatch.setattr(default_storage, "delete", lambda name: deleted.append(name) or delete(name))
+    response = client.post(url, {"profile": tt_profile.code, **files()})
+    assert response.status_code == 302
+    job = CaseloadImport.objects.get()
+    assert (job.status, job.cases_closed) == ("imported", 1), job.message
+    assert Contact.objects.get(source_id="CC-1").phq9 == 18
+    assert Case.objects.get(reference="SR-1001").end_reason == COMPLETED
+    assert job.companions == {}
+    assert len(deleted) == 3 and not any(default_storage.exists(name) for name in deleted)
+    page = client.get(response["Location"]).content.decode()
+    assert "1 cases were closed from the referral ends file" in page

@@ -115,6 +115,20 @@ class UploadForm(DeidentifiedForm):
         required=False,
         help_text="How the columns and codes are read, for example the NHS Talking Therapies data set.",
     )
+    scores_file = forms.FileField(
+        label="Coded scores file (optional)",
+        required=False,
+        help_text="For a format that reads one, such as the NHS Talking Therapies data set: the coded scores "
+        "table (PHQ-9, GAD-7 and WSAS by contact).",
+        widget=forms.FileInput(attrs={"accept": ".csv,.xlsx,.ods,.tsv,.txt"}),
+    )
+    ends_file = forms.FileField(
+        label="Referral ends file (optional)",
+        required=False,
+        help_text="For a format that reads one, such as the NHS Talking Therapies data set: the referrals "
+        "with their discharge date and ending code, which close the cases that ended.",
+        widget=forms.FileInput(attrs={"accept": ".csv,.xlsx,.ods,.tsv,.txt"}),
+    )
     mapping = forms.ChoiceField(label="Column headings", required=False)
     dry_run = forms.BooleanField(
         label="Check the file only (a dry run): save nothing",
@@ -132,8 +146,8 @@ class UploadForm(DeidentifiedForm):
             (str(m.pk), f"Saved mapping: {m.name}") for m in mappings
         ]
 
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
+    @staticmethod
+    def _check_upload(upload):
         if upload.size > MAX_UPLOAD_BYTES:
             raise ValidationError(f"The file is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB.")
         if not upload.name.lower().endswith((".csv", ".xlsx", ".ods", ".tsv", ".txt")):
@@ -142,6 +156,40 @@ class UploadForm(DeidentifiedForm):
                 "tab-separated text (.tsv or .txt)."
             )
         return upload
+
+    def clean_file(self):
+        return self._check_upload(self.cleaned_data["file"])
+
+    def clean_scores_file(self):
+        upload = self.cleaned_data.get("scores_file")
+        return self._check_upload(upload) if upload else None
+
+    def clean_ends_file(self):
+        upload = self.cleaned_data.get("ends_file")
+        return self._check_upload(upload) if upload else None
+
+    def clean(self):
+        data = super().clean()
+        profile = data.get("profile")
+        # A companion file is read only by a format (profile) that says how: refuse it rather than ignore it.
+        for name, part, what in (
+            ("scores_file", "scores", "a coded scores file"),
+            ("ends_file", "ends", "a referral ends file"),
+        ):
+            if data.get(name) and not (profile and (profile.spec or {}).get(part)):
+                self.add_error(
+                    name,
+                    f"The format chosen does not read {what}. Choose a format that does, or leave it out.",
+                )
+        return data
+
+    def companions(self) -> dict:
+        """The companion uploads by kind ("scores", "ends"), for the importer."""
+        return {
+            kind: self.cleaned_data[f"{kind}_file"]
+            for kind in ("scores", "ends")
+            if self.cleaned_data.get(f"{kind}_file")
+        }
 
     def clean_profile(self):
         value = self.cleaned_data.get("profile")
@@ -201,7 +249,7 @@ class ServiceUploadForm(UploadForm):
 
     trainee = forms.ChoiceField(label="Trainee")
 
-    field_order = ["trainee", "file", "profile", "dry_run"]
+    field_order = ["trainee", "file", "profile", "scores_file", "ends_file", "dry_run"]
 
     def __init__(self, *args, enrolments=(), **kwargs):
         super().__init__(*args, **kwargs)

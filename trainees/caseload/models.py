@@ -380,6 +380,9 @@ class CaseloadImport(models.Model):
     )
     original_name = DeidentifiedCharField(max_length=200)
     stored_name = models.CharField(max_length=200, blank=True)
+    # Companion files uploaded with it, by kind ("scores", "ends"): {"stored": server-chosen name, "name":
+    # the file's own name}. Deleted with the main file.
+    companions = models.JSONField(default=dict, blank=True)
     file_format = models.CharField(max_length=4, choices=Format.choices)
     dry_run = models.BooleanField(default=False)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)

@@ -351,6 +351,7 @@ def create_caseload_import(
     dry_run: bool,
     stored_name: str = "",
     profile=None,
+    companions: dict | None = None,
 ) -> CaseloadImport:
     """Record that someone asked to import a contact export for `enrolment` (queued; the importer runs it).
 
@@ -365,6 +366,7 @@ def create_caseload_import(
         profile=profile,
         original_name=original_name[:200],
         stored_name=stored_name,
+        companions=companions or {},
         file_format=file_format,
         dry_run=dry_run,
         requested_by=actor if getattr(actor, "is_authenticated", False) else None,
@@ -380,6 +382,7 @@ def create_caseload_import(
             "mapping": job.mapping_name,
             "profile": profile.code if profile else "",
             "dry_run": dry_run,
+            **{f"{kind} file": part["name"] for kind, part in (companions or {}).items()},
         },
     )
     return job
@@ -400,11 +403,13 @@ def decide_awaiting_import(*, actor, job: CaseloadImport, confirm: bool) -> Case
         job.status = CaseloadImport.Status.QUEUED
         job.save(update_fields=["status"])
     else:
-        default_storage.delete(job.stored_name)
+        for name in [job.stored_name, *(part["stored"] for part in job.companions.values())]:
+            default_storage.delete(name)
         job.status = CaseloadImport.Status.REJECTED
         job.stored_name = ""
+        job.companions = {}
         job.message = "Not imported: you chose not to import this file. Nothing was saved."
-        job.save(update_fields=["status", "stored_name", "message"])
+        job.save(update_fields=["status", "stored_name", "companions", "message"])
     record_event(
         actor=actor,
         action="caseload.import_confirmed" if confirm else "caseload.import_declined",

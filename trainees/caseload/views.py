@@ -149,6 +149,15 @@ def _queue_upload(request, *, enrolment, form, mapping=None) -> CaseloadImport:
     upload = form.cleaned_data["file"]
     extension = PurePath(upload.name).suffix.lower()
     stored = default_storage.save(f"caseload-imports/{uuid.uuid4().hex}{extension}", upload)
+    companions = {
+        kind: {
+            "stored": default_storage.save(
+                f"caseload-imports/{uuid.uuid4().hex}{PurePath(part.name).suffix.lower()}", part
+            ),
+            "name": PurePath(part.name).name[:200],
+        }
+        for kind, part in form.companions().items()
+    }
     job = create_caseload_import(
         actor=request.user,
         enrolment=enrolment,
@@ -156,16 +165,21 @@ def _queue_upload(request, *, enrolment, form, mapping=None) -> CaseloadImport:
         profile=form.cleaned_data["profile"],
         original_name=PurePath(upload.name).name,
         stored_name=stored,
+        companions=companions,
         file_format=extension.lstrip("."),
         dry_run=form.cleaned_data["dry_run"],
     )
     try:
         run_caseload_import.enqueue(job.pk)
     except Exception:
-        # No task queued, so nothing will delete the stored copy: do it now, and say so.
-        default_storage.delete(stored)
+        # No task queued, so nothing will delete the stored copies: do it now, and say so.
+        for name in [stored, *(part["stored"] for part in companions.values())]:
+            default_storage.delete(name)
         CaseloadImport.objects.filter(pk=job.pk).update(
-            status=CaseloadImport.Status.FAILED, stored_name="", message="The import could not be queued."
+            status=CaseloadImport.Status.FAILED,
+            stored_name="",
+            companions={},
+            message="The import could not be queued.",
         )
         raise
     return job

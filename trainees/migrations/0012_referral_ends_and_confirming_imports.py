@@ -19,6 +19,11 @@ class Migration(migrations.Migration):
             name="cases_closed",
             field=models.PositiveIntegerField(default=0),
         ),
+        migrations.AddField(
+            model_name="caseloadimport",
+            name="companions",
+            field=models.JSONField(blank=True, default=dict),
+        ),
         migrations.AlterField(
             model_name="caseloadimport",
             name="status",

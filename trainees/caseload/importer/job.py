@@ -319,8 +319,13 @@ def run_caseload_import(job_id: int, confirmed: bool = False) -> str:
     job = CaseloadImport.objects.select_related("mapping", "profile", "requested_by").get(pk=job_id)
     keep = False
     try:
-        with default_storage.open(job.stored_name, "rb") as stored:
-            run_import_job(job, stored, confirmed=confirmed)
+        with ExitStack() as stack:
+            stored = stack.enter_context(default_storage.open(job.stored_name, "rb"))
+            companions = {}
+            for kind, part in job.companions.items():  # a coded scores file, a referral ends file
+                companions[f"{kind}_file"] = stack.enter_context(default_storage.open(part["stored"], "rb"))
+                companions[f"{kind}_name"] = part["name"]
+            run_import_job(job, stored, confirmed=confirmed, **companions)
         keep = job.status == CaseloadImport.Status.AWAITING
     except Exception:
         CaseloadImport.objects.filter(pk=job.pk).update(
@@ -331,6 +336,7 @@ def run_caseload_import(job_id: int, confirmed: bool = False) -> str:
         raise
     finally:
         if job.stored_name and not keep:
-            default_storage.delete(job.stored_name)
-            CaseloadImport.objects.filter(pk=job.pk).update(stored_name="")
+            for name in [job.stored_name, *(part["stored"] for part in job.companions.values())]:
+                default_storage.delete(name)
+            CaseloadImport.objects.filter(pk=job.pk).update(stored_name="", companions={})
     return job.status
