@@ -2,6 +2,7 @@
 result page says why and the person confirms, or declines, before anything is saved. The same on the
 trainee's own upload page and on the service administrator's."""
 
+import io
 from datetime import timedelta
 
 import pytest
@@ -127,3 +128,26 @@ def test_the_service_administrator_confirms_on_the_service_page(world, client, t
     assert not Contact.objects.exists()
     client.post(result_url, {"decision": "confirm"})
     assert Contact.objects.count() == 12
+
+
+def test_an_upload_nobody_answers_is_declined_after_a_fortnight(world, client, team_extract):
+    from datetime import timedelta
+
+    from django.core.management import call_command
+
+    client.force_login(world.user("trainee"))
+    upload(client, reverse("trainees:caseload_import_upload", args=[world.enrolment.pk]), team_extract)
+    job = CaseloadImport.objects.get()
+    stored = job.stored_name
+    call_command("decline_waiting_imports", stdout=io.StringIO())
+    assert CaseloadImport.objects.get().status == CaseloadImport.Status.AWAITING  # not yet a fortnight
+    CaseloadImport.objects.filter(pk=job.pk).update(finished_at=timezone.now() - timedelta(days=15))
+    out = io.StringIO()
+    call_command("decline_waiting_imports", stdout=out)
+    assert "1 waiting uploads declined." in out.getvalue()
+    job.refresh_from_db()
+    assert job.status == CaseloadImport.Status.REJECTED
+    assert "nobody confirmed this file within 14 days" in job.message
+    assert not default_storage.exists(stored) and not Contact.objects.exists()
+    call_command("decline_waiting_imports", stdout=out)  # safe to run twice
+    assert AuditEvent.objects.filter(action="caseload.import_declined").count() == 1

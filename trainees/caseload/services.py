@@ -389,7 +389,7 @@ def create_caseload_import(
 
 
 @transaction.atomic
-def decide_awaiting_import(*, actor, job: CaseloadImport, confirm: bool) -> CaseloadImport:
+def decide_awaiting_import(*, actor, job: CaseloadImport, confirm: bool, message: str = "") -> CaseloadImport:
     """The person's answer to an upload that looked implausible (far beyond the trainee's ramp): confirmed,
     the job is queued again to import the kept file without the check; declined, the kept file is deleted
     and nothing is imported. Either way the answer is audited; an import no longer waiting cannot be
@@ -408,7 +408,7 @@ def decide_awaiting_import(*, actor, job: CaseloadImport, confirm: bool) -> Case
         job.status = CaseloadImport.Status.REJECTED
         job.stored_name = ""
         job.companions = {}
-        job.message = "Not imported: you chose not to import this file. Nothing was saved."
+        job.message = message or "Not imported: you chose not to import this file. Nothing was saved."
         job.save(update_fields=["status", "stored_name", "companions", "message"])
     record_event(
         actor=actor,
@@ -417,3 +417,23 @@ def decide_awaiting_import(*, actor, job: CaseloadImport, confirm: bool) -> Case
         after={"file": job.original_name},
     )
     return job
+
+
+def decline_abandoned_imports(*, older_than_days: int = 14, now=None) -> int:
+    """Decline uploads that have waited for a confirmation longer than `older_than_days` (their kept files
+    are deleted, nothing is imported). Run daily by `manage.py decline_waiting_imports`; safe to run twice."""
+    from datetime import timedelta
+
+    cutoff = (now or timezone.now()) - timedelta(days=older_than_days)
+    waiting = CaseloadImport.objects.filter(status=CaseloadImport.Status.AWAITING, finished_at__lt=cutoff)
+    declined = 0
+    for job in waiting.only("pk").order_by("pk"):
+        decide_awaiting_import(
+            actor=None,
+            job=job,
+            confirm=False,
+            message=f"Not imported: nobody confirmed this file within {older_than_days} days. Nothing was "
+            "saved; upload it again to import it.",
+        )
+        declined += 1
+    return declined
