@@ -246,6 +246,14 @@ MAX_REQUEST_BYTES = env_int("MAX_REQUEST_MB", EVIDENCE_MAX_UPLOAD_MB + 10) * 102
 # redeployed): the next request fails it and its task row and starts a new one. A worker renews the lease
 # after every portfolio it packs, which takes milliseconds.
 VISIT_PACK_LEASE_SECONDS = env_int("VISIT_PACK_LEASE_SECONDS", 120)
+# A live portfolio PDF is rendered by a worker, never in the request (accreditation/portfolio/cache.py). One
+# still marked as rendering after this long lost its worker: the page offers to try again.
+PORTFOLIO_RENDER_TIMEOUT_SECONDS = env_int("PORTFOLIO_RENDER_TIMEOUT_SECONDS", 300)
+# When records change, queue a render of the new version at once (at most one waiting per trainee), so the
+# next person asking rarely waits. Changes touching more trainees than this (a programme's settings) are
+# rendered when next asked for instead.
+PORTFOLIO_PRERENDER = env_bool("PORTFOLIO_PRERENDER", True)
+PORTFOLIO_PRERENDER_MAX = env_int("PORTFOLIO_PRERENDER_MAX", 50)
 
 STORAGES = {
     "default": storage_from_env(),

@@ -8,6 +8,7 @@ from accounts.models import Organisation, User
 from accounts.services import DomainError, record_event, save_record
 from core.identifiers import identifying_reason, refusal
 from curriculum.models import Cohort, Route
+from trainees.enrolment.versions import bump_records_version
 from trainees.models import Enrolment, EnrolmentChange, SupervisorAssignment
 from trainees.supervision.selectors import why_cannot_supervise
 
@@ -60,6 +61,7 @@ def assign_supervisor(
     assignment = SupervisorAssignment.objects.create(
         enrolment=enrolment, supervisor=supervisor, kind=kind, starts_on=starts_on, ends_on=ends_on
     )
+    bump_records_version(enrolment)
     record_event(
         actor=actor,
         action="supervisor.assigned",
@@ -106,6 +108,7 @@ def update_enrolment(*, actor, enrolment: Enrolment, changes: dict) -> Enrolment
         )
         if clash.exists():
             raise DomainError(f"{enrolment.user.display_name} is already enrolled on {enrolment.cohort}.")
+    bump_records_version(enrolment)
     return save_record(actor=actor, instance=enrolment, changes=changes, action="enrolment.changed")
 
 
@@ -120,6 +123,7 @@ def update_assignment(*, actor, assignment: SupervisorAssignment, changes: dict)
         raise DomainError("The assignment cannot end before it starts.")
     if {"supervisor", "kind"} & set(changes):
         _check_supervisor(assignment.supervisor, assignment.kind, assignment.starts_on)
+    bump_records_version(assignment.enrolment_id)
     return save_record(
         actor=actor, instance=assignment, changes=changes, action="supervisor.assignment_changed"
     )
@@ -134,6 +138,7 @@ def complete_enrolment(*, actor, enrolment: Enrolment, completed_on: date) -> En
     enrolment.completed_on = completed_on
     enrolment.band = max(enrolment.band, Enrolment.Band.BAND_5)
     enrolment.save(update_fields=["status", "completed_on", "band"])
+    bump_records_version(enrolment)
     record_event(
         actor=actor,
         action="enrolment.completed",
@@ -205,6 +210,7 @@ def _record_change(
         after=after,
         recorded_by=actor,
     )
+    bump_records_version(enrolment)
     record_event(
         actor=actor,
         action=f"enrolment.{kind}",
