@@ -108,8 +108,18 @@ def update_enrolment(*, actor, enrolment: Enrolment, changes: dict) -> Enrolment
         )
         if clash.exists():
             raise DomainError(f"{enrolment.user.display_name} is already enrolled on {enrolment.cohort}.")
-    bump_records_version(enrolment)
-    return save_record(actor=actor, instance=enrolment, changes=changes, action="enrolment.changed")
+    # `save_record` saves every field: carry the stored records version, not whatever this object was loaded
+    # with, so the bump below always moves the number on.
+    enrolment.records_version = (
+        Enrolment.objects.select_for_update()
+        .filter(pk=enrolment.pk)
+        .values_list("records_version", flat=True)
+        .first()
+        or 0
+    )
+    saved = save_record(actor=actor, instance=enrolment, changes=changes, action="enrolment.changed")
+    bump_records_version(saved)
+    return saved
 
 
 @transaction.atomic
