@@ -281,3 +281,31 @@ def queue_after_change(enrolment_ids: list[int]) -> None:
             request_render(enrolment, as_of=today)
         except Exception:  # a render queued late is no reason to fail anyone's save
             logger.exception("Could not queue a portfolio render for enrolment %s", enrolment.pk)
+
+
+def render_here(enrolment: Enrolment, *, scheme_code: str = "", as_of: date) -> PortfolioRender:
+    """Render the current version in this process, whatever is cached (the benchmark's cold render): the
+    worker's own steps, without the queue."""
+    key = live_key(enrolment, scheme_code=scheme_code, as_of=as_of)
+    old = PortfolioRender.objects.filter(key=key).first()
+    if old is not None:
+        if old.file:
+            default_storage.delete(old.file)
+        old.delete()
+    render = PortfolioRender.objects.create(
+        key=key,
+        enrolment=enrolment,
+        records_version=enrolment.records_version,
+        scheme_code=scheme_code or "",
+        as_of=as_of,
+    )
+    return render_now(render.pk)
+
+
+def forget_renders(enrolment: Enrolment) -> None:
+    """Drop every live render of this trainee and its file (the benchmark's "first request")."""
+    renders = PortfolioRender.objects.filter(enrolment=enrolment)
+    for render in renders:
+        if render.file:
+            default_storage.delete(render.file)
+    renders.delete()
