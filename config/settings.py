@@ -30,7 +30,8 @@ CACHE_URL                    the one cache every process shares: redis://host:63
                              one process only; unset: a database table made by `migrate`
 EVIDENCE_MAX_UPLOAD_MB       largest evidence file accepted, in megabytes (default 200)
 TASKS_BACKEND                the django.tasks backend (default: the database queue that `db_worker` runs)
-PORTFOLIO_RENDER_TIMEOUT_SECONDS  a live portfolio PDF still rendering after this long lost its worker: the page
+PORTFOLIO_RENDER_TIMEOUT_SECONDS
+                             a live portfolio PDF still rendering after this long lost its worker: the page
                              offers to try again (default 300)
 PORTFOLIO_PRERENDER          0 to stop queueing a render of a trainee's portfolio when their records change
                              (default 1); PORTFOLIO_PRERENDER_MAX: not for changes touching more trainees (50)
