@@ -6,6 +6,7 @@ from django.db import transaction
 
 from accounts.services import DomainError, record_event, save_record
 from accreditation.models import Scheme, SchemeVersion
+from trainees.enrolment.versions import bump_everyone
 
 
 @transaction.atomic
@@ -36,6 +37,7 @@ def copy_scheme_version(
     if version.effective_to is None or version.effective_to >= effective_from:
         version.effective_to = date.fromordinal(effective_from.toordinal() - 1)
         version.save(update_fields=["effective_to"])
+    bump_everyone()  # readiness is judged against the scheme in every portfolio
     record_event(
         actor=actor,
         action="scheme.version_added",
@@ -50,6 +52,7 @@ def copy_scheme_version(
 def save_scheme(*, actor, scheme: Scheme, changes: dict) -> Scheme:
     """Add or change an accreditation scheme's name, body, kind or order, and audit it."""
     action = "scheme.changed" if scheme.pk else "scheme.created"
+    bump_everyone()
     return save_record(actor=actor, instance=scheme, changes=changes, action=action)
 
 
@@ -61,6 +64,7 @@ def save_scheme_version(*, actor, version: SchemeVersion, changes: dict) -> Sche
     if version.effective_to and version.effective_to < version.effective_from:
         raise DomainError("A version cannot end before it starts.")
     action = "scheme.version_changed" if version.pk else "scheme.version_added"
+    bump_everyone()
     return save_record(actor=actor, instance=version, changes=changes, action=action)
 
 

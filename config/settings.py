@@ -30,6 +30,11 @@ CACHE_URL                    the one cache every process shares: redis://host:63
                              one process only; unset: a database table made by `migrate`
 EVIDENCE_MAX_UPLOAD_MB       largest evidence file accepted, in megabytes (default 200)
 TASKS_BACKEND                the django.tasks backend (default: the database queue that `db_worker` runs)
+PORTFOLIO_RENDER_TIMEOUT_SECONDS
+                             a live portfolio PDF still rendering after this long lost its worker: the page
+                             offers to try again (default 300)
+PORTFOLIO_PRERENDER          0 to stop queueing a render of a trainee's portfolio when their records change
+                             (default 1); PORTFOLIO_PRERENDER_MAX: not for changes touching more trainees (50)
 SITE_URL                     the address printed in PDFs for checking them (default http://127.0.0.1:8000)
 EMAIL_BACKEND                smtp, console or a dotted path to a mail backend (default: console when
                              DJANGO_DEBUG is on, as under `make run`; smtp otherwise)
@@ -246,6 +251,14 @@ MAX_REQUEST_BYTES = env_int("MAX_REQUEST_MB", EVIDENCE_MAX_UPLOAD_MB + 10) * 102
 # redeployed): the next request fails it and its task row and starts a new one. A worker renews the lease
 # after every portfolio it packs, which takes milliseconds.
 VISIT_PACK_LEASE_SECONDS = env_int("VISIT_PACK_LEASE_SECONDS", 120)
+# A live portfolio PDF is rendered by a worker, never in the request (accreditation/portfolio/cache.py). One
+# still marked as rendering after this long lost its worker: the page offers to try again.
+PORTFOLIO_RENDER_TIMEOUT_SECONDS = env_int("PORTFOLIO_RENDER_TIMEOUT_SECONDS", 300)
+# When records change, queue a render of the new version at once (at most one waiting per trainee), so the
+# next person asking rarely waits. Changes touching more trainees than this (a programme's settings) are
+# rendered when next asked for instead.
+PORTFOLIO_PRERENDER = env_bool("PORTFOLIO_PRERENDER", True)
+PORTFOLIO_PRERENDER_MAX = env_int("PORTFOLIO_PRERENDER_MAX", 50)
 
 STORAGES = {
     "default": storage_from_env(),

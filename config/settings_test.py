@@ -21,6 +21,8 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Tasks run in-process, at once, so tests see their results; a separate test exercises the real worker.
 # TASKS_BACKEND lets the real-worker test run a `db_worker` subprocess against the test database.
 TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django.tasks.backends.immediate.ImmediateBackend")}}
+# Writes in tests do not queue background portfolio renders (tests of that turn it on).
+PORTFOLIO_PRERENDER = False
 # No collectstatic before tests.
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 # WhiteNoise indexes WHITENOISE_ROOT each time a test client builds its handler; tests need no icons.

@@ -1,7 +1,9 @@
 from django.contrib import admin
+from django.db.models import Q
 
 from accounts.admin_scoping import HeiScopedAdminMixin, ServiceAdminMixin, ServiceInlineMixin
 from trainees.enrolment.services import assign_supervisor, enrol_trainee, update_assignment, update_enrolment
+from trainees.enrolment.versions import bump_everyone, bump_matching
 from trainees.models import Enrolment, SupervisionRules, SupervisorAssignment
 
 
@@ -71,3 +73,20 @@ class SupervisionRulesAdmin(ServiceAdminMixin, admin.ModelAdmin):
 
     list_display = ["name", "programme", "effective_from", "case_management_minutes_per_week"]
     list_filter = ["programme"]
+
+    # The rules show in every portfolio they govern: a programme's own, or every programme's default.
+    def create_record(self, request, obj, changes):
+        saved = super().create_record(request, obj, changes)
+        self._bump(saved)
+        return saved
+
+    def update_record(self, request, obj, changes):
+        saved = super().update_record(request, obj, changes)
+        self._bump(saved)
+        return saved
+
+    def _bump(self, rules):
+        if rules.programme_id:
+            bump_matching(Q(cohort__programme_id=rules.programme_id))
+        else:
+            bump_everyone()

@@ -161,3 +161,50 @@ class VisitPack(models.Model):
     @property
     def percent(self) -> int:
         return round(100 * self.done / self.total) if self.total else (100 if self.finished else 0)
+
+
+class PortfolioRender(models.Model):
+    """A live (unsubmitted) portfolio PDF for one version of a trainee's records, rendered in the background.
+
+    `key` names the content: the enrolment, its records version, the scheme asked for, the portfolio's date
+    and the template version (`accreditation.portfolio.cache.live_key`). It is unique, so two requests for
+    the same portfolio share one row and one task. Not a record of anything: rows and files are replaced as
+    records change. Submitted portfolios are `PortfolioSnapshot`s and never come from here.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting for a worker"
+        RUNNING = "running", "Being rendered"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
+        # The records changed while it waited or rendered: a render of the newer version replaces it.
+        SUPERSEDED = "superseded", "Superseded by newer records"
+
+    key = models.CharField(max_length=64, unique=True)
+    enrolment = models.ForeignKey("trainees.Enrolment", on_delete=models.CASCADE, related_name="+")
+    records_version = models.PositiveBigIntegerField()
+    scheme_code = models.CharField(max_length=50, blank=True, help_text="Blank: the route's own scheme.")
+    as_of = models.DateField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    file = models.CharField(max_length=200, blank=True, help_text="The PDF's name in the default storage.")
+    size = models.PositiveBigIntegerField(default=0)
+    error = models.TextField(blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
+    requested_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["enrolment", "status"], name="portfolio_render_enrolment")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="ready") | ~Q(file=""), name="ready_render_has_a_file"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Portfolio render for enrolment {self.enrolment_id}, version {self.records_version}"
+
+    @property
+    def waiting(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)

@@ -7,6 +7,9 @@ app_name = "portfolios"
 urlpatterns = [
     path("trainees/<int:pk>/portfolio/", views.trainee_portfolio, name="trainee"),
     path("trainees/<int:pk>/portfolio.pdf", views.trainee_portfolio_pdf, name="trainee_pdf"),
+    path(
+        "trainees/<int:pk>/portfolio.pdf/retry/", views.trainee_portfolio_pdf_retry, name="trainee_pdf_retry"
+    ),
     path("trainees/<int:pk>/portfolio/submit/", views.submit_portfolio, name="submit"),
     path("portfolios/<int:pk>/", views.snapshot_detail, name="snapshot"),
     path("portfolios/<int:pk>/pdf/", views.snapshot_pdf, name="snapshot_pdf"),

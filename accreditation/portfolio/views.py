@@ -3,23 +3,25 @@ visit management and packs, and the public verification page. Thin: check access
 selector, respond."""
 
 import hashlib
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.cache import cache
+from django.core.cache import cache as shared_cache
 from django.core.files.storage import default_storage
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.shortcuts import render as render_page
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.services import DomainError, record_event
-from accreditation.portfolio import packs, selectors, services, visits
+from accreditation.models import PortfolioRender
+from accreditation.portfolio import cache, packs, selectors, services, visits
 from accreditation.portfolio.access import portfolio_access_for
-from accreditation.portfolio.cache import portfolio_pdf
-from accreditation.portfolio.data import default_scheme_code, for_display, portfolio_data
+from accreditation.portfolio.data import choose_scheme, default_scheme_code, for_display
 from accreditation.portfolio.forms import (
     AddPortfoliosForm,
     SampleForm,
@@ -71,25 +73,83 @@ def trainee_portfolio(request, pk):
     return _portfolio_page(request, enrolment_access_for(request.user, pk))
 
 
+PROGRESS_REFRESH_SECONDS = 3
+
+
+def _pdf_url(enrolment, scheme_code: str, *, progress: bool = False) -> str:
+    query = {"scheme": scheme_code} if scheme_code else {}
+    if progress:
+        query["progress"] = "1"
+    return reverse("portfolios:trainee_pdf", args=[enrolment.pk]) + (f"?{urlencode(query)}" if query else "")
+
+
+def _progress_page(request, enrolment, render, state: str, scheme_code: str):
+    context = {
+        "enrolment": enrolment,
+        "render": render,
+        "state": state,
+        "scheme_code": scheme_code,
+        "refresh_seconds": PROGRESS_REFRESH_SECONDS,
+        "progress_url": _pdf_url(enrolment, scheme_code, progress=True),
+        "download_url": _pdf_url(enrolment, scheme_code),
+    }
+    return render_page(request, "portfolios/render_progress.html", context)
+
+
 @require_safe
+@never_cache
 def trainee_portfolio_pdf(request, pk):
-    """The portfolio as it stands today, for anyone who may see the trainee's record; from the render
-    cache when nothing it shows has changed."""
+    """The portfolio as it stands today, for anyone who may see the trainee's record.
+
+    Served from the render cache when a PDF of the records' current version is there (reading only the
+    enrolment and one row); otherwise a worker renders it and this answers with a page that checks again
+    and offers the file when it is ready. The request itself never renders."""
     enrolment = get_enrolment_for_user(request.user, pk)
     today = timezone.localdate()
+    scheme_code = request.GET.get("scheme") or ""
+    render = cache.find_render(cache.live_key(enrolment, scheme_code=scheme_code, as_of=today))
+    hit = render is not None and render.status == PortfolioRender.Status.READY
+    if not hit:
+        if scheme_code:
+            try:
+                choose_scheme(enrolment, scheme_code, today)
+            except DomainError as exc:
+                messages.error(request, str(exc))
+                return redirect("portfolios:trainee", pk=enrolment.pk)
+        render = cache.request_render(enrolment, scheme_code=scheme_code, as_of=today)
+    state = cache.render_state(render)
+    if state != "ready" or request.GET.get("progress"):
+        return _progress_page(request, enrolment, render, state, scheme_code)
     try:
-        data = portfolio_data(enrolment, scheme_code=request.GET.get("scheme") or None, as_of=today)
-    except DomainError as exc:
-        messages.error(request, str(exc))
-        return redirect("portfolios:trainee", pk=enrolment.pk)
-    cached = portfolio_pdf(data)
+        handle = cache.open_render(render)
+    except FileNotFoundError:
+        PortfolioRender.objects.filter(pk=render.pk).update(
+            status=PortfolioRender.Status.FAILED, error="The stored PDF was missing."
+        )
+        render.refresh_from_db()
+        return _progress_page(request, enrolment, render, "failed", scheme_code)
     record_event(
         actor=request.user,
         action="portfolio.downloaded",
         obj=enrolment,
-        after={"scheme": data["scheme"]["code"], "cache": "hit" if cached.hit else "miss", "key": cached.key},
+        after={
+            "scheme": scheme_code or "default",
+            "cache": "hit" if hit else "miss",
+            "key": render.key,
+            "version": render.records_version,
+        },
     )
-    return _pdf_response(cached.pdf, f"portfolio-{enrolment.user.username}-{today:%Y-%m-%d}.pdf")
+    name = f"portfolio-{enrolment.user.username}-{today:%Y-%m-%d}.pdf"
+    return file_download(handle, filename=name, content_type="application/pdf")
+
+
+@require_POST
+def trainee_portfolio_pdf_retry(request, pk):
+    """Queue a failed (or stalled) render of the portfolio again, then show its progress."""
+    enrolment = get_enrolment_for_user(request.user, pk)
+    scheme_code = request.POST.get("scheme") or ""
+    cache.request_render(enrolment, scheme_code=scheme_code, as_of=timezone.localdate(), retry=True)
+    return redirect(_pdf_url(enrolment, scheme_code, progress=True))
 
 
 @require_POST
@@ -325,9 +385,9 @@ def _over_limit(request) -> bool:
     """Counted in the one cache (a database table or Redis), so every worker process counts together."""
     address = request.META.get("REMOTE_ADDR", "")
     key = "portfolio-verify:" + hashlib.sha256(address.encode()).hexdigest()[:32]
-    cache.add(key, 0, VERIFY_WINDOW)
+    shared_cache.add(key, 0, VERIFY_WINDOW)
     try:
-        return cache.incr(key) > VERIFY_LIMIT
+        return shared_cache.incr(key) > VERIFY_LIMIT
     except ValueError:  # expired between add and incr
         return False
 

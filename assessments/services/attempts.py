@@ -13,6 +13,7 @@ from assessments.models import AssessmentComponent, Attempt, EvidenceFile, Mitig
 from assessments.selectors import allowed_attempts, assessment_rules
 from curriculum.models import Competence, RouteModule
 from trainees.access import access_to
+from trainees.enrolment.versions import bump_records_version
 from trainees.models import Enrolment
 
 
@@ -48,6 +49,7 @@ def _store_files(*, actor, attempt: Attempt, files: Sequence, checks: list[Check
         evidence.file.save(f"evidence{check.extension}", upload, save=False)
         stored.append(evidence.file.name)
         evidence.save()
+        bump_records_version(attempt.enrolment_id)
         record_event(
             actor=actor,
             action="evidence.uploaded",
@@ -156,6 +158,7 @@ def _create_attempt(*, actor, enrolment, component, competence, method, submitte
         raise ConflictError(
             "Someone else has just recorded an attempt here. Reload the page to see it."
         ) from error
+    bump_records_version(enrolment)
     record_event(
         actor=actor,
         action="attempt.submitted",
@@ -228,6 +231,7 @@ def record_mitigating_circumstances(
         accepted_on=accepted_on,
         recorded_by=actor,
     )
+    bump_records_version(enrolment)
     record_event(
         actor=actor,
         action="attempt.mitigation_accepted",

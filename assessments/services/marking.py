@@ -12,6 +12,7 @@ from assessments.rules import criteria_outcome, percentage_passes, sampled_for_m
 from assessments.selectors import MARKER_ROLES, assessment_rules
 from assessments.services.signoffs import sign_off_competence
 from trainees.access import access_to
+from trainees.enrolment.versions import bump_records_version
 
 
 def _check_marker(actor, attempt: Attempt) -> str:
@@ -133,6 +134,7 @@ def mark_attempt(
         AttemptRating(attempt=attempt, criterion=criterion, rating=ratings[criterion.code])
         for criterion in criteria
     )
+    bump_records_version(attempt.enrolment_id)
     record_event(
         actor=actor,
         action="attempt.marked",
@@ -218,6 +220,7 @@ def moderate_attempt(
             "status",
         ]
     )
+    bump_records_version(attempt.enrolment_id)
     record_event(
         actor=actor,
         action="attempt.moderated",

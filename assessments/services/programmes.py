@@ -1,12 +1,14 @@
 """Writes for a programme's assessment settings (scheme, attempts allowed, moderation sample)."""
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.services import DomainError, record_event
 from assessments.models import AssessmentScheme, ProgrammeAssessmentSettings
 from curriculum.models import Programme
 from trainees.access import staff_access
+from trainees.enrolment.versions import bump_matching
 
 
 @transaction.atomic
@@ -49,6 +51,7 @@ def configure_programme_assessment(
         settings_row.save(
             update_fields=["scheme", "attempts_allowed", "moderation_sample_percent", "updated_at"]
         )
+    bump_matching(Q(cohort__programme=programme))  # attempts allowed show in every portfolio
     record_event(
         actor=actor,
         action="assessment_settings.changed",

@@ -10,6 +10,7 @@ from assessments.models import Attempt, SignOff, SignOffReopening
 from assessments.rules import marks_digest
 from assessments.selectors import MARKER_ROLES
 from trainees.access import access_to
+from trainees.enrolment.versions import bump_records_version
 
 
 def current_sign_off(enrolment_id: int, competence_id: int) -> SignOff | None:
@@ -105,6 +106,7 @@ def sign_off_competence(*, actor, attempt: Attempt, at: datetime | None = None) 
             f"Another educator has just signed off {attempt.competence}. Their sign-off stands; nothing was "
             "changed by yours."
         ) from error
+    bump_records_version(attempt.enrolment_id)
     record_event(
         actor=actor,
         action="competence.signed",
@@ -140,6 +142,7 @@ def reopen_sign_off(*, actor, sign_off: SignOff, reason: str) -> SignOffReopenin
             )
     except IntegrityError as error:
         raise ConflictError("Someone else has just reopened this sign-off.") from error
+    bump_records_version(sign_off.enrolment_id)
     record_event(
         actor=actor,
         action="competence.reopened",

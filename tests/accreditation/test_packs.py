@@ -24,10 +24,12 @@ from django.utils import timezone
 
 from accounts.models import AuditEvent
 from accounts.services import DomainError
-from accreditation.models import VisitPack, VisitPortfolio
+from accreditation.models import PortfolioRender, VisitPack, VisitPortfolio
+from accreditation.portfolio import cache
 from accreditation.portfolio.packs import request_visit_pack
 from tests import factories as f
 from tests.accreditation.factories_portfolios import SnapshotFactory
+from trainees.models import Enrolment
 
 pytestmark = pytest.mark.django_db
 
@@ -190,14 +192,18 @@ def worker_database_url() -> str:
     reason="a worker in another process needs a database both can share: set DATABASE_URL to PostgreSQL",
 )
 def test_a_real_db_worker_process_builds_the_pack(curriculum, tmp_path):
+    """... and renders a live portfolio PDF the web process queued (issue 13: never in the request)."""
     from tests.world import build_world
 
     world = build_world()
     snapshots = fill_visit(world, 3)
     with database_task_queue():
         pack = request_visit_pack(actor=world.user("admin"), visit=world.visit)
+        enrolment = Enrolment.objects.with_people().get(pk=world.enrolment.pk)
+        render = cache.request_render(enrolment, as_of=timezone.localdate())
     pack.refresh_from_db()
     assert pack.status == VisitPack.Status.QUEUED and pack.task_id  # nothing runs it in this process
+    assert render.status == PortfolioRender.Status.QUEUED and render.task_id
 
     env = {
         **os.environ,
@@ -218,7 +224,8 @@ def test_a_real_db_worker_process_builds_the_pack(curriculum, tmp_path):
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline and worker.poll() is None:
             pack.refresh_from_db()
-            if pack.finished:
+            render.refresh_from_db()
+            if pack.finished and not render.waiting:
                 break
             time.sleep(0.3)
     finally:
@@ -231,6 +238,10 @@ def test_a_real_db_worker_process_builds_the_pack(curriculum, tmp_path):
     client = Client()
     client.force_login(world.user("admin"))
     assert_pack_is_consistent(download(client, pack), snapshots)
+    assert render.status == PortfolioRender.Status.READY, output
+    client.force_login(world.user("trainee"))
+    response = client.get(reverse("portfolios:trainee_pdf", args=[world.enrolment.pk]))
+    assert b"".join(response.streaming_content).startswith(b"%PDF-")
 
 
 def test_a_pack_whose_worker_stopped_does_not_block_a_new_one(world):

@@ -59,6 +59,13 @@ ROWS = {
     "portfolios:trainee_pdf": Row(
         lambda w: reverse("portfolios:trainee_pdf", args=[w.enrolment.pk]), allow(*CAN_SEE_TRAINEE)
     ),
+    # Queues a failed render of the live PDF again: anyone who may download it; everyone else 404.
+    "portfolios:trainee_pdf_retry": Row(
+        lambda w: reverse("portfolios:trainee_pdf_retry", args=[w.enrolment.pk]),
+        allow(*CAN_SEE_TRAINEE, status=302),
+        method="post",
+        data=lambda w: {"scheme": ""},
+    ),
     "portfolios:submit": Row(
         lambda w: reverse("portfolios:submit", args=[w.enrolment.pk]),
         expect(trainee=302, **dict.fromkeys(CAN_SEE_BUT_NOT_SUBMIT, 403)),

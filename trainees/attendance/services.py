@@ -18,6 +18,7 @@ from trainees.access import access_to
 from trainees.attendance.models import ABSENT, MAX_MINUTES_MISSED, PART_DAY, AttendanceStatus
 from trainees.attendance.selectors import register_enrolments
 from trainees.deidentify import identifying_reason
+from trainees.enrolment.versions import bump_for_cohorts, bump_records_version
 from trainees.models import (
     AttendanceMark,
     CatchUp,
@@ -101,6 +102,7 @@ def generate_schedule(
                 days.append(TeachingDay(cohort=cohort, module=queue.pop(0), date=day))
         day += timedelta(days=1)
     TeachingDay.objects.bulk_create(days)
+    bump_for_cohorts([cohort.pk])  # the schedule shapes every trainee's training days
     record_event(
         actor=actor,
         action="schedule.generated",
@@ -130,6 +132,7 @@ def add_teaching_day(*, actor, cohort: Cohort, module: Module, day: date, topic:
             teaching_day = TeachingDay.objects.create(cohort=cohort, module=module, date=day, topic=topic)
     except IntegrityError as exc:
         raise ConflictError(f"Someone else has just added a teaching day on {long_date(day)}.") from exc
+    bump_for_cohorts([cohort.pk])
     record_event(
         actor=actor,
         action="teaching_day.added",
@@ -173,6 +176,7 @@ def move_teaching_day(*, actor, day: TeachingDay, new_date: date, reason: str) -
             day.save(update_fields=["date"])
     except IntegrityError as exc:
         raise ConflictError(f"Someone else has just put a teaching day on {long_date(new_date)}.") from exc
+    bump_for_cohorts([day.cohort_id])
     record_event(
         actor=actor,
         action="teaching_day.moved",
@@ -195,6 +199,7 @@ def cancel_teaching_day(*, actor, day: TeachingDay, reason: str) -> TeachingDay:
     day.status = TeachingDay.Status.CANCELLED
     day.cancelled_reason = reason.strip()[:200]
     day.save(update_fields=["status", "cancelled_reason"])
+    bump_for_cohorts([day.cohort_id])
     record_event(
         actor=actor,
         action="teaching_day.cancelled",
@@ -343,6 +348,7 @@ def save_register(
         raise ConflictError(
             "Someone else saved this register at the same moment. Check their marks and save again."
         ) from exc
+    bump_records_version([m.enrolment_id for m in new_marks])
     record_event(
         actor=actor,
         action="register.corrected" if corrected else "register.taken",
@@ -405,6 +411,7 @@ def submit_catch_up(
             )
     except IntegrityError as exc:
         raise ConflictError("A catch-up for that day was saved at the same moment.") from exc
+    bump_records_version(enrolment)
     record_event(
         actor=actor,
         action="catch_up.submitted",
@@ -432,6 +439,7 @@ def decide_catch_up(*, actor, catch_up: CatchUp, approve: bool, comment: str = "
     if not changed:
         raise ConflictError("This catch-up has already been decided.")
     catch_up.refresh_from_db()
+    bump_records_version(catch_up.enrolment_id)
     record_event(
         actor=actor,
         action="catch_up.approved" if approve else "catch_up.rejected",
@@ -499,6 +507,7 @@ def log_workplace_day(
             )
     except IntegrityError as exc:
         raise ConflictError(f"{long_date(day)} was logged at the same moment.") from exc
+    bump_records_version(enrolment)
     record_event(
         actor=actor,
         action="workplace_day.logged",
@@ -526,6 +535,7 @@ def review_workplace_day(
     if not changed:
         raise ConflictError("This workplace day has already been reviewed.")
     workplace_day.refresh_from_db()
+    bump_records_version(workplace_day.enrolment_id)
     record_event(
         actor=actor,
         action="workplace_day.confirmed" if confirm else "workplace_day.rejected",
@@ -570,6 +580,7 @@ def record_interruption(
         note=note.strip(),
         recorded_by=actor,
     )
+    bump_records_version(enrolment)
     record_event(
         actor=actor,
         action="interruption.recorded",

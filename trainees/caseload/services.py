@@ -9,12 +9,14 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Organisation
 from accounts.services import DomainError, record_event
 from curriculum.models import Intervention, Programme
 from trainees.deidentify import validate_case_reference
+from trainees.enrolment.versions import bump_matching, bump_records_version
 from trainees.models import (
     Case,
     CaseloadImport,
@@ -191,6 +193,7 @@ def record_contact(
         changed += ["status", "closed_on"]
     if changed:
         case.save(update_fields=changed)
+    bump_records_version(enrolment)
     if created:
         record_event(actor=actor, action="caseload.case_opened", obj=case, after={"opened_on": date})
     record_event(
@@ -237,6 +240,7 @@ def close_case(*, actor, case: Case, closed_on: date, reason: str = "") -> Case:
     case.closed_on = closed_on
     case.end_reason = reason
     case.save(update_fields=["status", "closed_on", "end_reason"])
+    bump_records_version(case.enrolment_id)
     record_event(
         actor=actor,
         action="caseload.case_closed",
@@ -288,6 +292,8 @@ def set_caseload_settings(
     settings.updated_by = actor if getattr(actor, "is_authenticated", False) else None
     settings.updated_at = timezone.now()
     settings.save(update_fields=fields)
+    # The ramp and the contact-hours target show in every portfolio of the programme.
+    bump_matching(Q(cohort__programme=programme))
     record_event(
         actor=actor,
         action="caseload.settings_changed",

@@ -17,6 +17,7 @@ from accounts.services import ConflictError, DomainError, record_event
 from accounts.uploads import content_matches
 from trainees.access import access_to
 from trainees.cpd.models import cpd_evidence_path
+from trainees.enrolment.versions import bump_records_version
 from trainees.models import CpdActivity, Enrolment
 
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
@@ -100,6 +101,7 @@ def record_cpd_activity(
                 activity.evidence.name = stored
                 activity.evidence_name = _clean_name(evidence)
             activity.save(force_insert=True)
+            bump_records_version(activity.enrolment_id)
             record_event(actor=actor, action="cpd.recorded", obj=activity, after=_snapshot(activity))
     except Exception:
         if stored:
@@ -132,6 +134,7 @@ def update_cpd_activity(*, actor, activity: CpdActivity, evidence=None, **change
                 activity.evidence_name = _clean_name(evidence)
                 fields += ["evidence", "evidence_name"]
             activity.save(update_fields=fields)
+            bump_records_version(activity.enrolment_id)
             record_event(
                 actor=actor, action="cpd.updated", obj=activity, before=before, after=_snapshot(activity)
             )
@@ -157,6 +160,7 @@ def confirm_cpd_activity(*, actor, activity: CpdActivity) -> CpdActivity:
     if not updated:
         raise ConflictError("This activity has already been confirmed.")
     activity.refresh_from_db()
+    bump_records_version(activity.enrolment_id)
     record_event(actor=actor, action="cpd.confirmed", obj=activity, after=_snapshot(activity))
     return activity
 
@@ -186,6 +190,7 @@ def reopen_cpd_activity(*, actor, activity: CpdActivity, reason: str) -> CpdActi
     try:
         with transaction.atomic():
             copy.save(force_insert=True)
+            bump_records_version(activity.enrolment_id)
             record_event(
                 actor=actor,
                 action="cpd.reopened",

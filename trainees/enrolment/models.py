@@ -62,6 +62,10 @@ class Enrolment(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.ACTIVE)
     completed_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # Goes up by one, in the same transaction, whenever any record the trainee's portfolio shows changes
+    # (`trainees.enrolment.versions.bump_records_version`, called by every service writing such a record).
+    # The live portfolio's render cache is keyed by it, so an unchanged repeat reads only this number.
+    records_version = models.PositiveBigIntegerField(default=0, editable=False)
 
     objects = EnrolmentQuerySet.as_manager()
 

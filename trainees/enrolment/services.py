@@ -8,6 +8,7 @@ from accounts.models import Organisation, User
 from accounts.services import DomainError, record_event, save_record
 from core.identifiers import identifying_reason, refusal
 from curriculum.models import Cohort, Route
+from trainees.enrolment.versions import bump_records_version
 from trainees.models import Enrolment, EnrolmentChange, SupervisorAssignment
 from trainees.supervision.selectors import why_cannot_supervise
 
@@ -60,6 +61,7 @@ def assign_supervisor(
     assignment = SupervisorAssignment.objects.create(
         enrolment=enrolment, supervisor=supervisor, kind=kind, starts_on=starts_on, ends_on=ends_on
     )
+    bump_records_version(enrolment)
     record_event(
         actor=actor,
         action="supervisor.assigned",
@@ -131,7 +133,18 @@ def update_enrolment(*, actor, enrolment: Enrolment, changes: dict) -> Enrolment
         )
         if clash:
             raise DomainError(clash)
-    return save_record(actor=actor, instance=enrolment, changes=changes, action="enrolment.changed")
+    # `save_record` saves every field: carry the stored records version, not whatever this object was loaded
+    # with, so the bump below always moves the number on.
+    enrolment.records_version = (
+        Enrolment.objects.select_for_update()
+        .filter(pk=enrolment.pk)
+        .values_list("records_version", flat=True)
+        .first()
+        or 0
+    )
+    saved = save_record(actor=actor, instance=enrolment, changes=changes, action="enrolment.changed")
+    bump_records_version(saved)
+    return saved
 
 
 @transaction.atomic
@@ -145,6 +158,7 @@ def update_assignment(*, actor, assignment: SupervisorAssignment, changes: dict)
         raise DomainError("The assignment cannot end before it starts.")
     if {"supervisor", "kind"} & set(changes):
         _check_supervisor(assignment.supervisor, assignment.kind, assignment.starts_on)
+    bump_records_version(assignment.enrolment_id)
     return save_record(
         actor=actor, instance=assignment, changes=changes, action="supervisor.assignment_changed"
     )
@@ -159,6 +173,7 @@ def complete_enrolment(*, actor, enrolment: Enrolment, completed_on: date) -> En
     enrolment.completed_on = completed_on
     enrolment.band = max(enrolment.band, Enrolment.Band.BAND_5)
     enrolment.save(update_fields=["status", "completed_on", "band"])
+    bump_records_version(enrolment)
     record_event(
         actor=actor,
         action="enrolment.completed",
@@ -230,6 +245,7 @@ def _record_change(
         after=after,
         recorded_by=actor,
     )
+    bump_records_version(enrolment)
     record_event(
         actor=actor,
         action=f"enrolment.{kind}",

@@ -19,6 +19,7 @@ from accounts.services import ConflictError, DomainError, record_event
 from curriculum.models import Intervention
 from trainees.access import access_to, staff_access
 from trainees.deidentify import identifying_reason
+from trainees.enrolment.versions import bump_for_supervisor, bump_records_version
 from trainees.models import (
     Case,
     CaseReview,
@@ -135,6 +136,7 @@ def add_training(
                 certificate_content_type=content_type,
                 recorded_by=actor,
             )
+            bump_for_supervisor(supervisor.pk)  # their credentials show in every supervisee's portfolio
             record_event(
                 actor=actor,
                 action="supervisor.training_added",
@@ -170,6 +172,7 @@ def verify_training(*, actor, training: SupervisorTraining) -> SupervisorTrainin
     training.verified_by = actor
     training.verified_at = timezone.now()
     training.save(update_fields=["verified_by", "verified_at"])
+    bump_for_supervisor(supervisor.pk)
     record_event(
         actor=actor,
         action="supervisor.training_verified",
@@ -278,6 +281,7 @@ def log_session(
         logged_by=actor,
     )
     CaseReview.objects.bulk_create([CaseReview(session=session, case=case) for case in cases])
+    bump_records_version(enrolment)
     record_event(actor=actor, action="supervision.logged", obj=session, after=_snapshot(session, cases))
     return session
 
@@ -367,6 +371,7 @@ def update_session(
     )
     session.case_reviews.all().delete()
     CaseReview.objects.bulk_create([CaseReview(session=session, case=case) for case in cases])
+    bump_records_version(session.enrolment_id)
     record_event(
         actor=actor, action="supervision.updated", obj=session, before=before, after=_snapshot(session, cases)
     )
@@ -379,6 +384,7 @@ def withdraw_session(*, actor, session: SupervisionSession) -> None:
     session = _lock_awaiting(session)
     if actor.pk != session.enrolment.user_id:
         raise DomainError("Only the trainee can withdraw the entries they logged.")
+    bump_records_version(session.enrolment_id)
     record_event(actor=actor, action="supervision.withdrawn", obj=session, before=_snapshot(session))
     session.delete()
 
@@ -395,6 +401,7 @@ def confirm_session(*, actor, session: SupervisionSession) -> SupervisionSession
     session.confirmed_at = timezone.now()
     session.save(update_fields=["status", "confirmed_at"])
     CaseReview.objects.filter(session=session).update(locked=True)
+    bump_records_version(session.enrolment_id)
     record_event(
         actor=actor,
         action="supervision.confirmed",
@@ -447,6 +454,7 @@ def reopen_session(*, actor, session: SupervisionSession, reason: str) -> Superv
     except IntegrityError as error:
         raise ConflictError("This session has already been reopened.") from error
     CaseReview.objects.bulk_create([CaseReview(session=new, case=case) for case in cases])
+    bump_records_version(session.enrolment_id)
     record_event(
         actor=actor,
         action="supervision.reopened",
@@ -470,6 +478,7 @@ def record_leave(*, actor, enrolment: Enrolment, kind: str, starts_on: date, end
     leave = Leave.objects.create(
         enrolment=enrolment, kind=kind, starts_on=starts_on, ends_on=ends_on, recorded_by=actor
     )
+    bump_records_version(enrolment)
     record_event(
         actor=actor,
         action="supervision.leave_recorded",
@@ -515,6 +524,7 @@ def start_report(*, actor, enrolment: Enrolment, kind: str, **fields) -> Supervi
     report = SupervisorReport.objects.create(
         enrolment=enrolment, supervisor=actor, kind=kind, **{k: fields[k] for k in REPORT_FIELDS}
     )
+    bump_records_version(enrolment)
     record_event(actor=actor, action="report.started", obj=report, after={"kind": kind})
     return report
 
@@ -531,6 +541,7 @@ def update_report(*, actor, report: SupervisorReport, **fields) -> SupervisorRep
         setattr(report, name, fields[name])
     report.updated_at = timezone.now()
     report.save(update_fields=[*REPORT_FIELDS, "updated_at"])
+    bump_records_version(report.enrolment_id)
     record_event(actor=actor, action="report.updated", obj=report, after={"kind": report.kind})
     return report
 
@@ -547,6 +558,7 @@ def sign_report(*, actor, report: SupervisorReport, at: datetime | None = None) 
     report.status = SupervisorReport.Status.SIGNED
     report.signed_at = at or timezone.now()
     report.save(update_fields=["status", "signed_at"])
+    bump_records_version(report.enrolment_id)
     record_event(
         actor=actor,
         action="report.signed",
@@ -571,6 +583,7 @@ def end_assignment(*, actor, assignment: SupervisorAssignment, ends_on: date) ->
     before = {"ends_on": assignment.ends_on}
     assignment.ends_on = ends_on
     assignment.save(update_fields=["ends_on"])
+    bump_records_version(assignment.enrolment_id)
     record_event(
         actor=actor,
         action="supervisor.assignment_ended",
@@ -598,6 +611,7 @@ def restore_assignment(*, actor, assignment: SupervisorAssignment) -> Supervisor
     before = {"ends_on": assignment.ends_on}
     assignment.ends_on = restored
     assignment.save(update_fields=["ends_on"])
+    bump_records_version(assignment.enrolment_id)
     record_event(
         actor=actor,
         action="supervisor.assignment_restored",

@@ -31,6 +31,7 @@ from curriculum.models import (
     ProgrammeMembership,
     RouteModule,
 )
+from trainees.enrolment.versions import bump_records_version
 from trainees.models import (
     AttendanceMark,
     Case,
@@ -416,6 +417,9 @@ class Command(BaseCommand):
             if open_cases:
                 reviews.append(CaseReview(session=session, case=open_cases[-1], locked=True))
         CaseReview.objects.bulk_create(reviews, batch_size=BATCH)
+        # Bulk paths keep the portfolio cache's rule too: one bump per enrolment touched, in this transaction
+        # (no renders queued for a fill).
+        bump_records_version(enrolments, announce=False)
         return {
             "trainees": len(enrolments),
             "contacts": len(contacts),

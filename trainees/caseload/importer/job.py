@@ -23,6 +23,7 @@ from trainees.caseload.importer.rows import ParsedRow, RowChecker
 from trainees.caseload.importer.saving import ContactWriter
 from trainees.caseload.importer.scores import ScoreReader
 from trainees.caseload.services import lock_enrolment
+from trainees.enrolment.versions import bump_records_version
 from trainees.imports.profiles import ProfileSpec, profile_spec
 from trainees.models import CaseloadImport, ColumnMapping, Contact, Enrolment
 
@@ -162,6 +163,7 @@ def import_rows(
         if result.ok and not confirmed:
             result.needs_confirmation = _plausibility(enrolment, today)
         if result.ok and not job.dry_run and not result.needs_confirmation:
+            bump_records_version(enrolment)  # once for the whole file
             record_event(
                 actor=actor,
                 action="caseload.imported",

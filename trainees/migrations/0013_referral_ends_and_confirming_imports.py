@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("trainees", "0011_import_profiles"),
+        ("trainees", "0012_enrolment_records_version"),
     ]
 
     operations = [

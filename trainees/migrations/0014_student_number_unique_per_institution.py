@@ -75,7 +75,7 @@ def _run(statements):
 class Migration(migrations.Migration):
     dependencies = [
         ("curriculum", "0001_initial"),
-        ("trainees", "0012_referral_ends_and_confirming_imports"),
+        ("trainees", "0013_referral_ends_and_confirming_imports"),
     ]
 
     operations = [
