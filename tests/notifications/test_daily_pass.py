@@ -3,25 +3,19 @@ before their release date, and e-mails received by a real SMTP server on loopbac
 
 import re
 from datetime import timedelta
-from decimal import Decimal
 from urllib.parse import urlparse
 
-import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from assessments.models import Attempt
-from curriculum.models import Module
 from notifications.models import EmailPreference, Notification, NotificationKind
 from notifications.services import run_daily_pass
 from tests import factories as f
 from tests.assessments import factories_assessments as fa
-from trainees.attendance.services import log_workplace_day
-from trainees.cpd.services import record_cpd_activity
-from trainees.models import SupervisionSession, SupervisorAssignment
-from trainees.supervision.services import log_session
+from trainees.models import SupervisorAssignment
 
 TODAY = timezone.localdate()
 
@@ -32,34 +26,6 @@ def told(on=None):
     if on:
         rows = rows.filter(due_on=on)
     return {(n.recipient.username, n.kind.code, n.subject) for n in rows}
-
-
-@pytest.fixture
-def waiting(world, kinds):
-    """One of each thing waiting for someone, logged a day ago."""
-    trainee = world.enrolment.user
-    day = TODAY - timedelta(days=1)
-    session = log_session(
-        actor=trainee,
-        enrolment=world.enrolment,
-        kind=SupervisionSession.Kind.CASE_MANAGEMENT,
-        on=day,
-        minutes=60,
-        supervisor=world.user("supervisor"),
-    )
-    module = Module.objects.filter(edition=world.programme.edition).order_by("number").first()
-    workplace = log_workplace_day(
-        actor=trainee,
-        enrolment=world.enrolment,
-        day=day,
-        module=module,
-        activity="Shadowed a clinic",
-        reflection="Learnt how triage works.",
-    )
-    cpd = record_cpd_activity(
-        actor=trainee, enrolment=world.enrolment, date=day, title="Workshop", hours=Decimal("2")
-    )
-    return {"session": session, "workplace": workplace, "cpd": cpd}
 
 
 def test_each_waiting_record_reaches_the_right_supervisor_once(world, waiting):
