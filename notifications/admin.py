@@ -1,6 +1,7 @@
-"""Administrators edit the notification kinds (rules as data): who receives each, how urgent it is, when, and
-whether it is on. The condition a kind watches is fixed by the code that reads it, so it cannot be changed
-here, and kinds are not added or deleted here (they come from fixtures/notifications.json)."""
+"""Administrators edit the notification kinds (rules as data): who receives each, how urgent it is, when, how
+it reaches people by e-mail until they choose otherwise, and whether it is on. The condition a kind watches is
+fixed by the code that reads it, so it cannot be changed here, and kinds are not added or deleted here (they
+come from fixtures/notifications.json)."""
 
 from django import forms
 from django.contrib import admin
@@ -14,7 +15,17 @@ from notifications.sources import LOOK_AHEAD_CONDITIONS, LOOK_AHEAD_DAYS
 class NotificationKindForm(forms.ModelForm):
     class Meta:
         model = NotificationKind
-        fields = ["name", "description", "recipients", "urgency", "timing", "days", "enabled", "order"]
+        fields = [
+            "name",
+            "description",
+            "recipients",
+            "urgency",
+            "timing",
+            "days",
+            "default_frequency",
+            "enabled",
+            "order",
+        ]
 
     def clean_recipients(self):
         roles = [r.strip() for r in self.cleaned_data["recipients"].split(",") if r.strip()]
@@ -47,8 +58,8 @@ class NotificationKindForm(forms.ModelForm):
 @admin.register(NotificationKind)
 class NotificationKindAdmin(ServiceAdminMixin, admin.ModelAdmin):
     form = NotificationKindForm
-    list_display = ["name", "recipients", "urgency", "timing", "days", "enabled"]
-    list_filter = ["enabled", "urgency", "timing"]
+    list_display = ["name", "recipients", "urgency", "timing", "days", "default_frequency", "enabled"]
+    list_filter = ["enabled", "urgency", "timing", "default_frequency"]
     readonly_fields = ["code", "condition"]
 
     def has_add_permission(self, request):

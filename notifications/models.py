@@ -5,8 +5,18 @@ from django.db import models
 from django.db.models import Q
 
 
+class EmailFrequency(models.TextChoices):
+    """How a kind reaches a person by e-mail (the in-product item always stays)."""
+
+    AT_ONCE = "at_once", "At once"
+    DAILY = "daily", "Daily digest"
+    WEEKLY = "weekly", "Weekly digest"
+    OFF = "off", "Not by e-mail"
+
+
 class NotificationKind(models.Model):
-    """One rule: which condition, who hears of it, how urgent, and when (fixtures/notifications.json)."""
+    """One rule: which condition, who hears of it, how urgent, when, and how it reaches people by e-mail
+    unless they choose otherwise (fixtures/notifications.json)."""
 
     class Timing(models.TextChoices):
         AT_ONCE = "at_once", "At once"
@@ -34,6 +44,13 @@ class NotificationKind(models.Model):
     days = models.PositiveSmallIntegerField(
         default=0, help_text="Days before the date (before) or between reminders (every few days)."
     )
+    default_frequency = models.CharField(
+        max_length=10,
+        choices=EmailFrequency.choices,
+        default=EmailFrequency.DAILY,
+        help_text="How it reaches someone by e-mail until they choose otherwise. A daily digest unless it is "
+        "time-critical for one person (a visit pack they asked for): nobody should be flooded.",
+    )
     enabled = models.BooleanField(default=True)
     order = models.PositiveSmallIntegerField(default=0)
 
@@ -49,6 +66,11 @@ class NotificationKind(models.Model):
     @property
     def recipient_roles(self) -> tuple[str, ...]:
         return tuple(r.strip() for r in self.recipients.split(",") if r.strip())
+
+    def frequency_for(self, chosen: str | None) -> str:
+        """The one place that decides how this kind reaches a person by e-mail: their own choice (an
+        EmailPreference row) when they made one, otherwise the kind's default."""
+        return chosen or self.default_frequency
 
 
 class NotificationQuerySet(models.QuerySet):
@@ -99,17 +121,14 @@ class Notification(models.Model):
 
 
 class EmailPreference(models.Model):
-    """How one person wants one kind by e-mail. No row means at once. The in-product item always stays."""
+    """How one person chose to get one kind by e-mail. No row means the kind's default_frequency
+    (NotificationKind.frequency_for). The in-product item always stays."""
 
-    class Frequency(models.TextChoices):
-        AT_ONCE = "at_once", "At once"
-        DAILY = "daily", "Daily digest"
-        WEEKLY = "weekly", "Weekly digest"
-        OFF = "off", "Not by e-mail"
+    Frequency = EmailFrequency
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     kind = models.ForeignKey(NotificationKind, on_delete=models.CASCADE, related_name="+")
-    frequency = models.CharField(max_length=10, choices=Frequency.choices, default=Frequency.AT_ONCE)
+    frequency = models.CharField(max_length=10, choices=Frequency.choices)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "kind"], name="one_email_preference_per_kind")]

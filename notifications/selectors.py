@@ -25,10 +25,27 @@ def get_own_notification(user, pk: int) -> Notification:
     return get_object_or_404(Notification, pk=pk, recipient=user)
 
 
+def chosen_frequencies(user_ids) -> dict[tuple[int, int], str]:
+    """The e-mail choices these people made themselves, by (user id, kind id); one query. A kind someone
+    never chose is missing: NotificationKind.frequency_for gives its default."""
+    return {
+        (user_id, kind_id): frequency
+        for user_id, kind_id, frequency in EmailPreference.objects.filter(user_id__in=user_ids).values_list(
+            "user_id", "kind_id", "frequency"
+        )
+    }
+
+
+def email_frequency(user, kind: NotificationKind) -> str:
+    """How this kind reaches this person by e-mail now: their choice, else the kind's default."""
+    chosen = EmailPreference.objects.filter(user=user, kind=kind).values_list("frequency", flat=True).first()
+    return kind.frequency_for(chosen)
+
+
 def email_choices(user) -> list[tuple[NotificationKind, str]]:
-    """Each enabled kind with the person's e-mail choice (at once when never chosen)."""
+    """Each enabled kind with how it reaches the person by e-mail (the kind's default when never chosen)."""
     chosen = dict(EmailPreference.objects.filter(user=user).values_list("kind_id", "frequency"))
     return [
-        (kind, chosen.get(kind.pk, EmailPreference.Frequency.AT_ONCE))
+        (kind, kind.frequency_for(chosen.get(kind.pk)))
         for kind in NotificationKind.objects.filter(enabled=True)
     ]

@@ -13,6 +13,7 @@ from accounts import mail
 from accounts.services import record_event
 from notifications.models import EmailPreference, Notification, NotificationKind
 from notifications.rules import Due, Rule, decide
+from notifications.selectors import chosen_frequencies
 from notifications.sources import conditions_for, global_conditions, pack_conditions, renewal_conditions
 from notifications.tokens import make_token
 from trainees.models import Enrolment
@@ -131,54 +132,111 @@ def _frequency_due(frequency: str, on: date, at_once_only: bool = False) -> bool
     return frequency in (EmailPreference.Frequency.AT_ONCE, EmailPreference.Frequency.DAILY)
 
 
+# A digest's claim names its date, so a later run on the same date can tell that a person already had one.
+DIGEST_CLAIM = "digest:"
+# A digest lists at most this many items of one trainee and kind; the rest are counted and linked to the
+# notifications page, so a digest stays readable whatever is waiting.
+DIGEST_ITEMS_PER_GROUP = 10
+
+
+def _digest(person, items: list[Notification]):
+    groups: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for n in sorted(items, key=lambda n: (n.trainee_name, n.kind.order, n.pk)):
+        groups[f"{n.trainee_name or 'You'}: {n.kind.name}"].append((n.text, _open_link(n)))
+    everything = mail.absolute(reverse("notifications:list"))
+    for heading, lines in groups.items():
+        if len(lines) > DIGEST_ITEMS_PER_GROUP:
+            more = len(lines) - DIGEST_ITEMS_PER_GROUP
+            groups[heading] = lines[:DIGEST_ITEMS_PER_GROUP] + [
+                (f"and {more} more on your notifications page", everything)
+            ]
+    kinds = {n.kind_id: n.kind for n in items}
+    return mail.build(
+        to=person.email,
+        subject=f"{len(items)} thing{'s' if len(items) != 1 else ''} waiting for you",
+        template="notification_digest",
+        context={
+            "name": person.display_name,
+            "groups": list(groups.items()),
+            "settings_links": [(k.name, _settings_link(person.pk, k.pk)) for k in kinds.values()],
+        },
+    )
+
+
 def deliver_email(
     *, on: date, dry_run: bool = False, batch_size: int = BATCH_SIZE, at_once_only: bool = False
 ) -> int:
-    """Send what is due by e-mail: each at-once item alone, daily and weekly digests grouped by trainee and
-    kind.
-    Each item is claimed by one run with a conditional update, so two workers never send it twice."""
+    """Send what is due by e-mail, each kind as the person chose or else as the kind's default: an at-once
+    item alone, everything else due in ONE digest per person per date (daily and, on Mondays, weekly
+    items together), grouped by trainee and kind, however many items are waiting.
+
+    Works through people in batches (all of one person's items in the same batch, so they are never split
+    between two digests). Each item is claimed by one run with a conditional update, so two workers never
+    send it twice; a digest's claim carries the date, so items that appear after a person's digest went
+    wait for the next day's digest rather than making a second one."""
     sent = 0
     last = 0
+    waiting = Notification.objects.filter(email_claim="")
+    digest_claim = f"{DIGEST_CLAIM}{on.isoformat()}:"
     while True:
-        rows = list(
-            Notification.objects.filter(email_claim="", pk__gt=last)
-            .select_related("recipient", "kind")
-            .order_by("pk")[:batch_size]
+        people = list(
+            waiting.filter(recipient_id__gt=last)
+            .order_by("recipient_id")
+            .values_list("recipient_id", flat=True)
+            .distinct()[:batch_size]
         )
-        if not rows:
+        if not people:
             break
-        last = rows[-1].pk
-        prefs = {
-            (user_id, kind_id): frequency
-            for user_id, kind_id, frequency in EmailPreference.objects.filter(
-                user_id__in={n.recipient_id for n in rows}
-            ).values_list("user_id", "kind_id", "frequency")
-        }
+        last = people[-1]
+        rows = list(
+            waiting.filter(recipient_id__in=people).select_related("recipient", "kind").order_by("pk")
+        )
+        chosen = chosen_frequencies(people)
+        had_digest = (
+            set()
+            if at_once_only
+            else set(
+                Notification.objects.filter(recipient_id__in=people, email_claim__startswith=digest_claim)
+                .values_list("recipient_id", flat=True)
+                .distinct()
+            )
+        )
         send, skip = [], []
         for n in rows:
-            frequency = prefs.get((n.recipient_id, n.kind_id), EmailPreference.Frequency.AT_ONCE)
+            frequency = n.kind.frequency_for(chosen.get((n.recipient_id, n.kind_id)))
             if (
                 frequency == EmailPreference.Frequency.OFF
                 or not n.recipient.email
                 or not n.recipient.is_active
             ):
                 skip.append(n.pk)
-            elif _frequency_due(frequency, on, at_once_only):
+            elif not _frequency_due(frequency, on, at_once_only):
+                continue
+            elif frequency != EmailPreference.Frequency.AT_ONCE and n.recipient_id in had_digest:
+                continue  # one digest a day: this waits for tomorrow's
+            else:
                 n.frequency = frequency
                 send.append(n)
         if dry_run:
-            sent += len({(n.recipient_id, n.frequency == "at_once" and n.pk) for n in send})
+            sent += len(
+                {(n.recipient_id, n.frequency == EmailPreference.Frequency.AT_ONCE and n.pk) for n in send}
+            )
             continue
-        claim = uuid.uuid4().hex
+        run = uuid.uuid4().hex
         now = timezone.now()
         if skip:
-            Notification.objects.filter(pk__in=skip, email_claim="").update(email_claim=f"skip-{claim}"[:40])
+            Notification.objects.filter(pk__in=skip, email_claim="").update(email_claim=f"skip-{run}"[:40])
         if not send:
             continue
-        Notification.objects.filter(pk__in=[n.pk for n in send], email_claim="").update(
-            email_claim=claim, emailed_at=now
-        )
-        mine = set(Notification.objects.filter(email_claim=claim).values_list("pk", flat=True))
+        at_once = [n.pk for n in send if n.frequency == EmailPreference.Frequency.AT_ONCE]
+        digest = [n.pk for n in send if n.frequency != EmailPreference.Frequency.AT_ONCE]
+        claims = (run, f"{digest_claim}{run[:20]}")
+        for pks, claim in ((at_once, claims[0]), (digest, claims[1])):
+            if pks:
+                Notification.objects.filter(pk__in=pks, email_claim="").update(
+                    email_claim=claim, emailed_at=now
+                )
+        mine = set(Notification.objects.filter(email_claim__in=claims).values_list("pk", flat=True))
         messages = []
         digests: dict[int, list[Notification]] = defaultdict(list)
         for n in send:
@@ -201,24 +259,7 @@ def deliver_email(
                 )
             else:
                 digests[n.recipient_id].append(n)
-        for items in digests.values():
-            person = items[0].recipient
-            groups: dict[str, list[tuple[str, str]]] = defaultdict(list)
-            for n in sorted(items, key=lambda n: (n.trainee_name, n.kind.order, n.pk)):
-                groups[f"{n.trainee_name or 'You'}: {n.kind.name}"].append((n.text, _open_link(n)))
-            kinds = {n.kind_id: n.kind for n in items}
-            messages.append(
-                mail.build(
-                    to=person.email,
-                    subject=f"{len(items)} thing{'s' if len(items) != 1 else ''} waiting for you",
-                    template="notification_digest",
-                    context={
-                        "name": person.display_name,
-                        "groups": list(groups.items()),
-                        "settings_links": [(k.name, _settings_link(person.pk, k.pk)) for k in kinds.values()],
-                    },
-                )
-            )
+        messages.extend(_digest(items[0].recipient, items) for items in digests.values())
         sent += mail.send_many(messages)
     return sent
 
@@ -247,11 +288,15 @@ def set_email_preference(*, actor, user, kind: NotificationKind, frequency: str)
     """How one kind reaches one person by e-mail. `actor` is None when changed through a signed link."""
     if frequency not in EmailPreference.Frequency.values:
         raise ValueError(f"Unknown frequency {frequency!r}")
-    preference, _ = EmailPreference.objects.get_or_create(user=user, kind=kind)
-    before = preference.frequency
-    if before != frequency:
+    preference, created = EmailPreference.objects.get_or_create(
+        user=user, kind=kind, defaults={"frequency": frequency}
+    )
+    # Before this choice the person had their earlier one, or else the kind's default.
+    before = kind.frequency_for(None if created else preference.frequency)
+    if not created and preference.frequency != frequency:
         preference.frequency = frequency
         preference.save(update_fields=["frequency"])
+    if before != frequency:
         record_event(
             actor=actor,
             action="notifications.email_preference",

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from notifications import services
 from notifications.forms import FrequencyForm
 from notifications.models import EmailPreference, NotificationKind
-from notifications.selectors import email_choices, get_own_notification, notifications_for
+from notifications.selectors import email_choices, email_frequency, get_own_notification, notifications_for
 from notifications.tokens import read_token
 
 
@@ -42,10 +42,11 @@ def notification_read_all(request):
 
 def email_settings(request):
     if request.method == "POST":
-        kinds = {str(k.pk): k for k in NotificationKind.objects.filter(enabled=True)}
-        for key, kind in kinds.items():
-            value = request.POST.get(f"kind-{key}")
-            if value in EmailPreference.Frequency.values:
+        # Only what the person changed is saved, so a kind they left alone keeps following its default
+        # (which administrators may change later).
+        for kind, current in email_choices(request.user):
+            value = request.POST.get(f"kind-{kind.pk}")
+            if value in EmailPreference.Frequency.values and value != current:
                 services.set_email_preference(
                     actor=request.user, user=request.user, kind=kind, frequency=value
                 )
@@ -66,10 +67,7 @@ def email_setting_link(request, token):
         raise Http404("This link is not valid or has expired.")
     user = get_object_or_404(get_user_model(), pk=found[0], is_active=True)
     kind = get_object_or_404(NotificationKind, pk=found[1])
-    current = EmailPreference.objects.filter(user=user, kind=kind).values_list("frequency", flat=True).first()
-    form = FrequencyForm(
-        request.POST or None, initial={"frequency": current or EmailPreference.Frequency.AT_ONCE}
-    )
+    form = FrequencyForm(request.POST or None, initial={"frequency": email_frequency(user, kind)})
     saved = ""
     if request.method == "POST" and form.is_valid():
         services.set_email_preference(

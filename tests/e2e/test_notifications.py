@@ -35,9 +35,9 @@ def test_the_link_in_an_email_changes_the_setting_without_signing_in(page, live_
     page.goto(f"{live_server.url}/notifications/email/{make_token(supervisor.pk, kind.pk)}/")
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     assert_accessible(page)
-    page.get_by_label("Daily digest").check()
+    page.get_by_label("Weekly digest").check()
     page.get_by_role("button").filter(has_text="Save").click()
     page.wait_for_load_state()
     assert_accessible(page)
-    expect(page.get_by_text("Saved: daily digest.")).to_be_visible()
-    assert EmailPreference.objects.get(user=supervisor, kind=kind).frequency == "daily"
+    expect(page.get_by_text("Saved: weekly digest.")).to_be_visible()
+    assert EmailPreference.objects.get(user=supervisor, kind=kind).frequency == "weekly"

@@ -3,25 +3,19 @@ before their release date, and e-mails received by a real SMTP server on loopbac
 
 import re
 from datetime import timedelta
-from decimal import Decimal
 from urllib.parse import urlparse
 
-import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from assessments.models import Attempt
-from curriculum.models import Module
 from notifications.models import EmailPreference, Notification, NotificationKind
-from notifications.services import run_daily_pass
+from notifications.services import deliver_email, run_daily_pass
 from tests import factories as f
 from tests.assessments import factories_assessments as fa
-from trainees.attendance.services import log_workplace_day
-from trainees.cpd.services import record_cpd_activity
-from trainees.models import SupervisionSession, SupervisorAssignment
-from trainees.supervision.services import log_session
+from trainees.models import SupervisorAssignment
 
 TODAY = timezone.localdate()
 
@@ -32,34 +26,6 @@ def told(on=None):
     if on:
         rows = rows.filter(due_on=on)
     return {(n.recipient.username, n.kind.code, n.subject) for n in rows}
-
-
-@pytest.fixture
-def waiting(world, kinds):
-    """One of each thing waiting for someone, logged a day ago."""
-    trainee = world.enrolment.user
-    day = TODAY - timedelta(days=1)
-    session = log_session(
-        actor=trainee,
-        enrolment=world.enrolment,
-        kind=SupervisionSession.Kind.CASE_MANAGEMENT,
-        on=day,
-        minutes=60,
-        supervisor=world.user("supervisor"),
-    )
-    module = Module.objects.filter(edition=world.programme.edition).order_by("number").first()
-    workplace = log_workplace_day(
-        actor=trainee,
-        enrolment=world.enrolment,
-        day=day,
-        module=module,
-        activity="Shadowed a clinic",
-        reflection="Learnt how triage works.",
-    )
-    cpd = record_cpd_activity(
-        actor=trainee, enrolment=world.enrolment, date=day, title="Workshop", hours=Decimal("2")
-    )
-    return {"session": session, "workplace": workplace, "cpd": cpd}
 
 
 def test_each_waiting_record_reaches_the_right_supervisor_once(world, waiting):
@@ -150,6 +116,51 @@ def test_queries_do_not_grow_with_the_number_of_trainees(world, kinds):
     assert queries() == small
 
 
+def test_each_batch_of_the_pass_costs_the_same_number_of_queries(world, kinds):
+    def queries():
+        Notification.objects.all().delete()
+        with CaptureQueriesContext(connection) as captured:
+            result = run_daily_pass(on=TODAY, email=False, batch_size=1)
+        return len(captured), result.batches
+
+    def another_trainee():
+        enrolment = f.EnrolmentFactory(cohort=world.cohort)
+        f.SupervisorAssignmentFactory(
+            enrolment=enrolment,
+            supervisor=world.user("supervisor"),
+            kind=SupervisorAssignment.Kind.CASE_MANAGEMENT,
+        )
+
+    counts = [queries()]
+    for _ in range(2):
+        another_trainee()
+        counts.append(queries())
+    (q1, b1), (q2, b2), (q3, b3) = counts
+    assert (b2, b3) == (b1 + 1, b1 + 2)
+    assert q2 - q1 == q3 - q2 > 0, counts  # one more batch, the same number of queries more
+
+
+def test_emailing_costs_the_same_number_of_queries_for_more_people(world, kinds, mailoutbox):
+    kind = NotificationKind.objects.get(code="cpd-awaiting-confirmation")
+    at_once = NotificationKind.objects.get(code="visit-pack-finished")
+
+    def queries(personas):
+        items = [
+            Notification(
+                recipient=world.user(p), kind=k, subject=f"x:{i}", due_on=TODAY, text="Item", url="/"
+            )
+            for p in personas
+            for i, k in enumerate((kind, kind, at_once))
+        ]
+        Notification.objects.bulk_create(items)
+        with CaptureQueriesContext(connection) as captured:
+            sent = deliver_email(on=TODAY)
+        assert sent == 2 * len(personas)  # a digest and an at-once e-mail each
+        return len(captured)
+
+    assert queries(["supervisor"]) == queries(["educator", "lead", "trainee", "other_supervisor"])
+
+
 def test_emails_arrive_by_smtp_without_clinical_detail_and_the_link_changes_the_setting(
     world, waiting, smtp_inbox, client
 ):
@@ -175,6 +186,17 @@ def test_emails_arrive_by_smtp_without_clinical_detail_and_the_link_changes_the_
     preference = EmailPreference.objects.get(user=world.user("supervisor"), kind__name=kind_name)
     assert preference.frequency == "off"
     assert client.get(path[:-5] + "xxxx/").status_code == 404  # a forged token finds nothing
+
+    # The link to an item takes the signed-in recipient to the thing to act on, and marks the item read.
+    item_path = urlparse(re.search(r"https?://\S+/notifications/\d+/open/", text).group(0)).path
+    item = Notification.objects.get(pk=int(item_path.strip("/").split("/")[1]))
+    assert item.recipient == world.user("supervisor") and item.read_at is None
+    assert client.get(item_path).status_code == 302  # to sign in first
+    client.force_login(world.user("supervisor"))
+    response = client.get(item_path)
+    assert response.status_code == 302 and response.url == item.url
+    item.refresh_from_db()
+    assert item.read_at is not None
 
 
 def test_a_daily_digest_groups_items_into_one_message(world, waiting, smtp_inbox):

@@ -1,6 +1,8 @@
-"""The daily pass over the demo world on several dates: it completes, re-running a date creates and sends
-nothing new, and the deadline kinds reach the people the demo's records say they should."""
+"""The daily pass over the demo world on several dates: it completes, nobody gets more than one digest a
+day (plus the few kinds that go at once), re-running a date creates and sends nothing new, and the deadline
+kinds reach the people the demo's records say they should."""
 
+from collections import Counter
 from datetime import timedelta
 from io import StringIO
 
@@ -11,6 +13,7 @@ from django.utils import timezone
 
 from assessments.models import Attempt, SubmissionDeadline
 from notifications.models import Notification
+from notifications.services import DIGEST_CLAIM
 
 pytestmark = pytest.mark.django_db
 
@@ -19,6 +22,11 @@ def run(on):
     out = StringIO()
     call_command("send_notifications", "--date", on.isoformat(), stdout=out)
     return out.getvalue()
+
+
+def at_once_sent():
+    """Items e-mailed on their own (at once), not in a digest."""
+    return Notification.objects.exclude(emailed_at=None).exclude(email_claim__startswith=DIGEST_CLAIM).count()
 
 
 @override_settings(DEBUG=True)
@@ -32,7 +40,17 @@ def test_the_daily_pass_over_the_demo_on_several_dates_is_idempotent(curriculum,
     assert upcoming is not None, "the demo has a deadline still to come"
     dates = [today, today + timedelta(days=1), upcoming.due_on - timedelta(days=7), today + timedelta(days=7)]
     for on in dates:
+        first, at_once_before = len(smtp_inbox.messages), at_once_sent()
         assert f"{on}:" in run(on)
+        new = smtp_inbox.messages[first:]
+        digests = Counter(
+            a.addr_spec for m in new if m["Subject"].endswith("waiting for you") for a in m["To"].addresses
+        )
+        # Nobody chose anything in the demo: one digest for each person with something new, at most one each.
+        in_digests = Notification.objects.filter(email_claim__startswith=f"{DIGEST_CLAIM}{on.isoformat()}:")
+        assert set(digests) == set(in_digests.values_list("recipient__email", flat=True))
+        assert set(digests.values()) <= {1}
+        assert len(new) == len(digests) + at_once_sent() - at_once_before
         created = Notification.objects.count()
         sent = len(smtp_inbox.messages)
         assert f"{on}: 0 notifications created, 0 e-mails sent." in run(on)

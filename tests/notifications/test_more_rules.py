@@ -142,17 +142,23 @@ def test_administrators_edit_a_kind_and_reloading_the_fixtures_keeps_their_chang
         "urgency": "urgent",
         "timing": "before",
         "days": "28",
+        "default_frequency": "weekly",
         "enabled": "on",
         "order": str(kind.order),
     }
     assert client.post(url, {**form, "recipients": "trainee, nobody"}).status_code == 200  # refused
     assert client.post(url, form).status_code == 302
     kind.refresh_from_db()
-    assert (kind.recipients, kind.days, kind.urgency) == ("trainee", 28, "urgent")
+    assert (kind.recipients, kind.days, kind.urgency, kind.default_frequency) == (
+        "trainee",
+        28,
+        "urgent",
+        "weekly",
+    )
     assert AuditEvent.objects.filter(object_id=str(kind.pk), actor=admin).exists()
     load_notification_kinds()
     kind.refresh_from_db()
-    assert (kind.recipients, kind.days) == ("trainee", 28)
+    assert (kind.recipients, kind.days, kind.default_frequency) == ("trainee", 28, "weekly")
     # The rule now follows the edited row: only the trainee, and only from 28 days before.
     end = world.enrolment.nominal_window_end
     run_daily_pass(on=end - timedelta(days=29), email=False)
