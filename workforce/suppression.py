@@ -296,6 +296,47 @@ def equations(specs: Sequence[Spec], links: Iterable[Link] = ()) -> list[dict[Re
 _PRIME = (1 << 61) - 1  # elimination modulo a large prime: exact for these small integer systems
 
 
+def _reduce(matrix, modulus: int | None = None) -> dict:
+    """Reduced row echelon form of sparse rows ({column: coefficient}): {pivot column: its row}, every pivot
+    row normalised and free of the other pivot columns. Modulo `modulus` (fast, exact for these small
+    integer systems) or, without one, in fractions (for whole-number moves)."""
+    pivots: dict[int, dict] = {}
+    holders: dict[int, set[int]] = {}  # column -> the pivot columns whose rows hold it
+
+    def minus(a, b):
+        return (a - b) % modulus if modulus else a - b
+
+    for row in matrix:
+        row = dict(row)
+        # Pivot rows hold no other pivot column, so subtracting one never brings another in.
+        for column in [c for c in row if c in pivots]:
+            factor = row.get(column)
+            if factor:
+                for c, v in pivots[column].items():
+                    row[c] = minus(row.get(c, 0), factor * v)
+                row = {c: v for c, v in row.items() if v}
+        if not row:
+            continue
+        column = min(row)
+        inverse = pow(row[column], modulus - 2, modulus) if modulus else 1 / row[column]
+        row = {c: (v * inverse) % modulus if modulus else v * inverse for c, v in row.items()}
+        for other_column in list(holders.get(column, ())):
+            other = pivots[other_column]
+            factor = other[column]
+            for c, v in row.items():
+                x = minus(other.get(c, 0), factor * v)
+                if x:
+                    other[c] = x
+                    holders.setdefault(c, set()).add(other_column)
+                else:
+                    other.pop(c, None)
+                    holders.get(c, set()).discard(other_column)
+        pivots[column] = row
+        for c in row:
+            holders.setdefault(c, set()).add(column)
+    return pivots
+
+
 def determined(eqs: Sequence[dict[Ref, int]], hidden: set[Ref]) -> list[Ref]:
     """The hidden figures that the equations fix to one value, whatever the other hidden figures are.
 
@@ -308,29 +349,8 @@ def determined(eqs: Sequence[dict[Ref, int]], hidden: set[Ref]) -> list[Ref]:
         row = {index[ref]: k % _PRIME for ref, k in eq.items() if ref in index}
         if row:
             matrix.append(row)
-    pivots: dict[int, dict[int, int]] = {}  # pivot column -> its row (normalised, reduced)
-    for row in matrix:
-        row = dict(row)
-        for column, pivot_row in pivots.items():
-            factor = row.get(column)
-            if factor:
-                for c, v in pivot_row.items():
-                    row[c] = (row.get(c, 0) - factor * v) % _PRIME
-                row = {c: v for c, v in row.items() if v}
-        if not row:
-            continue
-        column = min(row)
-        inverse = pow(row[column], _PRIME - 2, _PRIME)
-        row = {c: v * inverse % _PRIME for c, v in row.items()}
-        for other_column, other in list(pivots.items()):
-            factor = other.get(column)
-            if factor:
-                merged = dict(other)
-                for c, v in row.items():
-                    merged[c] = (merged.get(c, 0) - factor * v) % _PRIME
-                pivots[other_column] = {c: v for c, v in merged.items() if v}
-        pivots[column] = row
-    return [unknowns[column] for column, row in pivots.items() if set(row) == {column}]
+    pivots = _reduce(matrix, _PRIME)
+    return [unknowns[column] for column, row in pivots.items() if len(row) == 1]
 
 
 def values_of(specs: Sequence[Spec]) -> dict[Ref, int]:
@@ -434,7 +454,7 @@ def _cycles_hidden(specs: Sequence[Spec], eqs, value: dict[Ref, int], primary: s
             return None
         # The cheapest option that frees the target; if none of the cheapest do (the figure is tied to a
         # figure of another table that is itself fixed), hide the cheapest anyway and look again.
-        hidden |= next((o for o in options[:40] if target not in determined(eqs, hidden | o)), options[0])
+        hidden |= next((o for o in options[:10] if target not in determined(eqs, hidden | o)), options[0])
 
 
 def _null_space(eqs, hidden: set[Ref]) -> list[dict[Ref, int]]:
@@ -442,28 +462,8 @@ def _null_space(eqs, hidden: set[Ref]) -> list[dict[Ref, int]]:
     reader can check (a basis of the solutions of the equations with every shown figure held fixed)."""
     unknowns = sorted(hidden)
     index = {ref: i for i, ref in enumerate(unknowns)}
-    pivots: dict[int, dict[int, Fraction]] = {}
-    for eq in eqs:
-        row = {index[ref]: Fraction(k) for ref, k in eq.items() if ref in index}
-        for column, pivot_row in pivots.items():
-            factor = row.get(column)
-            if factor:
-                for c, v in pivot_row.items():
-                    row[c] = row.get(c, 0) - factor * v
-                row = {c: v for c, v in row.items() if v}
-        if not row:
-            continue
-        column = min(row)
-        lead = row[column]
-        row = {c: v / lead for c, v in row.items()}
-        for other_column, other in list(pivots.items()):
-            factor = other.get(column)
-            if factor:
-                merged = dict(other)
-                for c, v in row.items():
-                    merged[c] = merged.get(c, 0) - factor * v
-                pivots[other_column] = {c: v for c, v in merged.items() if v}
-        pivots[column] = row
+    matrix = [{index[ref]: Fraction(k) for ref, k in eq.items() if ref in index} for eq in eqs]
+    pivots = _reduce([row for row in matrix if row])
     basis = []
     for free in range(len(unknowns)):
         if free in pivots:
@@ -534,8 +534,15 @@ def _prune(eqs, value: dict[Ref, int], primary: set[Ref], hidden: set[Ref]) -> s
     """Show again every secondary figure that is not needed, largest first, while the rest stays `safe`:
     the result is minimal (no single hidden figure beyond the small counts can be shown again)."""
     hidden = set(hidden)
+    equations_of: dict[Ref, list[dict[Ref, int]]] = {}
+    for eq in eqs:
+        for ref in eq:
+            equations_of.setdefault(ref, []).append(eq)
     for ref in sorted(hidden - primary, key=lambda ref: (-value[ref], ref)):
         trial = hidden - {ref}
+        # Quick refusal: a sum left with one hidden figure gives it away (no need to eliminate).
+        if any(sum(r in trial for r in eq) == 1 for eq in equations_of.get(ref, ())):
+            continue
         if safe(eqs, value, trial):
             hidden = trial
     return hidden
