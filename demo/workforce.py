@@ -22,7 +22,7 @@ from curriculum.models import Cohort, Programme
 from demo.foundation import person
 from trainees.models import Enrolment, ServiceSite
 from workforce import services
-from workforce.models import Practitioner
+from workforce.models import Outcome, Practitioner
 
 SERVICE = "northvale-talking-therapies"
 # (first, last, background, leaves after months qualified or None, destination, reason)
@@ -260,15 +260,29 @@ def _recruitment(admin, service, today: date) -> None:
             opens_on=_months(today, -months_ago),
             closes_on=_months(today, 1 - months_ago),
         )
+        # Received while the advert was open; shortlisting a fortnight after it closed; the rest decided
+        # after interviews a month later (so a report of an earlier date shows the round part-way).
+        closed = decided.closes_on
         for index, outcome in enumerate(outcomes):
-            services.record_application(
+            application = services.record_application(
                 actor=admin,
                 recruitment=decided,
                 reference=f"NHSJ-{months_ago}-{index + 1:03d}",
                 prior_background=APPLICANT_BACKGROUNDS[index % len(APPLICANT_BACKGROUNDS)],
-                outcome=outcome,
+                on=closed - timedelta(days=index % 20),
                 **ANSWERS[(index * 3 + months_ago) % len(ANSWERS)],
             )
+            if outcome in (Outcome.NOT_SHORTLISTED, Outcome.WITHDRAWN):
+                services.set_application_outcome(
+                    actor=admin, application=application, outcome=outcome, on=closed + timedelta(days=14)
+                )
+            elif outcome != Outcome.RECEIVED:
+                services.set_application_outcome(
+                    actor=admin,
+                    application=application,
+                    outcome=outcome,
+                    on=closed + timedelta(days=45),
+                )
     new = services.open_recruitment(
         actor=admin,
         service=service,

@@ -15,6 +15,7 @@ from workforce import services
 from workforce.models import (
     DIVERSITY_DIMENSIONS,
     Application,
+    ApplicationOutcome,
     Correction,
     EligibilityCriterion,
     EligibilityRuleSet,
@@ -105,6 +106,23 @@ class RecruitmentAdmin(ServiceAdminMixin, ServiceScopedAdminMixin, admin.ModelAd
     update_record = create_record
 
 
+class ApplicationOutcomeInline(admin.TabularInline):
+    """The application's dated outcomes, to read: a new outcome is saved through the services (changing the
+    outcome above records today's step), and no step is ever changed or deleted."""
+
+    model = ApplicationOutcome
+    fields = ["decided_on", "outcome", "recorded_by", "recorded_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Application)
 class ApplicationAdmin(ServiceAdminMixin, ServiceScopedAdminMixin, admin.ModelAdmin):
     """Reference, background and outcome only: the equal opportunities answers are the applicant's."""
@@ -115,6 +133,7 @@ class ApplicationAdmin(ServiceAdminMixin, ServiceScopedAdminMixin, admin.ModelAd
     list_select_related = ["recruitment"]
     search_fields = ["reference"]
     fields = ["recruitment", "reference", "prior_background", "outcome"]
+    inlines = [ApplicationOutcomeInline]
 
     def lookup_allowed(self, lookup, value, request=None):
         # The admin would otherwise filter on any of the model's own fields from the address bar.

@@ -161,3 +161,9 @@ class ApplicationForm(DiversityForm):
 
 class OutcomeForm(DeidentifiedForm):
     outcome = forms.ChoiceField(label="Outcome", choices=Outcome.choices)
+    on = forms.DateField(
+        label="Date of the outcome",
+        required=False,
+        help_text="Leave blank for today.",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )

@@ -483,6 +483,7 @@ class Application(models.Model):
     prior_background = models.CharField(
         "Current or most recent role", max_length=20, choices=PriorBackground.choices, blank=True
     )
+    # The outcome as it stands now: the latest of `outcomes` (kept by the services, read by the round's page).
     outcome = models.CharField(max_length=20, choices=Outcome.choices, default=Outcome.RECEIVED)
     sex = models.CharField(max_length=20, choices=Sex.choices, blank=True)
     age_band = models.CharField(max_length=20, choices=AgeBand.choices, blank=True)
@@ -503,3 +504,23 @@ class Application(models.Model):
     def __str__(self):
         # Never the equal opportunities answers: this text reaches the audit trail.
         return f"Application {self.reference}"
+
+
+class ApplicationOutcome(models.Model):
+    """One step of an application's outcome, dated: received, then shortlisted or not, then interviewed,
+    offered, appointed. A report as of a date reads the latest step on or before it, so a report of an
+    earlier date shows the outcomes as they stood then. Written only by `services.set_application_outcome`
+    (and `record_application`); never changed or deleted."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="outcomes")
+    outcome = models.CharField(max_length=20, choices=Outcome.choices)
+    decided_on = models.DateField("Date of the outcome")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["application", "decided_on", "id"]
+        indexes = [models.Index(fields=["application", "decided_on"], name="application_outcome_by_date")]
+
+    def __str__(self):
+        return f"{self.get_outcome_display()} on {self.decided_on:%d %B %Y}"

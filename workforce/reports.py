@@ -11,7 +11,7 @@ Definitions (also written on each page and in the README):
 - Turnover in a year: people who left a PWP post at the service (a post ended with a destination) during the
   year, divided by the average of the PWP headcount on the year's first and last day, as a percentage.
 - Applicants: the applications to the service's recruitment rounds that opened in the two years up to the
-  date, by round, with their outcome as it stands now.
+  date, by round, with their outcome as it stood on the date (the latest dated outcome on or before it).
 
 Every figure of every report is suppressed in one go (`service_report`): the tables of all the reports, and
 the relations between them (the same cohort at two checkpoints, the trainees of all sites and the band 4
@@ -32,6 +32,7 @@ from workforce.models import (
     DIVERSITY_DIMENSIONS,
     PREFER_NOT,
     Application,
+    ApplicationOutcome,
     Band,
     Destination,
     DiversityAnswers,
@@ -85,11 +86,12 @@ class ServicePosts:
     posts: list[Post]
     rounds: list[Recruitment] = field(default_factory=list)
     applications: list[Application] = field(default_factory=list)
+    outcomes: dict[int, str] = field(default_factory=dict)  # application id -> its outcome on `as_of`
 
 
 def load_posts(service: Organisation, as_of: date) -> ServicePosts:
     """Every post at the service, with its practitioner, cohort and site, and the recent recruitment rounds
-    with their applications: three queries."""
+    with their applications and each application's outcome on the date: four queries."""
     posts = list(
         Post.objects.filter(service=service)
         .select_related("practitioner", "practitioner__qualifying_cohort", "site")
@@ -106,7 +108,18 @@ def load_posts(service: Organisation, as_of: date) -> ServicePosts:
             recruitment__service=service, recruitment__opens_on__lte=as_of, recruitment__opens_on__gt=since
         ).order_by("recruitment", "id")
     )
-    return ServicePosts(service, as_of, posts, rounds, applications)
+    # The outcome as it stood on the date: the latest dated step on or before it (ordered, so the last wins).
+    outcomes = dict(
+        ApplicationOutcome.objects.filter(
+            application__recruitment__service=service,
+            application__recruitment__opens_on__lte=as_of,
+            application__recruitment__opens_on__gt=since,
+            decided_on__lte=as_of,
+        )
+        .order_by("application_id", "decided_on", "id")
+        .values_list("application_id", "outcome")
+    )
+    return ServicePosts(service, as_of, posts, rounds, applications, outcomes)
 
 
 class _Page:
@@ -522,7 +535,8 @@ def _applicants_specs(data: ServicePosts, page: _Page, band_mix: int):
     backgrounds = [[0] * len(background_values) for _ in range(len(rounds) + 2)]
     for a in data.applications:
         i = by_round[a.recruitment_id]
-        outcomes[i][outcome_values.index(a.outcome)] += 1
+        # Not yet decided on the date (or recorded later): received, as every application in the round was.
+        outcomes[i][outcome_values.index(data.outcomes.get(a.pk, Outcome.RECEIVED))] += 1
         backgrounds[i][background_values.index(a.prior_background or "")] += 1
     # Trainees and qualified PWPs in post on the date, by the role they had before training.
     stage_of = _stages(data)

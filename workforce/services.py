@@ -14,6 +14,7 @@ from accounts.services import DomainError, record_event
 from workforce.models import (
     DIVERSITY_DIMENSIONS,
     Application,
+    ApplicationOutcome,
     Band,
     Correction,
     DiversityAnswers,
@@ -513,9 +514,11 @@ def record_application(
     reference: str,
     prior_background: str = "",
     outcome: str = Outcome.RECEIVED,
+    on: date | None = None,
     **answers: str,
 ) -> Application:
-    """One application, by its reference, with the applicant's own equal opportunities answers (optional).
+    """One application, by its reference, with the applicant's own equal opportunities answers (optional),
+    and its outcome so far as the first dated step of its history (`on`, default today).
 
     The audit event names the reference and the outcome, never the answers."""
     reference = reference.strip()
@@ -536,32 +539,63 @@ def record_application(
         recorded_by=actor,
         **{name: value or "" for name, value in answers.items()},
     )
+    on = _outcome_date(on)
+    ApplicationOutcome.objects.create(
+        application=application, outcome=outcome, decided_on=on, recorded_by=actor
+    )
     record_event(
         actor=actor,
         action="workforce.application_recorded",
         obj=application,
-        after={"recruitment": recruitment.name, "reference": reference, "outcome": outcome},
+        after={
+            "recruitment": recruitment.name,
+            "reference": reference,
+            "outcome": outcome,
+            "on": on.isoformat(),
+        },
     )
     return application
 
 
+def _outcome_date(on: date | None) -> date:
+    today = timezone.localdate()
+    if on is None:
+        return today
+    if on > today:
+        raise DomainError("The date of an outcome cannot be in the future.")
+    return on
+
+
 @transaction.atomic
-def set_application_outcome(*, actor, application: Application, outcome: str) -> Application:
-    """Move an application on (shortlisted, interviewed, offered, appointed ...)."""
+def set_application_outcome(
+    *, actor, application: Application, outcome: str, on: date | None = None
+) -> Application:
+    """Move an application on (shortlisted, interviewed, offered, appointed ...) on a date (default today).
+
+    Each outcome is a dated step kept for good, so a report as of an earlier date shows the outcome then;
+    the application's current outcome is its latest step."""
     if outcome not in Outcome.values:
         raise DomainError("Choose an outcome from the list.")
+    on = _outcome_date(on)
     application = Application.objects.select_for_update(of=("self",)).get(pk=application.pk)
+    steps = ApplicationOutcome.objects.filter(application=application)
+    standing = steps.filter(decided_on__lte=on).order_by("-decided_on", "-id").first()
+    if standing is not None and standing.outcome == outcome:
+        return application  # already so on that date: nothing to record
+    ApplicationOutcome.objects.create(
+        application=application, outcome=outcome, decided_on=on, recorded_by=actor
+    )
     before = application.outcome
-    if before == outcome:
-        return application
-    application.outcome = outcome
-    application.save(update_fields=["outcome"])
+    latest = steps.order_by("-decided_on", "-id").values_list("outcome", flat=True).first()
+    if latest != before:
+        application.outcome = latest
+        application.save(update_fields=["outcome"])
     record_event(
         actor=actor,
         action="workforce.application_outcome_set",
         obj=application,
         before={"outcome": before},
-        after={"outcome": outcome},
+        after={"outcome": outcome, "on": on.isoformat()},
     )
     return application
 

@@ -3,25 +3,27 @@
 The rule (README, "Careers and workforce"):
 1. Primary: a count from 1 to 4 is hidden. Zero is shown (it identifies nobody).
 2. Secondary: a table is shown with its row totals, column totals and grand total, so each row and each column
-   (totals included) is a sum a reader can check. A hidden cell must never be the only hidden figure in such a
-   line, or the total gives it away; and the hidden cells must never split into groups joined by one cell,
-   which row and column sums together would also give away. So more cells are hidden, the smallest non-zero
-   ones first, until every hidden cell lies on a closed loop of hidden cells (then moving one person around
-   the loop changes every hidden figure and no total: none of them can be worked out).
+   (totals included) is a sum a reader can check. More figures are hidden until no hidden figure can be worked
+   out (`minimal_hidden`): as few as it can find, not the smallest of each line in turn. Two starting points
+   (the cheapest loops of hidden cells around each small count, and the first, greedy rule kept as
+   `greedy_hidden`) are each checked `safe` and then pruned: every extra figure, largest first, is shown again
+   if the rest stays safe. The smaller result wins, so it never hides more than the greedy rule did.
+   `safe` is a proof, not a hope: elimination fixes no hidden figure, and for every hidden figure there is a
+   whole-number move of the hidden figures (zero to the largest figure shown or hidden) that keeps every sum.
 3. Every hidden cell shows the same words, so a reader cannot tell a small count from a cell hidden to
    protect it (different words would narrow the range and could give the small count away).
 4. Percentages are worked out from the true counts and shown only where both the count and the total it is a
    share of are shown.
 5. Across tables: figures of different tables on one page or export are often sums of the same people (the
    same cohort's total at 6 and at 12 months, the trainees of every site and the band 4 PWPs, the people in
-   each diversity table). `protect` takes those relations as *links* (this sum of figures equals that sum),
-   and hides more figures until no hidden figure can be worked out from every row, column and link together:
-   it solves the whole set of equations (exactly, by elimination) and hides another figure of an equation
-   wherever a hidden one is still determined.
+   each diversity table). `protect` takes those relations as *links* (this sum of figures equals that sum)
+   and treats rows, columns and links as one set of equations, so the same proof covers the whole page.
 """
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 
 THRESHOLD = 5
 HIDDEN = "fewer than 5, or hidden"
@@ -105,14 +107,25 @@ def suppress_count(count: int) -> Cell:
     return Cell(None if is_small(count) else count)
 
 
-def hidden_mask(
-    counts: Sequence[Sequence[int]], *, force: Iterable[tuple[int, int]] = ()
-) -> list[list[bool]]:
-    """Which cells of the table *with its margins* to hide.
+def hidden_mask(counts: Sequence[Sequence[int]]) -> list[list[bool]]:
+    """Which cells of one table *with its margins* to hide (`minimal_hidden` on the table alone).
 
     The result has one more row (the column totals) and one more column (the row totals) than `counts`;
-    `[-1][-1]` is the grand total. `force` names cells of that extended grid to hide whatever their value
-    (used to keep a total that two tables share hidden in both).
+    `[-1][-1]` is the grand total."""
+    rows = len(counts)
+    columns = len(counts[0]) if rows else 0
+    spec = Spec("", [""] * rows, [""] * columns, counts)
+    hidden = minimal_hidden([spec])
+    return [[(0, r, c) in hidden for c in range(columns + 1)] for r in range(rows + 1)]
+
+
+def greedy_mask(
+    counts: Sequence[Sequence[int]], *, force: Iterable[tuple[int, int]] = ()
+) -> list[list[bool]]:
+    """The first, greedy rule for one table with its margins (see `greedy_hidden`).
+
+    `force` names cells of the extended grid to hide whatever their value (used to keep a figure hidden
+    elsewhere on the page hidden here too).
     """
     rows = len(counts)
     columns = len(counts[0]) if rows else 0
@@ -283,6 +296,47 @@ def equations(specs: Sequence[Spec], links: Iterable[Link] = ()) -> list[dict[Re
 _PRIME = (1 << 61) - 1  # elimination modulo a large prime: exact for these small integer systems
 
 
+def _reduce(matrix, modulus: int | None = None) -> dict:
+    """Reduced row echelon form of sparse rows ({column: coefficient}): {pivot column: its row}, every pivot
+    row normalised and free of the other pivot columns. Modulo `modulus` (fast, exact for these small
+    integer systems) or, without one, in fractions (for whole-number moves)."""
+    pivots: dict[int, dict] = {}
+    holders: dict[int, set[int]] = {}  # column -> the pivot columns whose rows hold it
+
+    def minus(a, b):
+        return (a - b) % modulus if modulus else a - b
+
+    for row in matrix:
+        row = dict(row)
+        # Pivot rows hold no other pivot column, so subtracting one never brings another in.
+        for column in [c for c in row if c in pivots]:
+            factor = row.get(column)
+            if factor:
+                for c, v in pivots[column].items():
+                    row[c] = minus(row.get(c, 0), factor * v)
+                row = {c: v for c, v in row.items() if v}
+        if not row:
+            continue
+        column = min(row)
+        inverse = pow(row[column], modulus - 2, modulus) if modulus else 1 / row[column]
+        row = {c: (v * inverse) % modulus if modulus else v * inverse for c, v in row.items()}
+        for other_column in list(holders.get(column, ())):
+            other = pivots[other_column]
+            factor = other[column]
+            for c, v in row.items():
+                x = minus(other.get(c, 0), factor * v)
+                if x:
+                    other[c] = x
+                    holders.setdefault(c, set()).add(other_column)
+                else:
+                    other.pop(c, None)
+                    holders.get(c, set()).discard(other_column)
+        pivots[column] = row
+        for c in row:
+            holders.setdefault(c, set()).add(column)
+    return pivots
+
+
 def determined(eqs: Sequence[dict[Ref, int]], hidden: set[Ref]) -> list[Ref]:
     """The hidden figures that the equations fix to one value, whatever the other hidden figures are.
 
@@ -295,48 +349,38 @@ def determined(eqs: Sequence[dict[Ref, int]], hidden: set[Ref]) -> list[Ref]:
         row = {index[ref]: k % _PRIME for ref, k in eq.items() if ref in index}
         if row:
             matrix.append(row)
-    pivots: dict[int, dict[int, int]] = {}  # pivot column -> its row (normalised, reduced)
-    for row in matrix:
-        row = dict(row)
-        for column, pivot_row in pivots.items():
-            factor = row.get(column)
-            if factor:
-                for c, v in pivot_row.items():
-                    row[c] = (row.get(c, 0) - factor * v) % _PRIME
-                row = {c: v for c, v in row.items() if v}
-        if not row:
-            continue
-        column = min(row)
-        inverse = pow(row[column], _PRIME - 2, _PRIME)
-        row = {c: v * inverse % _PRIME for c, v in row.items()}
-        for other_column, other in list(pivots.items()):
-            factor = other.get(column)
-            if factor:
-                merged = dict(other)
-                for c, v in row.items():
-                    merged[c] = (merged.get(c, 0) - factor * v) % _PRIME
-                pivots[other_column] = {c: v for c, v in merged.items() if v}
-        pivots[column] = row
-    return [unknowns[column] for column, row in pivots.items() if set(row) == {column}]
+    pivots = _reduce(matrix, _PRIME)
+    return [unknowns[column] for column, row in pivots.items() if len(row) == 1]
 
 
-def protect(specs: Sequence[Spec], links: Iterable[Link] = ()) -> list[SuppressedTable]:
-    """Suppress several tables shown together (one page, one export) as one: primary suppression, each
-    table's own rows and columns, and the links between tables, until no hidden figure can be worked out."""
-    links = list(links)
-    grids = [grid_of(spec) for spec in specs]
-    value = {
-        (t, r, c): v for t, grid in enumerate(grids) for r, row in enumerate(grid) for c, v in enumerate(row)
+def values_of(specs: Sequence[Spec]) -> dict[Ref, int]:
+    return {
+        (t, r, c): v
+        for t, spec in enumerate(specs)
+        for r, row in enumerate(grid_of(spec))
+        for c, v in enumerate(row)
     }
+
+
+def _is_total(specs: Sequence[Spec], ref: Ref) -> bool:
+    t, r, c = ref
+    spec = specs[t]
+    return spec.margins and (r == len(spec.row_labels) or c == len(spec.column_labels))
+
+
+def greedy_hidden(specs: Sequence[Spec], links: Iterable[Link] = ()) -> set[Ref]:
+    """The first algorithm (kept as a yardstick and as one starting point of `minimal_hidden`): each table's
+    lines and loops by `hidden_mask`'s greedy rule, then the links, then the smallest figure beside any
+    figure elimination still fixes. Safe, but it can hide more than it needs to: a greedy choice made for
+    one line is never taken back."""
+    links = list(links)
+    value = values_of(specs)
     hidden = {ref for ref, v in value.items() if is_small(v)}
     eqs = equations(specs, links)
     link_eqs = eqs[len(eqs) - len(links) :] if links else []
 
     def rank(ref: Ref):
-        t, r, c = ref
-        spec = specs[t]
-        is_total = spec.margins and (r == len(spec.row_labels) or c == len(spec.column_labels))
-        return (value[ref] == 0, is_total, value[ref], ref)
+        return (value[ref] == 0, _is_total(specs, ref), value[ref], ref)
 
     def hide_one(candidates) -> bool:
         candidates = [ref for ref in candidates if ref not in hidden]
@@ -350,7 +394,7 @@ def protect(specs: Sequence[Spec], links: Iterable[Link] = ()) -> list[Suppresse
         for t, spec in enumerate(specs):
             if not spec.margins or not spec.row_labels or not spec.column_labels:
                 continue
-            mask = hidden_mask(spec.counts, force=[(r, c) for (tt, r, c) in hidden if tt == t])
+            mask = greedy_mask(spec.counts, force=[(r, c) for (tt, r, c) in hidden if tt == t])
             for r, row in enumerate(mask):
                 for c, hide in enumerate(row):
                     if hide and (t, r, c) not in hidden:
@@ -372,8 +416,164 @@ def protect(specs: Sequence[Spec], links: Iterable[Link] = ()) -> list[Suppresse
             hidden.add(freeing)
         elif not hide_one(near) and not hide_one([ref for eq in eqs for ref in eq if set(eq) & hidden]):
             raise AssertionError("every figure is hidden and one is still determined")
+    return hidden
+
+
+def _cycles_hidden(specs: Sequence[Spec], eqs, value: dict[Ref, int], primary: set[Ref]) -> set[Ref] | None:
+    """Build a protection one determined figure at a time, each time with the cheapest way to free it: a
+    single figure of one of its equations (a link, a list without totals), or the other three corners of a
+    rectangle of its table (the shortest loop a person can be moved around without changing any total).
+    Cheapest: fewest new figures hidden, then no zeros, then the smallest sum (least information lost).
+    None if no way frees a figure (the caller then keeps the other starting point)."""
+    hidden = set(primary)
+    equations_of: dict[Ref, list[dict[Ref, int]]] = {}
+    for eq in eqs:
+        for ref in eq:
+            equations_of.setdefault(ref, []).append(eq)
+
+    def cost(option):
+        new = [ref for ref in option if ref not in hidden]
+        return (len(new), sum(value[ref] == 0 for ref in new), sum(value[ref] for ref in new), sorted(new))
+
+    while True:
+        fixed = determined(eqs, hidden)
+        if not fixed:
+            return hidden
+        target = fixed[0]
+        t, r, c = target
+        options = [frozenset({ref}) for eq in equations_of.get(target, ()) for ref in eq if ref not in hidden]
+        spec = specs[t]
+        if spec.margins and spec.row_labels and spec.column_labels:
+            height, width = len(spec.row_labels) + 1, len(spec.column_labels) + 1
+            for r2 in range(height):
+                for c2 in range(width):
+                    if r2 != r and c2 != c:
+                        options.append(frozenset({(t, r, c2), (t, r2, c), (t, r2, c2)}))
+        options = sorted({o for o in options if cost(o)[0]}, key=cost)
+        if not options:
+            return None
+        # The cheapest option that frees the target; if none of the cheapest do (the figure is tied to a
+        # figure of another table that is itself fixed), hide the cheapest anyway and look again.
+        hidden |= next((o for o in options[:10] if target not in determined(eqs, hidden | o)), options[0])
+
+
+def _null_space(eqs, hidden: set[Ref]) -> list[dict[Ref, int]]:
+    """Whole-number directions in which the hidden figures can all move together without changing any sum a
+    reader can check (a basis of the solutions of the equations with every shown figure held fixed)."""
+    unknowns = sorted(hidden)
+    index = {ref: i for i, ref in enumerate(unknowns)}
+    matrix = [{index[ref]: Fraction(k) for ref, k in eq.items() if ref in index} for eq in eqs]
+    pivots = _reduce([row for row in matrix if row])
+    basis = []
+    for free in range(len(unknowns)):
+        if free in pivots:
+            continue
+        vector = {free: Fraction(1)}
+        for column, row in pivots.items():
+            if free in row:
+                vector[column] = -row[free]
+        scale = math.lcm(*(v.denominator for v in vector.values()))
+        basis.append({unknowns[i]: int(v * scale) for i, v in vector.items()})
+    return basis
+
+
+def safe(eqs, value: dict[Ref, int], hidden: set[Ref]) -> bool:
+    """Provably nothing hidden can be worked out: for every hidden figure there is another whole number, from
+    0 to the largest figure, that fits every row, column and link (a move along a direction of the null
+    space that keeps every hidden figure in range), so the attacker of the tests cannot pin it down."""
+    if determined(eqs, hidden):
+        return False
+    bound = max(value.values(), default=0)
+    basis = _null_space(eqs, hidden)
+
+    def excess(direction):
+        return sum(max(0, -(value[ref] + k), value[ref] + k - bound) for ref, k in direction.items())
+
+    def witness(target) -> dict[Ref, int] | None:
+        # Start from a basis direction that moves the target; while some figure leaves its range, add
+        # another basis direction that pulls it back (a local search: whatever it finds is a real move).
+        for vector in (v for v in basis if v.get(target)):
+            for sign in (1, -1):
+                direction = {ref: sign * k for ref, k in vector.items()}
+                for _ in range(40):
+                    if not excess(direction):
+                        return direction
+                    ref = next(r for r, k in direction.items() if not 0 <= value[r] + k <= bound)
+                    pull = 1 if value[ref] + direction[ref] < 0 else -1
+                    best = None
+                    for other in basis:
+                        k = other.get(ref)
+                        if not k:
+                            continue
+                        step = pull if k > 0 else -pull
+                        trial = {r: direction.get(r, 0) + step * other.get(r, 0) for r in direction | other}
+                        trial = {r: k for r, k in trial.items() if k}
+                        if trial.get(target) and (best is None or excess(trial) < excess(best)):
+                            best = trial
+                    if best is None or excess(best) >= excess(direction):
+                        break
+                    direction = best
+        return None
+
+    unmoved = set(hidden)
+    for vector in basis:
+        for sign in (1, -1):
+            direction = {ref: sign * k for ref, k in vector.items()}
+            if not excess(direction):
+                unmoved -= set(direction)
+    for target in sorted(unmoved):
+        if target in unmoved:
+            direction = witness(target)
+            if direction is None:
+                return False
+            unmoved -= set(direction)
+    return True
+
+
+def _prune(eqs, value: dict[Ref, int], primary: set[Ref], hidden: set[Ref]) -> set[Ref]:
+    """Show again every secondary figure that is not needed, largest first, while the rest stays `safe`:
+    the result is minimal (no single hidden figure beyond the small counts can be shown again)."""
+    hidden = set(hidden)
+    equations_of: dict[Ref, list[dict[Ref, int]]] = {}
+    for eq in eqs:
+        for ref in eq:
+            equations_of.setdefault(ref, []).append(eq)
+    for ref in sorted(hidden - primary, key=lambda ref: (-value[ref], ref)):
+        trial = hidden - {ref}
+        # Quick refusal: a sum left with one hidden figure gives it away (no need to eliminate).
+        if any(sum(r in trial for r in eq) == 1 for eq in equations_of.get(ref, ())):
+            continue
+        if safe(eqs, value, trial):
+            hidden = trial
+    return hidden
+
+
+def minimal_hidden(specs: Sequence[Spec], links: Iterable[Link] = ()) -> set[Ref]:
+    """The figures to hide: the small counts, and as few others as this can find that leave nothing hidden
+    determined. Two starting points, each made safe and then pruned to a minimal set: the cheapest-loop
+    construction and the old greedy one. The smaller wins (fewer figures, then the smaller sum), so it never
+    hides more than the greedy algorithm did, and every candidate is checked `safe` before it is used."""
+    links = list(links)
+    value = values_of(specs)
+    primary = {ref for ref, v in value.items() if is_small(v)}
+    eqs = equations(specs, links)
+    if safe(eqs, value, primary):
+        return primary
+    greedy = greedy_hidden(specs, links)
+    candidates = [greedy if not safe(eqs, value, greedy) else _prune(eqs, value, primary, greedy)]
+    built = _cycles_hidden(specs, eqs, value, primary)
+    if built is not None and safe(eqs, value, built):
+        candidates.append(_prune(eqs, value, primary, built))
+    return min(candidates, key=lambda s: (len(s), sum(value[ref] for ref in s), sorted(s)))
+
+
+def protect(specs: Sequence[Spec], links: Iterable[Link] = ()) -> list[SuppressedTable]:
+    """Suppress several tables shown together (one page, one export) as one: primary suppression, then as
+    few other figures as `minimal_hidden` finds, until no hidden figure can be worked out from each table's
+    rows and columns and the links between tables."""
+    hidden = minimal_hidden(specs, links)
     return [
-        _assemble(spec, grids[t], {(r, c) for (tt, r, c) in hidden if tt == t})
+        _assemble(spec, grid_of(spec), {(r, c) for (tt, r, c) in hidden if tt == t})
         for t, spec in enumerate(specs)
     ]
 

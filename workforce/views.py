@@ -351,7 +351,10 @@ def application_outcome(request, code, pk):
     if form.is_valid():
         try:
             workforce_services.set_application_outcome(
-                actor=request.user, application=application, outcome=form.cleaned_data["outcome"]
+                actor=request.user,
+                application=application,
+                outcome=form.cleaned_data["outcome"],
+                on=form.cleaned_data["on"],
             )
         except DomainError as error:
             messages.error(request, str(error))

@@ -9,7 +9,14 @@ import factory
 from accounts.models import User
 from tests import factories as f
 from tests.trainees.factories_supervision import SiteFactory
-from workforce.models import Application, DiversityAnswers, Post, Practitioner, Recruitment
+from workforce.models import (
+    Application,
+    ApplicationOutcome,
+    DiversityAnswers,
+    Post,
+    Practitioner,
+    Recruitment,
+)
 
 
 class PractitionerFactory(factory.django.DjangoModelFactory):
@@ -85,7 +92,7 @@ def staff_service(n: int, *, service=None, recorder=None, qualified_on=date(2022
         closes_on=date(2023, 10, 31),
         recorded_by=recorder,
     )
-    Application.objects.bulk_create(
+    applications = Application.objects.bulk_create(
         [
             Application(
                 recruitment=recruitment,
@@ -97,6 +104,15 @@ def staff_service(n: int, *, service=None, recorder=None, qualified_on=date(2022
                 recorded_by=recorder,
             )
             for i in range(2 * n)
+        ]
+    )
+    # Each decided six weeks after the round closed (the outcome's dated step, which the reports read).
+    ApplicationOutcome.objects.bulk_create(
+        [
+            ApplicationOutcome(
+                application=a, outcome=a.outcome, decided_on=date(2023, 12, 12), recorded_by=recorder
+            )
+            for a in applications
         ]
     )
     return service, site, practitioners

@@ -1,9 +1,12 @@
 """Applicants and recruitment: rounds and applications recorded through services, outcomes moved on, the
 applicant's equal opportunities answers counted only, and the applicants report suppressed with the rest."""
 
+import json
 from datetime import date, timedelta
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -49,7 +52,8 @@ def test_a_round_and_its_applications_are_recorded_and_audited_without_the_answe
     assert "male" not in text and "black_african" not in text
     services.set_application_outcome(actor=actor, application=application, outcome=Outcome.APPOINTED)
     event = AuditEvent.objects.get(action="workforce.application_outcome_set")
-    assert event.before == {"outcome": "received"} and event.after == {"outcome": "appointed"}
+    today = timezone.localdate().isoformat()
+    assert event.before == {"outcome": "received"} and event.after == {"outcome": "appointed", "on": today}
 
 
 def test_a_reference_is_used_once_per_round_and_answers_come_from_the_lists():
@@ -96,6 +100,72 @@ def test_the_applicants_report_counts_applications_by_outcome_and_hides_small_nu
         )
 
 
+def test_a_report_as_of_an_earlier_date_shows_each_outcome_as_it_stood_then():
+    service, actor = f.ServiceFactory(), f.UserFactory()
+    recruitment = _round(service, actor)  # opened 1 September 2024, closed 30 September
+    applications = [
+        services.record_application(
+            actor=actor, recruitment=recruitment, reference=f"A{i}", on=date(2024, 9, 10 + i)
+        )
+        for i in range(12)
+    ]
+    for application in applications[:6]:
+        services.set_application_outcome(
+            actor=actor, application=application, outcome=Outcome.NOT_SHORTLISTED, on=date(2024, 10, 7)
+        )
+    for application in applications[6:]:
+        services.set_application_outcome(
+            actor=actor, application=application, outcome=Outcome.NOT_APPOINTED, on=date(2024, 11, 4)
+        )
+    for application in applications[6:]:  # then all six were offered a post and took it
+        services.set_application_outcome(
+            actor=actor, application=application, outcome=Outcome.APPOINTED, on=date(2024, 12, 2)
+        )
+
+    def outcomes_on(day):
+        table = reports.applicants(reports.load_posts(service, day)).outcomes
+        return {label: cell.count for label, cell in zip(table.column_labels, table.cells[0], strict=True)}
+
+    assert outcomes_on(date(2024, 9, 30))[Outcome.RECEIVED.label] == 12
+    october = outcomes_on(date(2024, 10, 31))
+    assert october[Outcome.NOT_SHORTLISTED.label] == 6 and october[Outcome.RECEIVED.label] == 6
+    november = outcomes_on(date(2024, 11, 30))
+    assert november[Outcome.NOT_APPOINTED.label] == 6 and november[Outcome.APPOINTED.label] == 0
+    now = outcomes_on(AS_OF)
+    assert now[Outcome.APPOINTED.label] == 6 and now[Outcome.NOT_APPOINTED.label] == 0
+    # The command reads the same dated outcomes.
+    out = StringIO()
+    call_command("workforce_report", "--service", service.code, "--as-of", "2024-10-31", "--json", stdout=out)
+    row = json.loads(out.getvalue())["applicants"]["outcomes"]["rows"][0]["cells"]
+    assert row[Outcome.NOT_SHORTLISTED.label]["count"] == 6 and row[Outcome.APPOINTED.label]["count"] == 0
+    # Every step is kept; the application's current outcome is its latest.
+    applications[6].refresh_from_db()
+    assert applications[6].outcome == Outcome.APPOINTED
+    assert [s.outcome for s in applications[6].outcomes.all()] == ["received", "not_appointed", "appointed"]
+
+
+def test_an_outcome_dated_in_the_future_is_refused_and_an_earlier_step_leaves_the_current_outcome():
+    service, actor = f.ServiceFactory(), f.UserFactory()
+    application = services.record_application(
+        actor=actor, recruitment=_round(service, actor), reference="A1", on=date(2024, 9, 5)
+    )
+    services.set_application_outcome(
+        actor=actor, application=application, outcome=Outcome.APPOINTED, on=date(2024, 12, 1)
+    )
+    with pytest.raises(DomainError, match="future"):
+        services.set_application_outcome(
+            actor=actor,
+            application=application,
+            outcome=Outcome.WITHDRAWN,
+            on=timezone.localdate() + timedelta(days=1),
+        )
+    # A step recorded late, dated before the latest one, goes into the history without changing "now".
+    application = services.set_application_outcome(
+        actor=actor, application=application, outcome=Outcome.NOT_APPOINTED, on=date(2024, 10, 1)
+    )
+    assert application.outcome == Outcome.APPOINTED and application.outcomes.count() == 3
+
+
 def test_a_round_that_opened_more_than_two_years_before_the_date_is_not_in_the_report():
     service, actor = f.ServiceFactory(), f.UserFactory()
     _round(service, actor, name="Old round", opens_on=date(2021, 1, 1), closes_on=date(2021, 1, 31))
@@ -136,6 +206,13 @@ def test_an_administrator_records_a_round_and_an_application_and_moves_it_on(cli
     assert response.status_code == 302
     application.refresh_from_db()
     assert application.outcome == "not_appointed"
+    assert application.outcomes.last().decided_on == today  # a blank date is today
+    yesterday = today - timedelta(days=1)
+    client.post(
+        reverse("workforce:application_outcome", args=[service.code, application.pk]),
+        {"outcome": "not_shortlisted", "on": yesterday.isoformat()},
+    )
+    assert application.outcomes.get(decided_on=yesterday).outcome == "not_shortlisted"
     report = client.get(reverse("workforce:applicants", args=[service.code])).content.decode()
     assert "Trainee PWPs, spring intake" in report and HIDDEN in report
 

@@ -17,10 +17,14 @@ from workforce.suppression import (
     determined,
     equations,
     grand_total,
+    greedy_hidden,
     grid_of,
+    minimal_hidden,
     protect,
     row_total,
+    safe,
     shared_row_total_links,
+    values_of,
 )
 
 
@@ -237,3 +241,59 @@ def test_unlinked_the_same_tables_would_give_the_small_count_away():
     assert (1, 0, 0) in determined(equations(specs, links), hidden)
     with pytest.raises(AssertionError):  # and the attacker's search finds it
         assert_nothing_hidden_can_be_worked_out(specs, links, [bands, sites])
+
+
+# --- the minimal choice against the first, greedy one --------------------------------------------------
+
+
+def test_the_minimal_choice_hides_fewer_figures_than_the_greedy_one_on_this_table():
+    # The 3 and the 2 need a loop: the 12s below them close it (4 figures). The greedy rule hid the
+    # smallest figure of each line in turn and closed a longer loop through the totals (10 figures).
+    specs = [Spec("t", ["a", "b", "c"], ["x", "y", "z"], [[0, 3, 2], [5, 12, 12], [0, 6, 0]])]
+    greedy, minimal = greedy_hidden(specs), minimal_hidden(specs)
+    assert len(greedy) == 10
+    assert minimal == {(0, 0, 1), (0, 0, 2), (0, 1, 1), (0, 1, 2)}
+    (table,) = protect(specs)
+    assert [c.count for c in table.row_totals] == [5, 29, 6] and table.total.count == 40
+    assert_nothing_hidden_can_be_worked_out(specs, [], [table])
+
+
+def alone(counts):
+    return [Spec("t", ["r"] * len(counts), ["c"] * len(counts[0]), counts)], []
+
+
+single_tables = st.integers(1, 4).flatmap(
+    lambda rows: st.integers(1, 4).flatmap(
+        lambda columns: st.lists(
+            st.lists(small, min_size=columns, max_size=columns), min_size=rows, max_size=rows
+        )
+    )
+)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(pages, single_tables.map(alone)))
+def test_the_minimal_choice_never_hides_more_than_the_greedy_one_and_is_provably_safe(page):
+    specs, links = page
+    minimal = minimal_hidden(specs, links)
+    value = values_of(specs)
+    eqs = equations(specs, links)
+    assert len(minimal) <= len(greedy_hidden(specs, links))
+    assert {ref for ref, v in value.items() if 0 < v < 5} <= minimal
+    # Safe as `safe` proves it: elimination fixes nothing, and every hidden figure has a whole-number move.
+    assert safe(eqs, value, minimal)
+    # And minimal: no figure beyond the small counts can be shown again and stay safe.
+    for ref in minimal:
+        if not 0 < value[ref] < 5:
+            assert not safe(eqs, value, minimal - {ref}), ref
+
+
+def test_a_hidden_figure_pinned_by_zeros_is_not_counted_safe():
+    # Hiding the four figures of [[0, 0], [3, 9]] leaves one loop, and elimination fixes none of them;
+    # but a person moved either way around the loop makes one of the zeros negative, so the 3 is known.
+    specs = [Spec("t", ["a", "b"], ["x", "y"], [[0, 0], [3, 9]])]
+    value, eqs = values_of(specs), equations(specs)
+    loop = {(0, 0, 0), (0, 0, 1), (0, 1, 0), (0, 1, 1)}
+    assert determined(eqs, loop) == []
+    assert not safe(eqs, value, loop)
+    assert safe(eqs, value, minimal_hidden(specs))
