@@ -10,6 +10,7 @@ from django.test import override_settings
 from accounts.models import User
 from curriculum.models import Cohort
 from trainees.models import AttendanceMark, Case, Enrolment, Interruption, SupervisionSession, WorkplaceDay
+from workforce.models import Application, Post
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +34,7 @@ def scheme_result(document, code, stage="initial"):
 def test_the_demo_is_idempotent_and_each_trainee_is_where_the_issues_say(curriculum):
     call_command("load_reference_data", stdout=StringIO())
     call_command("seed_demo", stdout=StringIO())
-    records = (AttendanceMark, Case, Interruption, SupervisionSession, WorkplaceDay)
+    records = (AttendanceMark, Case, Interruption, SupervisionSession, WorkplaceDay, Post, Application)
     counts = (
         User.objects.count(),
         Cohort.objects.count(),
