@@ -44,6 +44,11 @@ EXEMPT_MODEL_FIELDS = {
     "accreditation.VisitPack.sha256": "a hash",
     "accreditation.VisitPack.task_id": "a task id the worker issues",
     "accreditation.VisitPack.error": "written by the worker when a build fails, never by a person",
+    "accreditation.PortfolioRender.key": "a hash of the records version the server computes",
+    "accreditation.PortfolioRender.scheme_code": "a scheme code copied from the scheme",
+    "accreditation.PortfolioRender.file": "server-chosen name for a PDF the server renders",
+    "accreditation.PortfolioRender.error": "written by the worker when a render fails, never by a person",
+    "accreditation.PortfolioRender.task_id": "a task id the worker issues",
     "accreditation.Criterion.kind": "a kind from the readiness engine's registry (checked in clean)",
     "trainees.Enrolment.student_number": "the education provider's number for the trainee, not a patient's: "
     "any run of digits is expected, so the NHS-number check would refuse one in eleven",
