@@ -163,7 +163,10 @@ class ContactWriter:
                     case.presenting_problem = case.presenting_problem or row.presenting_problem
         if new_cases:
             for case in new_cases.values():
-                case.clean_fields(exclude=["enrolment", "service"])
+                # The reference passed `clean_case_reference` as its row was read (the same de-identification
+                # check as the field's validator, the service's pattern and the field's length), once for
+                # each distinct reference: it is not checked a second time here.
+                case.clean_fields(exclude=["enrolment", "service", "reference"])
             Case.objects.bulk_create(new_cases.values())
             self.result.cases_created += len(new_cases)
             for reference, case in new_cases.items():
