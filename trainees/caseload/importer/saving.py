@@ -172,15 +172,20 @@ class ContactWriter:
             for reference, case in new_cases.items():
                 known[reference] = _CaseState(case.pk, None)
                 self._remember(reference, known[reference])
-        case_ids = {known[row.reference].pk for row in rows}
-        existing = set(
-            Contact.objects.filter(
-                case_id__in=case_ids,
-                date__gte=min(row.date for row in rows),
-                date__lte=max(row.date for row in rows),
+        # Cases opened by this batch have no contacts yet: only the others are asked about.
+        case_ids = {known[row.reference].pk for row in rows if row.reference not in new_cases}
+        existing = (
+            set(
+                Contact.objects.filter(
+                    case_id__in=case_ids,
+                    date__gte=min(row.date for row in rows),
+                    date__lte=max(row.date for row in rows),
+                )
+                .order_by()
+                .values_list("case_id", "date", "type")
             )
-            .order_by()
-            .values_list("case_id", "date", "type")
+            if case_ids
+            else set()
         )
         contacts = []
         problems: dict[str, set[int]] = {}
