@@ -161,14 +161,14 @@ class Command(BaseCommand):
                         _, peak, _ = self.import_once(edition, code, path, today, memory=True)
                         peaks.append((count, peak))
                     # The ratio is taken within each round (read, import and save side by side), then the
-                    # median of the rounds.
-                    against_floor = statistics.median(
-                        max(r[0], r[3][0] if r[3] is not None else 0) / r[1] for r in rounds
-                    )
+                    # median of the rounds. Registers have no bulk_create baseline yet: no ratio for them.
+                    against_floor = "–"
+                    if bulk is not None:
+                        against_floor = f"{statistics.median(max(r[0], r[3][0]) / r[1] for r in rounds):.2f}"
                     line = (
                         f"{code:<24} {path.suffix:<5} {written:>9,} {written / raw:>12,.0f} "
                         + ("–".rjust(12) if bulk is None else f"{bulk[1] / bulk[0]:>12,.0f}")
-                        + f" {written / seconds:>12,.0f} {against_floor:>9.2f} "
+                        + f" {written / seconds:>12,.0f} {against_floor:>9} "
                         + ("–" if peak is None else f"{peak / 2**20:>8.1f}")
                     )
                     lines.append(line)
