@@ -99,18 +99,20 @@ def test_the_cohort_table_costs_the_same_queries_for_10_and_200_trainees(
     assert response.content.decode().count('href="/trainees/') == size
 
 
-# The workbook is written a batch of 50 trainees at a time (flat memory): a fixed cost, then the same cost for
+# The workbook is written a batch of trainees at a time (flat memory): a fixed cost, then the same cost for
 # every further batch, whatever the records of each trainee.
 EXPORT_QUERIES, EXPORT_QUERIES_PER_FURTHER_BATCH = 40, 29
 
 
 @pytest.mark.parametrize("size", [10, 200])
-def test_the_cohort_export_costs_the_same_queries_per_batch_of_50_trainees(
+def test_the_cohort_export_costs_the_same_queries_per_batch_of_trainees(
     client, schemes, size, django_assert_num_queries
 ):
+    from accreditation.selectors import WORKBOOK_BATCH
+
     cohort, educator = _cohort(size)
     client.force_login(educator)
-    further_batches = (size - 1) // 50
+    further_batches = (size - 1) // WORKBOOK_BATCH
     with django_assert_num_queries(EXPORT_QUERIES + EXPORT_QUERIES_PER_FURTHER_BATCH * further_batches):
         response = client.get(reverse("accreditation:cohort_export", args=[cohort.code]))
         content = b"".join(response.streaming_content)
@@ -131,9 +133,12 @@ def test_the_trainee_page_links_to_readiness_and_the_cpd_log(client, world):
     assert reverse("trainees:cpd", args=[world.enrolment.pk]) in page
 
 
-def test_the_programme_workbook_holds_every_cohort_of_the_programme_and_no_other(schemes, tmp_path):
+def test_the_programme_workbook_holds_every_cohort_of_the_programme_and_no_other(
+    schemes, tmp_path, monkeypatch
+):
     from django.core.management import call_command
 
+    monkeypatch.setattr("accreditation.selectors.WORKBOOK_BATCH", 50)
     first, _ = _cohort(3)
     second = f.CohortFactory(programme=first.programme)
     f.EnrolmentFactory.create_batch(52, cohort=second)  # more than one batch of 50

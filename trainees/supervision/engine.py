@@ -314,6 +314,10 @@ def weeks_in(start: date, end: date) -> list[date]:
 
 
 def _absent_working_days(monday: date, absences: Sequence[Absence]) -> int:
+    friday = monday + timedelta(days=4)
+    absences = [a for a in absences if a.starts_on <= friday and a.ends_on >= monday]
+    if not absences:  # most weeks of most trainees: no need to look at each day
+        return 0
     days = 0
     for offset in range(5):
         day = monday + timedelta(days=offset)

@@ -4,9 +4,15 @@ Three figures: the whole export (gather each batch of trainees' facts, evaluate 
 sheets through `core.spreadsheets`), the writing alone through `core.spreadsheets` (rows already computed),
 and raw xlsxwriter (constant-memory mode, `write_row`) on the same computed rows; with each one's peak
 Python memory (tracemalloc) and the query count of the whole export.
+
+Seconds are the median of `--runs` rounds, the three taken in turn in each round, so a shared machine's
+drift touches all three alike. Peak memory is taken in one more, separate run of each under tracemalloc:
+tracing slows Python several times over but not the database, so timing under it would flatter the export.
 """
 
 import io
+import resource
+import statistics
 import time
 import tracemalloc
 
@@ -23,14 +29,18 @@ from core.spreadsheets import escape_cell, write_xlsx_stream
 from curriculum.models import Programme
 
 
-def _measure(work):
+def _peak(work) -> int:
     tracemalloc.start()
-    started = time.perf_counter()
-    result = work()
-    elapsed = time.perf_counter() - started
+    work()
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
-    return result, elapsed, peak
+    return peak
+
+
+def _seconds(work) -> float:
+    started = time.perf_counter()
+    work()
+    return time.perf_counter() - started
 
 
 class Command(BaseCommand):
@@ -38,21 +48,26 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--programme", default="northvale-pwp")
+        parser.add_argument("--runs", type=int, default=5, help="rounds timed (the median is printed)")
 
-    def handle(self, *args, programme, **options):
+    def handle(self, *args, programme, runs, **options):
         found = Programme.objects.filter(code=programme).first()
         if found is None:
             raise CommandError(f"No programme with the code {programme!r}.")
         as_of = timezone.localdate()
-        export_programme(actor=None, programme=found, as_of=as_of, target=io.BytesIO())  # warm up
+
+        def whole():
+            return export_programme(actor=None, programme=found, as_of=as_of, target=io.BytesIO())
+
+        whole()  # warm up
         with CaptureQueriesContext(connection) as queries:
-            rows, whole, whole_peak = _measure(
-                lambda: export_programme(actor=None, programme=found, as_of=as_of, target=io.BytesIO())
-            )
+            rows = whole()
         codes, batches = workbook_batches(programme_enrolments(found), as_of)
         computed = list(streamed_rows(batches, codes))
         sheets = cohort_sheets([], codes, cohort_name=found.name)
-        _, ours, ours_peak = _measure(lambda: write_xlsx_stream(sheets, iter(computed), io.BytesIO()))
+
+        def ours():
+            write_xlsx_stream(sheets, iter(computed), io.BytesIO())
 
         def raw():
             book = xlsxwriter.Workbook(io.BytesIO(), {"constant_memory": True, "strings_to_formulas": False})
@@ -66,12 +81,26 @@ class Command(BaseCommand):
                 positions[index] += 1
             book.close()
 
-        _, bare, bare_peak = _measure(raw)
+        works = {"whole": whole, "ours": ours, "raw": raw}
+        timings = {name: [] for name in works}
+        for _ in range(max(runs, 1)):
+            for name, work in works.items():
+                timings[name].append(_seconds(work))
+        seconds = {name: statistics.median(values) for name, values in timings.items()}
+        peaks = {name: _peak(work) for name, work in works.items()}
+        bare = seconds["raw"]
         self.stdout.write(f"{found.name}: {rows:,} rows, {len(queries)} queries for the whole export")
         self.stdout.write(f"{'':<44}{'seconds':>9}{'peak MiB':>10}{'speed vs raw':>14}")
-        for label, seconds, peak in (
-            ("whole export (facts, schemes, writing)", whole, whole_peak),
-            ("writing only, through core.spreadsheets", ours, ours_peak),
-            ("raw xlsxwriter, same rows", bare, bare_peak),
+        for name, label in (
+            ("whole", "whole export (facts, schemes, writing)"),
+            ("ours", "writing only, through core.spreadsheets"),
+            ("raw", "raw xlsxwriter, same rows"),
         ):
-            self.stdout.write(f"{label:<44}{seconds:>9.2f}{peak / 2**20:>10.1f}{bare / seconds:>13.2f}×")
+            self.stdout.write(
+                f"{label:<44}{seconds[name]:>9.2f}{peaks[name] / 2**20:>10.1f}{bare / seconds[name]:>13.2f}×"
+            )
+        self.stdout.write(
+            f"median of {max(runs, 1)} rounds; process peak resident memory "
+            f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB (rows computed up front "
+            "for the two writing runs included)"
+        )

@@ -30,6 +30,42 @@ from trainees.imports.profiles import ProfileSpec, looks_like_nhs_number, normal
 from trainees.models import Enrolment
 
 STANDARD = read_spec("standard-caseload", "Tracker headings", {})
+# Readers whose answer depends on the cell's value alone within one import (one trainee, one profile, one
+# day). Most cells repeat (a referral's reference on each of its contacts, a day's date, a handful of codes),
+# and the case-reference checks (identifiers, names, the service's pattern) cost more than the rest of a row,
+# so each distinct value is read once. The identifier and the practitioner are left out: the first is
+# unique to its row, the second is only read to compare.
+MEMO_FIELDS = frozenset(
+    ("case_reference", "date", "type", "mode", "intervention", "minutes", "phq9", "gad7", "wsas", "outcome")
+    + ("presenting_problem",)
+)
+MEMO_SIZE = 4_096  # distinct values kept per field: memory stays flat however long the file
+
+
+def _memoised(read):
+    """`read` answering from a bounded table of the values already read. A value that fails is read again
+    each time (its problem is reported on every row that has it, worded exactly as before). The key holds
+    the value's type, because 1, 1.0 and True are equal in Python but not as cells."""
+    seen: dict = {}
+
+    def reader(value):
+        key = (type(value), value)
+        try:
+            return seen[key]
+        except KeyError:
+            pass
+        except TypeError:  # an unhashable cell: just read it
+            return read(value)
+        found = read(value)
+        if len(seen) >= MEMO_SIZE:
+            seen.clear()
+        seen[key] = found
+        return found
+
+    return reader
+
+
+_NHS_INT_RANGE = range(10**9, 10**10)  # a whole number whose digits could be an NHS number
 # Fields a file's columns are matched to only through a profile's headings, never by their labels alone.
 PROFILE_ONLY = frozenset({"contact_id", "practitioner", "attendance"})
 
@@ -105,6 +141,10 @@ class RowChecker:
                 v, PROBLEM_VALUES, "depression, generalised anxiety, panic, ..."
             ),
         }
+        for code in MEMO_FIELDS:
+            self.readers[code] = _memoised(self.readers[code])
+        self._attendance_skip = _memoised(lambda v: self.spec.skip_reason("attendance", v))
+        self._practitioner_code = _memoised(normalise_code)
 
     # headings
 
@@ -180,9 +220,11 @@ class RowChecker:
             self.result.skip(reason)
             return None
         readers = self.readers
+        width = len(cells)
         for f in FIELDS:
-            raw = cell(f.code)
-            if is_blank(raw):
+            index = self.columns.get(f.code)
+            raw = cells[index] if index is not None and index < width else None
+            if raw is None or is_blank(raw):
                 if f.required:
                     problems.append(self.where(sheet, number, f.code, f"The {f.label.lower()} is missing."))
                 values[f.code] = None
@@ -230,17 +272,25 @@ class RowChecker:
     def _skip_reason(self, cell) -> str | None:
         """Rows the profile leaves out, by reason: appointments not attended, other practitioners' rows."""
         if "attendance" in self.columns:
-            reason = self.spec.skip_reason("attendance", cell("attendance"))
+            reason = self._attendance_skip(cell("attendance"))
             if reason:
                 return reason
         practitioner = "practitioner" in self.columns and self.staff_id
-        if practitioner and normalise_code(cell("practitioner")) != self.staff_id:
+        if practitioner and self._practitioner_code(cell("practitioner")) != self.staff_id:
             return "another practitioner's contacts"
         return None
 
     def _warn_identifiers(self, cells: Sequence) -> None:
         """A value anywhere that passes the NHS number check is reported (never stored), naming the column."""
         for index, value in enumerate(cells):
+            # Cheap first: `looks_like_nhs_number` reads ten digits with only spaces or dashes between, so
+            # text shorter than ten characters or starting with anything else, and a whole number of other
+            # than ten digits, cannot be one; most cells are those.
+            kind = type(value)
+            if kind is str and (len(value) < 10 or not (value[0].isdigit() or value[0] in " -")):
+                continue
+            if kind is int and abs(value) not in _NHS_INT_RANGE:
+                continue
             if isinstance(value, str | int) and not isinstance(value, bool) and looks_like_nhs_number(value):
                 heading = str(self.header[index])[:60] if index < len(self.header) else ""
                 column = get_column_letter(index + 1)

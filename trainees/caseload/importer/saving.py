@@ -103,11 +103,17 @@ class ContactWriter:
         ids = {row.source_id for row in rows if row.source_id}
         if not ids:
             return rows
-        existing = {
-            contact.source_id: contact
-            for contact in Contact.objects.filter(case__enrolment=self.enrolment, source_id__in=ids)
+        # Asked by the source's identifiers alone (their index), then kept to this trainee's cases: with the
+        # trainee named in the query, the database walked every contact of the trainee for each batch, the
+        # import's own contacts included, so a long file slowed down as it went.
+        found = (
+            Contact.objects.filter(source_id__in=ids)
             .order_by()
             .only("pk", "source_id", "case_id", *self.UPDATABLE)
+            .annotate(enrolment_of_case=F("case__enrolment_id"))
+        )
+        existing = {
+            contact.source_id: contact for contact in found if contact.enrolment_of_case == self.enrolment.pk
         }
         changed, fresh = {}, []
         for row in rows:
@@ -163,21 +169,29 @@ class ContactWriter:
                     case.presenting_problem = case.presenting_problem or row.presenting_problem
         if new_cases:
             for case in new_cases.values():
-                case.clean_fields(exclude=["enrolment", "service"])
+                # The reference passed `clean_case_reference` as its row was read (the same de-identification
+                # check as the field's validator, the service's pattern and the field's length), once for
+                # each distinct reference: it is not checked a second time here.
+                case.clean_fields(exclude=["enrolment", "service", "reference"])
             Case.objects.bulk_create(new_cases.values())
             self.result.cases_created += len(new_cases)
             for reference, case in new_cases.items():
                 known[reference] = _CaseState(case.pk, None)
                 self._remember(reference, known[reference])
-        case_ids = {known[row.reference].pk for row in rows}
-        existing = set(
-            Contact.objects.filter(
-                case_id__in=case_ids,
-                date__gte=min(row.date for row in rows),
-                date__lte=max(row.date for row in rows),
+        # Cases opened by this batch have no contacts yet: only the others are asked about.
+        case_ids = {known[row.reference].pk for row in rows if row.reference not in new_cases}
+        existing = (
+            set(
+                Contact.objects.filter(
+                    case_id__in=case_ids,
+                    date__gte=min(row.date for row in rows),
+                    date__lte=max(row.date for row in rows),
+                )
+                .order_by()
+                .values_list("case_id", "date", "type")
             )
-            .order_by()
-            .values_list("case_id", "date", "type")
+            if case_ids
+            else set()
         )
         contacts = []
         problems: dict[str, set[int]] = {}
