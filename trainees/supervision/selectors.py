@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.db.models import CharField, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet, Sum, Value
@@ -245,6 +245,7 @@ class _Loaded:
     reviews_in_training: dict  # the same, not after the trainee completed
     absences: dict
     trainings: dict
+    intervals: dict = field(default_factory=dict)  # credential intervals by rules, filled as asked
 
 
 def _load(enrolments: Sequence[Enrolment], *, end: date, cases_from: date) -> _Loaded:
@@ -329,7 +330,15 @@ def _load(enrolments: Sequence[Enrolment], *, end: date, cases_from: date) -> _L
 
 
 def _intervals_for(loaded: _Loaded, rules: engine.Rules) -> dict[int, tuple]:
-    return {pk: engine.credential_intervals(facts, rules) for pk, facts in loaded.trainings.items()}
+    # Every supervisor's credential intervals depend only on the rules: worked out once per set of rules for
+    # the whole load, not again for each trainee (a cohort of forty shares one or two sets).
+    key = id(rules)  # the rules are kept beside their intervals, so the id is never reused while cached
+    if key not in loaded.intervals:
+        loaded.intervals[key] = (
+            rules,
+            {pk: engine.credential_intervals(facts, rules) for pk, facts in loaded.trainings.items()},
+        )
+    return loaded.intervals[key][1]
 
 
 def _compliance(
