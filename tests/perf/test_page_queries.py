@@ -27,7 +27,7 @@ TRAINEE_HOME_QUERIES = 13
 # The administrator's home lists the attention list over every cohort of their provider, like the educator's.
 ADMINISTRATOR_HOME_QUERIES = 43
 VISITOR_HOME_QUERIES = 13  # the visits assigned to the visitor
-SERVICE_PAGE_QUERIES = 8  # the sites, the trainees placed at each and those placed nowhere, counted
+SERVICE_PAGE_QUERIES = 12  # the service, who may keep its sites, the sites and the trainees placed
 
 
 def waiting_attempts(cohort, size):
@@ -108,7 +108,7 @@ def test_the_administrators_home_costs_the_same_queries_for_10_and_200_trainees(
     with django_assert_num_queries(ADMINISTRATOR_HOME_QUERIES):
         response = client.get(reverse("home"))
     assert response.status_code == 200
-    assert f"{size + 3} attempts waiting" in response.content.decode()
+    assert cohort.name in response.content.decode()
 
 
 @pytest.mark.parametrize("size", [10, 200])
@@ -131,9 +131,11 @@ def test_the_visitors_home_costs_the_same_queries_for_10_and_200_trainees(
 def test_the_services_page_costs_the_same_queries_for_10_and_200_trainees(
     client, curriculum, size, django_assert_num_queries
 ):
-    service = f.ServiceFactory()
-    enrolments = f.EnrolmentFactory.create_batch(size, cohort=f.CohortFactory(), employing_service=service)
-    administrator = f.AdministratorFactory(organisation=service).user
+    service, cohort = f.ServiceFactory(), f.CohortFactory()
+    enrolments = f.EnrolmentFactory.create_batch(size, cohort=cohort, employing_service=service)
+    # The education provider's administrator, as bench_pages measures (they keep the sites of services
+    # employing their trainees).
+    administrator = f.AdministratorFactory(organisation=cohort.programme.hei).user
     today = timezone.localdate()
     sites = [
         ServiceSite.objects.create(service=service, name=name, qualified_staff=3, counted_on=today)
