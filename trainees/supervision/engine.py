@@ -314,6 +314,12 @@ def weeks_in(start: date, end: date) -> list[date]:
 
 
 def _absent_working_days(monday: date, absences: Sequence[Absence]) -> int:
+    # Most weeks touch no absence at all: look only at those overlapping the week (cheap on cohort pages,
+    # which evaluate every week of forty trainees' training).
+    friday = monday + timedelta(days=4)
+    absences = [a for a in absences if a.starts_on <= friday and a.ends_on >= monday]
+    if not absences:
+        return 0
     days = 0
     for offset in range(5):
         day = monday + timedelta(days=offset)
