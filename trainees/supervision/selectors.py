@@ -108,13 +108,19 @@ def supervision_summaries_for(
         for e in enrolments
     )
     loaded = _load(enrolments, end=end, cases_from=earliest)
-    return {
-        e.pk: (
-            _summary(_compliance(e, loaded, None, end)),
-            _summary(_compliance(e, loaded, year_start, end, after_completion=True)),
-        )
-        for e in enrolments
-    }
+
+    def both(e):
+        training = _summary(_compliance(e, loaded, None, end))
+        if e.completed_on is None and training_period(e, None, end) == training_period(
+            e, year_start, end, after_completion=True
+        ):
+            # A trainee in their first year who has not completed: the same days and the same records (no
+            # supervision after completion to tell apart), so one evaluation is both summaries. Cohort pages
+            # evaluated every such trainee twice.
+            return training, training
+        return training, _summary(_compliance(e, loaded, year_start, end, after_completion=True))
+
+    return {e.pk: both(e) for e in enrolments}
 
 
 def supervisor_reports(enrolment: Enrolment) -> list[SupervisorReportInfo]:
