@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from accreditation.presenters import short_status
+from core.tables import CellsTable
 from core.templatetags.status import status_tag
 from core.wording import plural
 
@@ -30,7 +31,7 @@ class CriterionColumn(tables.Column):
         return status_tag("met" if criterion.met else "not_met", short_status(criterion))
 
 
-class CohortReadinessTable(tables.Table):
+class CohortReadinessTable(CellsTable, tables.Table):
     name = tables.Column(verbose_name="Trainee", accessor="name")
     ready = tables.Column(verbose_name="Readiness", accessor="ready")
 
@@ -50,6 +51,17 @@ class CohortReadinessTable(tables.Table):
         extra = [(f"c_{c.code}", CriterionColumn(c.code, verbose_name=short_label(c.code))) for c in criteria]
         super().__init__(data, extra_columns=extra, **kwargs)
         self.caption = caption
+
+    def cells(self):
+        makers = {
+            "name": lambda record: self.render_name(record["name"], record),
+            "ready": lambda record: self.render_ready(record["ready"], record),
+        }
+        for bound in self.columns:
+            if isinstance(bound.column, CriterionColumn):
+                column = bound.column
+                makers[bound.name] = lambda record, column=column: column.render(record["result"], record)
+        return makers
 
     def render_name(self, value, record):
         url = reverse("accreditation:trainee_readiness", args=[record["row"].enrolment.pk])

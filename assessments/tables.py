@@ -7,6 +7,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from assessments.selectors import CompetenceStatus, GridRow, QueueItem
+from core.tables import CellsTable
 from core.templatetags.status import status_tag
 
 
@@ -31,8 +32,9 @@ class CompetenceColumn(tables.Column):
         return status.label if status else "Not required"
 
 
-class CompetenceGridTable(tables.Table):
-    """Trainees against the seven interventions and the other competences."""
+class CompetenceGridTable(CellsTable, tables.Table):
+    """Trainees against the seven interventions and the other competences (the page's cells worked out once,
+    core/tables.py)."""
 
     trainee = tables.Column(
         verbose_name="Trainee",
@@ -45,11 +47,19 @@ class CompetenceGridTable(tables.Table):
     class Meta:
         empty_text = "No trainees match."
         attrs = {"class": "nhsuk-table"}
+        template_name = "tables/nhsuk_table_cells.html"
 
     def __init__(self, rows, *, competences, caption="Competences", **kwargs):
         extra = [(f"c_{c.code}", CompetenceColumn(c.code, verbose_name=c.name)) for c in competences]
         super().__init__(rows, extra_columns=extra, **kwargs)
         self.caption = caption
+
+    def cells(self):
+        makers = {"trainee": self.render_trainee, "route": self.render_route, "late": self.render_late}
+        for bound in self.columns:
+            if isinstance(bound.column, CompetenceColumn):
+                makers[bound.name] = bound.column.render
+        return makers
 
     def render_trainee(self, record: GridRow):
         return format_html(

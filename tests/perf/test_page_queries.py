@@ -1,7 +1,8 @@
 """Query counts of pages `bench_pages` measures that no area's own tests pin yet, the same for 10 and 200.
 
 (The cohort page, competence grid, cohort readiness, trainee page, attendance, supervision, caseload,
-supervisor home and visit pages are pinned beside their areas' tests.)
+supervisor home and visit pages are pinned beside their areas' tests; the portfolio PDF beside the
+portfolio's.)
 """
 
 from datetime import timedelta
@@ -13,13 +14,20 @@ from django.utils import timezone
 from assessments.models import Attempt
 from tests import factories as f
 from tests.assessments import factories_assessments as fa
+from trainees.models import ServiceSite, SitePlacement
 
 pytestmark = pytest.mark.django_db
 
 # Both include the header's unread notifications count (1); the educator's home also lists the ten trainees
 # who most need attention (31: every area's bulk read once, whatever the number of trainees).
 MARKING_QUEUE_QUERIES = 10  # and the page's submission deadlines for its lateness (1)
-EDUCATOR_HOME_QUERIES = 45
+EDUCATOR_HOME_QUERIES = 44
+# The trainee's home: their enrolments, supervisors and what waits for them, whatever the cohort's size.
+TRAINEE_HOME_QUERIES = 13
+# The administrator's home lists the attention list over every cohort of their provider, like the educator's.
+ADMINISTRATOR_HOME_QUERIES = 43
+VISITOR_HOME_QUERIES = 13  # the visits assigned to the visitor
+SERVICE_PAGE_QUERIES = 12  # the service, who may keep its sites, the sites and the trainees placed
 
 
 def waiting_attempts(cohort, size):
@@ -72,3 +80,74 @@ def test_the_educators_home_costs_the_same_queries_for_10_and_200_trainees(
         response = client.get(reverse("home"))
     assert response.status_code == 200
     assert f"{size} attempts waiting" in response.content.decode()
+
+
+@pytest.mark.parametrize("size", [10, 200])
+def test_the_trainees_home_costs_the_same_queries_whatever_the_size_of_the_cohort(
+    client, curriculum, size, django_assert_num_queries
+):
+    cohort = f.CohortFactory()
+    enrolment = waiting_attempts(cohort, size)[0]
+    f.SupervisorAssignmentFactory(enrolment=enrolment)
+    client.force_login(enrolment.user)
+    with django_assert_num_queries(TRAINEE_HOME_QUERIES):
+        response = client.get(reverse("home"))
+    assert response.status_code == 200
+    assert cohort.name in response.content.decode()
+
+
+@pytest.mark.parametrize("size", [10, 200])
+def test_the_administrators_home_costs_the_same_queries_for_10_and_200_trainees(
+    client, curriculum, size, django_assert_num_queries
+):
+    cohort = f.CohortFactory()
+    waiting_attempts(cohort, size)
+    waiting_attempts(f.CohortFactory(programme=cohort.programme), 3)  # a second cohort of the provider's
+    administrator = f.AdministratorFactory(organisation=cohort.programme.hei).user
+    client.force_login(administrator)
+    with django_assert_num_queries(ADMINISTRATOR_HOME_QUERIES):
+        response = client.get(reverse("home"))
+    assert response.status_code == 200
+    assert cohort.name in response.content.decode()
+
+
+@pytest.mark.parametrize("size", [10, 200])
+def test_the_visitors_home_costs_the_same_queries_for_10_and_200_trainees(
+    client, curriculum, size, django_assert_num_queries
+):
+    cohort = f.CohortFactory()
+    waiting_attempts(cohort, size)
+    assignments = [f.VisitAssignmentFactory(visit__programme=cohort.programme) for _ in range(2)]
+    visitor = assignments[0].visitor
+    f.VisitAssignmentFactory(visit=assignments[1].visit, visitor=visitor)
+    client.force_login(visitor)
+    with django_assert_num_queries(VISITOR_HOME_QUERIES):
+        response = client.get(reverse("home"))
+    assert response.status_code == 200
+    assert "BPS programme visit" in response.content.decode()
+
+
+@pytest.mark.parametrize("size", [10, 200])
+def test_the_services_page_costs_the_same_queries_for_10_and_200_trainees(
+    client, curriculum, size, django_assert_num_queries
+):
+    service, cohort = f.ServiceFactory(), f.CohortFactory()
+    enrolments = f.EnrolmentFactory.create_batch(size, cohort=cohort, employing_service=service)
+    # The education provider's administrator, as bench_pages measures (they keep the sites of services
+    # employing their trainees).
+    administrator = f.AdministratorFactory(organisation=cohort.programme.hei).user
+    today = timezone.localdate()
+    sites = [
+        ServiceSite.objects.create(service=service, name=name, qualified_staff=3, counted_on=today)
+        for name in ("North site", "South site")
+    ]
+    SitePlacement.objects.bulk_create(
+        SitePlacement(enrolment=e, site=sites[index % 2], recorded_by=administrator)
+        for index, e in enumerate(enrolments[: size // 2])
+    )
+    client.force_login(administrator)
+    with django_assert_num_queries(SERVICE_PAGE_QUERIES):
+        response = client.get(reverse("trainees:service", args=[service.code]))
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "North site" in content and "No site recorded" in content

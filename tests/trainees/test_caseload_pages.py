@@ -68,7 +68,7 @@ def test_the_caseload_page_costs_the_same_queries_however_big_the_caseload(
     some_caseload(world.enrolment, cases)
     client.force_login(world.user("trainee"))
     target = url("caseload", world.enrolment.pk)
-    with django_assert_num_queries(23):  # +1 the header's unread notifications
+    with django_assert_num_queries(22):  # +1 the header's unread notifications
         response = client.get(target)
     assert response.status_code == 200
 
@@ -247,6 +247,6 @@ def test_a_supervisor_sees_every_supervisees_caseload_in_constant_queries(
         )
         some_caseload(enrolment, 2)
     client.force_login(supervisor)
-    with django_assert_num_queries(13):  # +1 the header's unread notifications
+    with django_assert_num_queries(12):  # +1 the header's unread notifications
         response = client.get(url("caseload_supervisees"))
     assert response.content.decode().count("/caseload/") >= size

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 # saving the session (3); the enrolment's changes over time (1, two more only when there are moves to name);
 # the header's unread notifications (1); late submissions and marking (1, the attempts; one more for the
 # cohort's deadlines once there is an attempt). The same for every viewer.
-QUERIES = {"educator": 36, "trainee": 36}
+QUERIES = {"educator": 35, "trainee": 35}
 
 
 def _add_record(world, count):

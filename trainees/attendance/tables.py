@@ -55,6 +55,15 @@ class TrainingDaysColumns(tables.Table):
             row.training_days = progress[row.pk]
         super().__init__(rows, *args, **kwargs)
 
+    def training_days_cells(self) -> dict:
+        """The columns' cells by name, for a table that works its page out once (core/tables.py)."""
+        return {
+            "university_days": self.render_university_days,
+            "workplace_days": self.render_workplace_days,
+            "window_end": self.render_window_end,
+            "days_status": self.render_days_status,
+        }
+
     def render_university_days(self, record):
         days = record.training_days
         return f"{days.university_completed} of {days.university_required}"

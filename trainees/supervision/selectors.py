@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.db.models import CharField, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet, Sum, Value
@@ -108,13 +108,19 @@ def supervision_summaries_for(
         for e in enrolments
     )
     loaded = _load(enrolments, end=end, cases_from=earliest)
-    return {
-        e.pk: (
-            _summary(_compliance(e, loaded, None, end)),
-            _summary(_compliance(e, loaded, year_start, end, after_completion=True)),
-        )
-        for e in enrolments
-    }
+
+    def both(e):
+        training = _summary(_compliance(e, loaded, None, end))
+        if e.completed_on is None and training_period(e, None, end) == training_period(
+            e, year_start, end, after_completion=True
+        ):
+            # A trainee in their first year who has not completed: the same days and the same records (no
+            # supervision after completion to tell apart), so one evaluation is both summaries. Cohort pages
+            # evaluated every such trainee twice.
+            return training, training
+        return training, _summary(_compliance(e, loaded, year_start, end, after_completion=True))
+
+    return {e.pk: both(e) for e in enrolments}
 
 
 def supervisor_reports(enrolment: Enrolment) -> list[SupervisorReportInfo]:
@@ -245,6 +251,7 @@ class _Loaded:
     reviews_in_training: dict  # the same, not after the trainee completed
     absences: dict
     trainings: dict
+    intervals: dict = field(default_factory=dict)  # credential intervals by rules, filled as asked
 
 
 def _load(enrolments: Sequence[Enrolment], *, end: date, cases_from: date) -> _Loaded:
@@ -329,7 +336,15 @@ def _load(enrolments: Sequence[Enrolment], *, end: date, cases_from: date) -> _L
 
 
 def _intervals_for(loaded: _Loaded, rules: engine.Rules) -> dict[int, tuple]:
-    return {pk: engine.credential_intervals(facts, rules) for pk, facts in loaded.trainings.items()}
+    # Every supervisor's credential intervals depend only on the rules: worked out once per set of rules for
+    # the whole load, not again for each trainee (a cohort of forty shares one or two sets).
+    key = id(rules)  # the rules are kept beside their intervals, so the id is never reused while cached
+    if key not in loaded.intervals:
+        loaded.intervals[key] = (
+            rules,
+            {pk: engine.credential_intervals(facts, rules) for pk, facts in loaded.trainings.items()},
+        )
+    return loaded.intervals[key][1]
 
 
 def _compliance(

@@ -23,11 +23,24 @@ class SupervisionColumns(tables.Table):
     )
     overdue_reviews = tables.Column(verbose_name="Overdue case reviews", empty_values=(), orderable=False)
 
-    def supervision_for(self, record):
+    def supervision_for_page(self, records=None):
         if getattr(self, "_supervision", None) is None:
-            records = [row.record for row in self.paginated_rows]
+            if records is None:
+                records = [row.record for row in self.paginated_rows]
             self._supervision = supervision_compliance_for(records, end=self.today)
-        return self._supervision[record.pk]
+        return self._supervision
+
+    def supervision_for(self, record):
+        return self.supervision_for_page()[record.pk]
+
+    def supervision_cells(self) -> dict:
+        """The columns' cells by name, for a table that works its page out once (core/tables.py)."""
+        return {
+            "supervision": self.render_supervision,
+            "missed_weeks": self.render_missed_weeks,
+            "clinical_skills": self.render_clinical_skills,
+            "overdue_reviews": self.render_overdue_reviews,
+        }
 
     def render_supervision(self, record):
         supervision = self.supervision_for(record)

@@ -7,7 +7,10 @@ line through the same base template machinery), so drift of this shared machine 
 of the medians is the figure to read.
 """
 
+import cProfile
+import io
 import json
+import pstats
 import statistics
 import time
 from dataclasses import dataclass
@@ -68,8 +71,19 @@ class Command(BaseCommand):
         parser.add_argument(
             "--load-requests", type=int, default=4, help="requests per user and page (load test)"
         )
+        parser.add_argument(
+            "--profile",
+            type=int,
+            default=0,
+            metavar="LINES",
+            help="after timing each page, profile one more request of it (cProfile) and print the LINES "
+            "functions with the most time of their own, on standard error",
+        )
 
-    def handle(self, *args, cohort, runs, json: bool, only=None, load=0, load_requests=4, **options):
+    def handle(
+        self, *args, cohort, runs, json: bool, only=None, load=0, load_requests=4, profile=0, **options
+    ):
+        self.profile_lines = profile
         with override_settings(ROOT_URLCONF=__name__, ALLOWED_HOSTS=["*"]):
             results = self._measure(cohort, runs, only) if runs else []
             pages = self._pages(cohort) if load else []
@@ -130,6 +144,9 @@ class Command(BaseCommand):
                 page.before()
             with CaptureQueriesContext(connection) as queries:
                 client.get(page.url)
+            query_count = len(queries)  # read now: the next request empties the connection's query log
+            if self.profile_lines:
+                self._profile(page, client)
             page_ms, trivial_ms = (
                 statistics.median(page_times) * 1000,
                 statistics.median(trivial_times) * 1000,
@@ -140,11 +157,24 @@ class Command(BaseCommand):
                     "scope": page.scope,
                     "median_ms": round(page_ms, 1),
                     "ratio": round(page_ms / trivial_ms, 1),
-                    "queries": len(queries),
+                    "queries": query_count,
                     "trivial_ms": round(trivial_ms, 2),
                 }
             )
         return results
+
+    def _profile(self, page: Page, client: Client) -> None:
+        """Where one request of the page spends its time, by the functions' own time (issue 20: profile one
+        page at a time before changing anything)."""
+        if page.before:
+            page.before()
+        profiler = cProfile.Profile()
+        profiler.enable()
+        client.get(page.url)
+        profiler.disable()
+        out = io.StringIO()
+        pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(self.profile_lines)
+        self.stderr.write(f"--- profile of {page.name} ---\n{out.getvalue()}")
 
     def _pages(self, code: str) -> list[Page]:
         cohort = Cohort.objects.select_related("programme").filter(code=code).first()
