@@ -45,6 +45,9 @@ class CaseloadFigures:
     status: str  # "on_track" | "behind" | "ahead" | "not_started"
     reason: str
     profile_name: str  # the ramp's name, as the pages write it
+    last_contact_on: date | None = None  # the latest contact on or before `as_of`
+    # The first day the ramp expects patients (after its months of none; later for interruptions).
+    caseload_expected_from: date | None = None
 
     @property
     def difference(self) -> float:
@@ -281,6 +284,10 @@ def _figures(enrolment, ramp: Ramp, clock: TrainingClock, cases: list[_CaseRow],
         patients_last_12_months=sum(1 for c in cases if c.last is not None and c.last > year_ago),
         status=status,
         reason=reason,
+        last_contact_on=max((c.last for c in cases if c.last is not None), default=None),
+        caseload_expected_from=clock.date_at(ramp.none_months) + timedelta(days=1)
+        if ramp.none_months
+        else clock.start,
     )
 
 
