@@ -17,9 +17,10 @@ from tests.assessments import factories_assessments as fa
 pytestmark = pytest.mark.django_db
 
 # Both include the header's unread notifications count (1); the educator's home also lists the ten trainees
-# who most need attention (31: every area's bulk read once, whatever the number of trainees).
+# who most need attention (32: every area's bulk read once, whatever the number of trainees; one more once a
+# submission deadline has passed).
 MARKING_QUEUE_QUERIES = 10  # and the page's submission deadlines for its lateness (1)
-EDUCATOR_HOME_QUERIES = 45
+EDUCATOR_HOME_QUERIES = 46
 
 
 def waiting_attempts(cohort, size):
