@@ -15,7 +15,8 @@ A little behind, and therefore not on this list (the trainee's and cohort's page
   window still has more than WINDOW_CLOSING_WEEKS to run;
 - one case-management week missed in the last RECENT_WEEKS; a clinical-skills shortfall under
   CLINICAL_SKILLS_SHORTFALL_HOURS; a case review overdue by less than CASE_REVIEW_GRACE_DAYS;
-- a caseload behind the ramp while contacts are still being recorded.
+- a caseload behind the ramp while contacts are still being recorded and the year's total is still within
+  reach at a full caseload.
 """
 
 from __future__ import annotations
@@ -73,7 +74,8 @@ RULES_SUMMARY = (
     f"a case review more than {CASE_REVIEW_GRACE_DAYS} days past the programme's rule; training days that "
     f"cannot be done in time, or a window closing within {WINDOW_CLOSING_WEEKS} weeks with days missing; "
     f"clinical-skills supervision {CLINICAL_SKILLS_SHORTFALL_HOURS} hours or more short; no patient contact "
-    f"for {NO_CONTACT_WEEKS} weeks; a submission deadline passed with nothing submitted; marking past the "
+    f"for {NO_CONTACT_WEEKS} weeks, or a caseload that cannot reach the year's total even at full caseload; "
+    "a submission deadline passed with nothing submitted; marking past the "
     "return date; a resit to arrange. Smaller slips show on each trainee's page and the cohort page."
 )
 """The rules above in words, for the list's page (the page shows the constants, never its own copy)."""
@@ -92,7 +94,7 @@ REASONS = {
     "case_reviews": "Case reviews overdue",
     "supervision": "Supervision missed",
     "training_days": "Training days",
-    "caseload": "No patient contact",
+    "caseload": "Caseload",
     "deadlines": "Submission missed",
     "marking": "Marking overdue",
     "resits": "Resit pending",
@@ -223,14 +225,24 @@ def supervision_reasons(summary, *, on: date) -> list[Reason]:
 
 
 def caseload_reason(figures, *, on: date) -> Reason | None:
-    """No patient contact recorded for NO_CONTACT_WEEKS weeks of training, once the ramp expects patients.
-    Being behind the ramp alone is a little behind: the caseload page shows it."""
+    """No patient contact recorded for NO_CONTACT_WEEKS weeks of training, once the ramp expects patients; or
+    so far behind the ramp that even a full caseload from now cannot reach the year's expected total (within
+    the ramp's own tolerance, programme data). Being behind the ramp alone is a little behind: the caseload
+    page shows it."""
     expected_from = figures.caseload_expected_from
     if expected_from is None or figures.status == "not_started":
         return None
     since = max(figures.last_contact_on or expected_from, expected_from)
     if on - since < timedelta(weeks=NO_CONTACT_WEEKS):
-        return None
+        if figures.year_total_within_reach or figures.status != "behind":
+            return None
+        text = (
+            f"Caseload cannot catch up: {figures.actual_patients_to_date} patients seen, at most "
+            f"{figures.most_by_year_end:.0f} by the end of the year at a full caseload, against "
+            f"{figures.expected_year_total:.0f} expected"
+        )
+        action = "Agree with the service how the trainee gets more referrals, or a longer caseload period"
+        return Reason("caseload", COMPLETION, None, text, action, "trainees:caseload")
     if figures.last_contact_on is None:
         text = f"No patient contact recorded since the caseload began on {long_date(expected_from)}"
     else:

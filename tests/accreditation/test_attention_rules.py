@@ -92,6 +92,20 @@ def test_no_patient_contact_for_four_weeks_once_the_ramp_expects_patients():
     assert a.caseload_reason(figures(status="behind", last_contact_on=ON), on=ON) is None
 
 
+def test_a_caseload_that_cannot_reach_the_years_total_even_at_full_caseload():
+    behind = figures(status="behind", last_contact_on=ON, actual_patients_to_date=33, most_by_year_end=133.0)
+    reason = a.caseload_reason(replace(behind, year_total_within_reach=False), on=ON)
+    assert reason.severity == a.COMPLETION
+    assert reason.text == (
+        "Caseload cannot catch up: 33 patients seen, at most 133 by the end of the year at a full caseload, "
+        "against 179 expected"
+    )
+    # Still within reach (the caseload area's verdict, by the ramp's tolerance), or not behind: not action.
+    assert a.caseload_reason(behind, on=ON) is None
+    on_track = replace(behind, status="on_track", year_total_within_reach=False)
+    assert a.caseload_reason(on_track, on=ON) is None
+
+
 def test_a_deadline_passed_with_nothing_submitted():
     items = [
         DeadlineMissed(1, 2, "Written examination", date(2027, 3, 9)),

@@ -48,6 +48,11 @@ class CaseloadFigures:
     last_contact_on: date | None = None  # the latest contact on or before `as_of`
     # The first day the ramp expects patients (after its months of none; later for interruptions).
     caseload_expected_from: date | None = None
+    # The most patients the trainee could have seen by the end of the training year if they saw a full
+    # caseload from `as_of` on (the patients seen so far plus the full monthly rate for the months left).
+    most_by_year_end: float | None = None
+    # Whether that still comes within the ramp's tolerance of the year's expected total.
+    year_total_within_reach: bool = True
 
     @property
     def difference(self) -> float:
@@ -269,6 +274,7 @@ def _figures(enrolment, ramp: Ramp, clock: TrainingClock, cases: list[_CaseRow],
         reason += f" The ramp paused for {paused} days of interruption."
     year_ago = on - timedelta(days=365)
     total, recent = minutes
+    most = actual + ramp.monthly_rate * max(ramp.training_months - position, 0.0)
     return CaseloadFigures(
         as_of=on,
         profile=ramp.code,
@@ -285,6 +291,8 @@ def _figures(enrolment, ramp: Ramp, clock: TrainingClock, cases: list[_CaseRow],
         status=status,
         reason=reason,
         last_contact_on=max((c.last for c in cases if c.last is not None), default=None),
+        most_by_year_end=round(most, 1),
+        year_total_within_reach=most >= ramp.year_total - ramp.margin(ramp.year_total),
         caseload_expected_from=clock.date_at(ramp.none_months) + timedelta(days=1)
         if ramp.none_months
         else clock.start,
