@@ -230,10 +230,10 @@ def caseload_reason(figures, *, on: date) -> Reason | None:
     the ramp's own tolerance, programme data). Being behind the ramp alone is a little behind: the caseload
     page shows it."""
     expected_from = figures.caseload_expected_from
-    if expected_from is None or figures.status == "not_started":
+    if expected_from is None or figures.days_without_contact is None or figures.status == "not_started":
         return None
     since = max(figures.last_contact_on or expected_from, expected_from)
-    if on - since < timedelta(weeks=NO_CONTACT_WEEKS):
+    if figures.days_without_contact < NO_CONTACT_WEEKS * 7:
         if figures.year_total_within_reach or figures.status != "behind":
             return None
         text = (

@@ -73,8 +73,15 @@ def test_case_reviews_past_the_programmes_interval_and_a_weeks_grace():
 
 
 def figures(**changes):
-    base = fr.caseload(as_of=ON)
-    return replace(base, **{"caseload_expected_from": date(2026, 8, 1), **changes})
+    """Caseload figures on ON; the days without contact follow from the dates, as with no interruption."""
+    values = {"caseload_expected_from": date(2026, 8, 1), **changes}
+    since = max(
+        values.get("last_contact_on") or values["caseload_expected_from"], values["caseload_expected_from"]
+    )
+    values.setdefault(
+        "days_without_contact", (ON - since).days if values["caseload_expected_from"] <= ON else None
+    )
+    return replace(fr.caseload(as_of=ON), **values)
 
 
 def test_no_patient_contact_for_four_weeks_once_the_ramp_expects_patients():
@@ -88,6 +95,9 @@ def test_no_patient_contact_for_four_weeks_once_the_ramp_expects_patients():
     assert "since the caseload began on 17 February 2027" in a.caseload_reason(never, on=ON).text
     too_soon = figures(last_contact_on=None, caseload_expected_from=limit + timedelta(days=1))
     assert a.caseload_reason(too_soon, on=ON) is None
+    # An interruption pauses the count: five calendar weeks, three of them paused, are two weeks of training.
+    paused = figures(last_contact_on=limit - timedelta(weeks=1), days_without_contact=14)
+    assert a.caseload_reason(paused, on=ON) is None
     # Behind the ramp while contacts are being recorded is a little behind, not action.
     assert a.caseload_reason(figures(status="behind", last_contact_on=ON), on=ON) is None
 

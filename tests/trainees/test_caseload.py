@@ -96,7 +96,7 @@ def test_a_caseload_too_far_behind_to_reach_the_years_total_says_so(curriculum):
     figures = caseload_figures(behind, on=TODAY)
     assert figures.status == "behind" and not figures.year_total_within_reach
     assert figures.most_by_year_end == pytest.approx(99, abs=1)
-    assert figures.last_contact_on is not None
+    assert figures.days_without_contact == (TODAY - figures.last_contact_on).days
 
 
 def test_a_trainee_well_above_the_ramp_is_ahead(curriculum):
@@ -154,6 +154,8 @@ def test_an_interruption_pauses_the_ramp(curriculum):
         pytest.approx(lost, abs=0.2)
     )
     assert "paused for 61 days" in figures[paused.pk].reason
+    # Neither has seen a patient; the weeks without contact pause for the interruption too.
+    assert figures[plain.pk].days_without_contact - figures[paused.pk].days_without_contact == 61
     year = caseload_year(paused, on=TODAY)
     assert sum(m.paused_days for m in year.months) == 61
 
