@@ -9,7 +9,13 @@ from django_tables2 import RequestConfig
 
 from accounts.services import record_event
 from accreditation import selectors
-from accreditation.attention import REASONS, SHEET_HEADERS, attention_list, attention_sheet_rows
+from accreditation.attention import (
+    REASONS,
+    RULES_SUMMARY,
+    SHEET_HEADERS,
+    attention_list,
+    attention_sheet_rows,
+)
 from accreditation.engine import Stage, evaluate
 from accreditation.exports import export_filename
 from accreditation.forms import AttentionFilterForm, CohortReadinessForm
@@ -163,7 +169,12 @@ def _attention(request):
 
 def attention(request):
     form, found = _attention(request)
-    context = {"form": form, "attention": found, "query": request.GET.urlencode()}
+    context = {
+        "form": form,
+        "attention": found,
+        "query": request.GET.urlencode(),
+        "rules_summary": RULES_SUMMARY,
+    }
     return render(request, "accreditation/attention.html", context)
 
 

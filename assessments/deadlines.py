@@ -169,3 +169,50 @@ def marking_overdue_for(enrolments, *, on: date) -> list[tuple[int, int, date]]:
         for a in attempts
         if late[a.pk].marking_late and not late[a.pk].marking_done
     ]
+
+
+@dataclass(frozen=True)
+class DeadlineMissed:
+    enrolment_id: int
+    component_id: int
+    component_name: str
+    due_on: date
+
+
+def deadlines_missed_for(enrolments, *, on: date) -> list[DeadlineMissed]:
+    """Deadlines before `on` that a trainee has still submitted nothing for, on modules of their route (the
+    attention list). Two queries, whatever the number of enrolments: the passed deadlines with the routes
+    their module is on, and the trainees' attempts at those components."""
+    enrolments = list(enrolments)
+    if not enrolments:
+        return []
+    rows = list(
+        SubmissionDeadline.objects.filter(
+            cohort_id__in={e.cohort_id for e in enrolments},
+            due_on__lt=on,
+            component__module__route_modules__route_id__in={e.route_id for e in enrolments},
+        )
+        .order_by("due_on", "component_id")
+        .values_list(
+            "cohort_id",
+            "component_id",
+            "component__name",
+            "due_on",
+            "component__module__route_modules__route_id",
+        )
+    )
+    if not rows:
+        return []
+    submitted = set(
+        Attempt.objects.filter(
+            enrolment_id__in=[e.pk for e in enrolments], component_id__in={r[1] for r in rows}
+        ).values_list("enrolment_id", "component_id")
+    )
+    return [
+        DeadlineMissed(enrolment.pk, component_id, name, due_on)
+        for enrolment in enrolments
+        for cohort_id, component_id, name, due_on, route_id in rows
+        if cohort_id == enrolment.cohort_id
+        and route_id == enrolment.route_id
+        and (enrolment.pk, component_id) not in submitted
+    ]

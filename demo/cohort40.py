@@ -64,7 +64,10 @@ class Trainee:
     absences: int  # teaching days missed with no catch-up
     workplace_pace: float  # share of the expected workplace days logged so far
     caseload_pace: float  # share of the ramp's expected new patients
-    supervision_every: int  # weeks between case-management sessions (0: none logged)
+    # Case management is weekly (the guide's rule) except every Nth week, which has none: 0 never misses,
+    # 4 misses one week a month (a little behind), 2 every other week (half the rule), 1 has none at all.
+    # Clinical skills is fortnightly alongside, except for trainees with no supervision at all.
+    supervision_missed_every: int
     joined_weeks_late: int = 0
     interruption: str = ""  # an Interruption.Reason, or ""
     withdrawn: bool = False
@@ -85,7 +88,7 @@ def trainees() -> list[Trainee]:
                 absences=(0, 0, 0, 1, 0, 2, 0, 0, 3, 0)[pattern],
                 workplace_pace=(1.0, 1.0, 0.9, 1.0, 0.5, 0.7, 1.0, 1.1, 0.3, 1.0)[pattern],
                 caseload_pace=(1.0, 1.1, 0.95, 0.9, 0.6, 0.8, 1.0, 1.2, 0.4, 1.0)[pattern],
-                supervision_every=(2, 2, 2, 2, 4, 3, 2, 2, 0, 2)[pattern],
+                supervision_missed_every=(0, 0, 0, 0, 2, 4, 0, 0, 1, 0)[pattern],
                 joined_weeks_late=4 if index in (12, 27) else 0,
                 interruption={6: Interruption.Reason.SICKNESS, 31: Interruption.Reason.MATERNITY}.get(
                     index, ""
@@ -230,17 +233,27 @@ def _caseload(enrolment: Enrolment, plan: Trainee, index: int, today: date) -> N
 
 
 def _supervision(enrolment: Enrolment, plan: Trainee, supervisor: User, today: date) -> None:
-    """Case management every `supervision_every` weeks, reviewing the cases open that day."""
-    if not plan.supervision_every or SupervisionSession.objects.filter(enrolment=enrolment).exists():
+    """Weekly case management (reviewing the cases open that day) on Tuesdays, except the plan's missed
+    weeks, and fortnightly clinical skills on Thursdays."""
+    if plan.supervision_missed_every == 1 or SupervisionSession.objects.filter(enrolment=enrolment).exists():
         return
     cases = list(Case.objects.filter(enrolment=enrolment))
     day = enrolment.start_date + timedelta(days=1)
+    week = 0
     while day < today - timedelta(days=2):
-        open_cases = [c for c in cases if c.opened_on <= day and (c.closed_on is None or c.closed_on >= day)]
-        _log_and_confirm(
-            enrolment, supervisor, kind=Kind.CASE_MANAGEMENT, on=day, minutes=60, cases=open_cases
-        )
-        day += timedelta(weeks=plan.supervision_every)
+        every = plan.supervision_missed_every
+        if not every or week % every != every - 1:
+            open_cases = [
+                c for c in cases if c.opened_on <= day and (c.closed_on is None or c.closed_on >= day)
+            ]
+            _log_and_confirm(
+                enrolment, supervisor, kind=Kind.CASE_MANAGEMENT, on=day, minutes=60, cases=open_cases
+            )
+        skills_day = day + timedelta(days=2)
+        if week % 2 == 0 and skills_day < today - timedelta(days=2):
+            _log_and_confirm(enrolment, supervisor, kind=Kind.CLINICAL_SKILLS, on=skills_day, minutes=60)
+        day += timedelta(weeks=1)
+        week += 1
 
 
 @transaction.atomic

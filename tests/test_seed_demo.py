@@ -6,8 +6,10 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 from django.test import override_settings
+from django.utils import timezone
 
 from accounts.models import User
+from accreditation.attention import attention_list
 from curriculum.models import Cohort
 from trainees.models import AttendanceMark, Case, Enrolment, Interruption, SupervisionSession, WorkplaceDay
 from workforce.models import Application, Post
@@ -79,6 +81,12 @@ def test_the_demo_is_idempotent_and_each_trainee_is_where_the_issues_say(curricu
     workplace = {e.pk: e.workplace_days.count() for e in large}
     assert min(workplace.values()) < max(workplace.values()) / 2  # some far behind, some on track
     assert not SupervisionSession.objects.filter(enrolment__user__username="imran.robinson").exists()
+    # Who needs attention picks out the few who need action this week, not everyone a little behind: the
+    # trainee with no supervision at all is named, one who misses a week a month is not (README: 16 of 48).
+    found = attention_list(User.objects.get(username="educator"), on=timezone.localdate())
+    named = {row.enrolment.user.username for row in found.rows}
+    assert "imran.robinson" in named and "farah.quinn" not in named
+    assert len(named) < found.trainees_checked / 2
 
     call_command("seed_demo", stdout=StringIO())
     assert (

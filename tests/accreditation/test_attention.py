@@ -8,9 +8,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from accreditation.attention import attention_list
+from accreditation.attention import attention_list, training_days_reason
 from assessments.deadlines import add_working_days
-from assessments.models import Attempt
+from assessments.models import Attempt, SubmissionDeadline
 from core.dates import long_date
 from tests import factories as f
 from tests.assessments import factories_assessments as fa
@@ -51,21 +51,40 @@ def test_each_reason_is_the_owning_areas_verdict_in_words(staffed):
     ]
     resits = [r for r in rows[staffed["resit"].pk].reasons if r.code == "resits"]
     assert resits and resits[0].text == "Resit pending: Behavioural activation"
-    # Training days come from the attendance engine: a reason exactly when it says off track or at risk.
+    # Training days come from the attendance engine, judged by the list's rule (tests/accreditation/
+    # test_attention_rules.py holds each rule's boundary).
     progress = training_days_progress_for([staffed["quiet"]], on=today)[staffed["quiet"].pk]
     quiet_codes = (
         {r.code for r in rows[staffed["quiet"].pk].reasons} if staffed["quiet"].pk in rows else set()
     )
-    assert ("training_days" in quiet_codes) == (progress.status in ("off_track", "at_risk"))
+    assert ("training_days" in quiet_codes) == (training_days_reason(progress, on=today) is not None)
     assert "marking" not in quiet_codes and "resits" not in quiet_codes
+    # Each reason says why and what to do.
+    assert all(r.text and r.action for row in rows.values() for r in row.reasons)
 
 
-def test_most_urgent_first(staffed):
+def test_a_deadline_passed_with_nothing_submitted_names_the_trainee(staffed):
+    today = timezone.localdate()
+    cohort, quiet = staffed["cohort"], staffed["quiet"]
+    written = fa.component(cohort.programme, "m1-written")
+    SubmissionDeadline.objects.create(cohort=cohort, component=written, due_on=today - timedelta(days=1))
+    rows = by_trainee(attention_list(staffed["educator"], on=today, reason="deadlines"))
+    assert quiet.pk in rows
+    [missed] = [r for r in rows[quiet.pk].reasons if r.code == "deadlines"]
+    assert missed.text.startswith(f"Nothing submitted for {written.name}")
+    # Due today is not yet missed; a submission, even a late one, clears it.
+    day_before = today - timedelta(days=1)
+    assert quiet.pk not in by_trainee(attention_list(staffed["educator"], on=day_before, reason="deadlines"))
+    fa.submit(quiet, "m1-written")
+    assert quiet.pk not in by_trainee(attention_list(staffed["educator"], on=today, reason="deadlines"))
+
+
+def test_most_severe_first_then_the_oldest(staffed):
     found = attention_list(staffed["educator"], on=timezone.localdate())
-    weights = [row.weight for row in found.rows]
-    assert weights == sorted(weights, reverse=True)
+    keys = [row.sort_key for row in found.rows]
+    assert keys == sorted(keys)
     for row in found.rows:
-        assert [r.urgency for r in row.reasons] == sorted(r.urgency for r in row.reasons)
+        assert [r.sort_key for r in row.reasons] == sorted(r.sort_key for r in row.reasons)
 
 
 def test_the_list_filters_by_reason_and_cohort(client, staffed):
@@ -111,8 +130,9 @@ def test_the_export_is_the_same_list_in_a_workbook(client, staffed):
 
 
 # One query for the capability check, one for the cohorts, one for the enrolments and each area's fixed bulk
-# reads, plus the session and user: the same for 1 cohort of 10 as for 10 cohorts of 40.
-ATTENTION_PAGE_QUERIES = 36
+# reads (the missed deadlines' two among them), plus the session and user: the same for 1 cohort of 10 as for
+# 10 cohorts of 40.
+ATTENTION_PAGE_QUERIES = 38
 
 
 @pytest.mark.parametrize(("cohorts", "per_cohort"), [(1, 10), (10, 40)])
@@ -126,6 +146,9 @@ def test_the_attention_list_costs_the_same_queries_for_1_to_10_cohorts(
     for _ in range(cohorts):
         cohort = f.CohortFactory(programme=programme)
         enrolments = f.EnrolmentFactory.create_batch(per_cohort, cohort=cohort, employing_service=service)
+        SubmissionDeadline.objects.create(
+            cohort=cohort, component=fa.component(programme, "m1-written"), due_on=cohort.start_date
+        )
     fa.failed(enrolments[0])
     client.force_login(educator)
     url = reverse("accreditation:attention")

@@ -263,3 +263,27 @@ def test_markers_hear_the_day_after_the_return_day_then_weekly_until_marked(worl
     fa.mark(Attempt.objects.get(pk=attempt.pk), world.user("educator"))
     run_daily_pass(on=due_back + timedelta(days=15), email=False)
     assert len(told("marking-return-overdue")) == 4
+
+
+def test_deadlines_missed_are_those_passed_on_the_trainees_route_with_nothing_submitted(curriculum):
+    from assessments.deadlines import deadlines_missed_for
+    from tests import factories as f
+
+    fa.ensure_reference()
+    cohort = f.CohortFactory()
+    standard = f.EnrolmentFactory(cohort=cohort)
+    cpd = f.EnrolmentFactory(cohort=cohort, route=f.route("cpd"))  # modules 1 and 2 only
+    for code, due_on in (("m1-written", TODAY - timedelta(days=1)), ("m3-essay", TODAY - timedelta(days=1))):
+        SubmissionDeadline.objects.create(
+            cohort=cohort, component=fa.component(cohort.programme, code), due_on=due_on
+        )
+    SubmissionDeadline.objects.create(
+        cohort=cohort, component=fa.component(cohort.programme, "m2-exam"), due_on=TODAY
+    )
+    missed = {(m.enrolment_id, m.component_name) for m in deadlines_missed_for([standard, cpd], on=TODAY)}
+    written = fa.component(cohort.programme, "m1-written").name
+    essay = fa.component(cohort.programme, "m3-essay").name
+    # Module 3 is not on the CPD route; a deadline due today is not yet missed.
+    assert missed == {(standard.pk, written), (standard.pk, essay), (cpd.pk, written)}
+    fa.submit(standard, "m1-written")
+    assert {m.component_name for m in deadlines_missed_for([standard], on=TODAY)} == {essay}

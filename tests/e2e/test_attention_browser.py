@@ -35,13 +35,16 @@ def test_who_needs_attention_search_and_compact_rows(page, live_server, forty):
     assert total > 0
     # Filtered to the cohort of forty and one reason, the list shrinks to those trainees alone.
     page.get_by_label("Cohort").select_option(forty.code)
-    page.get_by_label("Reason").select_option("training_days")
+    page.get_by_label("Reason").select_option("supervision")
     page.get_by_role("button", name="Filter").click()
     page.wait_for_load_state()
     cohort_cells = page.locator("table.app-attention tbody tr td:nth-child(2)").all_inner_texts()
     assert cohort_cells and set(cohort_cells) == {forty.name}
     for cell in page.locator("table.app-attention tbody tr td:nth-child(3)").all_inner_texts():
-        assert "Training days" in cell
+        assert "supervision" in cell
+    # Each row says what to do as well as why.
+    for cell in page.locator("table.app-attention tbody tr td:nth-child(4)").all_inner_texts():
+        assert cell.strip()
     with page.expect_download() as download:
         page.get_by_role("link", name="Download this list (XLSX)").click()
     assert download.value.suggested_filename.startswith("needs-attention-")

@@ -65,6 +65,9 @@ def test_month_one_expects_nothing_and_says_so(curriculum):
     assert figures.profile == "guide"
     assert figures.expected_year_total == pytest.approx(179.2, abs=0.1)
     assert figures.first_contact_on is None
+    assert figures.last_contact_on is None
+    # The guide's ramp expects no patients in months 1 and 2 (61 days of the average month): from day 62.
+    assert figures.caseload_expected_from == enrolment.start_date + timedelta(days=61)
 
 
 def test_a_trainee_close_to_the_ramp_is_on_track_and_one_far_below_is_behind(curriculum):
@@ -82,6 +85,18 @@ def test_a_trainee_close_to_the_ramp_is_on_track_and_one_far_below_is_behind(cur
     assert (good.actual_patients_to_date, good.status) == (60, "on_track")
     assert (poor.actual_patients_to_date, poor.status) == (20, "behind")
     assert "behind" in poor.reason and "20 patients seen" in poor.reason
+    # Behind, but a full caseload (250 a year) for the six months left still comes within the ramp's 20% of
+    # the year's 179: 20 + 6 x 20.8 = about 145, against at least 143.
+    assert poor.most_by_year_end == pytest.approx(144.5, abs=1) and poor.year_total_within_reach
+
+
+def test_a_caseload_too_far_behind_to_reach_the_years_total_says_so(curriculum):
+    behind = enrolment_started(250)  # about month 8: 4 months left, at most 20 + 4 x 20.8 = about 99
+    patients(behind, 20, first_day=behind.start_date + timedelta(days=62), every=2)
+    figures = caseload_figures(behind, on=TODAY)
+    assert figures.status == "behind" and not figures.year_total_within_reach
+    assert figures.most_by_year_end == pytest.approx(99, abs=1)
+    assert figures.days_without_contact == (TODAY - figures.last_contact_on).days
 
 
 def test_a_trainee_well_above_the_ramp_is_ahead(curriculum):
@@ -139,6 +154,8 @@ def test_an_interruption_pauses_the_ramp(curriculum):
         pytest.approx(lost, abs=0.2)
     )
     assert "paused for 61 days" in figures[paused.pk].reason
+    # Neither has seen a patient; the weeks without contact pause for the interruption too.
+    assert figures[plain.pk].days_without_contact - figures[paused.pk].days_without_contact == 61
     year = caseload_year(paused, on=TODAY)
     assert sum(m.paused_days for m in year.months) == 61
 

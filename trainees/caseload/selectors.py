@@ -45,6 +45,17 @@ class CaseloadFigures:
     status: str  # "on_track" | "behind" | "ahead" | "not_started"
     reason: str
     profile_name: str  # the ramp's name, as the pages write it
+    last_contact_on: date | None = None  # the latest contact on or before `as_of`
+    # The first day the ramp expects patients (after its months of none; later for interruptions).
+    caseload_expected_from: date | None = None
+    # Days of training (interruptions pause them) since the latest contact, or since the ramp began expecting
+    # patients if that is later; None before then.
+    days_without_contact: int | None = None
+    # The most patients the trainee could have seen by the end of the training year if they saw a full
+    # caseload from `as_of` on (the patients seen so far plus the full monthly rate for the months left).
+    most_by_year_end: float | None = None
+    # Whether that still comes within the ramp's tolerance of the year's expected total.
+    year_total_within_reach: bool = True
 
     @property
     def difference(self) -> float:
@@ -271,6 +282,9 @@ def _figures(enrolment, ramp: Ramp, clock: TrainingClock, cases: list[_CaseRow],
         reason += f" The ramp paused for {paused} days of interruption."
     year_ago = on - timedelta(days=365)
     total, recent = minutes
+    last_contact = max((c.last for c in cases if c.last is not None), default=None)
+    expected_from = clock.date_at(ramp.none_months) + timedelta(days=1) if ramp.none_months else clock.start
+    most = actual + ramp.monthly_rate * max(ramp.training_months - position, 0.0)
     return CaseloadFigures(
         as_of=on,
         profile=ramp.code,
@@ -286,6 +300,15 @@ def _figures(enrolment, ramp: Ramp, clock: TrainingClock, cases: list[_CaseRow],
         patients_last_12_months=sum(1 for c in cases if c.last is not None and c.last > year_ago),
         status=status,
         reason=reason,
+        last_contact_on=last_contact,
+        days_without_contact=(
+            clock.days_elapsed(on) - clock.days_elapsed(max(last_contact or expected_from, expected_from))
+            if on >= expected_from
+            else None
+        ),
+        most_by_year_end=round(most, 1),
+        year_total_within_reach=most >= ramp.year_total - ramp.margin(ramp.year_total),
+        caseload_expected_from=expected_from,
     )
 
 

@@ -59,6 +59,8 @@ class SupervisionSummary:
     live_assessment_interventions: tuple[str, ...]  # distinct intervention codes
     status: str  # "compliant" | "gaps"
     reason: str
+    # The programme's rule the overdue reviews were judged by: every open case reviewed this often.
+    case_review_interval_days: int = engine.Rules.case_review_interval_days
 
     @property
     def label(self) -> str:
@@ -156,6 +158,7 @@ def _summary(result: engine.Compliance) -> SupervisionSummary:
         live_assessment_interventions=result.live_assessment_interventions,
         status=result.status,
         reason=result.reason,
+        case_review_interval_days=result.rules.case_review_interval_days,
     )
 
 
