@@ -26,7 +26,7 @@ EDUCATOR_HOME_QUERIES = 45
 # The trainee's home: their enrolments, supervisors and what waits for them, whatever the cohort's size.
 TRAINEE_HOME_QUERIES = 13
 # The administrator's home lists the attention list over every cohort of their provider, like the educator's.
-ADMINISTRATOR_HOME_QUERIES = 43
+ADMINISTRATOR_HOME_QUERIES = 44
 VISITOR_HOME_QUERIES = 13  # the visits assigned to the visitor
 SERVICE_PAGE_QUERIES = 12  # the service, who may keep its sites, the sites and the trainees placed
 
