@@ -448,12 +448,16 @@ def greedy_hidden(specs: Sequence[Spec], links: Iterable[Link] = ()) -> set[Ref]
         hidden.add(min(candidates, key=rank))
         return True
 
+    masks: dict[int, tuple] = {}  # table -> (the hidden figures it was given, greedy_mask's answer)
     while True:
         changed = False
         for t, spec in enumerate(specs):
             if not spec.margins or not spec.row_labels or not spec.column_labels:
                 continue
-            mask = greedy_mask(spec.counts, force=[(r, c) for (tt, r, c) in hidden if tt == t])
+            force = frozenset((r, c) for (tt, r, c) in hidden if tt == t)
+            if masks.get(t, (None,))[0] != force:  # a table whose hidden figures did not change: as before
+                masks[t] = (force, greedy_mask(spec.counts, force=force))
+            mask = masks[t][1]
             for r, row in enumerate(mask):
                 for c, hide in enumerate(row):
                     if hide and (t, r, c) not in hidden:
