@@ -342,8 +342,9 @@ def _reduce_block(matrix, modulus: int | None = None, origin: dict | None = None
     pivots: dict[int, dict] = {}
     holders: dict[int, set[int]] = {}  # column -> the pivot columns whose rows hold it
 
-    def minus(a, b):
-        return (a - b) % modulus if modulus else a - b
+    # Modular arithmetic written inline (no helper call per entry: this loop is where suppression spends
+    # its time); `m` is the modulus, or 0 for fractions.
+    m = modulus or 0
 
     for position, row in enumerate(matrix):
         row = dict(row)
@@ -352,7 +353,7 @@ def _reduce_block(matrix, modulus: int | None = None, origin: dict | None = None
             factor = row.get(column)
             if factor:
                 for c, v in pivots[column].items():
-                    row[c] = minus(row.get(c, 0), factor * v)
+                    row[c] = (row.get(c, 0) - factor * v) % m if m else row.get(c, 0) - factor * v
                 row = {c: v for c, v in row.items() if v}
         if not row:
             continue
@@ -363,7 +364,7 @@ def _reduce_block(matrix, modulus: int | None = None, origin: dict | None = None
             other = pivots[other_column]
             factor = other[column]
             for c, v in row.items():
-                x = minus(other.get(c, 0), factor * v)
+                x = (other.get(c, 0) - factor * v) % m if m else other.get(c, 0) - factor * v
                 if x:
                     other[c] = x
                     holders.setdefault(c, set()).add(other_column)
