@@ -27,9 +27,10 @@ def _table_sheet(title: str, table: SuppressedTable, row_header: str) -> Sheet:
     )
 
 
-def report_sheets(name: str, data: reports.ServicePosts) -> list[Sheet]:
+def report_sheets(name: str, everything: dict) -> list[Sheet]:
+    """The sheets of one report, from `reports.service_report`'s suppressed reports."""
     if name == "retention":
-        report = reports.retention(data)
+        report = everything["retention"]
         return [
             _table_sheet(f"Retention {months} months", table, "Cohort") for months, table in report.tables
         ]
@@ -43,12 +44,12 @@ def report_sheets(name: str, data: reports.ServicePosts) -> list[Sheet]:
                 _value(y.leavers),
                 y.rate,
             ]
-            for y in reports.turnover(data)
+            for y in everything["turnover"]
         ]
         headers = ["Year", "To", "Headcount at start", "Headcount at end", "Leavers", "Turnover (%)"]
         return [Sheet("Turnover", headers, rows, bold_headers=True, freeze_headers=True)]
     if name == "staffing":
-        report = reports.staffing(data)
+        report = everything["staffing"]
         sites = [
             [
                 s.name,
@@ -83,7 +84,7 @@ def report_sheets(name: str, data: reports.ServicePosts) -> list[Sheet]:
             _table_sheet("Band mix", report.band_mix, "Year end"),
         ]
     if name == "applicants":
-        report = reports.applicants(data)
+        report = everything["applicants"]
         rounds = [[r.name, r.opens_on, r.closes_on, r.posts_offered] for r in report.rounds]
         return [
             Sheet(
@@ -95,10 +96,10 @@ def report_sheets(name: str, data: reports.ServicePosts) -> list[Sheet]:
             _table_sheet("Applications by outcome", report.outcomes, "Round"),
             _table_sheet("Role before training", report.backgrounds, "Group"),
         ]
-    report = reports.diversity(data)
+    report = everything["diversity"]
     return [_table_sheet(question[:31], table, "Stage") for question, table in report.tables]
 
 
 def export_report(service: Organisation, name: str, as_of: date) -> ExportFile:
-    sheets = report_sheets(name, reports.load_posts(service, as_of))
+    sheets = report_sheets(name, reports.service_report(service, as_of))  # cached with the pages'
     return render_xlsx(f"workforce-{name}-{service.code}-{as_of:%Y-%m-%d}.xlsx", sheets)

@@ -28,6 +28,7 @@ from accounts.models import Organisation
 from trainees.enrolment.models import add_months
 from trainees.supervision.engine import site_ratio_flag
 from trainees.supervision.selectors import rules_for_programmes, sites_of_service
+from workforce import report_cache
 from workforce.models import (
     DIVERSITY_DIMENSIONS,
     PREFER_NOT,
@@ -635,7 +636,9 @@ def band_mix(data: ServicePosts) -> SuppressedTable:
 
 
 def service_report(service: Organisation, as_of: date) -> dict:
-    return all_reports(load_posts(service, as_of))
+    """Every report of the service on the date, suppressed; kept in the cache until workforce data changes
+    (`report_cache`), so only the first page after a change pays for the suppression."""
+    return report_cache.cached(service.pk, as_of, lambda: all_reports(load_posts(service, as_of)))
 
 
 def _cell(cell: Cell):

@@ -296,24 +296,64 @@ def equations(specs: Sequence[Spec], links: Iterable[Link] = ()) -> list[dict[Re
 _PRIME = (1 << 61) - 1  # elimination modulo a large prime: exact for these small integer systems
 
 
-def _reduce(matrix, modulus: int | None = None) -> dict:
+def _blocks(matrix) -> list[list[dict]]:
+    """The rows split into independent systems: rows sharing no unknown, directly or through other rows,
+    are apart (a connected component of linked hidden figures). Eliminating each block on its own gives
+    exactly the pivots of the whole, at a fraction of the cost: most blocks are a loop or two of one table."""
+    parent: dict[int, int] = {}
+
+    def root(c):
+        while parent.get(c, c) != c:
+            parent[c] = parent.get(parent[c], parent[c])
+            c = parent[c]
+        return c
+
+    for row in matrix:
+        first, *rest = row
+        a = root(first)
+        for c in rest:
+            b = root(c)
+            if a != b:
+                parent[b] = a
+    blocks: dict[int, list[int]] = {}
+    for position, row in enumerate(matrix):
+        blocks.setdefault(root(next(iter(row))), []).append(position)
+    return list(blocks.values())
+
+
+def _reduce(matrix, modulus: int | None = None, only: int | None = None) -> dict:
+    """`_reduce_block` of each independent block of rows: the same pivots, in the same order, as eliminating
+    the whole (callers take the first one), much faster. With `only`, just the block holding that column."""
+    matrix = [row for row in matrix if row]
+    found = []
+    for block in _blocks(matrix):
+        if only is not None and not any(only in matrix[p] for p in block):
+            continue
+        origin: dict[int, int] = {}
+        pivots = _reduce_block([matrix[p] for p in block], modulus, origin)
+        found += [(block[origin[column]], column, row) for column, row in pivots.items()]
+    return {column: row for _, column, row in sorted(found, key=lambda item: item[0])}
+
+
+def _reduce_block(matrix, modulus: int | None = None, origin: dict | None = None) -> dict:
     """Reduced row echelon form of sparse rows ({column: coefficient}): {pivot column: its row}, every pivot
     row normalised and free of the other pivot columns. Modulo `modulus` (fast, exact for these small
     integer systems) or, without one, in fractions (for whole-number moves)."""
     pivots: dict[int, dict] = {}
     holders: dict[int, set[int]] = {}  # column -> the pivot columns whose rows hold it
 
-    def minus(a, b):
-        return (a - b) % modulus if modulus else a - b
+    # Modular arithmetic written inline (no helper call per entry: this loop is where suppression spends
+    # its time); `m` is the modulus, or 0 for fractions.
+    m = modulus or 0
 
-    for row in matrix:
+    for position, row in enumerate(matrix):
         row = dict(row)
         # Pivot rows hold no other pivot column, so subtracting one never brings another in.
         for column in [c for c in row if c in pivots]:
             factor = row.get(column)
             if factor:
                 for c, v in pivots[column].items():
-                    row[c] = minus(row.get(c, 0), factor * v)
+                    row[c] = (row.get(c, 0) - factor * v) % m if m else row.get(c, 0) - factor * v
                 row = {c: v for c, v in row.items() if v}
         if not row:
             continue
@@ -324,7 +364,7 @@ def _reduce(matrix, modulus: int | None = None) -> dict:
             other = pivots[other_column]
             factor = other[column]
             for c, v in row.items():
-                x = minus(other.get(c, 0), factor * v)
+                x = (other.get(c, 0) - factor * v) % m if m else other.get(c, 0) - factor * v
                 if x:
                     other[c] = x
                     holders.setdefault(c, set()).add(other_column)
@@ -332,25 +372,45 @@ def _reduce(matrix, modulus: int | None = None) -> dict:
                     other.pop(c, None)
                     holders.get(c, set()).discard(other_column)
         pivots[column] = row
+        if origin is not None:
+            origin[column] = position
         for c in row:
             holders.setdefault(c, set()).add(column)
     return pivots
 
 
-def determined(eqs: Sequence[dict[Ref, int]], hidden: set[Ref]) -> list[Ref]:
+def determined(eqs: Sequence[dict[Ref, int]], hidden: set[Ref], target: Ref | None = None) -> list[Ref]:
     """The hidden figures that the equations fix to one value, whatever the other hidden figures are.
 
     Shown figures are constants; the hidden ones are unknowns. In reduced row echelon form an unknown is fixed
-    exactly when it leads a row in which no free unknown appears."""
+    exactly when it leads a row in which no free unknown appears. With `target`, only the block of linked
+    hidden figures holding it is eliminated (the answer for the target is the same, the work much less)."""
     unknowns = sorted(hidden)
     index = {ref: i for i, ref in enumerate(unknowns)}
     matrix = []
     for eq in eqs:
         row = {index[ref]: k % _PRIME for ref, k in eq.items() if ref in index}
+        if target is not None and len(row) == 1 and target in eq:
+            return [target]  # a sum with the target alone hidden gives it away: no elimination needed
         if row:
             matrix.append(row)
+    if target is not None:
+        if target not in index:
+            return []
+        pivots = _reduce(matrix, _PRIME, only=index[target])
+        row = pivots.get(index[target])
+        return [target] if row is not None and len(row) == 1 else []
     pivots = _reduce(matrix, _PRIME)
     return [unknowns[column] for column, row in pivots.items() if len(row) == 1]
+
+
+def any_determined(eqs: Sequence[dict[Ref, int]], hidden: set[Ref]) -> bool:
+    """Whether some hidden figure can be worked out (`determined`, stopping at the first sum with one hidden
+    figure before any elimination)."""
+    for eq in eqs:
+        if sum(ref in hidden for ref in eq) == 1:
+            return True
+    return bool(determined(eqs, hidden))
 
 
 def values_of(specs: Sequence[Spec]) -> dict[Ref, int]:
@@ -389,12 +449,16 @@ def greedy_hidden(specs: Sequence[Spec], links: Iterable[Link] = ()) -> set[Ref]
         hidden.add(min(candidates, key=rank))
         return True
 
+    masks: dict[int, tuple] = {}  # table -> (the hidden figures it was given, greedy_mask's answer)
     while True:
         changed = False
         for t, spec in enumerate(specs):
             if not spec.margins or not spec.row_labels or not spec.column_labels:
                 continue
-            mask = greedy_mask(spec.counts, force=[(r, c) for (tt, r, c) in hidden if tt == t])
+            force = frozenset((r, c) for (tt, r, c) in hidden if tt == t)
+            if masks.get(t, (None,))[0] != force:  # a table whose hidden figures did not change: as before
+                masks[t] = (force, greedy_mask(spec.counts, force=force))
+            mask = masks[t][1]
             for r, row in enumerate(mask):
                 for c, hide in enumerate(row):
                     if hide and (t, r, c) not in hidden:
@@ -411,7 +475,7 @@ def greedy_hidden(specs: Sequence[Spec], links: Iterable[Link] = ()) -> set[Ref]
         target = fixed[0]
         near = sorted({ref for eq in eqs if target in eq for ref in eq if ref not in hidden}, key=rank)
         # The smallest figure whose hiding frees the target, if one does; else the smallest beside it.
-        freeing = next((ref for ref in near if target not in determined(eqs, hidden | {ref})), None)
+        freeing = next((ref for ref in near if not determined(eqs, hidden | {ref}, target)), None)
         if freeing is not None:
             hidden.add(freeing)
         elif not hide_one(near) and not hide_one([ref for eq in eqs for ref in eq if set(eq) & hidden]):
@@ -454,7 +518,7 @@ def _cycles_hidden(specs: Sequence[Spec], eqs, value: dict[Ref, int], primary: s
             return None
         # The cheapest option that frees the target; if none of the cheapest do (the figure is tied to a
         # figure of another table that is itself fixed), hide the cheapest anyway and look again.
-        hidden |= next((o for o in options[:10] if target not in determined(eqs, hidden | o)), options[0])
+        hidden |= next((o for o in options[:10] if not determined(eqs, hidden | o, target)), options[0])
 
 
 def _null_space(eqs, hidden: set[Ref]) -> list[dict[Ref, int]]:
@@ -481,7 +545,7 @@ def safe(eqs, value: dict[Ref, int], hidden: set[Ref]) -> bool:
     """Provably nothing hidden can be worked out: for every hidden figure there is another whole number, from
     0 to the largest figure, that fits every row, column and link (a move along a direction of the null
     space that keeps every hidden figure in range), so the attacker of the tests cannot pin it down."""
-    if determined(eqs, hidden):
+    if any_determined(eqs, hidden):
         return False
     bound = max(value.values(), default=0)
     basis = _null_space(eqs, hidden)
@@ -532,7 +596,8 @@ def safe(eqs, value: dict[Ref, int], hidden: set[Ref]) -> bool:
 
 def _prune(eqs, value: dict[Ref, int], primary: set[Ref], hidden: set[Ref]) -> set[Ref]:
     """Show again every secondary figure that is not needed, largest first, while the rest stays `safe`:
-    the result is minimal (no single hidden figure beyond the small counts can be shown again)."""
+    the result is minimal (no single hidden figure beyond the small counts can be shown again). `hidden`
+    must be safe to start with (the callers check)."""
     hidden = set(hidden)
     equations_of: dict[Ref, list[dict[Ref, int]]] = {}
     for eq in eqs:
@@ -543,7 +608,18 @@ def _prune(eqs, value: dict[Ref, int], primary: set[Ref], hidden: set[Ref]) -> s
         # Quick refusal: a sum left with one hidden figure gives it away (no need to eliminate).
         if any(sum(r in trial for r in eq) == 1 for eq in equations_of.get(ref, ())):
             continue
-        if safe(eqs, value, trial):
+        # Only the linked hidden figures around `ref` can change: every other block of linked hidden figures
+        # is as it was, and was safe (a block's proof uses only its own sums), so check just these.
+        near = {r for eq in equations_of.get(ref, ()) for r in eq if r in trial}
+        block, stack = set(near), list(near)
+        while stack:
+            for eq in equations_of.get(stack.pop(), ()):
+                for r in eq:
+                    if r in trial and r not in block:
+                        block.add(r)
+                        stack.append(r)
+        block_eqs = [eq for eq in eqs if any(r in block for r in eq)]
+        if safe(block_eqs, value, block):
             hidden = trial
     return hidden
 
