@@ -358,8 +358,10 @@ def visit_request_pack(request, pk):
 @require_safe
 @never_cache
 def visit_pack(request, pk, pack_pk):
-    """The pack's progress. htmx asks again every two seconds until it is ready or has failed."""
+    """The pack's progress. htmx asks again every two seconds until it is ready or has failed (a pack whose
+    worker stopped renewing its lease is failed here, so the page never waits for ever)."""
     visit, pack = selectors.get_pack_for_admin(request.user, pk, pack_pk)
+    pack = packs.give_up_if_stalled(visit, pack)
     template = "portfolios/includes/pack_status.html" if request.htmx else "portfolios/visit_pack.html"
     return render(request, template, {"visit": visit, "pack": pack})
 
