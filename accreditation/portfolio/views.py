@@ -3,8 +3,10 @@ visit management and packs, and the public verification page. Thin: check access
 selector, respond."""
 
 import hashlib
+from datetime import timedelta
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache as shared_cache
@@ -164,8 +166,11 @@ def _after_submission(request, access, result, *, form=None):
             request, f"Your portfolio is submitted and frozen. Its verification code is {outcome['code']}."
         )
         return redirect("portfolios:snapshot", pk=outcome["snapshot"])
-    form = form or SubmitPortfolioForm(initial={"scheme": default_scheme_code(access.enrolment)})
-    form.add_error(None, (outcome or {}).get("error") or "The portfolio could not be submitted. Try again.")
+    refusal = (outcome or {}).get("error") or "The portfolio could not be submitted. Try again."
+    if form is None:  # the progress page: back to the portfolio, saying why
+        messages.error(request, refusal)
+        return redirect("portfolios:trainee", pk=access.enrolment.pk)
+    form.add_error(None, refusal)
     return _portfolio_page(request, access, form=form, status=409)
 
 
@@ -199,6 +204,13 @@ def submit_progress(request, pk, task_id):
         raise Http404("No such submission.")
     if result.is_finished:
         return _after_submission(request, access, result)
+    since = result.started_at or result.enqueued_at
+    if since and since < timezone.now() - timedelta(seconds=settings.PORTFOLIO_RENDER_TIMEOUT_SECONDS):
+        # A worker killed mid-task leaves it running for ever: stop waiting and let the trainee submit again.
+        messages.error(
+            request, "The submission stopped before it finished. Nothing was submitted: try again."
+        )
+        return redirect("portfolios:trainee", pk=access.enrolment.pk)
     context = {
         "enrolment": access.enrolment,
         "refresh_seconds": PROGRESS_REFRESH_SECONDS,

@@ -3,12 +3,14 @@
 import hashlib
 import shutil
 import subprocess
+from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import AuditEvent
 from accounts.services import DomainError
@@ -204,6 +206,22 @@ def test_a_submission_waits_for_the_worker_and_the_request_never_renders(client,
         )
         client.force_login(world.user("other_trainee"))
         assert client.get(response["Location"]).status_code == 404
+
+
+def test_a_submission_whose_worker_died_stops_waiting_and_can_be_tried_again(client, world, settings):
+    from django_tasks_db.models import DBTaskResult
+
+    from tests.accreditation.test_packs import database_task_queue
+
+    client.force_login(world.user("trainee"))
+    with database_task_queue():
+        url = reverse("portfolios:submit", args=[world.enrolment.pk])
+        response = client.post(url, {"scheme": "course-completion", "confirm": "on"})
+        DBTaskResult.objects.update(status="RUNNING", started_at=timezone.now() - timedelta(minutes=6))
+        settings.PORTFOLIO_RENDER_TIMEOUT_SECONDS = 300
+        page = client.get(response["Location"], follow=True)
+    assert page.redirect_chain[-1][0] == reverse("portfolios:trainee", args=[world.enrolment.pk])
+    assert "stopped before it finished" in page.content.decode() and not PortfolioSnapshot.objects.exists()
 
 
 def test_others_who_see_the_record_cannot_submit_for_the_trainee(client, world):
