@@ -6,9 +6,10 @@ text written by a person is exempt by naming it in `deidentify_exempt` with the 
 """
 
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.forms.utils import pretty_name
 
-from core.identifiers import FileNameValidator, GuardValidator, what_for
+from core.identifiers import DEFAULT_TEXT_LIMIT, FileNameValidator, GuardValidator, what_for
 
 # Text fields whose value is not free text: their own validation already says what they may hold.
 NOT_FREE_TEXT = (
@@ -24,12 +25,30 @@ def is_guarded_form_field(field) -> bool:
     return any(isinstance(v, GuardValidator | FileNameValidator) for v in field.validators)
 
 
+class TextLengthValidator(MaxLengthValidator):
+    """Django's length check, on text only: a JSON or list field's cleaned value is not counted."""
+
+    def __call__(self, value):
+        if isinstance(value, str):
+            super().__call__(value)
+
+
+def cap_length(field) -> None:
+    """Every text field takes at most DEFAULT_TEXT_LIMIT characters unless it says less (or, like an import
+    profile's JSON, says more): a huge paste is refused with a message naming the field, before any service,
+    render or audit line sees it."""
+    if isinstance(field, forms.CharField) and not field.max_length:
+        field.max_length = DEFAULT_TEXT_LIMIT
+        field.validators.append(TextLengthValidator(DEFAULT_TEXT_LIMIT))
+
+
 class DeidentifiedFormMixin:
     # {"field name": "why it is not free text"}
     deidentify_exempt: dict[str, str] = {}
 
     def guard_fields(self):
         for name, field in self.fields.items():
+            cap_length(field)
             if name in self.deidentify_exempt or is_guarded_form_field(field):
                 continue
             what = what_for(field.label or pretty_name(name))

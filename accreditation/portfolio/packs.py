@@ -42,6 +42,15 @@ def _renew_lease(pack: VisitPack, *fields: str) -> None:
     pack.save(update_fields=["heartbeat_at", *fields])
 
 
+def give_up_if_stalled(visit: Visit, pack: VisitPack) -> VisitPack:
+    """The pack's progress page asks this while it shows a running pack: once the lease has run out the page
+    says the build failed (and a new one can be asked for) instead of "being built" for ever."""
+    if pack.status == VisitPack.Status.RUNNING:
+        _give_up_on_stalled_packs(visit)
+        pack.refresh_from_db(fields=["status", "finished_at", "error"])
+    return pack
+
+
 def _give_up_on_stalled_packs(visit: Visit) -> None:
     """A running pack whose worker has not renewed its lease lost that worker (killed, crashed, redeployed):
     fail it, and its task row, so that a new pack can start within minutes rather than never."""

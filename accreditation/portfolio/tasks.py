@@ -23,3 +23,21 @@ def render_portfolio_task(render_id: int) -> dict:
 
     render = render_now(render_id)
     return {"render": render_id, "status": render.status if render else "gone"}
+
+
+@task
+def submit_portfolio_task(actor_id: int, enrolment_id: int, scheme_code: str) -> dict:
+    """Submit a portfolio (render its sealed PDF and freeze the snapshot) in the worker, so the request that
+    asked never waits for a render, however long the record. A refusal comes back as its plain message."""
+    from accounts.models import User
+    from accounts.services import DomainError
+    from accreditation.portfolio.services import submit_portfolio
+    from trainees.models import Enrolment
+
+    actor = User.objects.get(pk=actor_id)
+    enrolment = Enrolment.objects.with_people().get(pk=enrolment_id)
+    try:
+        snapshot = submit_portfolio(actor=actor, enrolment=enrolment, scheme_code=scheme_code)
+    except DomainError as exc:
+        return {"error": str(exc)}
+    return {"snapshot": snapshot.pk, "code": snapshot.verification_code}

@@ -11,6 +11,7 @@ urlpatterns = [
         "trainees/<int:pk>/portfolio.pdf/retry/", views.trainee_portfolio_pdf_retry, name="trainee_pdf_retry"
     ),
     path("trainees/<int:pk>/portfolio/submit/", views.submit_portfolio, name="submit"),
+    path("trainees/<int:pk>/portfolio/submit/<str:task_id>/", views.submit_progress, name="submit_progress"),
     path("portfolios/<int:pk>/", views.snapshot_detail, name="snapshot"),
     path("portfolios/<int:pk>/pdf/", views.snapshot_pdf, name="snapshot_pdf"),
     path("verify/", views.verify, name="verify"),

@@ -3,15 +3,20 @@ visit management and packs, and the public verification page. Thin: check access
 selector, respond."""
 
 import hashlib
+from datetime import timedelta
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache as shared_cache
+from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.shortcuts import render as render_page
+from django.tasks import TaskResultStatus
+from django.tasks.exceptions import TaskResultDoesNotExist, TaskResultMismatch
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -19,7 +24,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from accounts.services import DomainError, record_event
 from accreditation.models import PortfolioRender
-from accreditation.portfolio import cache, packs, selectors, services, visits
+from accreditation.portfolio import cache, packs, selectors, visits
 from accreditation.portfolio.access import portfolio_access_for
 from accreditation.portfolio.data import choose_scheme, default_scheme_code, for_display
 from accreditation.portfolio.forms import (
@@ -29,6 +34,7 @@ from accreditation.portfolio.forms import (
     VerifyForm,
     VisitForm,
 )
+from accreditation.portfolio.tasks import submit_portfolio_task
 from accreditation.selectors import get_open_visit_for_visitor
 from core.spreadsheets import ExportFile, download, file_download
 from core.wording import plural
@@ -152,26 +158,65 @@ def trainee_portfolio_pdf_retry(request, pk):
     return redirect(_pdf_url(enrolment, scheme_code, progress=True))
 
 
+def _after_submission(request, access, result, *, form=None):
+    """The finished submission task: the new snapshot, or the portfolio page with the refusal."""
+    outcome = result.return_value if result.status == TaskResultStatus.SUCCESSFUL else None
+    if outcome and outcome.get("snapshot"):
+        messages.success(
+            request, f"Your portfolio is submitted and frozen. Its verification code is {outcome['code']}."
+        )
+        return redirect("portfolios:snapshot", pk=outcome["snapshot"])
+    refusal = (outcome or {}).get("error") or "The portfolio could not be submitted. Try again."
+    if form is None:  # the progress page: back to the portfolio, saying why
+        messages.error(request, refusal)
+        return redirect("portfolios:trainee", pk=access.enrolment.pk)
+    form.add_error(None, refusal)
+    return _portfolio_page(request, access, form=form, status=409)
+
+
 @require_POST
 def submit_portfolio(request, pk):
+    """Queue the submission: the worker renders the sealed PDF, so this request never waits for a render.
+    When the task has already finished (the immediate backend, or a very quick worker) answer at once."""
     access = enrolment_access_for(request.user, pk)
     access.require("submit_portfolio")
     enrolment = access.enrolment
     form = SubmitPortfolioForm(request.POST)
     if not form.is_valid():
         return _portfolio_page(request, access, form=form, status=400)
+    result = submit_portfolio_task.enqueue(request.user.pk, enrolment.pk, form.cleaned_data["scheme"])
+    if result.is_finished:
+        return _after_submission(request, access, result, form=form)
+    return redirect("portfolios:submit_progress", pk=enrolment.pk, task_id=str(result.id))
+
+
+@require_safe
+@never_cache
+def submit_progress(request, pk, task_id):
+    """Where a queued submission stands; checks again every few seconds, then shows the snapshot."""
+    access = enrolment_access_for(request.user, pk)
+    access.require("submit_portfolio")
     try:
-        snapshot = services.submit_portfolio(
-            actor=request.user, enrolment=enrolment, scheme_code=form.cleaned_data["scheme"]
+        result = submit_portfolio_task.get_result(task_id)
+    except (TaskResultDoesNotExist, TaskResultMismatch, NotImplementedError, ValueError, ValidationError):
+        raise Http404("No such submission.") from None
+    if list(result.args[:2]) != [request.user.pk, access.enrolment.pk]:
+        raise Http404("No such submission.")
+    if result.is_finished:
+        return _after_submission(request, access, result)
+    since = result.started_at or result.enqueued_at
+    if since and since < timezone.now() - timedelta(seconds=settings.PORTFOLIO_RENDER_TIMEOUT_SECONDS):
+        # A worker killed mid-task leaves it running for ever: stop waiting and let the trainee submit again.
+        messages.error(
+            request, "The submission stopped before it finished. Nothing was submitted: try again."
         )
-    except DomainError as exc:
-        form.add_error(None, str(exc))
-        return _portfolio_page(request, access, form=form, status=409)
-    messages.success(
-        request,
-        f"Your portfolio is submitted and frozen. Its verification code is {snapshot.verification_code}.",
-    )
-    return redirect("portfolios:snapshot", pk=snapshot.pk)
+        return redirect("portfolios:trainee", pk=access.enrolment.pk)
+    context = {
+        "enrolment": access.enrolment,
+        "refresh_seconds": PROGRESS_REFRESH_SECONDS,
+        "progress_url": reverse("portfolios:submit_progress", args=[pk, task_id]),
+    }
+    return render(request, "portfolios/submit_progress.html", context)
 
 
 @require_safe
@@ -358,8 +403,10 @@ def visit_request_pack(request, pk):
 @require_safe
 @never_cache
 def visit_pack(request, pk, pack_pk):
-    """The pack's progress. htmx asks again every two seconds until it is ready or has failed."""
+    """The pack's progress. htmx asks again every two seconds until it is ready or has failed (a pack whose
+    worker stopped renewing its lease is failed here, so the page never waits for ever)."""
     visit, pack = selectors.get_pack_for_admin(request.user, pk, pack_pk)
+    pack = packs.give_up_if_stalled(visit, pack)
     template = "portfolios/includes/pack_status.html" if request.htmx else "portfolios/visit_pack.html"
     return render(request, template, {"visit": visit, "pack": pack})
 

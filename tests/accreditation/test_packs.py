@@ -274,6 +274,24 @@ def test_a_pack_whose_worker_stopped_does_not_block_a_new_one(world):
     assert pack.status == VisitPack.Status.READY
 
 
+def test_the_progress_page_of_a_pack_whose_worker_stopped_says_it_failed(client, world):
+    """Without this the page said "Being built" and polled for ever, until someone asked for a new pack."""
+    fill_visit(world, 1)
+    stalled = VisitPack.objects.create(
+        visit=world.visit,
+        requested_by=world.user("admin"),
+        status=VisitPack.Status.RUNNING,
+        total=1,
+        started_at=timezone.now() - timedelta(minutes=4),
+        heartbeat_at=timezone.now() - timedelta(minutes=3),
+    )
+    client.force_login(world.user("admin"))
+    page = client.get(reverse("portfolios:visit_pack", args=[world.visit.pk, stalled.pk])).content.decode()
+    stalled.refresh_from_db()
+    assert stalled.status == VisitPack.Status.FAILED
+    assert "The worker building this pack stopped" in page and "hx-trigger" not in page
+
+
 @pytest.mark.postgres_only
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(

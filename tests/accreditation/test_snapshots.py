@@ -3,12 +3,14 @@
 import hashlib
 import shutil
 import subprocess
+from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import AuditEvent
 from accounts.services import DomainError
@@ -160,6 +162,66 @@ def test_the_trainee_submits_through_the_page(client, world):
     again = client.post(url, {"scheme": "course-completion", "confirm": "on"})
     assert again.status_code == 409
     assert "Nothing has changed" in again.content.decode()
+
+
+def run_queued_tasks():
+    """What a db_worker does with each task, in this process and transaction (the command itself closes the
+    connection, which a test's transaction on PostgreSQL does not survive)."""
+    from django_tasks_db.models import DBTaskResult
+
+    for row in DBTaskResult.objects.ready():
+        row.claim("test")
+        row.set_successful(row.task.call(*row.args_kwargs["args"], **row.args_kwargs["kwargs"]))
+
+
+def test_a_submission_waits_for_the_worker_and_the_request_never_renders(client, world, monkeypatch):
+    """With the database queue the POST only queues the task: the sealed PDF is rendered by the worker, and
+    the progress page shows the snapshot once it is done. Another person's look at the task is a 404."""
+    import accreditation.portfolio.services as portfolio_services
+    from tests.accreditation.test_packs import database_task_queue
+
+    rendered_in = []
+    original = portfolio_services.render_portfolio_pdf
+    monkeypatch.setattr(
+        portfolio_services,
+        "render_portfolio_pdf",
+        lambda *a, **k: rendered_in.append("render") or original(*a, **k),
+    )
+    client.force_login(world.user("trainee"))
+    url = reverse("portfolios:submit", args=[world.enrolment.pk])
+    with database_task_queue():
+        response = client.post(url, {"scheme": "course-completion", "confirm": "on"})
+        assert response.status_code == 302 and "/submit/" in response["Location"]
+        assert rendered_in == [] and not PortfolioSnapshot.objects.exists()
+        waiting = client.get(response["Location"])
+        assert (
+            "being frozen" in waiting.content.decode() and 'http-equiv="refresh"' in waiting.content.decode()
+        )
+        run_queued_tasks()
+        assert rendered_in == ["render"]
+        done = client.get(response["Location"])
+        snapshot = PortfolioSnapshot.objects.get()
+        assert done.status_code == 302 and done["Location"] == reverse(
+            "portfolios:snapshot", args=[snapshot.pk]
+        )
+        client.force_login(world.user("other_trainee"))
+        assert client.get(response["Location"]).status_code == 404
+
+
+def test_a_submission_whose_worker_died_stops_waiting_and_can_be_tried_again(client, world, settings):
+    from django_tasks_db.models import DBTaskResult
+
+    from tests.accreditation.test_packs import database_task_queue
+
+    client.force_login(world.user("trainee"))
+    with database_task_queue():
+        url = reverse("portfolios:submit", args=[world.enrolment.pk])
+        response = client.post(url, {"scheme": "course-completion", "confirm": "on"})
+        DBTaskResult.objects.update(status="RUNNING", started_at=timezone.now() - timedelta(minutes=6))
+        settings.PORTFOLIO_RENDER_TIMEOUT_SECONDS = 300
+        page = client.get(response["Location"], follow=True)
+    assert page.redirect_chain[-1][0] == reverse("portfolios:trainee", args=[world.enrolment.pk])
+    assert "stopped before it finished" in page.content.decode() and not PortfolioSnapshot.objects.exists()
 
 
 def test_others_who_see_the_record_cannot_submit_for_the_trainee(client, world):

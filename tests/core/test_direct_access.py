@@ -1,5 +1,5 @@
 """The database keeps its promise against direct SQL too: REPLACE, upserts and TRUNCATE cannot rewrite or
-remove a protected record (a signed sign-off, the audit trail)."""
+remove a protected record (a signed sign-off, a confirmed session, a snapshot, the audit trail)."""
 
 import pytest
 from django.db import DatabaseError, connection, transaction
@@ -70,3 +70,23 @@ def test_protected_tables_refuse_truncate(audit_event, table):
     ):
         cursor.execute(f"TRUNCATE {table} CASCADE")
     assert AuditEvent.objects.filter(pk=audit_event.pk).exists()
+
+
+def test_a_confirmed_session_cannot_be_replaced_or_upserted(world):
+    from tests.trainees.factories_supervision import SessionFactory
+    from trainees.models import SupervisionSession
+
+    session = SessionFactory(enrolment=world.enrolment, supervisor=world.user("supervisor"), confirmed=True)
+    with pytest.raises(DatabaseError, match="(?i)confirmed|cannot|refuse"):
+        rewrite("trainees_supervisionsession", session.pk, "minutes", 90)
+    assert SupervisionSession.objects.get(pk=session.pk).minutes == session.minutes
+
+
+def test_a_snapshot_cannot_be_replaced_or_upserted(world):
+    from accreditation.models import PortfolioSnapshot
+    from tests.accreditation.factories_portfolios import SnapshotFactory
+
+    snapshot = SnapshotFactory(enrolment=world.enrolment)
+    with pytest.raises(DatabaseError):
+        rewrite("accreditation_portfoliosnapshot", snapshot.pk, "pdf_sha256", "0" * 64)
+    assert PortfolioSnapshot.objects.get(pk=snapshot.pk).pdf_sha256 == snapshot.pdf_sha256

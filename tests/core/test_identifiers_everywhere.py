@@ -10,10 +10,11 @@ import pkgutil
 
 from django import forms
 from django.apps import apps
+from django.core.validators import MaxLengthValidator
 from django.db import models
 
 from core.forms import NOT_FREE_TEXT, DeidentifiedFormMixin
-from core.identifiers import DeidentifiedField
+from core.identifiers import DEFAULT_TEXT_LIMIT, DeidentifiedField
 
 PROJECT_APPS = ("accounts", "core", "curriculum", "trainees", "assessments", "accreditation", "workforce")
 
@@ -44,9 +45,9 @@ EXEMPT_MODEL_FIELDS = {
     "accreditation.VisitPack.sha256": "a hash",
     "accreditation.VisitPack.task_id": "a task id the worker issues",
     "accreditation.VisitPack.error": "written by the worker when a build fails, never by a person",
-    "accreditation.PortfolioRender.key": "a hash of the records version the server computes",
-    "accreditation.PortfolioRender.scheme_code": "a scheme code copied from the scheme",
-    "accreditation.PortfolioRender.file": "server-chosen name for a PDF the server renders",
+    "accreditation.PortfolioRender.key": "a hash naming the render's content",
+    "accreditation.PortfolioRender.scheme_code": "a scheme code checked against the schemes before queueing",
+    "accreditation.PortfolioRender.file": "a server-chosen storage name",
     "accreditation.PortfolioRender.error": "written by the worker when a render fails, never by a person",
     "accreditation.PortfolioRender.task_id": "a task id the worker issues",
     "accreditation.Criterion.kind": "a kind from the readiness engine's registry (checked in clean)",
@@ -176,3 +177,46 @@ def test_every_text_and_file_field_of_every_form_is_guarded_once_cleaned():
                     form_class,
                     name,
                 )
+
+
+# Text columns without a length cap. Each is written only by the server, from text already capped or chosen
+# by the code, never straight from a person's input.
+UNCAPPED_MODEL_FIELDS = {
+    "accounts.AuditEvent.message": "written only by record_event, from messages the code composes",
+    "accreditation.VisitPack.error": "written by the worker when a build fails, never by a person",
+    "accreditation.PortfolioRender.error": "written by the worker when a render fails, never by a person",
+}
+
+
+def test_every_text_column_is_capped_or_written_only_by_the_server():
+    """A huge paste must never reach a render: every text column has a cap enforced on save (a CharField's
+    max_length, or the TextField's MaxLengthValidator, which the guard's pre_save check enforces too)."""
+    uncapped = []
+    for model in project_models():
+        for field in model._meta.concrete_fields:
+            label = f"{model._meta.label}.{field.name}"
+            if isinstance(field, models.CharField | models.TextField) and not field.max_length:
+                uncapped.append(label)
+    assert sorted(uncapped) == sorted(UNCAPPED_MODEL_FIELDS)
+
+
+def test_every_text_field_of_every_form_is_capped_once_cleaned():
+    """Exempt fields too: a field that is not free text still takes no more than a set length."""
+    for form_class in project_form_classes():
+        if not issubclass(form_class, DeidentifiedFormMixin):
+            continue
+        form = form_class.__new__(form_class)
+        form.fields = copy.deepcopy(form_class.base_fields)
+        form.guard_fields()
+        for name, field in form.fields.items():
+            if isinstance(field, forms.CharField):
+                assert field.max_length and field.max_length <= 100_000, (form_class, name)
+                assert any(isinstance(v, MaxLengthValidator) for v in field.validators), (form_class, name)
+
+
+def test_a_form_refuses_an_oversized_paste_with_a_message_not_an_error_page():
+    from trainees.imports.forms import EditProfileForm
+
+    form = EditProfileForm(data={"name": "Mine", "description": "x" * (DEFAULT_TEXT_LIMIT + 1), "spec": "{}"})
+    assert not form.is_valid()
+    assert any("at most 10000 characters" in e for e in form.errors["description"]), form.errors

@@ -72,6 +72,11 @@ ROWS = {
         method="post",
         data=lambda w: {"scheme": "course-completion", "confirm": "on"},
     ),
+    "portfolios:submit_progress": Row(
+        # The tests' immediate backend keeps no results to look up: the trainee gets 404 for any task id.
+        lambda w: reverse("portfolios:submit_progress", args=[w.enrolment.pk, "00000000-0000-0000-0000-0"]),
+        expect(trainee=404, **dict.fromkeys(CAN_SEE_BUT_NOT_SUBMIT, 403)),
+    ),
     "portfolios:snapshot": Row(
         lambda w: reverse("portfolios:snapshot", args=[in_visit(w).pk]), allow(*CAN_SEE_TRAINEE)
     ),

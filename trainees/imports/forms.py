@@ -34,6 +34,7 @@ class EditProfileForm(DeidentifiedForm):
     )
     spec = forms.CharField(
         label="Columns, codes and rules (JSON)",
+        max_length=100_000,  # value maps can be long; the fixtures' largest is about 3,000 characters
         help_text="The headings each field may have, value maps from the file's codes to the tracker's, rows "
         "to skip and why, and date formats. The README's “Import profiles” section explains each part.",
         widget=forms.Textarea(attrs={"rows": 24, "spellcheck": "false", "class": "app-code"}),
