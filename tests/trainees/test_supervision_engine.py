@@ -373,7 +373,10 @@ def test_initial_training_that_is_not_accredited_is_no_credential_even_when_veri
     ]
     status = credential_status(records, RULES, date(2025, 6, 1))
     assert status.status == NOT_CREDENTIALED and not status.counts
-    assert "not from an IAPT-accredited training provider" in status.reason
+    assert status.reason == (
+        "The supervisor training recorded was not from an IAPT-accredited training provider, so supervision "
+        "with this person does not count toward individual accreditation."
+    )
     # An accredited initial counts, whatever else is recorded.
     accredited = [replace(records[0], accredited=True), records[1]]
     assert credential_status(accredited, RULES, date(2025, 6, 1)).counts
