@@ -228,6 +228,40 @@ def test_registers_not_yet_taken_are_still_possible_days():
     assert progress.reason.endswith("3 registers still to be taken.")
 
 
+def test_future_interruption_days_are_not_working_days_left_in_the_window():
+    on = date(2026, 12, 14)  # a Monday, every teaching day done; the window ends on 5 January 2027
+    plain = assess_training_days(trainee(attended=25, workplace=workplace(3)), on=on)
+    assert plain.reason == (
+        "17 workplace days are outstanding but only 16 working days are left "
+        "(the window ends on 5 January 2027)."
+    )
+    # A week's interruption ahead moves the end five days later, but its own five weekdays are not available.
+    ahead = ((date(2026, 12, 21), date(2026, 12, 25)),)
+    progress = assess_training_days(trainee(attended=25, workplace=workplace(3), interruptions=ahead), on=on)
+    assert progress.reason == (
+        "17 workplace days are outstanding but only 14 working days are left "
+        "(the window ends on 10 January 2027)."
+    )
+
+
+def test_only_the_part_of_an_interruption_after_today_and_before_the_window_ends_is_taken_off():
+    on = date(2026, 12, 14)
+    # Begun last week: only its weekdays after today (15 to 18 December) are taken off.
+    begun = ((date(2026, 12, 10), date(2026, 12, 18)),)
+    progress = assess_training_days(trainee(attended=25, interruptions=begun), on=on)
+    assert progress.reason == (
+        "20 workplace days are outstanding but only 19 working days are left "
+        "(the window ends on 14 January 2027)."
+    )
+    # Running past the moved end: the days after the end are not taken off a second time.
+    past_the_end = ((date(2027, 1, 4), date(2027, 1, 20)),)
+    progress = assess_training_days(trainee(attended=25, interruptions=past_the_end), on=on)
+    assert progress.reason == (
+        "20 workplace days are outstanding but only 16 working days are left "
+        "(the window ends on 22 January 2027)."
+    )
+
+
 # --- With the database: interruptions, holidays and the CPD route ---------------------------------------
 
 pytestmark = pytest.mark.django_db
