@@ -512,3 +512,15 @@ def test_the_same_kind_with_other_data_gives_another_result():
     result = evaluate(ready_facts(), rules, as_of=AS_OF)
     assert not result.ready and result.criterion("contact").gap == "30 more hours of direct clinical contact"
     assert evaluate(ready_facts(), replace(rules, criteria=()), as_of=AS_OF).ready is False
+
+
+def test_missed_supervision_weeks_count_when_they_reach_into_the_last_12_months():
+    from accreditation.criteria import KINDS
+
+    check = KINDS["supervision_frequency"].check
+    # AS_OF is Monday 15 March 2027: the 12 months start on 16 March 2026. The week of Monday 9 March 2026
+    # ends the day before, so it is outside; the week of Monday 16 March is the first inside.
+    outside = ready_facts(supervision_last_year=fr.summary(missed=(date(2026, 3, 9),)))
+    assert check(outside, {"kind": "case_management"}, 0, AS_OF).value == 0
+    inside = ready_facts(supervision_last_year=fr.summary(missed=(date(2026, 3, 16),)))
+    assert check(inside, {"kind": "case_management"}, 0, AS_OF).value == 1

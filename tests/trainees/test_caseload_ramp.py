@@ -189,3 +189,15 @@ def test_month_shares_start_in_month_one_and_there_is_no_month_zero():
     assert at_once.month_share(1) == pytest.approx(0.5)
     assert at_once.month_share(3) == pytest.approx(1.0)
     assert GUIDE.month_share(0) == 0.0 and GUIDE.month_share(-1) == 0.0
+
+
+def test_the_first_month_with_a_caseload_starts_exactly_when_the_months_of_none_end():
+    # Months 1 and 2 have none: position 2 (the first day of month 3) already has the partial share.
+    assert GUIDE.share_at(1.99) == 0.0
+    assert GUIDE.share_at(2.0) == 0.8
+
+
+def test_a_stepped_ramp_never_full_during_training_is_full_from_its_end():
+    never_full = Ramp(**{**GUIDE.__dict__, "full_from_month": 13})
+    assert never_full.share_at(11.99) == 0.8
+    assert never_full.share_at(12.0) == 1.0
