@@ -524,3 +524,68 @@ def test_missed_supervision_weeks_count_when_they_reach_into_the_last_12_months(
     assert check(outside, {"kind": "case_management"}, 0, AS_OF).value == 0
     inside = ready_facts(supervision_last_year=fr.summary(missed=(date(2026, 3, 16),)))
     assert check(inside, {"kind": "case_management"}, 0, AS_OF).value == 1
+
+
+def _check(kind_code, facts, target, **parameters):
+    from accreditation.criteria import KINDS
+
+    return KINDS[kind_code].check(facts, validate_rule(kind_code, parameters, target), target, AS_OF)
+
+
+def test_cpd_counts_from_the_day_after_the_period_starts_up_to_the_as_of_date_with_or_without_reflection():
+    # AS_OF is 15 March 2027; 12 months back is 15 March 2026, which is outside (the period is the 12 months
+    # up to and including the as-of date). Neither activity has a reflective statement: hours need none.
+    on_the_start = fr.cpd(1, reflection=False, on=date(2026, 3, 15), first_id=1)
+    on_the_day = fr.cpd(1, reflection=False, on=AS_OF, first_id=2)
+    outcome = _check("cpd_hours", ready_facts(cpd=on_the_start + on_the_day), 2)
+    assert (outcome.met, outcome.value, outcome.evidence) == (True, 2.0, (("cpd", 2),))
+
+
+def test_one_cpd_activity_waiting_for_confirmation_is_worded_in_the_singular():
+    waiting = fr.cpd(1, confirmed=False, first_id=1)
+    outcome = _check("cpd_hours", ready_facts(cpd=fr.cpd(1, first_id=2) + waiting), 10)
+    assert outcome.gap == (
+        "8 more hours of CPD in the 12 months up to now (1 more is waiting for a supervisor to confirm)"
+    )
+
+
+def test_rule_errors_are_worded_exactly():
+    from accreditation.criteria import KINDS
+
+    with pytest.raises(RuleError) as error:
+        validate_rule("supervision_minutes", {}, 1)
+    assert str(error.value) == (
+        f"“supervision_minutes” is not a known kind of criterion. Known kinds: {', '.join(sorted(KINDS))}."
+    )
+    with pytest.raises(RuleError) as error:
+        validate_rule("contact_hours", ["kind"], 80)
+    assert str(error.value) == (
+        'Parameters must be a JSON object, for example {} or {"kind": "case_management"}.'
+    )
+    with pytest.raises(RuleError) as error:
+        validate_rule("contact_hours", {"kind": "x", "as_of": 1}, 80)
+    assert str(error.value) == "Unknown parameter as_of, kind for “contact_hours” (allowed: none)."
+    with pytest.raises(RuleError) as error:
+        validate_rule("supervision_frequency", {"kinds": 1}, 0)
+    assert str(error.value) == "Unknown parameter kinds for “supervision_frequency” (allowed: kind)."
+    with pytest.raises(RuleError) as error:
+        validate_rule("live_assessments", {"x": 1}, 2)
+    assert str(error.value) == (
+        "Unknown parameter x for “live_assessments” (allowed: distinct_interventions)."
+    )
+    with pytest.raises(RuleError) as error:
+        validate_rule("cpd_hours", {"x": 1}, 2)
+    assert str(error.value).endswith("(allowed: cbt_informed, confirmed_only, period_months).")
+    with pytest.raises(RuleError) as error:
+        validate_rule("supervision_frequency", {"kind": "group"}, 0)
+    assert str(error.value) == "The parameter “kind” must be one of: case_management, clinical_skills."
+
+
+def test_a_signed_time_is_read_as_the_date_in_the_uk():
+    from datetime import UTC, datetime
+
+    from accreditation.criteria import local_date
+
+    assert local_date(datetime(2026, 6, 30, 23, 30, tzinfo=UTC)) == date(2026, 7, 1)  # 00:30 in London
+    assert local_date(datetime(2026, 6, 30, 23, 30)) == date(2026, 6, 30)  # no zone: taken as written
+    assert local_date(date(2026, 6, 30)) == date(2026, 6, 30)
