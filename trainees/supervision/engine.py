@@ -16,7 +16,7 @@ from datetime import date, timedelta
 
 from core.dates import add_months
 from core.wording import hours as in_hours
-from core.wording import number, plural
+from core.wording import is_are, number, plural
 from trainees.caseload.open_cases import is_open_on
 
 KINDS = ("case_management", "clinical_skills", "management")
@@ -426,7 +426,9 @@ def evaluate(
         )
     excluded = tuple(w.monday for w in weeks if w.excluded)
     if excluded:
-        notes.append(f"{plural(len(excluded), 'week')} of leave or interruption are not counted.")
+        notes.append(
+            f"{plural(len(excluded), 'week')} of leave or interruption {is_are(len(excluded))} not counted."
+        )
     return Compliance(
         start=start,
         end=end,
