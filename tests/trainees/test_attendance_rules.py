@@ -262,6 +262,127 @@ def test_only_the_part_of_an_interruption_after_today_and_before_the_window_ends
     )
 
 
+WINDOW_END = date(2027, 1, 5)  # a Tuesday: the 12 months from START
+
+
+def test_the_window_is_closed_on_its_last_day():
+    progress = assess_training_days(trainee(attended=25, workplace=workplace(15)), on=WINDOW_END)
+    assert progress.reason == (
+        "The window ended on 5 January 2027 with 0 university and 5 workplace days still to do."
+    )
+    # One workplace day short after the window is still off track: no working day is left.
+    progress = assess_training_days(trainee(attended=25, workplace=workplace(19)), on=date(2027, 2, 1))
+    assert progress.status == "off_track"
+
+
+def test_a_day_attended_logged_confirmed_or_caught_up_on_the_chosen_date_counts_that_day():
+    assert (
+        assess_training_days(
+            trainee(attended=3, workplace=workplace(1)), on=date(2026, 1, 8)
+        ).workplace_completed
+        == 1
+    )
+    assert assess_training_days(trainee(attended=2), on=date(2026, 1, 13)).university_completed == 2
+    made_up = trainee(
+        marks={1: "present", 2: "unauthorised_absence"}, catch_ups={2: (date(2026, 1, 20), date(2026, 1, 20))}
+    )
+    assert assess_training_days(made_up, on=date(2026, 1, 20)).university_completed == 2
+
+
+def test_only_days_waiting_for_the_supervisor_on_the_date_are_waiting():
+    on = START + timedelta(weeks=26)
+    days = (
+        (on + timedelta(days=1), 1, "submitted", on, None),  # after the date: not yet
+        (date(2026, 6, 1), 1, "submitted", date(2026, 6, 1), None),  # waiting
+        (date(2026, 6, 2), 1, "submitted", date(2026, 6, 2), None),  # waiting
+        (date(2026, 6, 3), 1, "rejected", date(2026, 6, 3), on),  # turned down on the date
+        (date(2026, 6, 4), 1, "rejected", date(2026, 6, 4), date(2026, 6, 5)),  # turned down before
+        (date(2026, 6, 8), 1, "submitted", on + timedelta(days=1), None),  # logged after the date
+    )
+    progress = assess_training_days(trainee(attended=25, workplace=days + workplace(4)), on=on)
+    assert progress.reason == (
+        "Workplace days are behind: 4 confirmed and 2 waiting, about 10 expected by now "
+        "(the window ends on 5 January 2027)."
+    )
+
+
+def test_completion_is_dated_by_the_catch_up_done_not_its_approval():
+    marks = dict.fromkeys(range(1, 25), "present") | {25: "unauthorised_absence"}
+    days = trainee(
+        marks=marks, workplace=workplace(20), catch_ups={25: (date(2026, 11, 10), date(2026, 11, 20))}
+    )
+    assert assess_training_days(days, on=date(2026, 12, 1)).reason == (
+        "All 25 university and 20 workplace days are done by 10 November 2026, within the window "
+        "(it ends on 5 January 2027)."
+    )
+    # After the window, a missed day can no longer be made up: off track, not at risk.
+    assert assess_training_days(
+        trainee(marks=marks, workplace=workplace(20)), on=date(2027, 2, 1)
+    ).status == ("off_track")
+
+
+def test_missed_days_in_two_modules_add_up():
+    marks = dict.fromkeys(range(1, 12), "present") | {2: "unauthorised_absence", 9: "authorised_absence"}
+    marks[10] = "unauthorised_absence"
+    progress = assess_training_days(trainee(marks=marks, workplace=workplace(5)), on=date(2026, 3, 20))
+    assert progress.reason == (
+        "3 missed university days (module 1 and module 2) are not yet made up by an approved catch-up "
+        "(the window ends on 5 January 2027)."
+    )
+
+
+def test_the_on_track_reason_and_modules_in_full():
+    progress = assess_training_days(trainee(attended=3), on=date(2026, 2, 14))
+    assert progress.reason == (
+        "3 of 25 university days and 0 of 20 workplace days done; the rest fit in the window, which ends on "
+        "5 January 2027. 3 registers still to be taken."
+    )
+    assert [m.module_title for m in progress.modules] == [
+        "Engagement and assessment",
+        "Low-intensity treatment",
+        "Values, diversity and context",
+    ]
+
+
+def test_a_teaching_day_on_the_windows_last_day_is_inside_it():
+    last_on_end = tuesdays()[:-1] + ((25, WINDOW_END, 3),)
+    done = assess_training_days(
+        trainee(teaching=last_on_end, attended=25, workplace=workplace(20)), on=WINDOW_END
+    )
+    assert done.reason == (
+        "All 25 university and 20 workplace days are done by 5 January 2027, within the window "
+        "(it ended on 5 January 2027)."
+    )
+    # Still to come, and later still not yet registered, it is a day that can count.
+    days = trainee(teaching=last_on_end, attended=24, workplace=workplace(20))
+    assert assess_training_days(days, on=date(2026, 12, 1)).status == "on_track"
+    assert assess_training_days(days, on=date(2027, 1, 6)).status == "on_track"
+
+
+def test_a_saturday_teaching_day_takes_no_working_day_and_a_module_may_need_no_workplace_days():
+    saturday = tuesdays() + ((26, date(2026, 12, 19), 3),)
+    progress = assess_training_days(
+        trainee(teaching=saturday, attended=25, workplace=workplace(3)), on=date(2026, 12, 14)
+    )
+    assert progress.reason == (
+        "17 workplace days are outstanding but only 16 working days are left "
+        "(the window ends on 5 January 2027)."
+    )
+    no_workplace = (*ROUTE[:2], RouteModuleDays(3, 3, "Values, diversity and context", 10, 0))
+    days = TraineeDays(
+        start_date=START,
+        window_months=12,
+        route_modules=no_workplace,
+        teaching_days=tuesdays(),
+        marks=dict.fromkeys(range(1, 26), "present"),
+        workplace=workplace(10),
+    )
+    assert assess_training_days(days, on=date(2026, 12, 1)).reason == (
+        "All 25 university and 10 workplace days are done by 23 June 2026, within the window "
+        "(it ends on 5 January 2027)."
+    )
+
+
 # --- With the database: interruptions, holidays and the CPD route ---------------------------------------
 
 pytestmark = pytest.mark.django_db
