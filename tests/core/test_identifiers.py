@@ -23,6 +23,9 @@ from core.identifiers import (
     identifying_reason,
     is_valid_nhs_number,
     nhs_numbers_in,
+    refuse_identifiers_before_save,
+    validate_file_name,
+    what_for,
     withhold_identifiers,
 )
 
@@ -317,3 +320,42 @@ def test_guarded_fields_check_their_value_and_cap_free_text():
     short = DeidentifiedTextField(max_length=500)
     assert short.max_length == 500 and MaxLengthValidator(500) in short.validators
     assert short.deconstruct()[1:] == ("django.db.models.TextField", [], {"max_length": 500})
+
+
+def test_a_file_name_refusal_is_worded_exactly_and_no_name_is_no_refusal():
+    with pytest.raises(ValidationError) as error:
+        validate_file_name("9434765919.pdf")
+    assert error.value.messages == [
+        "The file cannot be uploaded because its name contains what looks like an NHS number "
+        "(10 digits with a valid check digit). Rename the file so that it does not identify a patient, then "
+        "upload it again."
+    ]
+    assert error.value.code == "identifying"
+    validate_file_name(None)
+    validate_file_name("")
+
+
+def test_a_field_is_named_from_its_label():
+    assert what_for("feedback:") == "Feedback"
+    assert what_for(" case note ") == "Case note"
+    assert what_for(None) == "This field"
+
+
+def test_the_last_check_before_saving_names_the_field_and_caps_free_text():
+    model = apps.get_model("trainees.CatchUp")
+    with pytest.raises(ValidationError) as error:
+        refuse_identifiers_before_save(model, model(comment="943 476 5919"))
+    assert error.value.message_dict == {
+        "comment": [
+            "Comment cannot be saved because it contains what looks like an NHS number "
+            "(10 digits with a valid check digit). Records here must not identify a patient: use the "
+            "service's pseudonymous case reference only."
+        ]
+    }
+    assert refuse_identifiers_before_save(model, model(comment="943 476 5919"), raw=True) is None  # fixtures
+    refuse_identifiers_before_save(model, model(comment="x" * 500))  # exactly the cap is fine
+    with pytest.raises(ValidationError) as error:
+        refuse_identifiers_before_save(model, model(comment="x" * 1001))
+    assert error.value.message_dict == {
+        "comment": ["Comment must be 500 characters or fewer (it has 1,001)."]
+    }
