@@ -589,3 +589,58 @@ def test_a_signed_time_is_read_as_the_date_in_the_uk():
     assert local_date(datetime(2026, 6, 30, 23, 30, tzinfo=UTC)) == date(2026, 7, 1)  # 00:30 in London
     assert local_date(datetime(2026, 6, 30, 23, 30)) == date(2026, 6, 30)  # no zone: taken as written
     assert local_date(date(2026, 6, 30)) == date(2026, 6, 30)
+
+
+LOCAL = SchemeRules(
+    scheme_code="local",
+    scheme_name="A local scheme",
+    version="2",
+    effective_from=date(2026, 1, 1),
+    effective_to=date(2026, 12, 31),
+    criteria=(
+        CriterionRule("contact", "contact_hours", "At least 150 hours of contact", target=150.0, order=3),
+        CriterionRule("renew", "contact_hours", "Contact", target=1, stage="renewal"),
+    ),
+    renewal_months=12,
+)
+
+
+def test_a_result_carries_its_scheme_stage_date_and_each_criterion_as_written():
+    class Version:  # a SchemeVersion-like object: the engine asks it for its rules
+        def as_rules(self):
+            return LOCAL
+
+    result = evaluate(ready_facts(), Version(), as_of=AS_OF)
+    assert (result.scheme_code, result.scheme_name, result.version, result.stage, result.as_of) == (
+        "local",
+        "A local scheme",
+        "2",
+        "initial",
+        AS_OF,
+    )
+    contact = result.criterion("contact")
+    assert (contact.kind, contact.description, contact.order) == (
+        "contact_hours",
+        "At least 150 hours of contact",
+        3,
+    )
+    assert (
+        contact.target == 150 and type(contact.target) is int
+    )  # a whole-number target reads "150", not "150.0"
+    assert result.criterion("no-such-criterion") is None
+    assert evaluate(ready_facts(), LOCAL, as_of=AS_OF, stage=Stage.RENEWAL).stage == "renewal"
+
+
+def test_a_scheme_is_in_force_from_its_first_to_its_last_day():
+    assert LOCAL.in_force(date(2026, 1, 1)) and LOCAL.in_force(date(2026, 12, 31))
+    assert not LOCAL.in_force(date(2025, 12, 31)) and not LOCAL.in_force(date(2027, 1, 1))
+
+
+def test_renewal_is_due_on_the_anniversary_itself_and_only_for_the_qualified():
+    facts = ready_facts()  # completed on 20 December 2026
+    assert evaluate(facts, LOCAL, as_of=date(2027, 12, 20), stage="renewal").next_due == date(2027, 12, 20)
+    assert evaluate(facts, LOCAL, as_of=date(2027, 12, 21), stage="renewal").next_due == date(2028, 12, 20)
+    unqualified = ready_facts(is_qualified=False)
+    assert evaluate(unqualified, LOCAL, as_of=AS_OF, stage="renewal").next_due is None
+    not_completed = ready_facts(completed_on=None)
+    assert evaluate(not_completed, LOCAL, as_of=AS_OF, stage="renewal").next_due is None
