@@ -383,6 +383,42 @@ def test_a_saturday_teaching_day_takes_no_working_day_and_a_module_may_need_no_w
     )
 
 
+def test_more_than_one_module_short_is_listed_module_by_module():
+    short = tuesdays(PLAN[:5] + PLAN[7:13] + PLAN[15:])
+    progress = assess_training_days(trainee(teaching=short, attended=len(short)), on=date(2026, 7, 1))
+    assert progress.reason == (
+        "University days cannot all fit before the window ends (module 1 needs 2 more, only 0 left; "
+        "module 2 needs 2 more, only 0 left) (the window ends on 5 January 2027)."
+    )
+
+
+def test_waiting_days_count_toward_the_pace_and_the_last_working_day_is_left():
+    on = START + timedelta(weeks=26)
+    waiting = tuple((date(2026, 6, d), 1, "submitted", date(2026, 6, d), None) for d in (1, 2))
+    assert (
+        assess_training_days(trainee(attended=25, workplace=waiting + workplace(6)), on=on).status
+        == "on_track"
+    )
+    # The day before the window's last day (a Tuesday): that Tuesday is still a working day.
+    on = date(2027, 1, 4)
+    assert assess_training_days(trainee(attended=25, workplace=workplace(19)), on=on).status == "on_track"
+    assert assess_training_days(trainee(attended=25, workplace=workplace(18)), on=on).reason == (
+        "2 workplace days are outstanding but only 1 working day is left (the window ends on 5 January 2027)."
+    )
+
+
+def test_working_days_left_from_a_wednesday_over_a_part_week():
+    # From Wednesday 16 December to Monday 11 January: 19 weekdays, less the interruption's five.
+    ahead = ((date(2026, 12, 21), date(2026, 12, 26)),)
+    progress = assess_training_days(
+        trainee(attended=25, workplace=workplace(3), interruptions=ahead), on=date(2026, 12, 15)
+    )
+    assert progress.reason == (
+        "17 workplace days are outstanding but only 14 working days are left "
+        "(the window ends on 11 January 2027)."
+    )
+
+
 # --- With the database: interruptions, holidays and the CPD route ---------------------------------------
 
 pytestmark = pytest.mark.django_db
