@@ -554,3 +554,17 @@ def test_supervision_counts_on_the_first_and_last_day_of_a_credential():
         intervals, last + timedelta(days=1)
     )
     assert counts_on(((first, None),), date(2099, 1, 1))
+
+
+def test_six_missed_weeks_and_six_overdue_cases_are_all_listed_and_a_minute_short_is_a_gap():
+    monday = date(2026, 1, 5)
+    result = evaluate(
+        start=monday,
+        end=monday + timedelta(days=41),
+        sessions=[cs(monday, 179, pk=1)],
+        cases=[CaseFact(i, f"NV-00{i}", date(2025, 12, 1)) for i in range(1, 7)],
+        credentials=ALWAYS,
+    )
+    assert "and others" not in result.gaps[0] and "and others" not in result.gaps[-1]
+    assert len(result.missed_weeks) == 6 and len(result.overdue_cases) == 6
+    assert result.gaps[1].startswith("Clinical-skills supervision is 1 minute short")
