@@ -359,3 +359,19 @@ def test_the_last_check_before_saving_names_the_field_and_caps_free_text():
     assert error.value.message_dict == {
         "comment": ["Comment must be 500 characters or fewer (it has 1,001)."]
     }
+
+
+@pytest.mark.parametrize(
+    "text, reason",
+    [
+        ("seen 01/06/2026 then 12/03/1987", DATE_OF_BIRTH),  # a later date is still read
+        ("12/25/1987", DATE_OF_BIRTH),  # month first when day first cannot be a date
+        ("course on 12 March 2011", None),  # a date in words needs birth words nearby
+        (
+            "DOB 31 February 2011 or 12 March 2011",
+            DATE_OF_BIRTH,
+        ),  # an impossible date does not stop the search
+    ],
+)
+def test_every_date_in_the_text_is_read_in_either_order(text, reason):
+    assert identifying_reason(text) == reason
