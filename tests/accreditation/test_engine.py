@@ -512,3 +512,135 @@ def test_the_same_kind_with_other_data_gives_another_result():
     result = evaluate(ready_facts(), rules, as_of=AS_OF)
     assert not result.ready and result.criterion("contact").gap == "30 more hours of direct clinical contact"
     assert evaluate(ready_facts(), replace(rules, criteria=()), as_of=AS_OF).ready is False
+
+
+def test_missed_supervision_weeks_count_when_they_reach_into_the_last_12_months():
+    from accreditation.criteria import KINDS
+
+    check = KINDS["supervision_frequency"].check
+    # AS_OF is Monday 15 March 2027: the 12 months start on 16 March 2026. The week of Monday 9 March 2026
+    # ends the day before, so it is outside; the week of Monday 16 March is the first inside.
+    outside = ready_facts(supervision_last_year=fr.summary(missed=(date(2026, 3, 9),)))
+    assert check(outside, {"kind": "case_management"}, 0, AS_OF).value == 0
+    inside = ready_facts(supervision_last_year=fr.summary(missed=(date(2026, 3, 16),)))
+    assert check(inside, {"kind": "case_management"}, 0, AS_OF).value == 1
+
+
+def _check(kind_code, facts, target, **parameters):
+    from accreditation.criteria import KINDS
+
+    return KINDS[kind_code].check(facts, validate_rule(kind_code, parameters, target), target, AS_OF)
+
+
+def test_cpd_counts_from_the_day_after_the_period_starts_up_to_the_as_of_date_with_or_without_reflection():
+    # AS_OF is 15 March 2027; 12 months back is 15 March 2026, which is outside (the period is the 12 months
+    # up to and including the as-of date). Neither activity has a reflective statement: hours need none.
+    on_the_start = fr.cpd(1, reflection=False, on=date(2026, 3, 15), first_id=1)
+    on_the_day = fr.cpd(1, reflection=False, on=AS_OF, first_id=2)
+    outcome = _check("cpd_hours", ready_facts(cpd=on_the_start + on_the_day), 2)
+    assert (outcome.met, outcome.value, outcome.evidence) == (True, 2.0, (("cpd", 2),))
+
+
+def test_one_cpd_activity_waiting_for_confirmation_is_worded_in_the_singular():
+    waiting = fr.cpd(1, confirmed=False, first_id=1)
+    outcome = _check("cpd_hours", ready_facts(cpd=fr.cpd(1, first_id=2) + waiting), 10)
+    assert outcome.gap == (
+        "8 more hours of CPD in the 12 months up to now (1 more is waiting for a supervisor to confirm)"
+    )
+
+
+def test_rule_errors_are_worded_exactly():
+    from accreditation.criteria import KINDS
+
+    with pytest.raises(RuleError) as error:
+        validate_rule("supervision_minutes", {}, 1)
+    assert str(error.value) == (
+        f"“supervision_minutes” is not a known kind of criterion. Known kinds: {', '.join(sorted(KINDS))}."
+    )
+    with pytest.raises(RuleError) as error:
+        validate_rule("contact_hours", ["kind"], 80)
+    assert str(error.value) == (
+        'Parameters must be a JSON object, for example {} or {"kind": "case_management"}.'
+    )
+    with pytest.raises(RuleError) as error:
+        validate_rule("contact_hours", {"kind": "x", "as_of": 1}, 80)
+    assert str(error.value) == "Unknown parameter as_of, kind for “contact_hours” (allowed: none)."
+    with pytest.raises(RuleError) as error:
+        validate_rule("supervision_frequency", {"kinds": 1}, 0)
+    assert str(error.value) == "Unknown parameter kinds for “supervision_frequency” (allowed: kind)."
+    with pytest.raises(RuleError) as error:
+        validate_rule("live_assessments", {"x": 1}, 2)
+    assert str(error.value) == (
+        "Unknown parameter x for “live_assessments” (allowed: distinct_interventions)."
+    )
+    with pytest.raises(RuleError) as error:
+        validate_rule("cpd_hours", {"x": 1}, 2)
+    assert str(error.value).endswith("(allowed: cbt_informed, confirmed_only, period_months).")
+    with pytest.raises(RuleError) as error:
+        validate_rule("supervision_frequency", {"kind": "group"}, 0)
+    assert str(error.value) == "The parameter “kind” must be one of: case_management, clinical_skills."
+
+
+def test_a_signed_time_is_read_as_the_date_in_the_uk():
+    from datetime import UTC, datetime
+
+    from accreditation.criteria import local_date
+
+    assert local_date(datetime(2026, 6, 30, 23, 30, tzinfo=UTC)) == date(2026, 7, 1)  # 00:30 in London
+    assert local_date(datetime(2026, 6, 30, 23, 30)) == date(2026, 6, 30)  # no zone: taken as written
+    assert local_date(date(2026, 6, 30)) == date(2026, 6, 30)
+
+
+LOCAL = SchemeRules(
+    scheme_code="local",
+    scheme_name="A local scheme",
+    version="2",
+    effective_from=date(2026, 1, 1),
+    effective_to=date(2026, 12, 31),
+    criteria=(
+        CriterionRule("contact", "contact_hours", "At least 150 hours of contact", target=150.0, order=3),
+        CriterionRule("renew", "contact_hours", "Contact", target=1, stage="renewal"),
+    ),
+    renewal_months=12,
+)
+
+
+def test_a_result_carries_its_scheme_stage_date_and_each_criterion_as_written():
+    class Version:  # a SchemeVersion-like object: the engine asks it for its rules
+        def as_rules(self):
+            return LOCAL
+
+    result = evaluate(ready_facts(), Version(), as_of=AS_OF)
+    assert (result.scheme_code, result.scheme_name, result.version, result.stage, result.as_of) == (
+        "local",
+        "A local scheme",
+        "2",
+        "initial",
+        AS_OF,
+    )
+    contact = result.criterion("contact")
+    assert (contact.kind, contact.description, contact.order) == (
+        "contact_hours",
+        "At least 150 hours of contact",
+        3,
+    )
+    assert (
+        contact.target == 150 and type(contact.target) is int
+    )  # a whole-number target reads "150", not "150.0"
+    assert result.criterion("no-such-criterion") is None
+    assert evaluate(ready_facts(), LOCAL, as_of=AS_OF, stage=Stage.RENEWAL).stage == "renewal"
+
+
+def test_a_scheme_is_in_force_from_its_first_to_its_last_day():
+    assert LOCAL.in_force(date(2026, 1, 1)) and LOCAL.in_force(date(2026, 12, 31))
+    assert not LOCAL.in_force(date(2025, 12, 31)) and not LOCAL.in_force(date(2027, 1, 1))
+
+
+def test_renewal_is_due_on_the_anniversary_itself_and_only_for_the_qualified():
+    facts = ready_facts()  # completed on 20 December 2026
+    assert evaluate(facts, LOCAL, as_of=date(2027, 12, 20), stage="renewal").next_due == date(2027, 12, 20)
+    assert evaluate(facts, LOCAL, as_of=date(2027, 12, 21), stage="renewal").next_due == date(2028, 12, 20)
+    unqualified = ready_facts(is_qualified=False)
+    assert evaluate(unqualified, LOCAL, as_of=AS_OF, stage="renewal").next_due is None
+    not_completed = ready_facts(completed_on=None)
+    assert evaluate(not_completed, LOCAL, as_of=AS_OF, stage="renewal").next_due is None

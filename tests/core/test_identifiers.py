@@ -6,16 +6,26 @@ import pytest
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.validators import MaxLengthValidator
+from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
 from accounts.models import AuditEvent
 from accounts.services import record_event
 from core.identifiers import (
+    DATE_OF_BIRTH,
     DEFAULT_TEXT_LIMIT,
+    DeidentifiedCharField,
+    DeidentifiedTextField,
+    FileNameValidator,
+    GuardValidator,
     identifying_reason,
     is_valid_nhs_number,
     nhs_numbers_in,
+    refuse_identifiers_before_save,
+    validate_file_name,
+    what_for,
     withhold_identifiers,
 )
 
@@ -254,3 +264,114 @@ def test_an_intake_file_named_with_an_nhs_number_is_refused_by_the_service_too(c
         run_intake(
             actor=admin, cohort=cohort, fileobj=csv_file([row(1)]), filename="943 476 5919.csv", save=False
         )
+
+
+# --- boundaries the mutation run (make mutation) pointed to -----------------------------------------------
+
+
+def test_a_two_digit_year_is_read_in_this_century_up_to_this_year_and_in_the_last_before():
+    this_year = timezone.localdate().year
+    # This year's two-digit year is this year: recent, so a training date, not a date of birth.
+    assert identifying_reason(f"course on 01/01/{this_year % 100:02d}") is None
+    # Six years back is this century too, and far enough back to be a date of birth.
+    assert identifying_reason(f"31/12/{(this_year - 6) % 100:02d}") == DATE_OF_BIRTH
+    # A two-digit year above this year's is in the 1900s: 29 February 1996 is a real day (1997 has none).
+    assert identifying_reason("29/02/96") == DATE_OF_BIRTH
+
+
+def test_the_validators_name_their_field_and_compare_by_it():
+    with pytest.raises(ValidationError) as error:
+        GuardValidator("The feedback")("943 476 5919")
+    assert error.value.messages[0].startswith("The feedback cannot be saved because it contains")
+    with pytest.raises(ValidationError) as error:
+        GuardValidator()("943 476 5919")
+    assert error.value.messages[0].startswith("This cannot be saved because")
+    assert GuardValidator("A") == GuardValidator("A") and GuardValidator("A") != GuardValidator("B")
+    assert GuardValidator("A") != FileNameValidator("A")
+    assert GuardValidator("A").deconstruct() == ("core.identifiers.GuardValidator", ("A",), {})
+    assert FileNameValidator("A") == FileNameValidator("A") and FileNameValidator("A") != FileNameValidator(
+        "B"
+    )
+    assert FileNameValidator("A") != GuardValidator("A")
+    assert FileNameValidator("A").deconstruct() == ("core.identifiers.FileNameValidator", ("A",), {})
+    with pytest.raises(ValidationError) as error:
+        FileNameValidator()(
+            [SimpleUploadedFile("notes.pdf", b"x"), SimpleUploadedFile("9434765919.pdf", b"x")]
+        )
+    assert error.value.messages[0].startswith("The file cannot be uploaded because its name contains")
+
+
+def test_guarded_fields_check_their_value_and_cap_free_text():
+    note = DeidentifiedCharField(max_length=40, verbose_name="case note")
+    with pytest.raises(ValidationError) as error:
+        note.validate("943 476 5919", None)
+    assert error.value.messages[0].startswith("Case note cannot be saved because")
+    with pytest.raises(ValidationError):
+        note.validate("", None)  # the field's own checks still run first: blank is refused
+    assert note.deconstruct()[1:] == (
+        "django.db.models.CharField",
+        [],
+        {"max_length": 40, "verbose_name": "case note"},
+    )
+    text = DeidentifiedTextField("reflection")
+    assert text.max_length == DEFAULT_TEXT_LIMIT and text.verbose_name == "reflection"
+    assert MaxLengthValidator(DEFAULT_TEXT_LIMIT) in text.validators
+    assert text.deconstruct()[1:] == ("django.db.models.TextField", [], {"verbose_name": "reflection"})
+    short = DeidentifiedTextField(max_length=500)
+    assert short.max_length == 500 and MaxLengthValidator(500) in short.validators
+    assert short.deconstruct()[1:] == ("django.db.models.TextField", [], {"max_length": 500})
+
+
+def test_a_file_name_refusal_is_worded_exactly_and_no_name_is_no_refusal():
+    with pytest.raises(ValidationError) as error:
+        validate_file_name("9434765919.pdf")
+    assert error.value.messages == [
+        "The file cannot be uploaded because its name contains what looks like an NHS number "
+        "(10 digits with a valid check digit). Rename the file so that it does not identify a patient, then "
+        "upload it again."
+    ]
+    assert error.value.code == "identifying"
+    validate_file_name(None)
+    validate_file_name("")
+
+
+def test_a_field_is_named_from_its_label():
+    assert what_for("feedback:") == "Feedback"
+    assert what_for(" case note ") == "Case note"
+    assert what_for(None) == "This field"
+
+
+def test_the_last_check_before_saving_names_the_field_and_caps_free_text():
+    model = apps.get_model("trainees.CatchUp")
+    with pytest.raises(ValidationError) as error:
+        refuse_identifiers_before_save(model, model(comment="943 476 5919"))
+    assert error.value.message_dict == {
+        "comment": [
+            "Comment cannot be saved because it contains what looks like an NHS number "
+            "(10 digits with a valid check digit). Records here must not identify a patient: use the "
+            "service's pseudonymous case reference only."
+        ]
+    }
+    assert refuse_identifiers_before_save(model, model(comment="943 476 5919"), raw=True) is None  # fixtures
+    refuse_identifiers_before_save(model, model(comment="x" * 500))  # exactly the cap is fine
+    with pytest.raises(ValidationError) as error:
+        refuse_identifiers_before_save(model, model(comment="x" * 1001))
+    assert error.value.message_dict == {
+        "comment": ["Comment must be 500 characters or fewer (it has 1,001)."]
+    }
+
+
+@pytest.mark.parametrize(
+    "text, reason",
+    [
+        ("seen 01/06/2026 then 12/03/1987", DATE_OF_BIRTH),  # a later date is still read
+        ("12/25/1987", DATE_OF_BIRTH),  # month first when day first cannot be a date
+        ("course on 12 March 2011", None),  # a date in words needs birth words nearby
+        (
+            "DOB 31 February 2011 or 12 March 2011",
+            DATE_OF_BIRTH,
+        ),  # an impossible date does not stop the search
+    ],
+)
+def test_every_date_in_the_text_is_read_in_either_order(text, reason):
+    assert identifying_reason(text) == reason

@@ -228,6 +228,197 @@ def test_registers_not_yet_taken_are_still_possible_days():
     assert progress.reason.endswith("3 registers still to be taken.")
 
 
+def test_future_interruption_days_are_not_working_days_left_in_the_window():
+    on = date(2026, 12, 14)  # a Monday, every teaching day done; the window ends on 5 January 2027
+    plain = assess_training_days(trainee(attended=25, workplace=workplace(3)), on=on)
+    assert plain.reason == (
+        "17 workplace days are outstanding but only 16 working days are left "
+        "(the window ends on 5 January 2027)."
+    )
+    # A week's interruption ahead moves the end five days later, but its own five weekdays are not available.
+    ahead = ((date(2026, 12, 21), date(2026, 12, 25)),)
+    progress = assess_training_days(trainee(attended=25, workplace=workplace(3), interruptions=ahead), on=on)
+    assert progress.reason == (
+        "17 workplace days are outstanding but only 14 working days are left "
+        "(the window ends on 10 January 2027)."
+    )
+
+
+def test_only_the_part_of_an_interruption_after_today_and_before_the_window_ends_is_taken_off():
+    on = date(2026, 12, 14)
+    # Begun last week: only its weekdays after today (15 to 18 December) are taken off.
+    begun = ((date(2026, 12, 10), date(2026, 12, 18)),)
+    progress = assess_training_days(trainee(attended=25, interruptions=begun), on=on)
+    assert progress.reason == (
+        "20 workplace days are outstanding but only 19 working days are left "
+        "(the window ends on 14 January 2027)."
+    )
+    # Running past the moved end: the days after the end are not taken off a second time.
+    past_the_end = ((date(2027, 1, 4), date(2027, 1, 20)),)
+    progress = assess_training_days(trainee(attended=25, interruptions=past_the_end), on=on)
+    assert progress.reason == (
+        "20 workplace days are outstanding but only 16 working days are left "
+        "(the window ends on 22 January 2027)."
+    )
+
+
+WINDOW_END = date(2027, 1, 5)  # a Tuesday: the 12 months from START
+
+
+def test_the_window_is_closed_on_its_last_day():
+    progress = assess_training_days(trainee(attended=25, workplace=workplace(15)), on=WINDOW_END)
+    assert progress.reason == (
+        "The window ended on 5 January 2027 with 0 university and 5 workplace days still to do."
+    )
+    # One workplace day short after the window is still off track: no working day is left.
+    progress = assess_training_days(trainee(attended=25, workplace=workplace(19)), on=date(2027, 2, 1))
+    assert progress.status == "off_track"
+
+
+def test_a_day_attended_logged_confirmed_or_caught_up_on_the_chosen_date_counts_that_day():
+    assert (
+        assess_training_days(
+            trainee(attended=3, workplace=workplace(1)), on=date(2026, 1, 8)
+        ).workplace_completed
+        == 1
+    )
+    assert assess_training_days(trainee(attended=2), on=date(2026, 1, 13)).university_completed == 2
+    made_up = trainee(
+        marks={1: "present", 2: "unauthorised_absence"}, catch_ups={2: (date(2026, 1, 20), date(2026, 1, 20))}
+    )
+    assert assess_training_days(made_up, on=date(2026, 1, 20)).university_completed == 2
+
+
+def test_only_days_waiting_for_the_supervisor_on_the_date_are_waiting():
+    on = START + timedelta(weeks=26)
+    days = (
+        (on + timedelta(days=1), 1, "submitted", on, None),  # after the date: not yet
+        (date(2026, 6, 1), 1, "submitted", date(2026, 6, 1), None),  # waiting
+        (date(2026, 6, 2), 1, "submitted", date(2026, 6, 2), None),  # waiting
+        (date(2026, 6, 3), 1, "rejected", date(2026, 6, 3), on),  # turned down on the date
+        (date(2026, 6, 4), 1, "rejected", date(2026, 6, 4), date(2026, 6, 5)),  # turned down before
+        (date(2026, 6, 8), 1, "submitted", on + timedelta(days=1), None),  # logged after the date
+    )
+    progress = assess_training_days(trainee(attended=25, workplace=days + workplace(4)), on=on)
+    assert progress.reason == (
+        "Workplace days are behind: 4 confirmed and 2 waiting, about 10 expected by now "
+        "(the window ends on 5 January 2027)."
+    )
+
+
+def test_completion_is_dated_by_the_catch_up_done_not_its_approval():
+    marks = dict.fromkeys(range(1, 25), "present") | {25: "unauthorised_absence"}
+    days = trainee(
+        marks=marks, workplace=workplace(20), catch_ups={25: (date(2026, 11, 10), date(2026, 11, 20))}
+    )
+    assert assess_training_days(days, on=date(2026, 12, 1)).reason == (
+        "All 25 university and 20 workplace days are done by 10 November 2026, within the window "
+        "(it ends on 5 January 2027)."
+    )
+    # After the window, a missed day can no longer be made up: off track, not at risk.
+    assert assess_training_days(
+        trainee(marks=marks, workplace=workplace(20)), on=date(2027, 2, 1)
+    ).status == ("off_track")
+
+
+def test_missed_days_in_two_modules_add_up():
+    marks = dict.fromkeys(range(1, 12), "present") | {2: "unauthorised_absence", 9: "authorised_absence"}
+    marks[10] = "unauthorised_absence"
+    progress = assess_training_days(trainee(marks=marks, workplace=workplace(5)), on=date(2026, 3, 20))
+    assert progress.reason == (
+        "3 missed university days (module 1 and module 2) are not yet made up by an approved catch-up "
+        "(the window ends on 5 January 2027)."
+    )
+
+
+def test_the_on_track_reason_and_modules_in_full():
+    progress = assess_training_days(trainee(attended=3), on=date(2026, 2, 14))
+    assert progress.reason == (
+        "3 of 25 university days and 0 of 20 workplace days done; the rest fit in the window, which ends on "
+        "5 January 2027. 3 registers still to be taken."
+    )
+    assert [m.module_title for m in progress.modules] == [
+        "Engagement and assessment",
+        "Low-intensity treatment",
+        "Values, diversity and context",
+    ]
+
+
+def test_a_teaching_day_on_the_windows_last_day_is_inside_it():
+    last_on_end = tuesdays()[:-1] + ((25, WINDOW_END, 3),)
+    done = assess_training_days(
+        trainee(teaching=last_on_end, attended=25, workplace=workplace(20)), on=WINDOW_END
+    )
+    assert done.reason == (
+        "All 25 university and 20 workplace days are done by 5 January 2027, within the window "
+        "(it ended on 5 January 2027)."
+    )
+    # Still to come, and later still not yet registered, it is a day that can count.
+    days = trainee(teaching=last_on_end, attended=24, workplace=workplace(20))
+    assert assess_training_days(days, on=date(2026, 12, 1)).status == "on_track"
+    assert assess_training_days(days, on=date(2027, 1, 6)).status == "on_track"
+
+
+def test_a_saturday_teaching_day_takes_no_working_day_and_a_module_may_need_no_workplace_days():
+    saturday = tuesdays() + ((26, date(2026, 12, 19), 3),)
+    progress = assess_training_days(
+        trainee(teaching=saturday, attended=25, workplace=workplace(3)), on=date(2026, 12, 14)
+    )
+    assert progress.reason == (
+        "17 workplace days are outstanding but only 16 working days are left "
+        "(the window ends on 5 January 2027)."
+    )
+    no_workplace = (*ROUTE[:2], RouteModuleDays(3, 3, "Values, diversity and context", 10, 0))
+    days = TraineeDays(
+        start_date=START,
+        window_months=12,
+        route_modules=no_workplace,
+        teaching_days=tuesdays(),
+        marks=dict.fromkeys(range(1, 26), "present"),
+        workplace=workplace(10),
+    )
+    assert assess_training_days(days, on=date(2026, 12, 1)).reason == (
+        "All 25 university and 10 workplace days are done by 23 June 2026, within the window "
+        "(it ends on 5 January 2027)."
+    )
+
+
+def test_more_than_one_module_short_is_listed_module_by_module():
+    short = tuesdays(PLAN[:5] + PLAN[7:13] + PLAN[15:])
+    progress = assess_training_days(trainee(teaching=short, attended=len(short)), on=date(2026, 7, 1))
+    assert progress.reason == (
+        "University days cannot all fit before the window ends (module 1 needs 2 more, only 0 left; "
+        "module 2 needs 2 more, only 0 left) (the window ends on 5 January 2027)."
+    )
+
+
+def test_waiting_days_count_toward_the_pace_and_the_last_working_day_is_left():
+    on = START + timedelta(weeks=26)
+    waiting = tuple((date(2026, 6, d), 1, "submitted", date(2026, 6, d), None) for d in (1, 2))
+    assert (
+        assess_training_days(trainee(attended=25, workplace=waiting + workplace(6)), on=on).status
+        == "on_track"
+    )
+    # The day before the window's last day (a Tuesday): that Tuesday is still a working day.
+    on = date(2027, 1, 4)
+    assert assess_training_days(trainee(attended=25, workplace=workplace(19)), on=on).status == "on_track"
+    assert assess_training_days(trainee(attended=25, workplace=workplace(18)), on=on).reason == (
+        "2 workplace days are outstanding but only 1 working day is left (the window ends on 5 January 2027)."
+    )
+
+
+def test_working_days_left_from_a_wednesday_over_a_part_week():
+    # From Wednesday 16 December to Monday 11 January: 19 weekdays, less the interruption's five.
+    ahead = ((date(2026, 12, 21), date(2026, 12, 26)),)
+    progress = assess_training_days(
+        trainee(attended=25, workplace=workplace(3), interruptions=ahead), on=date(2026, 12, 15)
+    )
+    assert progress.reason == (
+        "17 workplace days are outstanding but only 14 working days are left "
+        "(the window ends on 11 January 2027)."
+    )
+
+
 # --- With the database: interruptions, holidays and the CPD route ---------------------------------------
 
 pytestmark = pytest.mark.django_db

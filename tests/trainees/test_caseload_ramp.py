@@ -189,3 +189,55 @@ def test_month_shares_start_in_month_one_and_there_is_no_month_zero():
     assert at_once.month_share(1) == pytest.approx(0.5)
     assert at_once.month_share(3) == pytest.approx(1.0)
     assert GUIDE.month_share(0) == 0.0 and GUIDE.month_share(-1) == 0.0
+
+
+def test_the_first_month_with_a_caseload_starts_exactly_when_the_months_of_none_end():
+    # Months 1 and 2 have none: position 2 (the first day of month 3) already has the partial share.
+    assert GUIDE.share_at(1.99) == 0.0
+    assert GUIDE.share_at(2.0) == 0.8
+
+
+def test_a_stepped_ramp_never_full_during_training_is_full_from_its_end():
+    never_full = Ramp(**{**GUIDE.__dict__, "full_from_month": 13})
+    assert never_full.share_at(11.99) == 0.8
+    assert never_full.share_at(12.0) == 1.0
+
+
+def test_part_of_a_month_at_the_partial_share_gives_part_of_its_patients():
+    # Half a month into month 3 (position 2.5): half a month at 80%.
+    assert GUIDE.expected_new(2.5) == pytest.approx(0.5 * 0.8 * 250 / 12)
+
+
+def test_interruptions_that_touch_merge_and_a_day_between_keeps_them_apart():
+    touching = merged_pauses([(date(2026, 3, 11), date(2026, 3, 20)), (date(2026, 3, 1), date(2026, 3, 10))])
+    assert touching == [(date(2026, 3, 1), date(2026, 3, 20))]
+    apart = merged_pauses([(date(2026, 3, 1), date(2026, 3, 10)), (date(2026, 3, 12), date(2026, 3, 20))])
+    assert apart == [(date(2026, 3, 1), date(2026, 3, 10)), (date(2026, 3, 12), date(2026, 3, 20))]
+
+
+def test_the_first_day_of_training_is_training_day_one():
+    start = date(2026, 1, 5)
+    clock = TrainingClock.of(start, [])
+    assert clock.paused_days(start, start + timedelta(days=30)) == 0
+    assert clock.days_elapsed(start) == 1 and clock.days_elapsed(start - timedelta(days=1)) == 0
+    assert clock.date_at(clock.position(start)) == start
+
+
+def test_date_at_steps_over_interruptions_before_after_and_on_the_start():
+    start = date(2026, 1, 5)
+    # An interruption ending on the first day: training begins the day after.
+    clock = TrainingClock.of(start, [(start - timedelta(days=5), start)])
+    assert clock.days_elapsed(start + timedelta(days=1)) == 1
+    assert clock.date_at(1 / DAYS_PER_MONTH) == start + timedelta(days=1)
+    # One before the start is passed over and a later one still counts.
+    clock = TrainingClock.of(
+        start,
+        [
+            (start - timedelta(days=10), start - timedelta(days=5)),
+            (start + timedelta(days=10), start + timedelta(days=19)),
+        ],
+    )
+    assert clock.date_at(15 / DAYS_PER_MONTH) == start + timedelta(days=24)
+    # The last training day before an interruption is that day, not a paused one.
+    assert clock.date_at(10 / DAYS_PER_MONTH) == start + timedelta(days=9)
+    assert clock.date_at(11 / DAYS_PER_MONTH) == start + timedelta(days=20)

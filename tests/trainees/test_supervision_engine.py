@@ -15,6 +15,7 @@ from trainees.supervision.engine import (
     Rules,
     SessionFact,
     TrainingFact,
+    counts_on,
     credential_intervals,
     credential_status,
     evaluate,
@@ -373,7 +374,10 @@ def test_initial_training_that_is_not_accredited_is_no_credential_even_when_veri
     ]
     status = credential_status(records, RULES, date(2025, 6, 1))
     assert status.status == NOT_CREDENTIALED and not status.counts
-    assert "not from an IAPT-accredited training provider" in status.reason
+    assert status.reason == (
+        "The supervisor training recorded was not from an IAPT-accredited training provider, so supervision "
+        "with this person does not count toward individual accreditation."
+    )
     # An accredited initial counts, whatever else is recorded.
     accredited = [replace(records[0], accredited=True), records[1]]
     assert credential_status(accredited, RULES, date(2025, 6, 1)).counts
@@ -457,3 +461,110 @@ def test_credential_periods_skip_earlier_refreshers_and_merge_only_touching_peri
         (first, date(2022, 12, 31)),
         (date(2023, 1, 2), date(2026, 1, 1)),
     )
+
+
+# --- every figure and word of one result (mutants changed each unseen) ------------------------------------
+
+
+def test_one_result_in_full_weeks_words_hours_and_overdue_cases():
+    start, end = date(2026, 1, 5), date(2026, 3, 8)  # nine whole weeks
+    sessions = [
+        cm(end, pk=1),  # on the last day (a Sunday): it counts, for the week of 2 March
+        cm(date(2026, 1, 21), 20, pk=2),
+        cs(date(2026, 1, 6), 50, supervisor=99, pk=3),  # a supervisor with no credential
+    ]
+    absences = [
+        Absence(date(2026, 1, 12), date(2026, 1, 14)),  # three working days: the week is not counted
+        Absence(date(2026, 1, 22), date(2026, 1, 24)),  # Thursday to Saturday: two working days only
+    ]
+    cases = [CaseFact(i, f"NV-00{i}", date(2025, 12, 1)) for i in range(1, 9)]
+    reviews = [(8, end), (1, date(2026, 1, 8))]  # case 8 reviewed on the last day is not overdue
+    result = evaluate(
+        start=start,
+        end=end,
+        sessions=sessions,
+        cases=cases,
+        reviews=reviews,
+        absences=absences,
+        credentials=ALWAYS,
+    )
+    assert (result.start, result.end, result.rules) == (start, end, RULES)
+    assert [(w.case_management_minutes, w.absent_days, w.excluded, w.met) for w in result.weeks] == [
+        (0, 0, False, False),
+        (0, 3, True, True),
+        (20, 2, False, False),
+        (0, 0, False, False),
+        (0, 0, False, False),
+        (0, 0, False, False),
+        (0, 0, False, False),
+        (0, 0, False, False),
+        (60, 0, False, True),
+    ]
+    assert result.hours == {"case_management": 1.33, "clinical_skills": 0.83, "management": 0.0}
+    assert result.credentialed_hours == {"case_management": 1.33, "clinical_skills": 0.0, "management": 0.0}
+    assert (result.clinical_skills_required_hours, result.clinical_skills_shortfall_hours) == (4.0, 3.17)
+    overdue = [(c.reference, c.days_since_review, c.last_reviewed_on) for c in result.overdue_cases]
+    assert overdue == [(f"NV-00{i}", 97, None) for i in range(2, 8)] + [("NV-001", 59, date(2026, 1, 8))]
+    assert result.gaps == (
+        "Case-management supervision of at least 1 hour was missed in 7 weeks "
+        "(weeks beginning 5 January 2026, 19 January 2026, 26 January 2026, 2 February 2026, "
+        "9 February 2026, 16 February 2026 and others).",
+        "Clinical-skills supervision is 3 hours 10 minutes short of 1 hour a fortnight on average "
+        "(50 minutes of 4 hours).",
+        "7 cases are overdue for review (every 28 days): NV-002 (97 days), NV-003 (97 days), "
+        "NV-004 (97 days), NV-005 (97 days), NV-006 (97 days), NV-007 (97 days) and others.",
+    )
+    assert result.notes == (
+        "50 minutes of supervision were with a supervisor who was not credentialed (or whose credential was "
+        "not verified) at the time; they do not count toward accreditation.",
+        "1 week of leave or interruption is not counted.",
+    )
+
+
+def test_one_overdue_case_and_one_missed_week_are_worded_in_the_singular_with_no_notes():
+    monday = date(2026, 1, 5)
+    result = evaluate(
+        start=monday,
+        end=monday + timedelta(days=6),
+        sessions=[cs(monday, 30, pk=1)],
+        cases=[CaseFact(1, "NV-001", date(2025, 12, 1))],
+        credentials=ALWAYS,
+    )
+    assert result.gaps[0] == (
+        "Case-management supervision of at least 1 hour was missed in 1 week "
+        "(weeks beginning 5 January 2026)."
+    )
+    assert result.gaps[-1] == "1 case is overdue for review (every 28 days): NV-001 (41 days)."
+    assert result.notes == ()
+    # Less than a minute short is no gap; the required hours keep two decimals.
+    fifty = replace(RULES, clinical_skills_minutes_per_fortnight=50)
+    result = evaluate(
+        start=monday, end=monday + timedelta(days=6 + 14), sessions=[cs(monday, 62, pk=1)], rules=fifty
+    )
+    assert result.clinical_skills_required_hours == 1.25
+    seven = evaluate(start=monday, end=monday + timedelta(days=48), sessions=[], rules=fifty)
+    assert seven.clinical_skills_required_hours == 2.92
+
+
+def test_supervision_counts_on_the_first_and_last_day_of_a_credential():
+    first, last = date(2026, 1, 1), date(2026, 12, 31)
+    intervals = ((first, last),)
+    assert counts_on(intervals, first) and counts_on(intervals, last)
+    assert not counts_on(intervals, first - timedelta(days=1)) and not counts_on(
+        intervals, last + timedelta(days=1)
+    )
+    assert counts_on(((first, None),), date(2099, 1, 1))
+
+
+def test_six_missed_weeks_and_six_overdue_cases_are_all_listed_and_a_minute_short_is_a_gap():
+    monday = date(2026, 1, 5)
+    result = evaluate(
+        start=monday,
+        end=monday + timedelta(days=41),
+        sessions=[cs(monday, 179, pk=1)],
+        cases=[CaseFact(i, f"NV-00{i}", date(2025, 12, 1)) for i in range(1, 7)],
+        credentials=ALWAYS,
+    )
+    assert "and others" not in result.gaps[0] and "and others" not in result.gaps[-1]
+    assert len(result.missed_weeks) == 6 and len(result.overdue_cases) == 6
+    assert result.gaps[1].startswith("Clinical-skills supervision is 1 minute short")

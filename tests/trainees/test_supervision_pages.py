@@ -160,7 +160,7 @@ def test_the_supervisor_and_staff_record_leave_and_the_week_stops_counting(clien
     assert response.status_code == 302
     assert Leave.objects.get(enrolment=world.enrolment).recorded_by == world.user("supervisor")
     page = client.get(reverse("trainees:supervision", args=[world.enrolment.pk])).content.decode()
-    assert "1 week of leave or interruption are not counted." in page
+    assert "1 week of leave or interruption is not counted." in page
 
 
 # --- reports --------------------------------------------------------------------------------------------

@@ -216,7 +216,7 @@ def assess_training_days(trainee: TraineeDays, *, on: date) -> TrainingDaysProgr
             possible = future + unmarked + (missed if window_open else 0)
             if outstanding > possible:
                 university_short.append((rm.number, outstanding, possible))
-            if missed and university_completed < rm.university:
+            if missed:
                 missed_modules.append(rm.number)
                 missed_count += min(missed, outstanding)
         unmarked_count += unmarked
@@ -233,8 +233,8 @@ def assess_training_days(trainee: TraineeDays, *, on: date) -> TrainingDaysProgr
             )
         )
         for dates, needed in ((events, rm.university), (confirmed, rm.workplace)):
-            reached = _nth(dates, needed)
-            if needed and reached is not None:
+            reached = _nth(dates, needed)  # None when nothing is needed or not yet reached
+            if reached is not None:
                 completion_dates.append(reached)
 
     university_required = sum(m.university_required for m in modules)

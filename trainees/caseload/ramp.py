@@ -39,8 +39,10 @@ class Ramp:
 
     def share_at(self, position: float) -> float:
         """The share of a full caseload expected at `position` training months (0 = the first day)."""
-        if position < self.none_months or position >= self.training_months:
-            return 0.0 if position < self.none_months else self._end_of_training_share()
+        if position < self.none_months:
+            return 0.0
+        if position >= self.training_months:
+            return self._end_of_training_share()
         if self.kind == "stepped":
             return 1.0 if position >= self.full_from_month - 1 else self.partial_share
         span = self.training_months - self.none_months
@@ -51,7 +53,7 @@ class Ramp:
 
     def month_share(self, month: int) -> float:
         """The average share over training month `month` (1-based), as a ramp table shows it."""
-        return (self._area(month) - self._area(month - 1)) if month >= 1 else 0.0
+        return self._area(month) - self._area(month - 1)  # 0 for month 0 and before: no area before the start
 
     def _area(self, position: float) -> float:
         """Area under the share curve from 0 to `position` (capped at the end of training), in months."""

@@ -16,7 +16,7 @@ from datetime import date, timedelta
 
 from core.dates import add_months
 from core.wording import hours as in_hours
-from core.wording import number, plural
+from core.wording import is_are, number, plural
 from trainees.caseload.open_cases import is_open_on
 
 KINDS = ("case_management", "clinical_skills", "management")
@@ -187,11 +187,12 @@ def credential_intervals(records: Iterable[TrainingFact], rules: Rules) -> tuple
             else None
         )
         spans.append((record.completed_on, end))
+    # Every span lasts the same validity, so spans in date order end in date order (or all never end): a span
+    # that overlaps or touches the last merged one simply carries its end on.
     merged: list[list] = []
     for start, end in spans:
         if merged and (merged[-1][1] is None or start <= merged[-1][1] + timedelta(days=1)):
-            if merged[-1][1] is not None and (end is None or end > merged[-1][1]):
-                merged[-1][1] = end
+            merged[-1][1] = end
         else:
             merged.append([start, end])
     return tuple((start, end) for start, end in merged)
@@ -429,7 +430,9 @@ def evaluate(
         )
     excluded = tuple(w.monday for w in weeks if w.excluded)
     if excluded:
-        notes.append(f"{plural(len(excluded), 'week')} of leave or interruption are not counted.")
+        notes.append(
+            f"{plural(len(excluded), 'week')} of leave or interruption {is_are(len(excluded))} not counted."
+        )
     return Compliance(
         start=start,
         end=end,
