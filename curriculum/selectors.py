@@ -1,6 +1,6 @@
 """Reads for programmes and cohorts, scoped to what the person asking may see."""
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Case, CharField, Exists, OuterRef, QuerySet, Subquery, Value, When
 
 from accounts.access import refuse
 from accounts.models import OrganisationMembership
@@ -55,15 +55,38 @@ def get_programme_for_user(user, code: str) -> Programme:
     return programme
 
 
+def _role_on_programme(user, programme_ref: str):
+    """`programme_role` below as one SQL expression: administrator of the programme's education provider
+    first, else the person's programme membership role, else NULL."""
+    membership = ProgrammeMembership.objects.filter(programme=OuterRef(programme_ref), user=user)
+    return Case(
+        When(_admin_of_hei(user, f"{programme_ref}__hei"), then=Value("administrator")),
+        default=Subquery(membership.values("role")[:1]),
+        output_field=CharField(),
+    )
+
+
 def get_cohort_for_user(user, code: str) -> Cohort:
-    cohort = cohorts_for_user(user).filter(code=code).first()
+    """The cohort, if the person may see it; the person's role on its programme is read in the same query
+    and kept on the programme, so the access policy's programme rules ask nothing more of the database."""
+    cohort = (
+        cohorts_for_user(user)
+        .filter(code=code)
+        .annotate(viewer_role=_role_on_programme(user, "programme"))
+        .first()
+    )
     if cohort is None:
         raise refuse(user, "cohort", code)
+    cohort.programme.__dict__.setdefault("_known_roles", {})[user.pk] = cohort.viewer_role
     return cohort
 
 
 def programme_role(user, programme: Programme) -> str | None:
-    """'administrator', 'programme_lead', 'educator' or None."""
+    """'administrator', 'programme_lead', 'educator' or None (already known when the programme came with
+    its cohort from `get_cohort_for_user` for this person)."""
+    known = programme.__dict__.get("_known_roles", {})
+    if user.pk in known:
+        return known[user.pk]
     if OrganisationMembership.objects.filter(
         organisation_id=programme.hei_id, user=user, role=OrganisationMembership.Role.ADMINISTRATOR
     ).exists():

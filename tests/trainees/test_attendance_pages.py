@@ -3,10 +3,15 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.http import Http404
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import AuditEvent
+from curriculum.models import Programme
+from curriculum.selectors import get_cohort_for_user, programme_role
 from tests import factories as f
 from tests.trainees.factories_attendance import TeachingDayFactory, mark, module
 from tests.trainees.pins import COHORT_PAGE_QUERIES
@@ -73,6 +78,39 @@ def test_the_cohort_page_sorts_and_filters_by_training_days_status(client, curri
     filtered = client.get(url, {"days_status": "at_risk"}).content.decode()
     assert at_risk.user.display_name in filtered and on_track.user.display_name not in filtered
     assert "Teaching schedule and registers" in filtered
+
+
+def test_only_programme_administrators_see_the_register_import_link_at_no_extra_query(
+    client, world, django_assert_num_queries
+):
+    """The policy decides (import_registers) from the role read with the cohort: the cohort page keeps its
+    pinned count and the schedule page costs the same for an administrator and an educator."""
+    link = reverse("trainees:attendance_import", args=[world.cohort.code])
+    schedule = reverse("trainees:schedule", args=[world.cohort.code])
+    queries = {}
+    for persona, sees in (("admin", True), ("lead", False), ("educator", False)):
+        client.force_login(world.user(persona))
+        with django_assert_num_queries(COHORT_PAGE_QUERIES):
+            page = client.get(reverse("trainees:cohort", args=[world.cohort.code])).content.decode()
+        assert (link in page) is sees, persona
+        with CaptureQueriesContext(connection) as captured:
+            page = client.get(schedule).content.decode()
+        assert (link in page) is sees, persona
+        assert "Download the attendance template" in page
+        queries[persona] = len(captured)
+    assert len(set(queries.values())) == 1, queries
+
+
+def test_the_role_read_with_the_cohort_is_the_role_the_policy_would_look_up(world):
+    for persona in ("admin", "lead", "educator", "other_educator"):
+        user = world.user(persona)
+        expected = programme_role(user, Programme.objects.get(pk=world.programme.pk))  # looked up afresh
+        try:
+            cohort = get_cohort_for_user(user, world.cohort.code)
+        except Http404:
+            assert expected is None
+            continue
+        assert cohort.viewer_role == expected == programme_role(user, cohort.programme), persona
 
 
 # --- Schedule and registers -----------------------------------------------------------------------------

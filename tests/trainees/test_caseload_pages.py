@@ -66,11 +66,49 @@ def test_the_caseload_page_costs_the_same_queries_however_big_the_caseload(
     client, world, cases, django_assert_num_queries
 ):
     some_caseload(world.enrolment, cases)
+    # Half the cases closed, so the closed-cases list has rows (and more than a page of 25 at 60).
+    Case.objects.filter(pk__in=list(Case.objects.values_list("pk", flat=True)[::2])).update(
+        status="closed", closed_on=TODAY, end_reason="treatment completed by mutual agreement"
+    )
     client.force_login(world.user("trainee"))
     target = url("caseload", world.enrolment.pk)
-    with django_assert_num_queries(22):  # +1 the header's unread notifications
+    # +1 the header's unread notifications; +1 the closed-cases list (paged without a count query)
+    with django_assert_num_queries(23):
         response = client.get(target)
     assert response.status_code == 200
+    page = response.content.decode()
+    assert "Treatment completed by mutual agreement" in page
+    # Paged without counting: "Page 1" and a next page, never "Page 1 of 2"
+    assert ('aria-label="Pages of Closed cases"' in page) == (cases == 60)
+    assert "Page 1 of" not in page.split("<h2>Closed cases</h2>")[1].split("<h2>Contacts</h2>")[0]
+
+
+def test_closed_cases_show_when_and_why_each_referral_ended_to_the_trainee_and_staff(client, world):
+    ended = CaseFactory(
+        enrolment=world.enrolment,
+        reference="NV-END-1",
+        opened_on=TODAY - timedelta(days=40),
+        status="closed",
+        closed_on=TODAY - timedelta(days=3),
+        end_reason="treatment ended earlier than the practitioner planned",
+    )
+    CaseFactory(
+        enrolment=world.enrolment,
+        reference="NV-END-2",
+        opened_on=TODAY - timedelta(days=40),
+        status="closed",
+        closed_on=TODAY - timedelta(days=10),
+    )
+    CaseFactory(enrolment=world.enrolment, reference="NV-OPEN", opened_on=TODAY - timedelta(days=5))
+    for persona in ("trainee", "supervisor", "educator", "admin"):
+        client.force_login(world.user(persona))
+        page = client.get(url("caseload", world.enrolment.pk)).content.decode()
+        closed = page[page.index("<h2>Closed cases</h2>") : page.index("<h2>Contacts</h2>")]
+        assert "NV-END-1" in closed and "NV-END-2" in closed and "NV-OPEN" not in closed, persona
+        assert f"{ended.closed_on.day} {ended.closed_on:%b %Y}" in closed
+        assert "Treatment ended earlier than the practitioner planned" in closed
+        assert "No reason recorded" in closed  # closed by hand or by a discharge contact
+        assert closed.index("NV-END-1") < closed.index("NV-END-2")  # latest first
 
 
 def test_the_trainee_records_a_contact_and_the_case_opens(client, world):

@@ -11,6 +11,7 @@ from accounts.models import AuditEvent
 from tests.imports_files import text_bytes
 from tests.trainees.test_import_profiles import contacts_extract, day, tt_profile  # noqa: F401 - a fixture
 from trainees.caseload.importer import import_caseload
+from trainees.caseload.importer.ends import known_codes
 from trainees.models import Case, CaseloadImport
 
 pytestmark = pytest.mark.django_db
@@ -91,7 +92,27 @@ def test_an_unknown_ending_code_refuses_the_file_naming_row_and_column(world, tt
     problem = result.errors[0]
     assert (problem.sheet, problem.row, problem.column, problem.heading) == ("ids101.csv", 5, "E", "EndCode")
     assert "“77” is not an ending code" in problem.reason
+    # says which codes the profile knows, and why a file may carry others
+    assert "(it knows 10–17, 40–50, 95–98)" in problem.reason
+    assert "another version of the data set" in problem.reason
     assert not Case.objects.exists()
+
+
+def test_older_v1_5_ending_codes_close_cases_with_their_published_meaning(world, tt_profile):  # noqa: F811
+    result = run(world, tt_profile, [IDS101, ["", "SR-1001", day(45), day(10), "42"]])
+    assert result.ok and result.cases_closed == 1, [str(p) for p in result.errors]
+    assert Case.objects.get(reference="SR-1001").end_reason == "treatment completed"
+    reasons = tt_profile.spec["ends"]["reasons"]  # NHS England's decoding of the v1.5 list
+    assert (reasons["40"], reasons["43"], reasons["44"]) == (
+        "stepped up to more intensive treatment",
+        "dropped out of treatment",
+        "referred on to a service outside NHS Talking Therapies",
+    )
+
+
+def test_known_codes_are_listed_in_runs():
+    assert known_codes({"10": "", "11": "", "12": "", "40": "", "41": "", "95": ""}) == "10–12, 40, 41, 95"
+    assert known_codes({}) == "none"
 
 
 def test_a_case_already_closed_that_day_is_given_the_reason(world, tt_profile):  # noqa: F811

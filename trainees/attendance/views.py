@@ -53,6 +53,8 @@ def schedule(request, code):
         "overview": selectors.schedule_overview(cohort),
         "pending_catch_ups": selectors.pending_catch_ups(cohort),
         "today": today,
+        # No query: the viewer's role came with the cohort.
+        "may_import_registers": staff_access(request.user).can("import_registers", cohort.programme),
     }
     return render(request, "trainees/attendance/schedule.html", context)
 

@@ -513,6 +513,16 @@ def cases_for(enrolment: Enrolment) -> QuerySet[Case]:
     )
 
 
+def closed_cases_for(enrolment: Enrolment, *, on: date) -> QuerySet[Case]:
+    """The trainee's cases closed by `on` (the complement of open, trainees/caseload/open_cases.py), latest
+    first, with why each referral ended. Only the columns the closed-cases list shows."""
+    return (
+        Case.objects.filter(enrolment=enrolment, closed_on__lte=on)
+        .only("pk", "reference", "opened_on", "closed_on", "end_reason")
+        .order_by("-closed_on", "reference")
+    )
+
+
 def get_case_for_enrolment(enrolment: Enrolment, pk: int) -> Case | None:
     return Case.objects.filter(enrolment=enrolment, pk=pk).first()
 

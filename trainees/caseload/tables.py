@@ -158,6 +158,30 @@ class CaseTable(tables.Table):
         )
 
 
+class ClosedCaseTable(tables.Table):
+    """Closed cases with why each referral ended (from the service's referral ends file, in words)."""
+
+    reference = tables.Column(verbose_name="Case")
+    opened_on = tables.DateColumn(verbose_name="Opened", format="j M Y")
+    closed_on = tables.DateColumn(verbose_name="Closed", format="j M Y")
+    end_reason = tables.Column(verbose_name="Why the referral ended", default="No reason recorded")
+
+    # Paged without counting (one query a page), so the page says "Page 2", not "of N".
+    lazy_pages = True
+
+    class Meta:
+        attrs = {"class": "nhsuk-table"}
+        empty_text = "No closed cases."
+        orderable = False
+
+    def __init__(self, *args, caption="Closed cases", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.caption = caption
+
+    def render_end_reason(self, value):
+        return value[:1].upper() + value[1:]
+
+
 class ContactFilter(django_filters.FilterSet):
     case = django_filters.CharFilter(method="filter_case", label="Case reference contains")
     type = django_filters.ChoiceFilter(choices=Contact.Type.choices, empty_label="Any type")

@@ -15,7 +15,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
-from django_tables2 import RequestConfig
+from django_tables2 import LazyPaginator, RequestConfig
 
 from accounts.services import DomainError
 from curriculum.selectors import get_programme_for_user
@@ -34,6 +34,7 @@ from trainees.caseload.selectors import (
     REGISTRATION_STEP2_HOURS_PER_WEEK,
     caseload_overview,
     cases_for,
+    closed_cases_for,
     contacts_for,
     default_profile,
     get_case_for_enrolment,
@@ -48,7 +49,13 @@ from trainees.caseload.services import (
     save_column_mapping,
     set_caseload_settings,
 )
-from trainees.caseload.tables import CaseTable, ContactFilter, ContactTable, SuperviseeCaseloadTable
+from trainees.caseload.tables import (
+    CaseTable,
+    ClosedCaseTable,
+    ContactFilter,
+    ContactTable,
+    SuperviseeCaseloadTable,
+)
 from trainees.enrolment.selectors import supervisees
 from trainees.imports.selectors import profiles_for_owner
 from trainees.models import CaseloadImport, CaseloadSettings, Enrolment, ImportProfile
@@ -73,6 +80,9 @@ def caseload(request, pk):
     RequestConfig(request, paginate={"per_page": 25}).configure(contacts)
     cases = CaseTable(cases_for(enrolment).open_on(today), prefix="k-", can_close=records)
     RequestConfig(request, paginate={"per_page": 25}).configure(cases)
+    # Paged without a count query: the closed-cases list costs one query whatever its length.
+    closed = ClosedCaseTable(closed_cases_for(enrolment, on=today), prefix="d-")
+    RequestConfig(request, paginate={"per_page": 25, "paginator_class": LazyPaginator}).configure(closed)
     context = {
         "enrolment": enrolment,
         "access": access,
@@ -85,6 +95,7 @@ def caseload(request, pk):
         "contacts": contacts,
         "filter": filterset,
         "cases": cases,
+        "closed_cases": closed,
         "imports": list(enrolment.caseload_imports.order_by("-created_at")[:5]) if records else [],
     }
     return render(request, "trainees/caseload/caseload.html", context)

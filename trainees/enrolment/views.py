@@ -3,7 +3,7 @@ from django.utils import timezone
 from django_tables2 import RequestConfig
 
 from curriculum.selectors import get_cohort_for_user
-from trainees.access import enrolment_access_for
+from trainees.access import enrolment_access_for, staff_access
 from trainees.enrolment.cohort_table import CohortTraineesTable
 from trainees.enrolment.filters import CohortTraineeFilter
 from trainees.enrolment.page import trainee_page_facts
@@ -19,9 +19,14 @@ def cohort_detail(request, code):
     )
     table = CohortTraineesTable(filterset.qs, caption=f"Trainees in {cohort.name}")
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
-    return render(
-        request, "trainees/cohort_detail.html", {"cohort": cohort, "table": table, "filter": filterset}
-    )
+    context = {
+        "cohort": cohort,
+        "table": table,
+        "filter": filterset,
+        # No query: the viewer's role came with the cohort.
+        "may_import_registers": staff_access(request.user).can("import_registers", cohort.programme),
+    }
+    return render(request, "trainees/cohort_detail.html", context)
 
 
 def trainee_detail(request, pk):

@@ -37,6 +37,19 @@ ALREADY = "referral ends already recorded"
 REFUSED = "referral ends the caseload could not take (see the warnings)"
 
 
+def known_codes(reasons) -> str:
+    """The codes a profile maps, runs of numbers shortened: "10–17, 40–50, 95–98"."""
+    numbers = sorted(int(code) for code in reasons if code.isdigit())
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    words = [f"{run[0]}–{run[-1]}" if len(run) > 2 else ", ".join(map(str, run)) for run in runs]
+    return ", ".join(words + sorted(code for code in reasons if not code.isdigit())) or "none"
+
+
 class EndsReader:
     def __init__(
         self, *, actor, enrolment: Enrolment, spec: ProfileSpec | None, result: ImportResult, today: date
@@ -53,6 +66,7 @@ class EndsReader:
         }
         self.columns: dict[str, int] = {}
         self.labels: dict[str, str] = {}
+        self.known = known_codes(self.reasons)
 
     def _where(self, sheet, row, key, reason):
         index = self.columns.get(key)
@@ -130,7 +144,13 @@ class EndsReader:
         reason = self.reasons.get(code, "") if code else ""
         if code and not reason:
             self.result.add(
-                self._where(sheet, number, "end_code", f"“{code}” is not an ending code this profile knows.")
+                self._where(
+                    sheet,
+                    number,
+                    "end_code",
+                    f"“{code}” is not an ending code this profile knows (it knows {self.known}). The file "
+                    "may come from another version of the data set: a copy of the profile can map its codes.",
+                )
             )
             return None
         return number, reference, ended_on, reason
