@@ -20,14 +20,12 @@ with the file: the whole import is refused, every problem named by sheet, row an
 from collections.abc import Iterable, Sequence
 from datetime import date
 
-from openpyxl.utils import get_column_letter
-
 from accounts.services import DomainError
-from trainees.caseload.importer import limits
 from trainees.caseload.importer.columns import CellProblem, is_blank, read_text
+from trainees.caseload.importer.companion import CompanionReader
 from trainees.caseload.importer.problems import ImportResult, RowProblem
 from trainees.caseload.services import close_case
-from trainees.imports.profiles import ProfileSpec, normalise_code, normalise_heading
+from trainees.imports.profiles import ProfileSpec, normalise_code
 from trainees.models import Case, Enrolment
 
 FIELDS = ("case_reference", "end_date", "end_code")
@@ -50,28 +48,23 @@ def known_codes(reasons) -> str:
     return ", ".join(words + sorted(code for code in reasons if not code.isdigit())) or "none"
 
 
-class EndsReader:
+class EndsReader(CompanionReader):
+    FIELDS = FIELDS
+    NAME = "referral ends file"
+
     def __init__(
         self, *, actor, enrolment: Enrolment, spec: ProfileSpec | None, result: ImportResult, today: date
     ):
+        config = (spec.ends if spec else {}) or {}
+        super().__init__(result=result, config=config)
         self.actor = actor
         self.enrolment = enrolment
         self.spec = spec
-        self.result = result
         self.today = today
-        config = (spec.ends if spec else {}) or {}
-        self.headings = {key: tuple(value) for key, value in (config.get("columns") or {}).items()}
         self.reasons = {
             normalise_code(code): str(words) for code, words in (config.get("reasons") or {}).items()
         }
-        self.columns: dict[str, int] = {}
-        self.labels: dict[str, str] = {}
         self.known = known_codes(self.reasons)
-
-    def _where(self, sheet, row, key, reason):
-        index = self.columns.get(key)
-        column = get_column_letter(index + 1) if index is not None else ""
-        return RowProblem(sheet, row, column, self.labels.get(key, ""), reason)
 
     def run(self, sheet: str, rows: Iterable[Sequence]) -> None:
         if not self.headings:
@@ -79,46 +72,11 @@ class EndsReader:
                 RowProblem(sheet, None, "", "", "This import profile does not read a referral ends file.")
             )
             return
-        iterator = iter(rows)
-        header = next(iterator, None)
-        if header is None:
-            self.result.add(RowProblem(sheet, None, "", "", "The referral ends file is empty."))
-            return
-        found = {normalise_heading(c): i for i, c in enumerate(header) if isinstance(c, str)}
-        for key in FIELDS:
-            for candidate in self.headings.get(key, ()):
-                if normalise_heading(candidate) in found:
-                    self.columns[key] = found[normalise_heading(candidate)]
-                    self.labels[key] = candidate
-                    break
-            else:
-                names = " or ".join(f"“{c}”" for c in self.headings.get(key, ()))
-                self.result.add(
-                    RowProblem(sheet, 1, "", "", f"The referral ends file has no column headed {names}.")
-                )
-        if not self.result.ok:
-            return
-        batch: list[tuple[int, str, date, str]] = []
-        number = 1
-        for cells in iterator:
-            number += 1
-            if all(is_blank(c) for c in cells):
-                continue
-            parsed = self._parse(sheet, number, cells)
-            if parsed:
-                batch.append(parsed)
-            if len(batch) >= limits.BATCH_SIZE:
-                self._apply(sheet, batch)
-                batch = []
-            if self.result.error_count >= limits.MAX_ERRORS_COUNTED:
-                self.result.stopped_early = True
-                return
-        self._apply(sheet, batch)
+        self._read(sheet, rows)
 
     def _parse(self, sheet, number, cells):
         def cell(key):
-            index = self.columns[key]
-            return cells[index] if index < len(cells) else None
+            return self._cell(cells, key)
 
         raw_date = cell("end_date")
         if is_blank(raw_date):

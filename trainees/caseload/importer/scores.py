@@ -5,74 +5,32 @@ skipped and counted; so are scores for contacts not in this trainee's record (an
 
 from collections.abc import Iterable, Sequence
 
-from openpyxl.utils import get_column_letter
-
-from trainees.caseload.importer import limits
-from trainees.caseload.importer.columns import CellProblem, is_blank, read_integer, read_text
-from trainees.caseload.importer.problems import ImportResult, RowProblem
-from trainees.imports.profiles import ProfileSpec, normalise_code, normalise_heading
+from trainees.caseload.importer.columns import CellProblem, read_integer, read_text
+from trainees.caseload.importer.companion import CompanionReader
+from trainees.caseload.importer.problems import ImportResult
+from trainees.imports.profiles import ProfileSpec, normalise_code
 from trainees.models import Contact, Enrolment
 
 FIELDS = ("contact_id", "tool", "score")
 LABELS = {"phq9": "PHQ-9", "gad7": "GAD-7", "wsas": "WSAS"}
 
 
-class ScoreReader:
-    def __init__(self, *, enrolment: Enrolment, spec: ProfileSpec | None, result: ImportResult):
-        self.enrolment = enrolment
-        self.result = result
-        config = (spec.scores if spec else {}) or {}
-        self.headings = {key: tuple(value) for key, value in (config.get("columns") or {}).items()}
-        self.tools = {normalise_code(code): field for code, field in (config.get("tools") or {}).items()}
-        self.columns: dict[str, int] = {}
-        self.labels: dict[str, str] = {}
+class ScoreReader(CompanionReader):
+    FIELDS = FIELDS
+    NAME = "scores file"
 
-    def _where(self, sheet, row, key, reason):
-        index = self.columns.get(key)
-        column = get_column_letter(index + 1) if index is not None else ""
-        return RowProblem(sheet, row, column, self.labels.get(key, ""), reason)
+    def __init__(self, *, enrolment: Enrolment, spec: ProfileSpec | None, result: ImportResult):
+        config = (spec.scores if spec else {}) or {}
+        super().__init__(result=result, config=config)
+        self.enrolment = enrolment
+        self.tools = {normalise_code(code): field for code, field in (config.get("tools") or {}).items()}
 
     def run(self, sheet: str, rows: Iterable[Sequence]) -> None:
-        iterator = iter(rows)
-        header = next(iterator, None)
-        if header is None:
-            self.result.add(RowProblem(sheet, None, "", "", "The scores file is empty."))
-            return
-        found = {normalise_heading(c): i for i, c in enumerate(header) if isinstance(c, str)}
-        for key in FIELDS:
-            for candidate in self.headings.get(key, ()):
-                if normalise_heading(candidate) in found:
-                    self.columns[key] = found[normalise_heading(candidate)]
-                    self.labels[key] = candidate
-                    break
-            else:
-                names = " or ".join(f"“{c}”" for c in self.headings.get(key, ())) or f"“{key}”"
-                self.result.add(
-                    RowProblem(sheet, 1, "", "", f"The scores file has no column headed {names}.")
-                )
-        if not self.result.ok:
-            return
-        batch: list[tuple[int, str, str, int]] = []
-        number = 1
-        for cells in iterator:
-            number += 1
-            if all(is_blank(c) for c in cells):
-                continue
-            parsed = self._parse(sheet, number, cells)
-            if parsed:
-                batch.append(parsed)
-            if len(batch) >= limits.BATCH_SIZE:
-                self._flush(batch)
-                batch = []
-            if self.result.error_count >= limits.MAX_ERRORS_COUNTED:
-                self.result.stopped_early = True
-                return
-        self._flush(batch)
+        self._read(sheet, rows)
 
     def _parse(self, sheet, number, cells):
         def cell(key):
-            index = self.columns[key]
-            return cells[index] if index < len(cells) else None
+            return self._cell(cells, key)
 
         field = self.tools.get(normalise_code(cell("tool")))
         if field is None:
@@ -98,7 +56,7 @@ class ScoreReader:
             return None
         return number, contact_id, field, score
 
-    def _flush(self, batch) -> None:
+    def _apply(self, sheet, batch) -> None:
         if not batch or not self.result.ok:
             return
         contacts = {
