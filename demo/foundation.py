@@ -1,8 +1,10 @@
 """People, organisations, programmes, cohorts, enrolments and supervisor assignments for the demo."""
 
+import functools
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from accounts.models import Organisation, OrganisationMembership, User
@@ -70,13 +72,20 @@ def supervisor_profile(supervisor, background, experience, qualified_on):
         )
 
 
+@functools.cache
+def _demo_password_hash() -> str:
+    """Every demo login shares one password, so it is hashed once: the production hasher takes a large
+    fraction of a second each time, which for the demo's ninety people was most of `seed_demo`'s time."""
+    return make_password(DEMO_PASSWORD)
+
+
 def person(username: str, first: str, last: str, **extra) -> User:
     user, created = User.objects.get_or_create(
         username=username,
         defaults={"first_name": first, "last_name": last, "email": f"{username}@example.nhs.uk", **extra},
     )
     if created:
-        user.set_password(DEMO_PASSWORD)
+        user.password = _demo_password_hash()
         user.save(update_fields=["password"])
     return user
 
