@@ -237,3 +237,17 @@ def test_the_compiled_access_query_decides_as_the_orm_does_for_every_persona(
                 assert (relations.lead, relations.administrator) == (expected.lead, expected.administrator)
     assert _load_fast(world.user("trainee"), 2_000_000_000, None) is None
     assert _compiled and None not in _compiled.values()  # the compiled path ran, not the fallback
+
+
+def test_the_compiled_access_query_asks_about_the_day_it_runs_not_the_day_it_was_compiled(world, monkeypatch):
+    """The template is compiled once per process: the day the record is visible on must be a parameter."""
+    from trainees.access import _compiled
+
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    person = _supervisor_of(world, Kind.CASE_MANAGEMENT, ends_on=timezone.localdate())
+    _compiled.clear()
+    assert enrolment_access_for(person, world.enrolment.pk).supervisor_kinds == {Kind.CASE_MANAGEMENT}
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: tomorrow)
+    with pytest.raises(Http404):
+        enrolment_access_for(person, world.enrolment.pk)
+    assert None not in _compiled.values()
