@@ -174,3 +174,80 @@ def test_staff_rules_not_about_one_trainee(world):
     assert not staff_access(world.user("educator")).can("change_caseload_settings", world.programme)
     with pytest.raises(PermissionDenied, match="Only programme administrators arrange accreditation visits."):
         staff_access(world.user("educator")).require("arrange_visits")
+
+
+def _loaded(enrolment):
+    """What a loaded record carries: its fields, its select_related rows and the relation annotations."""
+
+    def fields(obj):
+        return None if obj is None else {k: v for k, v in vars(obj).items() if not k.startswith("_")}
+
+    if enrolment is None:
+        return None
+    related = ("user", "cohort", "route", "employing_service")
+    return (
+        fields(enrolment),
+        {name: fields(getattr(enrolment, name)) for name in related},
+        fields(enrolment.cohort.programme),
+        fields(enrolment.route.edition) if enrolment.route else None,
+    )
+
+
+def test_the_compiled_access_query_decides_as_the_orm_does_for_every_persona(
+    world, django_assert_num_queries
+):
+    """`enrolment_access_for` runs SQL compiled once per process; the ORM-built query is the reference."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from tests.world import PERSONAS
+    from trainees.access import _compiled, _load_fast, _load_with_orm
+
+    line_manager = _supervisor_of(world, Kind.LINE_MANAGER)
+    ended = _supervisor_of(
+        world,
+        Kind.CASE_MANAGEMENT,
+        starts_on=timezone.localdate() - timedelta(days=60),
+        ends_on=timezone.localdate() - timedelta(days=1),
+    )
+    elsewhere = f.EnrolmentFactory(cohort=world.other_cohort)
+    people = [world.user(p) or AnonymousUser() for p in PERSONAS] + [line_manager, ended]
+    days = (None, timezone.localdate() - timedelta(days=30))
+    for user in people:
+        for enrolment in (world.enrolment, world.other_enrolment, elsewhere):
+            for on in days:
+                if user.is_authenticated:
+                    with django_assert_num_queries(1):  # the related rows come in the one query
+                        fast = _load_fast(user, enrolment.pk, on)
+                        loaded = _loaded(fast)
+                    orm = _load_with_orm(user, enrolment.pk, on)
+                    assert loaded == _loaded(orm), (user, enrolment, on)
+                    assert (fast is None) == (orm is None)
+                try:
+                    relations = enrolment_access_for(user, enrolment.pk, on=on)
+                except Http404:
+                    assert not user.is_authenticated or _load_with_orm(user, enrolment.pk, on) is None
+                    continue
+                orm = _load_with_orm(user, enrolment.pk, on)
+                expected = access_to(user, orm, on=on)
+                assert (relations.own, relations.supervisor_kinds, relations.educator) == (
+                    expected.own,
+                    expected.supervisor_kinds,
+                    expected.educator,
+                ), (user, enrolment, on)
+                assert (relations.lead, relations.administrator) == (expected.lead, expected.administrator)
+    assert _load_fast(world.user("trainee"), 2_000_000_000, None) is None
+    assert _compiled and None not in _compiled.values()  # the compiled path ran, not the fallback
+
+
+def test_the_compiled_access_query_asks_about_the_day_it_runs_not_the_day_it_was_compiled(world, monkeypatch):
+    """The template is compiled once per process: the day the record is visible on must be a parameter."""
+    from trainees.access import _compiled
+
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    person = _supervisor_of(world, Kind.CASE_MANAGEMENT, ends_on=timezone.localdate())
+    _compiled.clear()
+    assert enrolment_access_for(person, world.enrolment.pk).supervisor_kinds == {Kind.CASE_MANAGEMENT}
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: tomorrow)
+    with pytest.raises(Http404):
+        enrolment_access_for(person, world.enrolment.pk)
+    assert None not in _compiled.values()
