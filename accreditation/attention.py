@@ -68,17 +68,37 @@ expects patients, that call for action. A trainee sees patients every week; four
 means the trainee is absent, has no referrals, or their contacts are not reaching the tracker."""
 
 
-RULES_SUMMARY = (
-    "Patient safety first, then completion at risk, then overdue work, the oldest first within each: "
-    f"no case-management supervision in {MISSED_WEEKS_FOR_ACTION} or more of the last {RECENT_WEEKS} weeks; "
-    f"a case review more than {CASE_REVIEW_GRACE_DAYS} days past the programme's rule; training days that "
-    f"cannot be done in time, or a window closing within {WINDOW_CLOSING_WEEKS} weeks with days missing; "
-    f"clinical-skills supervision {CLINICAL_SKILLS_SHORTFALL_HOURS} hours or more short; no patient contact "
-    f"for {NO_CONTACT_WEEKS} weeks, or a caseload that cannot reach the year's total even at full caseload; "
-    "a submission deadline passed with nothing submitted; marking past the "
-    "return date; a resit to arrange. Smaller slips show on each trainee's page and the cohort page."
+RULES_IN_WORDS = (
+    (
+        "Patient safety",
+        (
+            f"no case-management supervision in {MISSED_WEEKS_FOR_ACTION} or more "
+            f"of the last {RECENT_WEEKS} weeks",
+            f"a case review more than {CASE_REVIEW_GRACE_DAYS} days past the programme's rule",
+        ),
+    ),
+    (
+        "Completion at risk",
+        (
+            "training days that cannot be done in time",
+            f"a window closing within {WINDOW_CLOSING_WEEKS} weeks with training days missing",
+            f"clinical-skills supervision {CLINICAL_SKILLS_SHORTFALL_HOURS} hours or more short",
+            f"no patient contact for {NO_CONTACT_WEEKS} weeks",
+            "a caseload that cannot reach the year's total even at a full caseload",
+        ),
+    ),
+    (
+        "Overdue",
+        (
+            "a submission deadline passed with nothing submitted",
+            "marking past the return date",
+            "a resit to arrange",
+        ),
+    ),
 )
-"""The rules above in words, for the list's page (the page shows the constants, never its own copy)."""
+"""The rules above in words, by severity, for the list's page (built from the constants, never a copy). The
+list is sorted in this order, the oldest first within each; smaller slips show on each trainee's page and the
+cohort page."""
 
 
 # --- Severity: the first sort key ------------------------------------------------------------------------

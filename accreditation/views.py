@@ -11,7 +11,7 @@ from accounts.services import record_event
 from accreditation import selectors
 from accreditation.attention import (
     REASONS,
-    RULES_SUMMARY,
+    RULES_IN_WORDS,
     SHEET_HEADERS,
     attention_list,
     attention_sheet_rows,
@@ -173,7 +173,7 @@ def attention(request):
         "form": form,
         "attention": found,
         "query": request.GET.urlencode(),
-        "rules_summary": RULES_SUMMARY,
+        "rules_in_words": RULES_IN_WORDS,
     }
     return render(request, "accreditation/attention.html", context)
 
