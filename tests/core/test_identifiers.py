@@ -96,9 +96,9 @@ def test_the_guard_never_crashes_and_a_found_number_passes_the_check(text):
 
 
 def test_the_time_to_check_grows_in_line_with_the_text():
-    """Quadratic matching would let one huge paste jam a worker: ten times the text takes about ten times as long,
-    where quadratic matching would take a hundred. The margin is wide because the machine is shared: a ratio in
-    one run, the fastest of five, never an absolute time."""
+    """Quadratic matching would let one huge paste jam a worker: ten times the text takes about ten times as
+    long, where quadratic matching would take a hundred. The margin is wide because the machine is shared: a
+    ratio in one run, the fastest of five, never an absolute time."""
 
     def seconds(n):
         text = "1 " * n + "x" * n + "1-" * n + "a@" * n
