@@ -291,6 +291,8 @@ def refuse_identifiers_before_save(sender, instance, raw=False, **kwargs):
 
 WITHHELD = "(withheld: {reason})"
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}([T ][\d:.+\-Z]*)?$")
+# A digest (SHA-256 of a portfolio) or a UUID (a task) as the whole value is a machine's, not free text.
+_MACHINE_VALUE = re.compile(r"^(?:[0-9a-f]{32,128}|[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12})$")
 
 
 def withhold_identifiers(value):
@@ -298,10 +300,11 @@ def withhold_identifiers(value):
 
     For the audit trail, which can never be edited: it records that a field changed without copying text that
     identifies a patient. An ISO date on its own is a field's value (a start date), not a date of birth in
-    text, and an address that is the whole value is an account's e-mail field; both are kept.
+    text, an address that is the whole value is an account's e-mail field, and a hexadecimal digest or UUID
+    that is the whole value is a machine's; all three are kept.
     """
     if isinstance(value, str):
-        if _ISO_DATE.match(value) or _EMAIL.fullmatch(value.strip()):
+        if _ISO_DATE.match(value) or _EMAIL.fullmatch(value.strip()) or _MACHINE_VALUE.match(value):
             return value
         reason = identifying_reason(value)
         return WITHHELD.format(reason=reason.removeprefix("it ")) if reason else value
