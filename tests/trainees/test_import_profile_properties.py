@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from core.spreadsheets import ContainerLimits, open_table
 from tests.imports_files import ods_bytes, text_bytes
 from trainees.deidentify import is_valid_nhs_number
-from trainees.imports.profiles import looks_like_nhs_number, normalise_code, read_spec
+from trainees.imports.profiles import SpecProblem, looks_like_nhs_number, normalise_code, read_spec
 
 LIMITS = ContainerLimits(max_entries=50, max_uncompressed_bytes=50_000_000)
 FAST = settings(max_examples=80, deadline=None)
@@ -138,3 +138,9 @@ def test_nothing_is_saved_from_an_extract_the_profile_refuses(world, rows):
         assert all(p.row and p.row > 1 or not p.row for p in result.errors)
     Contact.objects.filter(case__enrolment=world.enrolment).delete()
     world.enrolment.cases.all().delete()
+
+
+def test_a_profile_may_record_a_coded_score_only_as_a_measure_the_tracker_keeps():
+    read_spec("p", "P", {"scores": {"tools": {"720433000": "phq9", "932621000000100": "wsas-work"}}})
+    with pytest.raises(SpecProblem, match="not wsas-wrk"):
+        read_spec("p", "P", {"scores": {"tools": {"932621000000100": "wsas-wrk"}}})

@@ -305,3 +305,48 @@ def test_the_command_takes_a_profile_and_a_scores_file(world, tt_profile, tmp_pa
     assert "2 did not attend" in out.getvalue()
     with pytest.raises(CommandError, match="no caseload import profile"):
         call_command("import_caseload", str(extract), "--trainee", username, "--profile", "moodle-attendance")
+
+
+# The data set records the WSAS as its five items, each a SNOMED CT code of its own (NHS England's IAPT v2.0
+# measures metadata): work, home management, social leisure, private leisure, close relationships.
+WSAS_ITEMS = ["932621000000100", "932581000000100", "932611000000106", "932591000000103", "932601000000109"]
+
+
+def test_the_wsas_total_is_the_sum_of_its_five_item_scores(world, tt_profile):
+    scores = [
+        ["CareContactId", "CodedAssToolType", "PersScore"],
+        *[["CC-1", code, score] for code, score in zip(WSAS_ITEMS, [2, 3, 4, 5, 6], strict=True)],
+        # One item missing: the Data Dictionary substitutes the mean of the other four (16 + 4 = 20).
+        *[["CC-2", code, 4] for code in WSAS_ITEMS[:4]],
+        # Two missing: disregarded, and counted.
+        *[["CC-4", code, 7] for code in WSAS_ITEMS[:3]],
+    ]
+    result = run(world, tt_profile, text_bytes(contacts_extract()), "ids201.csv", scores=text_bytes(scores))
+    assert result.ok, [str(p) for p in result.errors]
+    assert Contact.objects.get(source_id="CC-1").wsas == 20
+    assert Contact.objects.get(source_id="CC-2").wsas == 20
+    assert Contact.objects.get(source_id="CC-4").wsas is None
+    assert result.skipped["WSAS with more than one of its five items missing"] == 1
+    assert result.scores_updated == 2
+
+
+def test_a_wsas_item_outside_nought_to_eight_is_refused_naming_the_row(world, tt_profile):
+    scores = [
+        ["CareContactId", "CodedAssToolType", "PersScore"],
+        *[["CC-1", code, 9 if code == WSAS_ITEMS[0] else 1] for code in WSAS_ITEMS],
+    ]
+    result = run(world, tt_profile, text_bytes(contacts_extract()), "ids201.csv", scores=text_bytes(scores))
+    assert not result.ok
+    assert any(p.row == 2 and "0 to 8" in p.reason and "work" in p.reason for p in result.errors)
+
+
+def test_appointment_types_follow_nhs_englands_measures(world, tt_profile):
+    # NHS England counts 02, 03 and 05 as treatment appointments, and 06 as a follow-up after the referral.
+    extra = [
+        ["", "SR-1003", "CC-20", day(12), "05", "02", "5", 30, f"{BA_CODE}:385658003", "PWP042"],
+        ["", "SR-1003", "CC-21", day(5), "06", "02", "5", 20, "", "PWP042"],
+    ]
+    result = run(world, tt_profile, text_bytes(contacts_extract(extra=extra)), "ids201.csv")
+    assert result.ok, [str(p) for p in result.errors]
+    assert Contact.objects.get(source_id="CC-20").type == "treatment"
+    assert Contact.objects.get(source_id="CC-21").type == "review"

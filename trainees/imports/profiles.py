@@ -24,6 +24,17 @@ from datetime import date, datetime
 
 from trainees.deidentify import is_valid_nhs_number
 
+# What a coded score may be recorded as: a measure's total, or one of the WSAS's five items (the data set
+# codes each item; the importer adds them up).
+WSAS_ITEMS = {
+    "wsas-work": "work",
+    "wsas-home": "home management",
+    "wsas-social": "social leisure activities",
+    "wsas-private": "private leisure activities",
+    "wsas-relationships": "close relationships",
+}
+SCORE_FIELDS = ("phq9", "gad7", "wsas", *WSAS_ITEMS)
+
 _SPACES = re.compile(r"[\s_]+")
 _DIGITS = re.compile(r"\d+")
 
@@ -132,6 +143,15 @@ def read_spec(code: str, name: str, spec: dict) -> ProfileSpec:
         for key, table in (spec.get(part) or {}).items():
             if not isinstance(table, dict):
                 raise SpecProblem(f"{part}.{key} must map source values to codes.")
+    tools = (spec.get("scores") or {}).get("tools") or {}
+    if not isinstance(tools, dict):
+        tools = {"": "(not a map)"}
+    unknown = sorted(str(v) for v in tools.values() if v not in SCORE_FIELDS)
+    if unknown:
+        raise SpecProblem(
+            f"scores.tools must map each assessment code to one of {', '.join(SCORE_FIELDS)}"
+            + f" (not {', '.join(unknown)})."
+        )
     ends = spec.get("ends") or {}
     if not isinstance(ends, dict) or not isinstance(ends.get("reasons", {}), dict):
         raise SpecProblem("ends must give the referral ends file's columns and its reasons (code → words).")
