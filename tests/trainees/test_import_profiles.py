@@ -350,3 +350,21 @@ def test_appointment_types_follow_nhs_englands_measures(world, tt_profile):
     assert result.ok, [str(p) for p in result.errors]
     assert Contact.objects.get(source_id="CC-20").type == "treatment"
     assert Contact.objects.get(source_id="CC-21").type == "review"
+
+
+def test_wsas_items_and_other_scores_of_one_contact_in_several_batches_all_land(
+    world, tt_profile, monkeypatch
+):
+    from trainees.caseload.importer import limits
+
+    monkeypatch.setattr(limits, "BATCH_SIZE", 2)
+    scores = [
+        ["CareContactId", "CodedAssToolType", "PersScore"],
+        *[["CC-1", code, 3] for code in WSAS_ITEMS],
+        ["CC-1", PHQ9, 11],
+        ["CC-1", GAD7, 9],
+    ]
+    result = run(world, tt_profile, text_bytes(contacts_extract()), "ids201.csv", scores=text_bytes(scores))
+    assert result.ok, [str(p) for p in result.errors]
+    first = Contact.objects.get(source_id="CC-1")
+    assert (first.phq9, first.gad7, first.wsas) == (11, 9, 15)

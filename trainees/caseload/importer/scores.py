@@ -5,7 +5,8 @@ are scores for contacts not in this trainee's record (another practitioner's).
 
 The data set records the WSAS as its five items, each under its own code; a profile maps them to the `wsas-*`
 fields below and the contact gets their total. Item scores are held until the file has been read (a contact's
-items need not be on neighbouring rows), so memory grows with the contacts that have a WSAS, not the rows."""
+items need not be on neighbouring rows), only for contacts of this trainee's record, so memory is bounded by
+the record, not by the file."""
 
 from collections.abc import Iterable, Sequence
 
@@ -41,21 +42,24 @@ class ScoreReader(CompanionReader):
         super().__init__(result=result, config=config)
         self.enrolment = enrolment
         self.tools = {normalise_code(code): field for code, field in (config.get("tools") or {}).items()}
-        self.wsas_items: dict[str, dict[str, int]] = {}
+        # contact pk -> (the contact, its WSAS item scores so far); only contacts of this trainee's record.
+        self.wsas_items: dict[int, tuple[Contact, dict[str, int]]] = {}
 
     def run(self, sheet: str, rows: Iterable[Sequence]) -> None:
         self._read(sheet, rows)
         if not self.result.ok:
             return
-        totals = []
-        for contact_id, items in self.wsas_items.items():
+        changed = []
+        for contact, items in self.wsas_items.values():
             total = wsas_total(list(items.values()))
             if total is None:
                 self.result.skip(MISSING_ITEMS)
-            else:
-                totals.append((contact_id, "wsas", total))
-        for start in range(0, len(totals), limits.BATCH_SIZE):
-            self._write(totals[start : start + limits.BATCH_SIZE])
+            elif contact.wsas != total:
+                contact.wsas = total
+                changed.append(contact)
+                self.result.scores_updated += 1
+        # Only the total: the contact objects were read before later batches wrote their PHQ-9 or GAD-7.
+        Contact.objects.bulk_update(changed, ["wsas"], batch_size=limits.BATCH_SIZE)
 
     def _parse(self, sheet, number, cells):
         def cell(key):
@@ -85,18 +89,7 @@ class ScoreReader(CompanionReader):
         return contact_id, field, score
 
     def _apply(self, sheet, batch) -> None:
-        if not self.result.ok:
-            return
-        totals = []
-        for contact_id, field, score in batch:
-            if field in WSAS_ITEMS:
-                self.wsas_items.setdefault(contact_id, {})[field] = score
-            else:
-                totals.append((contact_id, field, score))
-        self._write(totals)
-
-    def _write(self, batch) -> None:
-        if not batch:
+        if not batch or not self.result.ok:
             return
         contacts = {
             c.source_id: c
@@ -109,8 +102,9 @@ class ScoreReader(CompanionReader):
             contact = contacts.get(contact_id)
             if contact is None:
                 self.result.skip("scores for contacts not in this trainee's record")
-                continue
-            if getattr(contact, field) != score:
+            elif field in WSAS_ITEMS:
+                self.wsas_items.setdefault(contact.pk, (contact, {}))[1][field] = score
+            elif getattr(contact, field) != score:
                 setattr(contact, field, score)
                 changed[contact.pk] = contact
                 self.result.scores_updated += 1
