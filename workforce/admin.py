@@ -11,7 +11,7 @@ from django.contrib import admin
 from accounts.admin_scoping import ServiceAdminMixin
 from accounts.services import DomainError
 from trainees.access import services_administered_by
-from workforce import report_cache, services
+from workforce import services
 from workforce.models import (
     DIVERSITY_DIMENSIONS,
     Application,
@@ -184,11 +184,6 @@ class EligibilityRuleSetAdmin(ServiceAdminMixin, admin.ModelAdmin):
     list_display = ["name", "code", "version", "purpose", "effective_from", "effective_to"]
     list_filter = ["purpose"]
     inlines = [EligibilityCriterionInline]
-
-    def save_related(self, request, form, formsets, change):
-        # Reference data saved here directly (no service of its own): the cached reports go stale too.
-        super().save_related(request, form, formsets, change)
-        report_cache.data_changed()
 
     def has_delete_permission(self, request, obj=None):
         return False

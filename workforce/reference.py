@@ -10,7 +10,6 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
-from workforce import report_cache
 from workforce.engine import RuleError, validate_rule
 from workforce.models import EligibilityCriterion, EligibilityRuleSet
 
@@ -21,7 +20,6 @@ CRITERION_FIELDS = ("kind", "description", "target", "parameters", "order")
 
 @transaction.atomic
 def load_workforce_rules(path: Path = WORKFORCE_FILE) -> dict[str, int]:
-    report_cache.data_changed()  # the cached reports are stale once this commits
     data = json.loads(path.read_text())
     counts = {"rule sets": 0, "criteria": 0}
     for row in data["rule_sets"]:

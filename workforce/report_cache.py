@@ -1,9 +1,10 @@
 """The suppressed reports of a service, kept in the one cache (Django's, from CACHE_URL) so a page does not
 work out and suppress every report again on each click.
 
-Keyed by service, date and the workforce data *generation*: a number that every workforce service that
-writes (posts, corrections, diversity answers, staffing counts, applications and outcomes, eligibility rules)
-moves on with `data_changed()` once its transaction commits. A new generation makes every earlier entry
+Keyed by service, date and the workforce data *generation*: a number that moves on (`data_changed()`, called
+for every saved or deleted row of a workforce model by the signal hook in `workforce.apps`: posts,
+corrections, diversity answers, staffing counts, applications and outcomes, eligibility rules) once the
+write's transaction commits. A new generation makes every earlier entry
 unreachable, so nothing is read stale after a workforce write, on any process or machine sharing the cache.
 Figures that other apps keep (sites, supervision rules, a practitioner's cohort) are not workforce writes:
 entries expire after `TIMEOUT` seconds, so those show within minutes.

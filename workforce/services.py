@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from accounts.models import Organisation
 from accounts.services import DomainError, record_event
-from workforce import report_cache
 from workforce.models import (
     DIVERSITY_DIMENSIONS,
     Application,
@@ -53,7 +52,6 @@ def practitioner_for(*, actor, user) -> Practitioner:
     """The person's workforce record, made on first need."""
     practitioner, created = Practitioner.objects.get_or_create(user=user)
     if created:
-        report_cache.data_changed()  # the cached reports are stale once this commits
         record_event(actor=actor, action="workforce.practitioner_created", obj=practitioner)
     return practitioner
 
@@ -62,7 +60,6 @@ def practitioner_for(*, actor, user) -> Practitioner:
 def set_background(
     *, actor, practitioner: Practitioner, prior_background: str, qualified_on: date | None = None
 ) -> Practitioner:
-    report_cache.data_changed()  # the cached reports are stale once this commits
     if prior_background and prior_background not in PriorBackground.values:
         raise DomainError("Choose a background from the list.")
     before = {"prior_background": practitioner.prior_background, "qualified_on": practitioner.qualified_on}
@@ -112,7 +109,6 @@ def record_post(
     destination: str = "",
 ) -> Post:
     """Add a post to someone's history (a past one with its end and destination, or a current one)."""
-    report_cache.data_changed()  # the cached reports are stale once this commits
     wte = Decimal(str(wte))
     _check_post(
         service=service,
@@ -148,7 +144,6 @@ def record_post(
 def record_post_for(*, actor, user, service: Organisation, prior_background: str = "", **post) -> Post:
     """The administrator's "record a post" page: the person's record made if needed, their background noted
     if given, and the post, all or nothing."""
-    report_cache.data_changed()  # the cached reports are stale once this commits
     practitioner = practitioner_for(actor=actor, user=user)
     if prior_background:
         set_background(actor=actor, practitioner=practitioner, prior_background=prior_background)
@@ -158,7 +153,6 @@ def record_post_for(*, actor, user, service: Organisation, prior_background: str
 @transaction.atomic
 def end_post(*, actor, post: Post, ends_on: date, leaving_reason: str = "", destination: str = "") -> Post:
     """End a post: a move within the service (no reason) or leaving it (a reason and a destination)."""
-    report_cache.data_changed()  # the cached reports are stale once this commits
     post = Post.objects.select_for_update(of=("self",)).select_related("service", "site").get(pk=post.pk)
     if post.ends_on is not None:
         raise DomainError("This post has already ended.")
@@ -184,7 +178,6 @@ def confirm_qualified_post(
     The trainee's open band 4 post at the service ends the day before (a move within the service, not a
     leaver), and the person's record notes when and with which cohort they qualified.
     """
-    report_cache.data_changed()  # the cached reports are stale once this commits
     if enrolment.completed_on is None:
         raise DomainError("The course is not completed yet, so there is no qualified post to confirm.")
     if PostProposal.objects.filter(enrolment=enrolment).exists():
@@ -223,7 +216,6 @@ def confirm_qualified_post(
 @transaction.atomic
 def decline_qualified_post(*, actor, enrolment, note: str) -> PostProposal:
     """Record that the proposed band 5 post is not right (for example, the person left on qualifying)."""
-    report_cache.data_changed()  # the cached reports are stale once this commits
     if not note.strip():
         raise DomainError("Say why the post is not being confirmed.")
     if PostProposal.objects.filter(enrolment=enrolment).exists():
@@ -241,7 +233,6 @@ def decline_qualified_post(*, actor, enrolment, note: str) -> PostProposal:
 @transaction.atomic
 def suggest_correction(*, user, service: Organisation, message: str, post: Post | None = None) -> Correction:
     """A practitioner asks for their own history to be corrected; a service administrator decides."""
-    report_cache.data_changed()  # the cached reports are stale once this commits
     if not message.strip():
         raise DomainError("Say what is wrong and what it should say.")
     practitioner = practitioner_for(actor=user, user=user)
@@ -260,7 +251,6 @@ def suggest_correction(*, user, service: Organisation, message: str, post: Post 
 def decide_correction(*, actor, correction: Correction, accept: bool, note: str = "") -> Correction:
     """Accept or decline a suggested correction. Accepting records the decision; the administrator then
     changes the post itself through `record_post` or `end_post`, each audited on its own."""
-    report_cache.data_changed()  # the cached reports are stale once this commits
     correction = (
         Correction.objects.select_for_update(of=("self",))
         .select_related("practitioner")
@@ -288,7 +278,6 @@ def decide_correction(*, actor, correction: Correction, accept: bool, note: str 
 @transaction.atomic
 def save_diversity_answers(*, user, **answers: str) -> DiversityAnswers:
     """The person's own answers. Each is optional; the audit trail records that they changed, not what."""
-    report_cache.data_changed()  # the cached reports are stale once this commits
     for name, value in answers.items():
         if name not in DIVERSITY_DIMENSIONS:
             raise DomainError(f"Unknown question {name}.")
@@ -314,7 +303,6 @@ def record_staffing(
     pwp_share_target: int = 40,
 ) -> ServiceStaffing:
     """The service's count of high-intensity staff who are not users, and its target PWP share."""
-    report_cache.data_changed()  # the cached reports are stale once this commits
     if not 0 <= pwp_share_target <= 100:
         raise DomainError("The target share of PWPs is a percentage from 0 to 100.")
     row, created = ServiceStaffing.objects.update_or_create(
@@ -364,7 +352,6 @@ POST_FIELDS = (
 @transaction.atomic
 def change_post(*, actor, post: Post, changes: dict) -> Post:
     """Correct a recorded post (say, after accepting a suggested correction), checked as a new one is."""
-    report_cache.data_changed()  # the cached reports are stale once this commits
     post = Post.objects.select_for_update(of=("self",)).select_related("service", "site").get(pk=post.pk)
     unknown = set(changes) - set(POST_FIELDS)
     if unknown:
@@ -394,7 +381,6 @@ def change_post(*, actor, post: Post, changes: dict) -> Post:
 @transaction.atomic
 def change_practitioner(*, actor, practitioner: Practitioner, changes: dict) -> Practitioner:
     """Where someone came from, when and with which cohort they qualified (the back office's record)."""
-    report_cache.data_changed()  # the cached reports are stale once this commits
     allowed = {"prior_background", "qualified_on", "qualifying_cohort"}
     if set(changes) - allowed:
         raise DomainError("Only the background and the qualification can be changed here.")
@@ -463,7 +449,6 @@ def open_recruitment(
     cohort=None,
 ) -> Recruitment:
     """Record a recruitment round for trainee posts (its applications are recorded one by one)."""
-    report_cache.data_changed()  # the cached reports are stale once this commits
     recruitment = Recruitment(
         service=service,
         name=name.strip(),
@@ -486,7 +471,6 @@ def open_recruitment(
 
 @transaction.atomic
 def change_recruitment(*, actor, recruitment: Recruitment, changes: dict) -> Recruitment:
-    report_cache.data_changed()  # the cached reports are stale once this commits
     if recruitment.pk is None:
         return open_recruitment(
             actor=actor,
@@ -537,7 +521,6 @@ def record_application(
     and its outcome so far as the first dated step of its history (`on`, default today).
 
     The audit event names the reference and the outcome, never the answers."""
-    report_cache.data_changed()  # the cached reports are stale once this commits
     reference = reference.strip()
     if not reference:
         raise DomainError("Enter the application reference.")
@@ -591,7 +574,6 @@ def set_application_outcome(
 
     Each outcome is a dated step kept for good, so a report as of an earlier date shows the outcome then;
     the application's current outcome is its latest step."""
-    report_cache.data_changed()  # the cached reports are stale once this commits
     if outcome not in Outcome.values:
         raise DomainError("Choose an outcome from the list.")
     on = _outcome_date(on)
@@ -622,7 +604,6 @@ def set_application_outcome(
 def change_application(*, actor, application: Application, changes: dict) -> Application:
     """The back office's change to an application: its reference, background and outcome (never the
     equal opportunities answers, which are the applicant's own)."""
-    report_cache.data_changed()  # the cached reports are stale once this commits
     if set(changes) - {"recruitment", "reference", "prior_background", "outcome"}:
         raise DomainError("Only the reference, background and outcome of an application can be changed.")
     if application.pk is None:

@@ -134,3 +134,20 @@ def test_a_cached_report_page_costs_fewer_queries(world, client):
         counts.append(len(ctx.captured_queries))
     # The cached page skips the report's 8 queries: session and user, access check, audit event remain.
     assert counts == [17, 9]
+
+
+def test_a_row_saved_or_deleted_outside_the_services_makes_them_stale_too(
+    world, django_capture_on_commit_callbacks
+):
+    # As the Django admin saves a criterion of a rule set: the hook sees every saved or deleted workforce row.
+    from workforce.models import EligibilityCriterion
+
+    service, _ = world
+    with django_capture_on_commit_callbacks(execute=True):
+        load_workforce_rules()
+    for write in (lambda c: c.save(), lambda c: c.delete()):
+        reports.service_report(service, AS_OF)
+        stale = cached_entry(service)
+        with django_capture_on_commit_callbacks(execute=True):
+            write(EligibilityCriterion.objects.first())
+        assert cached_entry(service) != stale
