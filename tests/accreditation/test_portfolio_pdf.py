@@ -349,7 +349,7 @@ def test_bench_portfolio_prints_the_render_and_the_repeat_with_its_real_query_co
     assert "render in the worker" in output and "ratio repeat / trivial" in output
     repeat = next(line for line in output.splitlines() if line.startswith("unchanged repeat"))
     assert repeat.endswith(
-        " 8 queries"
+        " 7 queries"
     )  # the view's own figure (tests/accreditation/test_portfolio_live_cache.py)
 
 
