@@ -147,6 +147,14 @@ READY_RENDER = Attached(
 )
 
 
+def may_be_stored(scheme_code: str) -> bool:
+    """Whether a scheme code asked for (from the query string) could be a stored render's at all; anything
+    else (too long, or a NUL, which PostgreSQL refuses as a parameter) is not looked up but refused by the
+    scheme check as any unknown code is."""
+    limit = PortfolioRender._meta.get_field("scheme_code").max_length
+    return len(scheme_code) <= limit and "\x00" not in scheme_code
+
+
 def ready_file(enrolment: Enrolment, key: str) -> str | None:
     """The stored PDF of the live key, from an enrolment loaded with `READY_RENDER`; None when the render
     read with it is not that key's (not rendered yet, or the names in the key changed): ask `find_render`."""

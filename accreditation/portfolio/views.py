@@ -113,10 +113,13 @@ def trainee_portfolio_pdf(request, pk):
     renders."""
     today = timezone.localdate()
     scheme_code = request.GET.get("scheme") or ""
-    # The access policy's one query also reads the stored render of the records' current version.
-    access = enrolment_access_for(
-        request.user, pk, attach=cache.READY_RENDER, scheme_code=scheme_code, as_of=today
-    )
+    if cache.may_be_stored(scheme_code):
+        # The access policy's one query also reads the stored render of the records' current version.
+        access = enrolment_access_for(
+            request.user, pk, attach=cache.READY_RENDER, scheme_code=scheme_code, as_of=today
+        )
+    else:
+        access = enrolment_access_for(request.user, pk)
     enrolment = access.enrolment
     key = cache.live_key(enrolment, scheme_code=scheme_code, as_of=today)
     stored = None if request.GET.get("progress") else cache.ready_file(enrolment, key)
