@@ -371,6 +371,8 @@ def _compile(db: str, attach: Attached | None = None) -> _Compiled | None:
     connection = connections[db]
     template = User(pk=_SENTINEL_USER)
     extra = dict(attach.sentinels) if attach is not None else {}
+    if set(extra) & {"user", "pk", "on", "today"}:
+        raise ValueError(f"{attach.name}: the access query's own values cannot be attached values")
     queryset = _access_queryset(
         template, _SENTINEL_PK, _SENTINEL_DAY, today=_SENTINEL_TODAY, attach=attach, values=extra
     ).using(db)

@@ -297,6 +297,9 @@ def test_what_a_caller_attaches_to_the_access_query_is_read_as_the_orm_reads_it_
     assert _compiled[("default", connection.vendor, READY_RENDER.name)] is not None  # not the fallback
     with pytest.raises(TypeError):
         enrolment_access_for(world.user("trainee"), world.enrolment.pk, attach=READY_RENDER, as_of=today)
+    clashing = READY_RENDER._replace(name="clashing", sentinels={**READY_RENDER.sentinels, "on": today})
+    with pytest.raises(ValueError):
+        _load_fast(world.user("trainee"), world.enrolment.pk, None, clashing, clashing.sentinels)
 
 
 def test_the_compiled_access_query_asks_about_the_day_it_runs_not_the_day_it_was_compiled(world, monkeypatch):
