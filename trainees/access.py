@@ -286,9 +286,30 @@ def access_to(user, enrolment: Enrolment, *, on: date | None = None) -> Enrolmen
     return _access(user, enrolment, row)
 
 
-def _access_queryset(user, pk, on: date | None, *, today: date | None = None) -> QuerySet[Enrolment]:
+class Attached(NamedTuple):
+    """Something a caller needs beside the record, read in the access query itself instead of a query of its
+    own (the portfolio download's stored render). It adds annotations only: it cannot widen or narrow who
+    sees the record. `annotations(**values)` returns them, referring to the enrolment through `OuterRef`;
+    `sentinels` gives each value a stand-in of the same type (distinct from every other value in the query),
+    so the query can be compiled once like the rest and each request's values put into its parameters."""
+
+    name: str
+    annotations: Callable[..., dict]
+    sentinels: dict[str, Any]
+
+
+def _access_queryset(
+    user,
+    pk,
+    on: date | None,
+    *,
+    today: date | None = None,
+    attach: Attached | None = None,
+    values: dict | None = None,
+) -> QuerySet[Enrolment]:
     """The one query: the record if `user` may see it (`enrolments_for_user`, whose supervisors are those
-    current `today`, by default the real today), with what they are to the trainee on `on` annotated."""
+    current `today`, by default the real today), with what they are to the trainee on `on` annotated, and
+    what `attach` adds for `values`."""
     relations = _relations(
         user,
         enrolment=OuterRef("pk"),
@@ -300,12 +321,17 @@ def _access_queryset(user, pk, on: date | None, *, today: date | None = None) ->
         visible = enrolments_for_user(user)
     else:  # the same queryset with the day given (the compiled template's sentinel)
         visible = Enrolment.objects.with_people().filter(enrolment_access(user, on=today))
-    return visible.filter(pk=pk).annotate(**relations)
+    queryset = visible.filter(pk=pk).annotate(**relations)
+    if attach is not None:
+        queryset = queryset.annotate(**attach.annotations(**(values or {})))
+    return queryset
 
 
-def _load_with_orm(user, pk: int, on: date | None) -> Enrolment | None:
+def _load_with_orm(
+    user, pk: int, on: date | None, attach: Attached | None = None, values: dict | None = None
+) -> Enrolment | None:
     """The reference path: the ORM builds and compiles the query (5 to 10 ms of Python per request)."""
-    return _access_queryset(user, pk, on).first()
+    return _access_queryset(user, pk, on, attach=attach, values=values).first()
 
 
 # The ORM spends far longer building and compiling the access query (a dozen Exists subqueries) than the
@@ -331,20 +357,35 @@ class _Compiled(NamedTuple):
     from_db: Callable
 
 
-_compiled: dict[tuple[str, str], _Compiled | None] = {}
+_compiled: dict[tuple[str, str, str], _Compiled | None] = {}
 
 
-def _compile(db: str) -> _Compiled | None:
+def _adapt(connection, value):
+    return connection.ops.adapt_datefield_value(value) if isinstance(value, date) else value
+
+
+def _compile(db: str, attach: Attached | None = None) -> _Compiled | None:
     from django.db import connections
     from django.db.models.query import _get_from_db, get_related_populators
 
+    connection = connections[db]
     template = User(pk=_SENTINEL_USER)
-    queryset = _access_queryset(template, _SENTINEL_PK, _SENTINEL_DAY, today=_SENTINEL_TODAY).using(db)
+    extra = dict(attach.sentinels) if attach is not None else {}
+    if set(extra) & {"user", "pk", "on", "today"}:
+        raise ValueError(f"{attach.name}: the access query's own values cannot be attached values")
+    queryset = _access_queryset(
+        template, _SENTINEL_PK, _SENTINEL_DAY, today=_SENTINEL_TODAY, attach=attach, values=extra
+    ).using(db)
     queryset = (queryset if queryset.ordered else queryset.order_by("pk"))[:1]  # as `first()` does
     compiler = queryset.query.get_compiler(using=db)
     sql, params = compiler.as_sql()
-    day = connections[db].ops.adapt_datefield_value(_SENTINEL_DAY)
-    today = connections[db].ops.adapt_datefield_value(_SENTINEL_TODAY)
+    day = connection.ops.adapt_datefield_value(_SENTINEL_DAY)
+    today = connection.ops.adapt_datefield_value(_SENTINEL_TODAY)
+    extra_slots = {}
+    for slot, sentinel in extra.items():
+        extra_slots[repr(sentinel)] = slot
+        extra_slots[repr(_adapt(connection, sentinel))] = slot
+    sentinels = (_SENTINEL_USER, _SENTINEL_PK, _SENTINEL_DAY, _SENTINEL_TODAY, *extra.values())
     slots = []
     for value in params:
         if value is True or value is False:
@@ -357,16 +398,15 @@ def _compile(db: str) -> _Compiled | None:
             slots.append("on")
         elif value in (today, _SENTINEL_TODAY):
             slots.append("today")
-        elif any(
-            str(sentinel) in str(value)
-            for sentinel in (_SENTINEL_USER, _SENTINEL_PK, _SENTINEL_DAY, _SENTINEL_TODAY)
-        ):
+        elif repr(value) in extra_slots:
+            slots.append(extra_slots[repr(value)])
+        elif any(str(sentinel) in str(value) for sentinel in sentinels):
             return None  # a sentinel folded into something else: do not trust the template
         else:
             slots.append(("value", value))
-    if slots.count("pk") != 1 or not {"user", "on", "today"} <= set(slots):
+    if slots.count("pk") != 1 or not {"user", "on", "today", *extra} <= set(slots):
         return None
-    if any(str(v) in sql for v in (_SENTINEL_USER, _SENTINEL_PK, _SENTINEL_DAY, _SENTINEL_TODAY)):
+    if any(str(v) in sql for v in sentinels):
         return None  # a sentinel inlined into the SQL text
     select, klass_info = compiler.select, compiler.klass_info
     start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
@@ -383,21 +423,25 @@ def _compile(db: str) -> _Compiled | None:
     )
 
 
-def _load_fast(user, pk: int, on: date | None) -> Enrolment | None:
+def _load_fast(
+    user, pk: int, on: date | None, attach: Attached | None = None, values: dict | None = None
+) -> Enrolment | None:
     """The same query as `_load_with_orm`, from SQL compiled once; None when refused."""
     from django.db import connections
     from django.utils import timezone
 
     db = Enrolment.objects.db
     connection = connections[db]
-    key = (db, connection.vendor)
+    key = (db, connection.vendor, attach.name if attach is not None else "")
     if key not in _compiled:
-        _compiled[key] = _compile(db)
+        _compiled[key] = _compile(db, attach)
     compiled = _compiled[key]
     if compiled is None:
-        return _load_with_orm(user, pk, on)
+        return _load_with_orm(user, pk, on, attach, values)
     today = timezone.localdate()
+    extra = {slot: _adapt(connection, value) for slot, value in (values or {}).items()}
     values = {
+        **extra,
         "user": user.pk,
         "pk": pk,
         "on": connection.ops.adapt_datefield_value(on or today),
@@ -419,16 +463,23 @@ def _load_fast(user, pk: int, on: date | None) -> Enrolment | None:
     return enrolment
 
 
-def enrolment_access_for(user, pk: int, *, on: date | None = None) -> EnrolmentAccess:
+def enrolment_access_for(
+    user, pk: int, *, on: date | None = None, attach: Attached | None = None, **values
+) -> EnrolmentAccess:
     """The trainee record `pk` and what `user` may do with it, in the one query that loads the record;
-    404 (audited) for a record they may not see."""
+    404 (audited) for a record they may not see. `attach` (with its `values`) reads something more in the
+    same query, set on the record as attributes; it changes nothing about who sees what."""
     if user is None or not getattr(user, "is_authenticated", False):
         raise refuse(user, "trainee record", pk)
     try:
         pk = int(pk)
     except (TypeError, ValueError):
         raise refuse(user, "trainee record", pk) from None
-    enrolment = _load_fast(user, pk, on)
+    if attach is not None and set(values) != set(attach.sentinels):
+        raise TypeError(f"{attach.name} needs {sorted(attach.sentinels)}, given {sorted(values)}")
+    if attach is None and values:
+        raise TypeError(f"Unexpected arguments {sorted(values)}")
+    enrolment = _load_fast(user, pk, on, attach, values)
     if enrolment is None:
         raise refuse(user, "trainee record", pk)
     return _access(user, enrolment, {name: getattr(enrolment, name) for name in _RELATION_NAMES})

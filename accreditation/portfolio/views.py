@@ -107,13 +107,34 @@ def _progress_page(request, enrolment, render, state: str, scheme_code: str):
 def trainee_portfolio_pdf(request, pk):
     """The portfolio as it stands today, for anyone who may see the trainee's record.
 
-    Served from the render cache when a PDF of the records' current version is there (reading only the
-    enrolment and one row); otherwise a worker renders it and this answers with a page that checks again
-    and offers the file when it is ready. The request itself never renders."""
-    enrolment = get_enrolment_for_user(request.user, pk)
+    Served from the render cache when a PDF of the records' current version is there (found in the access
+    query that loads the enrolment: one query, then the audit line); otherwise a worker renders it and this
+    answers with a page that checks again and offers the file when it is ready. The request itself never
+    renders."""
     today = timezone.localdate()
     scheme_code = request.GET.get("scheme") or ""
-    render = cache.find_render(cache.live_key(enrolment, scheme_code=scheme_code, as_of=today))
+    if cache.may_be_stored(scheme_code):
+        # The access policy's one query also reads the stored render of the records' current version.
+        access = enrolment_access_for(
+            request.user, pk, attach=cache.READY_RENDER, scheme_code=scheme_code, as_of=today
+        )
+    else:
+        access = enrolment_access_for(request.user, pk)
+    enrolment = access.enrolment
+    key = cache.live_key(enrolment, scheme_code=scheme_code, as_of=today)
+    stored = None if request.GET.get("progress") else cache.ready_file(enrolment, key)
+    if stored is not None:
+        try:
+            handle = default_storage.open(stored, "rb")
+        except FileNotFoundError:
+            pass  # the full path below marks the render failed and says so
+        else:
+            # READY_RENDER reads only renders of the enrolment's current records version.
+            version = enrolment.records_version
+            return _portfolio_download(
+                request, enrolment, handle, scheme_code, today, key=key, version=version, hit=True
+            )
+    render = cache.find_render(key)
     hit = render is not None and render.status == PortfolioRender.Status.READY
     if not hit:
         if scheme_code:
@@ -134,6 +155,22 @@ def trainee_portfolio_pdf(request, pk):
         )
         render.refresh_from_db()
         return _progress_page(request, enrolment, render, "failed", scheme_code)
+    return _portfolio_download(
+        request,
+        enrolment,
+        handle,
+        scheme_code,
+        today,
+        key=render.key,
+        version=render.records_version,
+        hit=hit,
+    )
+
+
+def _portfolio_download(
+    request, enrolment, handle, scheme_code: str, today, *, key: str, version: int, hit: bool
+):
+    """A ready render's stored PDF (`key`, of records `version`) as the download, audited."""
     record_event(
         actor=request.user,
         action="portfolio.downloaded",
@@ -141,8 +178,8 @@ def trainee_portfolio_pdf(request, pk):
         after={
             "scheme": scheme_code or "default",
             "cache": "hit" if hit else "miss",
-            "key": render.key,
-            "version": render.records_version,
+            "key": key,
+            "version": version,
         },
     )
     name = f"portfolio-{enrolment.user.username}-{today:%Y-%m-%d}.pdf"

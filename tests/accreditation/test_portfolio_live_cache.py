@@ -8,6 +8,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -324,9 +325,10 @@ def test_an_unchanged_repeat_reads_the_counter_and_one_row_whatever_the_records(
     client.force_login(world.user("trainee"))
     url = reverse("portfolios:trainee_pdf", args=[world.enrolment.pk])
     first = download(client, url)
-    # Three of its own: the enrolment with its version and the access check, the render row, the audit
-    # line. The rest is every page's: the session and its user, and the session's idle-time update (3).
-    with django_assert_num_queries(8):
+    # Two of its own: the enrolment with its version, the access check and the stored render (one query),
+    # and the audit line. The rest is every page's: the session and its user, and the session's idle-time
+    # update (3).
+    with django_assert_num_queries(7):
         again = download(client, url)
     assert again == first
     assert [
@@ -335,6 +337,74 @@ def test_an_unchanged_repeat_reads_the_counter_and_one_row_whatever_the_records(
         "miss",
         "hit",
     ]
+
+
+def test_the_unchanged_repeat_sends_the_same_file_with_the_same_headers_as_the_first_download(client, world):
+    client.force_login(world.user("trainee"))
+    url = reverse("portfolios:trainee_pdf", args=[world.enrolment.pk])
+    first, again = client.get(url), client.get(url)
+    assert b"".join(again.streaming_content) == b"".join(first.streaming_content)
+    headers = ("Content-Type", "Content-Length", "Content-Disposition", "Cache-Control", "Expires", "Vary")
+    headers += ("X-Content-Type-Options",)
+    assert {name: again.get(name) for name in headers} == {name: first.get(name) for name in headers}
+    assert "no-store" in again["Cache-Control"] and again["Content-Disposition"].startswith("attachment;")
+    hit, miss = AuditEvent.objects.filter(action="portfolio.downloaded").order_by("-id")[:2]
+    assert (hit.after["cache"], miss.after["cache"]) == ("hit", "miss")
+    assert {k: v for k, v in hit.after.items() if k != "cache"} == {
+        k: v for k, v in miss.after.items() if k != "cache"
+    }
+
+
+def test_a_change_to_the_records_is_never_answered_with_the_render_of_the_old_version(client, world):
+    client.force_login(world.user("supervisor"))
+    url = reverse("portfolios:trainee_pdf", args=[world.enrolment.pk])
+    download(client, url)
+    old = PortfolioRender.objects.get()
+    bump_records_version(world.enrolment)
+    download(client, url)
+    latest = AuditEvent.objects.filter(action="portfolio.downloaded").latest("id")
+    assert latest.after["cache"] == "miss" and latest.after["key"] != old.key
+    assert latest.after["version"] == old.records_version + 1
+    assert PortfolioRender.objects.get().records_version == old.records_version + 1  # the old one removed
+
+
+def test_a_render_of_the_same_version_under_other_names_is_not_served(client, world):
+    """The key also names the trainee: a rename (which cannot bump the version) gives a new render."""
+    trainee = world.user("trainee")
+    client.force_login(trainee)
+    url = reverse("portfolios:trainee_pdf", args=[world.enrolment.pk])
+    download(client, url)
+    trainee.first_name = "Renamed"
+    trainee.save(update_fields=["first_name"])
+    download(client, url)
+    latest = AuditEvent.objects.filter(action="portfolio.downloaded").latest("id")
+    assert latest.after["cache"] == "miss"
+    assert latest.after["key"] == PortfolioRender.objects.latest("id").key
+
+
+def test_a_ready_render_whose_file_is_missing_says_so_and_can_be_tried_again(client, world):
+    client.force_login(world.user("trainee"))
+    url = reverse("portfolios:trainee_pdf", args=[world.enrolment.pk])
+    download(client, url)
+    render = PortfolioRender.objects.get()
+    default_storage.delete(render.file)
+    text = client.get(url).content.decode()
+    assert "The PDF could not be prepared." in text and "Try again" in text
+    render.refresh_from_db()
+    assert render.status == PortfolioRender.Status.FAILED
+    assert AuditEvent.objects.filter(action="portfolio.downloaded").count() == 1
+
+
+def test_a_stored_render_is_sent_only_to_people_who_may_see_the_record(client, world):
+    client.force_login(world.user("trainee"))
+    url = reverse("portfolios:trainee_pdf", args=[world.enrolment.pk])
+    download(client, url)
+    for persona in ("other_trainee", "other_supervisor", "other_educator", "visitor"):
+        client.force_login(world.user(persona))
+        assert client.get(url).status_code == 404, persona
+    client.force_login(world.user("educator"))
+    assert download(client, url).startswith(b"%PDF-")
+    assert AuditEvent.objects.filter(action="portfolio.downloaded").count() == 2
 
 
 def test_without_a_worker_the_page_shows_progress_queues_one_task_and_offers_the_file_when_ready(

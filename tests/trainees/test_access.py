@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.http import Http404
 from django.utils import timezone
 
@@ -237,6 +238,68 @@ def test_the_compiled_access_query_decides_as_the_orm_does_for_every_persona(
                 assert (relations.lead, relations.administrator) == (expected.lead, expected.administrator)
     assert _load_fast(world.user("trainee"), 2_000_000_000, None) is None
     assert _compiled and None not in _compiled.values()  # the compiled path ran, not the fallback
+
+
+def test_what_a_caller_attaches_to_the_access_query_is_read_as_the_orm_reads_it_and_decides_nothing(
+    world, django_assert_num_queries
+):
+    """The portfolio download reads its stored render in the access query (`cache.READY_RENDER`): compiled
+    once like the rest, the same rows as the ORM's query, for the values each request gives, and the same
+    people see the record as without it."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from accreditation.models import PortfolioRender
+    from accreditation.portfolio.cache import READY_RENDER
+    from tests.world import PERSONAS
+    from trainees.access import _compiled, _load_fast, _load_with_orm
+
+    today = timezone.localdate()
+    version = world.enrolment.records_version
+    ready = PortfolioRender.Status.READY
+    for key, scheme, as_of, records, status in [
+        ("a" * 64, "", today, version, ready),  # the one to find for ("", today)
+        ("b" * 64, "other", today, version, ready),
+        ("c" * 64, "", today - timedelta(days=1), version, ready),
+        ("d" * 64, "", today, version + 1, ready),  # another version of the records
+        ("e" * 64, "other", today, version, PortfolioRender.Status.QUEUED),
+    ]:
+        PortfolioRender.objects.create(
+            key=key,
+            enrolment=world.enrolment,
+            records_version=records,
+            scheme_code=scheme,
+            as_of=as_of,
+            status=status,
+            file=f"portfolios/cache/{key}.pdf" if status == ready else "",
+        )
+    asked = [
+        ({"scheme_code": "", "as_of": today}, "a" * 64),
+        ({"scheme_code": "other", "as_of": today}, "b" * 64),
+        ({"scheme_code": "", "as_of": today - timedelta(days=1)}, "c" * 64),
+        ({"scheme_code": "nothing", "as_of": today}, None),
+    ]
+    people = [world.user(p) or AnonymousUser() for p in PERSONAS]
+    for user in people:
+        if not user.is_authenticated:
+            continue
+        for enrolment in (world.enrolment, world.other_enrolment):
+            plain = _load_fast(user, enrolment.pk, None)
+            for values, expected in asked:
+                with django_assert_num_queries(1):
+                    fast = _load_fast(user, enrolment.pk, None, READY_RENDER, values)
+                orm = _load_with_orm(user, enrolment.pk, None, READY_RENDER, values)
+                assert _loaded(fast) == _loaded(orm), (user, enrolment, values)
+                assert (fast is None) == (plain is None), (user, enrolment, values)
+                if fast is not None:
+                    found = expected if enrolment == world.enrolment else None
+                    assert fast.ready_render_key == found, (user, enrolment, values)
+                    assert fast.ready_render_file == (found and f"portfolios/cache/{found}.pdf")
+    assert _compiled[("default", connection.vendor, READY_RENDER.name)] is not None  # not the fallback
+    with pytest.raises(TypeError):
+        enrolment_access_for(world.user("trainee"), world.enrolment.pk, attach=READY_RENDER, as_of=today)
+    clashing = READY_RENDER._replace(name="clashing", sentinels={**READY_RENDER.sentinels, "on": today})
+    with pytest.raises(ValueError):
+        _load_fast(world.user("trainee"), world.enrolment.pk, None, clashing, clashing.sentinels)
 
 
 def test_the_compiled_access_query_asks_about_the_day_it_runs_not_the_day_it_was_compiled(world, monkeypatch):
