@@ -409,16 +409,9 @@ def _open_cases_and_latest_reviews(
         )
     )
     open_cases, latest = [], {}
-    for (
-        row_kind,
-        pk,
-        enrolment_id,
-        reference,
-        opened_on,
-        closed_on,
-        last,
-        last_in_training,
-    ) in case_rows.union(review_rows, all=True):
+    # In any order: without `order_by()` the union would be sorted by the cases' default ordering.
+    for row in case_rows.union(review_rows, all=True).order_by():
+        row_kind, pk, enrolment_id, reference, opened_on, closed_on, last, last_in_training = row
         if row_kind == _CASE:
             open_cases.append((pk, enrolment_id, reference, opened_on, closed_on))
         else:
