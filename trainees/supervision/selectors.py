@@ -12,20 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db.models import (
-    CharField,
-    DateField,
-    Exists,
-    F,
-    IntegerField,
-    Max,
-    OuterRef,
-    Prefetch,
-    Q,
-    QuerySet,
-    Sum,
-    Value,
-)
+from django.db.models import CharField, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet, Sum, Value
 from django.utils import timezone
 
 from accounts.access import refuse
@@ -39,7 +26,6 @@ from trainees.cpd.selectors import cpd_awaiting
 from trainees.enrolment.selectors import enrolments_for_user
 from trainees.models import (
     Case,
-    CaseReview,
     Enrolment,
     Interruption,
     Leave,
@@ -311,10 +297,26 @@ def _load(enrolments: Sequence[Enrolment], *, end: date, cases_from: date) -> _L
     cases: dict[int, list[engine.CaseFact]] = defaultdict(list)
     reviews: dict[int, list[tuple[int, date]]] = defaultdict(list)
     reviews_in_training: dict[int, list[tuple[int, date]]] = defaultdict(list)
-    open_cases, latest = _open_cases_and_latest_reviews(ids, end=end, cases_from=cases_from)
-    for pk, enrolment_id, reference, opened_on, closed_on in open_cases:
+    counted = Q(
+        reviews__session__status=SupervisionSession.Status.CONFIRMED,
+        reviews__session__replaced_by__isnull=True,
+        reviews__session__date__lte=end,
+    )
+    within_training = Q(enrolment__completed_on__isnull=True) | Q(
+        reviews__session__date__lte=F("enrolment__completed_on")
+    )
+    for pk, enrolment_id, reference, opened_on, closed_on, last, last_in_training in (
+        Case.objects.filter(
+            Q(closed_on__isnull=True) | Q(closed_on__gt=cases_from), enrolment_id__in=ids, opened_on__lte=end
+        )
+        .order_by()
+        .annotate(
+            last=Max("reviews__session__date", filter=counted),
+            last_in_training=Max("reviews__session__date", filter=counted & within_training),
+        )
+        .values_list("id", "enrolment_id", "reference", "opened_on", "closed_on", "last", "last_in_training")
+    ):
         cases[enrolment_id].append(engine.CaseFact(pk, reference, opened_on, closed_on))
-        last, last_in_training = latest.get(pk, (None, None))
         if last:
             reviews[enrolment_id].append((pk, last))
         if last_in_training:
@@ -337,89 +339,6 @@ def _load(enrolments: Sequence[Enrolment], *, end: date, cases_from: date) -> _L
     named = SupervisionSession.objects.filter(enrolment_id__in=ids).order_by().values("supervisor_id")
     trainings = _training_facts_by_supervisor(SupervisorTraining.objects.filter(supervisor_id__in=named))
     return _Loaded(rules, sessions, cases, reviews, reviews_in_training, absences, trainings)
-
-
-# The two kinds of row `_open_cases_and_latest_reviews` reads in its one query.
-_CASE, _REVIEWS = 0, 1
-
-
-def _open_cases_and_latest_reviews(
-    ids: list[int], *, end: date, cases_from: date
-) -> tuple[list[tuple], dict[int, tuple[date | None, date | None]]]:
-    """([(case id, enrolment id, reference, opened on, closed on)], {case id: (latest review by `end`,
-    latest review within the training)}) for these trainees' cases still open on or after `cases_from`.
-
-    Only cases still open on a trainee's last day can be overdue for review, so only those are read, and for
-    each only its latest review (one row per case, not one per review); the latest by `end` counts for the
-    renewal year (supervision after completion), the latest within the training for the training. A review
-    counts when its session is confirmed, not replaced and by `end`.
-
-    One round trip: the cases, and the latest reviews grouped by case, are two halves of one UNION ALL. (The
-    single query that joined every review to its case, session and the session's replacement before
-    grouping by case was the cohort pages' slowest at 40 trainees, 3,000 open cases and 18,000 reviews;
-    grouping the reviews on their own and reading the cases beside them takes about two thirds of its time
-    on PostgreSQL.)
-    """
-    still_open = Q(closed_on__isnull=True) | Q(closed_on__gt=cases_from)
-    no_date = Value(None, output_field=DateField())
-    case_rows = (
-        Case.objects.filter(still_open, enrolment_id__in=ids, opened_on__lte=end)
-        .order_by()
-        .annotate(row_kind=Value(_CASE, output_field=IntegerField()), last=no_date, last_in_training=no_date)
-        .values_list(
-            "row_kind",
-            "id",
-            "enrolment_id",
-            "reference",
-            "opened_on",
-            "closed_on",
-            "last",
-            "last_in_training",
-        )
-    )
-    within_training = Q(case__enrolment__completed_on__isnull=True) | Q(
-        session__date__lte=F("case__enrolment__completed_on")
-    )
-    review_rows = (
-        CaseReview.objects.filter(
-            Q(case__closed_on__isnull=True) | Q(case__closed_on__gt=cases_from),
-            ~Exists(SupervisionSession.objects.filter(replaces_id=OuterRef("session_id"))),
-            case__enrolment_id__in=ids,
-            case__opened_on__lte=end,
-            session__status=SupervisionSession.Status.CONFIRMED,
-            session__date__lte=end,
-        )
-        .order_by()
-        .values("case_id")
-        .annotate(
-            row_kind=Value(_REVIEWS, output_field=IntegerField()),
-            enrolment=Value(None, output_field=IntegerField()),
-            reference=Value(None, output_field=CharField()),
-            opened_on=no_date,
-            closed_on=no_date,
-            last=Max("session__date"),
-            last_in_training=Max("session__date", filter=within_training),
-        )
-        .values_list(
-            "row_kind",
-            "case_id",
-            "enrolment",
-            "reference",
-            "opened_on",
-            "closed_on",
-            "last",
-            "last_in_training",
-        )
-    )
-    open_cases, latest = [], {}
-    # In any order: without `order_by()` the union would be sorted by the cases' default ordering.
-    for row in case_rows.union(review_rows, all=True).order_by():
-        row_kind, pk, enrolment_id, reference, opened_on, closed_on, last, last_in_training = row
-        if row_kind == _CASE:
-            open_cases.append((pk, enrolment_id, reference, opened_on, closed_on))
-        else:
-            latest[pk] = (last, last_in_training)
-    return open_cases, latest
 
 
 def _intervals_for(loaded: _Loaded, rules: engine.Rules) -> dict[int, tuple]:
