@@ -31,6 +31,7 @@ from trainees.supervision.selectors import (
     SupervisionSummary,
     SupervisorReportInfo,
     rules_for_programmes,
+    supervision_summaries_for,
     supervision_summary,
     supervision_summary_for,
     supervisor_reports,
@@ -381,6 +382,60 @@ def test_the_bulk_summary_costs_the_same_queries_for_10_and_200_trainees(
     with django_assert_num_queries(1):
         reports = supervisor_reports_for(enrolments)
     assert len(reports) == size
+
+
+def test_only_reviews_in_confirmed_current_sessions_count_and_after_completion_only_for_the_renewal_year(
+    world,
+):
+    # The bulk read takes, for each case still open on a period's last day, its latest counted review.
+    today = timezone.localdate()
+    supervisor = world.user("supervisor")
+    enrolment = f.EnrolmentFactory(cohort=world.cohort, start_date=today - timedelta(days=200))
+
+    def case(reference, opened_days_ago, on=enrolment, closed_days_ago=None):
+        closed_on = today - timedelta(days=closed_days_ago) if closed_days_ago is not None else None
+        return CaseFactory(
+            enrolment=on,
+            reference=reference,
+            opened_on=today - timedelta(days=opened_days_ago),
+            closed_on=closed_on,
+            status="open" if closed_on is None else "closed",
+        )
+
+    def review(the_case, days_ago, **session):
+        row = SessionFactory(
+            enrolment=the_case.enrolment,
+            supervisor=supervisor,
+            date=today - timedelta(days=days_ago),
+            **session,
+        )
+        CaseReview.objects.create(session=row, case=the_case)
+        return row
+
+    review(case("REVIEWED", 60), 10, confirmed=True)
+    reopened = case("REOPENED", 60)
+    first = review(reopened, 10, confirmed=True)
+    review(reopened, 10, replaces=first, reopen_reason="Wrong case")  # the new version awaits confirmation
+    review(case("AWAITING", 60), 10)
+    case("CLOSED", 60, closed_days_ago=30)
+    summary = supervision_summary_for([enrolment, world.other_enrolment], end=today)[enrolment.pk]
+    assert summary.overdue_case_reviews == (("AWAITING", 60), ("REOPENED", 60))
+
+    # Completed 30 days ago: a review since counts for the renewal year, not for the training, and a case
+    # closed since completion is still overdue as of the training's last day.
+    qualified = f.EnrolmentFactory(
+        cohort=world.cohort,
+        start_date=today - timedelta(days=400),
+        status="completed",
+        completed_on=today - timedelta(days=30),
+    )
+    review(case("AFTER", 100, on=qualified), 5, confirmed=True)
+    case("CLOSED-LATER", 100, on=qualified, closed_days_ago=20)
+    training, renewal_year = supervision_summaries_for(
+        [enrolment, qualified], end=today, year_start=today - timedelta(days=364)
+    )[qualified.pk]
+    assert training.overdue_case_reviews == (("AFTER", 70), ("CLOSED-LATER", 70))
+    assert renewal_year.overdue_case_reviews == ()
 
 
 # --- rules as data --------------------------------------------------------------------------------------

@@ -182,9 +182,13 @@ def ramp_for(enrolment: Enrolment) -> Ramp:
 
 def _clocks(enrolments) -> dict[int, TrainingClock]:
     pauses = defaultdict(list)
-    for enrolment_id, first, last in Interruption.objects.filter(
-        enrolment_id__in=[e.pk for e in enrolments]
-    ).values_list("enrolment_id", "starts_on", "ends_on"):
+    # Unordered: `TrainingClock.of` sorts the pauses itself, and the default ordering joined the cohort and
+    # the trainee's name only to sort.
+    for enrolment_id, first, last in (
+        Interruption.objects.filter(enrolment_id__in=[e.pk for e in enrolments])
+        .order_by()
+        .values_list("enrolment_id", "starts_on", "ends_on")
+    ):
         pauses[enrolment_id].append((first, last))
     return {e.pk: TrainingClock.of(e.start_date, pauses[e.pk]) for e in enrolments}
 

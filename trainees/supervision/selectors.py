@@ -102,10 +102,13 @@ def supervision_summaries_for(
     enrolments = list(enrolments)
     if not enrolments:
         return {}
+    # Only cases still open on a period's last day can be overdue, as in `supervision_compliance_for`: the
+    # earliest last day is the training's (the renewal year runs to `end`). This used to take each period's
+    # first day, and so read every case closed since the start of training, only for the engine to drop it.
     earliest = min(
         min(
-            min(training_period(e, None, end)),
-            min(training_period(e, year_start, end, after_completion=True)),
+            training_period(e, None, end)[1],
+            training_period(e, year_start, end, after_completion=True)[1],
         )
         for e in enrolments
     )
