@@ -67,30 +67,38 @@ def training_days_progress_for(enrolments, *, on: date) -> dict[int, TrainingDay
         .values_list("id", "cohort_id", "date", "module_id")
     ):
         teaching[cohort_id].append((day_id, day_date, module_id))
+    # Each query is ordered only as far as its result needs: the models' own orderings go through the
+    # trainee's cohort and name, four to six joins and a sort over every row, for the same figures.
     marks: dict[int, dict[int, str]] = defaultdict(dict)
     for enrolment_id, day_id, status in (
         AttendanceMark.objects.current()
         .filter(enrolment_id__in=ids)
+        .order_by("recorded_at", "id")
         .values_list("enrolment_id", "teaching_day_id", "status")
     ):
         marks[enrolment_id][day_id] = status
     catch_ups: dict[int, dict[int, tuple[date, date]]] = defaultdict(dict)
-    for enrolment_id, day_id, completed_on, decided_at in CatchUp.objects.filter(
-        enrolment_id__in=ids, status=CatchUp.Status.APPROVED
-    ).values_list("enrolment_id", "teaching_day_id", "completed_on", "decided_at"):
+    for enrolment_id, day_id, completed_on, decided_at in (
+        CatchUp.objects.filter(enrolment_id__in=ids, status=CatchUp.Status.APPROVED)
+        .order_by()
+        .values_list("enrolment_id", "teaching_day_id", "completed_on", "decided_at")
+    ):
         catch_ups[enrolment_id][day_id] = (completed_on, _local_date(decided_at))
     workplace: dict[int, list] = defaultdict(list)
     for enrolment_id, day_date, module_id, status, logged_at, reviewed_at in (
         WorkplaceDay.objects.filter(enrolment_id__in=ids)
         .exclude(status=WorkplaceDay.Status.REJECTED)
+        .order_by("date")
         .values_list("enrolment_id", "date", "module_id", "status", "logged_at", "reviewed_at")
     ):
         workplace[enrolment_id].append(
             (day_date, module_id, status, _local_date(logged_at), _local_date(reviewed_at))
         )
     interruptions: dict[int, list[tuple[date, date]]] = defaultdict(list)
-    for enrolment_id, starts_on, ends_on in Interruption.objects.filter(enrolment_id__in=ids).values_list(
-        "enrolment_id", "starts_on", "ends_on"
+    for enrolment_id, starts_on, ends_on in (
+        Interruption.objects.filter(enrolment_id__in=ids)
+        .order_by("starts_on")
+        .values_list("enrolment_id", "starts_on", "ends_on")
     ):
         interruptions[enrolment_id].append((starts_on, ends_on))
 
