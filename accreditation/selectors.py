@@ -157,7 +157,7 @@ def workbook_batches(enrolments, as_of: date, *, batch: int | None = None):
         size = -(-len(ids) // -(-len(ids) // batch)) if ids else batch
         for start in range(0, len(ids), size):
             chosen = ids[start : start + size]
-            loaded = {e.pk: e for e in Enrolment.objects.with_people().filter(pk__in=chosen)}
+            loaded = {e.pk: e for e in Enrolment.objects.with_people().filter(pk__in=chosen).order_by()}
             group = [loaded[pk] for pk in chosen if pk in loaded]
             facts = facts_module.gather_facts_for(group, as_of=as_of, released_only=True)
             entries = []

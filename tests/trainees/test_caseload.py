@@ -4,7 +4,8 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import AuditEvent
@@ -133,6 +134,27 @@ def test_contact_hours_patients_a_year_and_step2_hours_a_week(curriculum):
     assert figures.patients_last_12_months == 6
     assert figures.step2_hours_per_week == 1.0  # 12 hours over 12 weeks
     assert figures.first_contact_on == TODAY - timedelta(days=400)
+
+
+def test_the_figures_read_each_cases_contacts_through_its_index_not_a_join_over_every_contact(curriculum):
+    """Joining cases to contacts and grouping had PostgreSQL read the whole contacts table for one cohort;
+    each case's contacts are looked up by the (case, date) index instead, the figures unchanged: a case
+    with no contact, a contact before the case opened and one after the day."""
+    enrolment = enrolment_started(200)
+    CaseFactory(enrolment=enrolment, opened_on=TODAY - timedelta(days=10))
+    seen = CaseFactory(enrolment=enrolment, opened_on=TODAY - timedelta(days=20))
+    ContactFactory(case=seen, date=TODAY - timedelta(days=25), minutes=30)  # before it opened: counts
+    ContactFactory(case=seen, date=TODAY - timedelta(days=5), minutes=45)
+    ContactFactory(case=seen, date=TODAY + timedelta(days=1), minutes=60)  # after the day: ignored
+    enrolment = Enrolment.objects.with_people().get(pk=enrolment.pk)
+    with CaptureQueriesContext(connection) as queries:
+        figures = caseload_figures_for([enrolment], on=TODAY)[enrolment.pk]
+    assert not any('JOIN "trainees_contact"' in q["sql"] for q in queries.captured_queries)
+    assert len(queries.captured_queries) == 4
+    assert figures.actual_patients_to_date == 1 and figures.actual_active_caseload == 2
+    assert figures.contact_hours == 1.25
+    assert figures.first_contact_on == TODAY - timedelta(days=25)
+    assert figures.last_contact_on == TODAY - timedelta(days=5)
 
 
 def test_an_interruption_pauses_the_ramp(curriculum):

@@ -20,6 +20,7 @@ from tests.trainees.factories_supervision import (
 )
 from trainees.models import (
     CaseReview,
+    Enrolment,
     SupervisionRules,
     SupervisionSession,
     SupervisorReport,
@@ -30,6 +31,7 @@ from trainees.supervision.reference import load_supervision_rules
 from trainees.supervision.selectors import (
     SupervisionSummary,
     SupervisorReportInfo,
+    _load,
     rules_for_programmes,
     supervision_summaries_for,
     supervision_summary,
@@ -505,3 +507,54 @@ def test_two_simultaneous_confirmations_leave_exactly_one(world):
         thread.join()
     assert sorted(results) == ["confirmed", "conflict"]
     assert AuditEvent.objects.filter(action="supervision.confirmed", object_id=str(session.pk)).count() == 1
+
+
+def test_the_readiness_summaries_load_only_cases_open_on_each_trainees_last_day(world):
+    """A programme's export mixes a cohort that finished long ago with one in training: the cases loaded are
+    those open on each trainee's own last day (completion, else the day), not every case closed since the
+    earliest completion; the figures are the same as each trainee's own."""
+    today = timezone.localdate()
+    finished = f.EnrolmentFactory(
+        cohort=world.cohort,
+        start_date=today - timedelta(days=700),
+        status="completed",
+        completed_on=today - timedelta(days=400),
+    )
+    current = f.EnrolmentFactory(cohort=world.cohort, start_date=today - timedelta(days=200))
+    at_completion = CaseFactory(
+        enrolment=finished,
+        opened_on=today - timedelta(days=500),
+        closed_on=today - timedelta(days=300),
+        status="closed",
+    )
+    still_open = CaseFactory(enrolment=finished, opened_on=today - timedelta(days=500))
+    closed_early = CaseFactory(
+        enrolment=current,
+        opened_on=today - timedelta(days=150),
+        closed_on=today - timedelta(days=100),
+        status="closed",
+    )
+    open_now = CaseFactory(enrolment=current, opened_on=today - timedelta(days=150))
+    enrolments = list(Enrolment.objects.with_people().filter(pk__in=[finished.pk, current.pk]))
+
+    loaded = _load(enrolments, end=today, cases_from=today - timedelta(days=400), to_completion=True)
+    assert {c.id for c in loaded.cases[finished.pk]} == {at_completion.pk, still_open.pk}
+    assert {c.id for c in loaded.cases[current.pk]} == {open_now.pk}
+    assert closed_early.pk not in {c.id for cases in loaded.cases.values() for c in cases}
+
+    year_start = today - timedelta(days=364)
+    both = supervision_summaries_for(enrolments, end=today, year_start=year_start)
+    for enrolment in enrolments:
+        training, year = both[enrolment.pk]
+        assert training == supervision_summary_for([enrolment], end=today)[enrolment.pk]
+        assert (
+            year
+            == supervision_summary_for([enrolment], start=year_start, end=today, after_completion=True)[
+                enrolment.pk
+            ]
+        )
+    assert [ref for ref, _ in both[finished.pk][0].overdue_case_reviews] == sorted(
+        [at_completion.reference, still_open.reference]
+    )
+    assert [ref for ref, _ in both[finished.pk][1].overdue_case_reviews] == [still_open.reference]
+    assert [ref for ref, _ in both[current.pk][0].overdue_case_reviews] == [open_now.reference]

@@ -102,17 +102,10 @@ def supervision_summaries_for(
     enrolments = list(enrolments)
     if not enrolments:
         return {}
-    # Only cases still open on a period's last day can be overdue, as in `supervision_compliance_for`: the
-    # earliest last day is the training's (the renewal year runs to `end`). This used to take each period's
-    # first day, and so read every case closed since the start of training, only for the engine to drop it.
-    earliest = min(
-        min(
-            training_period(e, None, end)[1],
-            training_period(e, year_start, end, after_completion=True)[1],
-        )
-        for e in enrolments
-    )
-    loaded = _load(enrolments, end=end, cases_from=earliest)
+    # Only cases still open on a period's last day can be overdue for review. The training's last day (its
+    # completion, else `end`) is never after the renewal year's (`end`), so it bounds both.
+    earliest = min(training_period(e, None, end)[1] for e in enrolments)
+    loaded = _load(enrolments, end=end, cases_from=earliest, to_completion=True)
 
     def both(e):
         training = _summary(_compliance(e, loaded, None, end))
@@ -260,7 +253,12 @@ class _Loaded:
     intervals: dict = field(default_factory=dict)  # credential intervals by rules, filled as asked
 
 
-def _load(enrolments: Sequence[Enrolment], *, end: date, cases_from: date) -> _Loaded:
+def _load(
+    enrolments: Sequence[Enrolment], *, end: date, cases_from: date, to_completion: bool = False
+) -> _Loaded:
+    """The records of these trainees up to `end`. Cases: those still open after `cases_from` and, with
+    `to_completion`, each trainee's own last day (their completion, else `end`), as no earlier case can be
+    overdue for review in any period that ends then or later."""
     ids = [e.pk for e in enrolments]
     rules = rules_for_programmes({e.cohort.programme_id for e in enrolments}, on=end)
     sessions: dict[int, list[engine.SessionFact]] = defaultdict(list)
@@ -305,10 +303,14 @@ def _load(enrolments: Sequence[Enrolment], *, end: date, cases_from: date) -> _L
     within_training = Q(enrolment__completed_on__isnull=True) | Q(
         reviews__session__date__lte=F("enrolment__completed_on")
     )
-    for pk, enrolment_id, reference, opened_on, closed_on, last, last_in_training in (
-        Case.objects.filter(
-            Q(closed_on__isnull=True) | Q(closed_on__gt=cases_from), enrolment_id__in=ids, opened_on__lte=end
+    open_then = Q(closed_on__isnull=True) | Q(closed_on__gt=cases_from)
+    if to_completion:
+        # A programme's export mixes cohorts: one finished years ago would otherwise load every case since.
+        open_then &= (
+            Q(closed_on__isnull=True) | Q(closed_on__gt=end) | Q(closed_on__gt=F("enrolment__completed_on"))
         )
+    for pk, enrolment_id, reference, opened_on, closed_on, last, last_in_training in (
+        Case.objects.filter(open_then, enrolment_id__in=ids, opened_on__lte=end)
         .order_by()
         .annotate(
             last=Max("reviews__session__date", filter=counted),
@@ -387,7 +389,7 @@ def supervision_compliance_for(
     if not enrolments:
         return {}
     earliest = min(training_period(e, start, end, after_completion=after_completion)[1] for e in enrolments)
-    loaded = _load(enrolments, end=end, cases_from=earliest)
+    loaded = _load(enrolments, end=end, cases_from=earliest, to_completion=not after_completion)
     return {e.pk: _compliance(e, loaded, start, end, after_completion=after_completion) for e in enrolments}
 
 
