@@ -13,12 +13,14 @@ from tests.trainees.factories_supervision import SessionFactory, VerifiedTrainin
 pytestmark = pytest.mark.django_db
 
 # Session and user (2); the enrolment with what the viewer is to the trainee (1, the access policy); current
-# supervisors (1); training days (6); work waiting for a decision (1); competences (9, the assessments app's
-# own tag, whether marks show asked of the same access object); supervision compliance (5); caseload (5);
+# supervisors (1); interruptions, read once for the training days and the caseload clock (1); training days
+# (5); work waiting for a decision (1); competences (9, the assessments app's own tag, whether marks show
+# asked of the same access object); supervision compliance (5); caseload (2: its settings and the cases; one
+# more for the default ramp when the programme chose none);
 # saving the session (3); the enrolment's changes over time (1, two more only when there are moves to name);
 # the header's unread notifications (1); late submissions and marking (1, the attempts; one more for the
 # cohort's deadlines once there is an attempt). The same for every viewer.
-QUERIES = {"educator": 35, "trainee": 35}
+QUERIES = {"educator": 33, "trainee": 33}
 
 
 def _add_record(world, count):

@@ -15,7 +15,7 @@ from django.db.models.functions import Coalesce
 
 from trainees.attendance import selectors as attendance
 from trainees.caseload.selectors import CaseloadFigures, caseload_figures_for
-from trainees.enrolment.selectors import current_assignments
+from trainees.enrolment.selectors import current_assignments, interruptions_for
 from trainees.models import CatchUp, Enrolment, SupervisorAssignment, WorkplaceDay
 from trainees.supervision import engine
 from trainees.supervision.selectors import supervision_compliance
@@ -40,7 +40,8 @@ class TraineePageFacts:
 
 def _count(model):
     """The enrolment's submitted entries awaiting a decision, as a subquery."""
-    rows = model.objects.filter(enrolment_id=OuterRef("pk"), status=model.Status.SUBMITTED)
+    # No ordering: the models' default one would join the enrolment, its cohort and its trainee for nothing.
+    rows = model.objects.filter(enrolment_id=OuterRef("pk"), status=model.Status.SUBMITTED).order_by()
     return Coalesce(Subquery(rows.values("enrolment_id").annotate(n=Count("pk")).values("n")[:1]), 0)
 
 
@@ -48,7 +49,11 @@ def trainee_page_facts(access: "EnrolmentAccess", *, today: date) -> TraineePage
     """Everything the trainee page shows for the trainees areas, as of `today`, for the person `access`
     describes."""
     enrolment = access.enrolment
-    progress = attendance.training_days_progress_for([enrolment], on=today)[enrolment.pk]
+    # The training days and the caseload clock both pause for interruptions: read them once for both.
+    interruptions = interruptions_for([enrolment])
+    progress = attendance.training_days_progress_for([enrolment], on=today, interruptions=interruptions)[
+        enrolment.pk
+    ]
     waiting = (
         Enrolment.objects.filter(pk=enrolment.pk)
         .annotate(
@@ -69,5 +74,5 @@ def trainee_page_facts(access: "EnrolmentAccess", *, today: date) -> TraineePage
         catch_ups_waiting=waiting["catch_ups_waiting"],
         supervision=supervision_compliance(enrolment, end=today),
         can_manage=access.can("manage_assignments"),
-        caseload=caseload_figures_for([enrolment], on=today)[enrolment.pk],
+        caseload=caseload_figures_for([enrolment], on=today, interruptions=interruptions)[enrolment.pk],
     )

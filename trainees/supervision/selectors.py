@@ -257,9 +257,12 @@ class _Loaded:
     intervals: dict = field(default_factory=dict)  # credential intervals by rules, filled as asked
 
 
-def _load(enrolments: Sequence[Enrolment], *, end: date, cases_from: date) -> _Loaded:
+def _load(
+    enrolments: Sequence[Enrolment], *, end: date, cases_from: date, rules: dict | None = None
+) -> _Loaded:
     ids = [e.pk for e in enrolments]
-    rules = rules_for_programmes({e.cohort.programme_id for e in enrolments}, on=end)
+    if rules is None:
+        rules = rules_for_programmes({e.cohort.programme_id for e in enrolments}, on=end)
     sessions: dict[int, list[engine.SessionFact]] = defaultdict(list)
     for row in (
         SupervisionSession.objects.confirmed()
@@ -376,15 +379,21 @@ def supervision_compliance(
 
 
 def supervision_compliance_for(
-    enrolments: Sequence[Enrolment], *, end: date, start: date | None = None, after_completion: bool = False
+    enrolments: Sequence[Enrolment],
+    *,
+    end: date,
+    start: date | None = None,
+    after_completion: bool = False,
+    rules: dict[int | None, engine.Rules] | None = None,
 ) -> dict[int, engine.Compliance]:
     """Compliance of each trainee (from `start`, or their start date, to `end`) in a constant number of
-    queries. Overdue case reviews are as of each trainee's end date."""
+    queries. Overdue case reviews are as of each trainee's end date. `rules`, as `rules_for_programmes` gives
+    them on `end` for the trainees' programmes, lets a page that needs them too read them once."""
     enrolments = list(enrolments)
     if not enrolments:
         return {}
     earliest = min(training_period(e, start, end, after_completion=after_completion)[1] for e in enrolments)
-    loaded = _load(enrolments, end=end, cases_from=earliest)
+    loaded = _load(enrolments, end=end, cases_from=earliest, rules=rules)
     return {e.pk: _compliance(e, loaded, start, end, after_completion=after_completion) for e in enrolments}
 
 
@@ -638,7 +647,11 @@ def supervisor_home(user, *, today: date, supervisees: Sequence[Enrolment]) -> d
     if not user.is_authenticated:
         return {"rows": [], "awaiting": [], "credential": None}
     enrolments = list(supervisees)
-    compliance = supervision_compliance_for(enrolments, end=today)
+    # The rules in force today, for the supervisees' programmes and the default (the credential's): one read.
+    rules_by_programme = (
+        rules_for_programmes({e.cohort.programme_id for e in enrolments}, on=today) if enrolments else None
+    )
+    compliance = supervision_compliance_for(enrolments, end=today, rules=rules_by_programme)
     monday = today - timedelta(days=today.weekday())
     week_minutes: dict[tuple[int, str], int] = defaultdict(int)
     if enrolments:
@@ -697,10 +710,10 @@ def supervisor_home(user, *, today: date, supervisees: Sequence[Enrolment]) -> d
             .select_related("enrolment__user")
             .order_by("period_end", "id")
         )
-    trainings = list(SupervisorTraining.objects.filter(supervisor=user))
+    trainings = trainings_of(user)
     credential = None
     if enrolments or trainings or awaiting_entries:
-        rules = rules_for_programmes([], on=today)[None]
+        rules = (rules_by_programme or rules_for_programmes([], on=today))[None]
         credential = engine.credential_status(training_facts(trainings), rules, today)
     return {
         "rows": rows,
