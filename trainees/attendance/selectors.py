@@ -43,8 +43,9 @@ def _local_date(moment: datetime | None) -> date | None:
 def training_days_progress_for(
     enrolments, *, on: date, interruptions: dict[int, list[Interruption]] | None = None
 ) -> dict[int, TrainingDaysProgress]:
-    """Progress for many trainees at once: {enrolment.pk: TrainingDaysProgress}, in six queries (five when
-    `interruptions`, as `interruptions_for` reads them, are handed in by a page that has already read them).
+    """Progress for many trainees at once: {enrolment.pk: TrainingDaysProgress}, in six queries (five when a
+    page that has already read the interruptions hands them in: {enrolment id: each with its `starts_on` and
+    `ends_on`, earliest first}, as `interruptions_for` or supervision's `interruptions_among` give them).
 
     The bulk reads below put rows into dictionaries, so none asks for the models' default ordering: that
     ordering sorts by the trainee's cohort and name and costs three joins a query."""

@@ -15,10 +15,10 @@ from django.db.models.functions import Coalesce
 
 from trainees.attendance import selectors as attendance
 from trainees.caseload.selectors import CaseloadFigures, caseload_figures_for
-from trainees.enrolment.selectors import current_assignments, interruptions_for
+from trainees.enrolment.selectors import current_assignments
 from trainees.models import CatchUp, Enrolment, SupervisorAssignment, WorkplaceDay
 from trainees.supervision import engine
-from trainees.supervision.selectors import supervision_compliance
+from trainees.supervision.selectors import absences_for, interruptions_among, supervision_compliance
 
 if TYPE_CHECKING:
     from trainees.access import EnrolmentAccess
@@ -49,8 +49,10 @@ def trainee_page_facts(access: "EnrolmentAccess", *, today: date) -> TraineePage
     """Everything the trainee page shows for the trainees areas, as of `today`, for the person `access`
     describes."""
     enrolment = access.enrolment
-    # The training days and the caseload clock both pause for interruptions: read them once for both.
-    interruptions = interruptions_for([enrolment])
+    # Supervision allows for interruptions and leave, and the training days and the caseload clock pause for
+    # interruptions: one read of the absences serves all three.
+    absences = absences_for([enrolment.pk])
+    interruptions = interruptions_among(absences)
     progress = attendance.training_days_progress_for([enrolment], on=today, interruptions=interruptions)[
         enrolment.pk
     ]
@@ -72,7 +74,7 @@ def trainee_page_facts(access: "EnrolmentAccess", *, today: date) -> TraineePage
         training_days=progress,
         workplace_waiting=waiting["workplace_waiting"],
         catch_ups_waiting=waiting["catch_ups_waiting"],
-        supervision=supervision_compliance(enrolment, end=today),
+        supervision=supervision_compliance(enrolment, end=today, absences=absences),
         can_manage=access.can("manage_assignments"),
         caseload=caseload_figures_for([enrolment], on=today, interruptions=interruptions)[enrolment.pk],
     )

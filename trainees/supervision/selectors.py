@@ -257,8 +257,46 @@ class _Loaded:
     intervals: dict = field(default_factory=dict)  # credential intervals by rules, filled as asked
 
 
+INTERRUPTION = "interruption"  # an absence's label when it is an interruption (leave is labelled by its kind)
+
+
+def absences_for(enrolment_ids: Iterable[int]) -> dict[int, list[engine.Absence]]:
+    """Each trainee's interruptions and leave, in one query: the absences supervision allows for."""
+    ids = list(enrolment_ids)
+    absences: dict[int, list[engine.Absence]] = defaultdict(list)
+    interruptions = (
+        Interruption.objects.filter(enrolment_id__in=ids)
+        .annotate(label=Value(INTERRUPTION, output_field=CharField()))
+        .order_by()
+        .values_list("enrolment_id", "starts_on", "ends_on", "label")
+    )
+    leave = (
+        Leave.objects.filter(enrolment_id__in=ids)
+        .order_by()
+        .values_list("enrolment_id", "starts_on", "ends_on", "kind")
+    )
+    for enrolment_id, starts_on, ends_on, label in interruptions.union(leave, all=True):
+        absences[enrolment_id].append(engine.Absence(starts_on, ends_on, label))
+    return absences
+
+
+def interruptions_among(absences: dict[int, list[engine.Absence]]) -> dict[int, list[engine.Absence]]:
+    """The interruptions among `absences_for`'s absences, earliest first, each with its `starts_on` and
+    `ends_on` as `interruptions_for` gives them: so a page that reads the absences for supervision need not
+    read the interruptions again for the training days and the caseload clock."""
+    return {
+        pk: sorted((a for a in found if a.label == INTERRUPTION), key=lambda a: (a.starts_on, a.ends_on))
+        for pk, found in absences.items()
+    }
+
+
 def _load(
-    enrolments: Sequence[Enrolment], *, end: date, cases_from: date, rules: dict | None = None
+    enrolments: Sequence[Enrolment],
+    *,
+    end: date,
+    cases_from: date,
+    rules: dict | None = None,
+    absences: dict[int, list[engine.Absence]] | None = None,
 ) -> _Loaded:
     ids = [e.pk for e in enrolments]
     if rules is None:
@@ -321,20 +359,8 @@ def _load(
             reviews[enrolment_id].append((pk, last))
         if last_in_training:
             reviews_in_training[enrolment_id].append((pk, last_in_training))
-    absences: dict[int, list[engine.Absence]] = defaultdict(list)
-    interruptions = (
-        Interruption.objects.filter(enrolment_id__in=ids)
-        .annotate(label=Value("interruption", output_field=CharField()))
-        .order_by()
-        .values_list("enrolment_id", "starts_on", "ends_on", "label")
-    )
-    leave = (
-        Leave.objects.filter(enrolment_id__in=ids)
-        .order_by()
-        .values_list("enrolment_id", "starts_on", "ends_on", "kind")
-    )
-    for enrolment_id, starts_on, ends_on, label in interruptions.union(leave, all=True):
-        absences[enrolment_id].append(engine.Absence(starts_on, ends_on, label))
+    if absences is None:
+        absences = absences_for(ids)
     # Everyone who supervised (or was named on an entry for) these trainees, in the same query.
     named = SupervisionSession.objects.filter(enrolment_id__in=ids).order_by().values("supervisor_id")
     trainings = _training_facts_by_supervisor(SupervisorTraining.objects.filter(supervisor_id__in=named))
@@ -371,10 +397,15 @@ def _compliance(
 
 
 def supervision_compliance(
-    enrolment: Enrolment, *, start: date | None = None, end: date
+    enrolment: Enrolment,
+    *,
+    start: date | None = None,
+    end: date,
+    absences: dict[int, list[engine.Absence]] | None = None,
 ) -> engine.Compliance:
+    """`absences`, as `absences_for` reads them, lets a page that has already read them save the query."""
     _, last = training_period(enrolment, start, end)
-    loaded = _load([enrolment], end=end, cases_from=last)
+    loaded = _load([enrolment], end=end, cases_from=last, absences=absences)
     return _compliance(enrolment, loaded, start, end)
 
 
