@@ -297,6 +297,7 @@ def _load(
     cases_from: date,
     rules: dict | None = None,
     absences: dict[int, list[engine.Absence]] | None = None,
+    sessions_from: date | None = None,
 ) -> _Loaded:
     ids = [e.pk for e in enrolments]
     if rules is None:
@@ -305,6 +306,8 @@ def _load(
     for row in (
         SupervisionSession.objects.confirmed()
         .filter(enrolment_id__in=ids, date__lte=end)
+        # Sessions before every trainee's period would only be left out by the engine.
+        .filter(**({"date__gte": sessions_from} if sessions_from else {}))
         .order_by()
         .values_list(
             "id",
@@ -423,8 +426,14 @@ def supervision_compliance_for(
     enrolments = list(enrolments)
     if not enrolments:
         return {}
-    earliest = min(training_period(e, start, end, after_completion=after_completion)[1] for e in enrolments)
-    loaded = _load(enrolments, end=end, cases_from=earliest, rules=rules)
+    periods = [training_period(e, start, end, after_completion=after_completion) for e in enrolments]
+    loaded = _load(
+        enrolments,
+        end=end,
+        cases_from=min(last for _, last in periods),
+        rules=rules,
+        sessions_from=min(first for first, _ in periods),
+    )
     return {e.pk: _compliance(e, loaded, start, end, after_completion=after_completion) for e in enrolments}
 
 
@@ -682,8 +691,14 @@ def supervisor_home(user, *, today: date, supervisees: Sequence[Enrolment]) -> d
     rules_by_programme = (
         rules_for_programmes({e.cohort.programme_id for e in enrolments}, on=today) if enrolments else None
     )
-    compliance = supervision_compliance_for(enrolments, end=today, rules=rules_by_programme)
     monday = today - timedelta(days=today.weekday())
+    # The home shows the weeks missed since four weeks before this one, and the cases overdue today: a week is
+    # missed or met on its own sessions and absences, and a case's review is read whatever the period, so the
+    # compliance of those weeks alone gives the same answer as the whole training's without reading it all.
+    recent_from = monday - timedelta(days=28)
+    compliance = supervision_compliance_for(
+        enrolments, start=recent_from, end=today, rules=rules_by_programme
+    )
     week_minutes: dict[tuple[int, str], int] = defaultdict(int)
     if enrolments:
         for enrolment_id, status, minutes in (
@@ -717,7 +732,7 @@ def supervisor_home(user, *, today: date, supervisees: Sequence[Enrolment]) -> d
                 "not_yet",
                 (f"Not yet: {confirmed + awaiting} of {needed} minutes of case management this week"),
             )
-        recent = tuple(m for m in result.missed_weeks if m >= monday - timedelta(days=28))
+        recent = tuple(m for m in result.missed_weeks if m >= recent_from)
         rows.append(HomeRow(enrolment, status, text, recent, result.overdue_cases))
     awaiting_entries = list(
         SupervisionSession.objects.awaiting()
