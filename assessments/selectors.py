@@ -129,7 +129,12 @@ def assessment_rules(programme: Programme) -> AssessmentRules | None:
 def _components_query():
     return (
         AssessmentComponent.objects.select_related("module", "marking_scheme", "marking_scheme__scale")
-        .prefetch_related(Prefetch("competences", queryset=Competence.objects.select_related("module")))
+        # A component's competences come from its scheme's one edition: ordered within it, without the join.
+        .prefetch_related(
+            Prefetch(
+                "competences", queryset=Competence.objects.select_related("module").order_by("order", "code")
+            )
+        )
         .order_by("module__number", "order")
     )
 
@@ -194,26 +199,38 @@ class _Context:
 def _load_context(enrolments: Iterable[Enrolment]) -> _Context:
     ids = [e.pk for e in enrolments]
     # One query for what each enrolment needs, whatever was select_related by the caller.
+    # The reads below fill dictionaries, so none asks for the models' default ordering (which sorts by
+    # cohort, trainee or curriculum edition through joins), except where a list's order is shown.
     rows = {
         row["pk"]: row
         for row in Enrolment.objects.filter(pk__in=ids)
         .order_by()
         .values("pk", "route_id", "cohort__programme_id", "cohort__programme__edition_id")
     }
-    programme_ids = {row["cohort__programme_id"] for row in rows.values()}
-    programmes = Programme.objects.filter(pk__in=programme_ids).only("pk", "edition_id")
-    rules = assessment_rules_for(programmes)
+    # The rules need only each programme's id and curriculum edition, which the row above has read.
+    programmes = {
+        row["cohort__programme_id"]: Programme(
+            pk=row["cohort__programme_id"], edition_id=row["cohort__programme__edition_id"]
+        )
+        for row in rows.values()
+    }
+    rules = assessment_rules_for(programmes.values())
     editions = {row["cohort__programme__edition_id"] for row in rows.values()}
     competences = defaultdict(list)
-    for competence in Competence.objects.filter(edition_id__in=editions).select_related("module"):
+    # An edition's competences in the order the model gives them (`order`, then code), without its join.
+    for competence in (
+        Competence.objects.filter(edition_id__in=editions).select_related("module").order_by("order", "code")
+    ):
         competences[competence.edition_id].append(competence)
     components = defaultdict(list)
     for component in _components_query().filter(scheme_id__in={r.scheme.pk for r in rules.values()}):
         components[component.scheme_id].append(component)
     route_modules = defaultdict(set)
-    for route_id, module_id in RouteModule.objects.filter(
-        route_id__in={row["route_id"] for row in rows.values()}
-    ).values_list("route_id", "module_id"):
+    for route_id, module_id in (
+        RouteModule.objects.filter(route_id__in={row["route_id"] for row in rows.values()})
+        .order_by()
+        .values_list("route_id", "module_id")
+    ):
         route_modules[route_id].add(module_id)
     context = _Context(rows, rules, competences, components, route_modules)
     # Unordered: each list is sorted (or its latest taken) by id where it is read. The model's own ordering
@@ -634,6 +651,7 @@ def late_summaries_for(enrolments: list[Enrolment]) -> dict[int, tuple[str, ...]
     attempts = list(
         Attempt.objects.filter(enrolment__in=[e.pk for e in enrolments])
         .select_related("enrolment__cohort__programme")
+        .order_by()  # tallied, so unordered: the default ordering joins the trainee, component and edition
         .only(
             "pk",
             "component_id",

@@ -132,7 +132,7 @@ def test_the_export_is_the_same_list_in_a_workbook(client, staffed):
 # One query for the capability check, one for the cohorts, one for the enrolments and each area's fixed bulk
 # reads (the missed deadlines' two among them), plus the session and user: the same for 1 cohort of 10 as for
 # 10 cohorts of 40.
-ATTENTION_PAGE_QUERIES = 38
+ATTENTION_PAGE_QUERIES = 37
 
 
 @pytest.mark.parametrize(("cohorts", "per_cohort"), [(1, 10), (10, 40)])

@@ -29,7 +29,7 @@ from trainees.supervision.selectors import supervision_summary
 pytestmark = pytest.mark.django_db
 
 TODAY = timezone.localdate()
-QUERIES = 63
+QUERIES = 61
 SECTION_KEYS = [
     "readiness",
     "enrolment",

@@ -19,14 +19,14 @@ from trainees.models import ServiceSite, SitePlacement
 pytestmark = pytest.mark.django_db
 
 # Both include the header's unread notifications count (1); the educator's home also lists the ten trainees
-# who most need attention (32: every area's bulk read once, whatever the number of trainees; one more once a
+# who most need attention (31: every area's bulk read once, whatever the number of trainees; one more once a
 # submission deadline has passed).
 MARKING_QUEUE_QUERIES = 10  # and the page's submission deadlines for its lateness (1)
-EDUCATOR_HOME_QUERIES = 45
+EDUCATOR_HOME_QUERIES = 44
 # The trainee's home: their enrolments, supervisors and what waits for them, whatever the cohort's size.
 TRAINEE_HOME_QUERIES = 13
 # The administrator's home lists the attention list over every cohort of their provider, like the educator's.
-ADMINISTRATOR_HOME_QUERIES = 44
+ADMINISTRATOR_HOME_QUERIES = 43
 VISITOR_HOME_QUERIES = 13  # the visits assigned to the visitor
 SERVICE_PAGE_QUERIES = 12  # the service, who may keep its sites, the sites and the trainees placed
 

@@ -391,13 +391,52 @@ def test_the_supervisors_home_costs_the_same_queries_however_many_supervisees(
         SessionFactory(enrolment=enrolment, supervisor=supervisor, date=today())
         CaseFactory(enrolment=enrolment, opened_on=today() - timedelta(days=60))
     client.force_login(supervisor)
-    # +1 the header's unread count, +3 the workplace days, CPD activities and reports waiting
-    with django_assert_num_queries(24):
+    # +1 the header's unread count, +3 the workplace days, CPD activities and reports waiting; the supervision
+    # rules are read once for the week's status and the supervisor's own credential
+    with django_assert_num_queries(23):
         response = client.get(reverse("home"))
     page = response.content.decode()
     assert "Supervision this week" in page
     assert page.count("days)</td>") == size  # each has one overdue case review
     assert page.count('name="next" value="home"') == size
+
+
+def test_the_supervisors_home_shows_the_recent_missed_weeks_and_overdue_cases_of_the_whole_training(world):
+    """The home works compliance out only from four weeks before this one: the missed weeks it lists and the
+    cases it calls overdue must be those of the whole training's compliance."""
+    from trainees.supervision.selectors import supervision_compliance_for, supervisor_home
+
+    supervisor = world.user("supervisor")
+    TrainingFactory(supervisor=supervisor)
+    day = today()
+    monday = day - timedelta(days=day.weekday())
+    started = f.EnrolmentFactory(cohort=world.cohort, start_date=day - timedelta(days=200))
+    recent = f.EnrolmentFactory(cohort=world.cohort, start_date=monday - timedelta(days=10))
+    for enrolment in (started, recent):
+        f.SupervisorAssignmentFactory(
+            enrolment=enrolment, supervisor=supervisor, starts_on=enrolment.start_date
+        )
+        CaseFactory(enrolment=enrolment, opened_on=day - timedelta(days=60))
+    # Met two weeks ago and long ago; every other week missed.
+    for enrolment, weeks_ago in ((started, 2), (started, 20), (recent, 1)):
+        SessionFactory(
+            enrolment=enrolment,
+            supervisor=supervisor,
+            date=monday - timedelta(days=7 * weeks_ago),
+            confirmed=True,
+        )
+    home = supervisor_home(supervisor, today=day, supervisees=[started, recent])
+    whole = supervision_compliance_for([started, recent], end=day)
+    for row in home["rows"]:
+        expected = whole[row.enrolment.pk]
+        assert row.missed_recent == tuple(
+            m for m in expected.missed_weeks if m >= monday - timedelta(days=28)
+        )
+        assert row.overdue_cases == expected.overdue_cases
+    rows = {row.enrolment.pk: row for row in home["rows"]}
+    assert monday - timedelta(days=14) not in rows[started.pk].missed_recent
+    assert monday - timedelta(days=21) in rows[started.pk].missed_recent
+    assert len(rows[started.pk].overdue_cases) == 1
 
 
 def test_this_weeks_status_distinguishes_met_waiting_and_not_yet(client, world):

@@ -13,12 +13,14 @@ from tests.trainees.factories_supervision import SessionFactory, VerifiedTrainin
 pytestmark = pytest.mark.django_db
 
 # Session and user (2); the enrolment with what the viewer is to the trainee (1, the access policy); current
-# supervisors (1); training days (6); work waiting for a decision (1); competences (9, the assessments app's
-# own tag, whether marks show asked of the same access object); supervision compliance (5); caseload (5);
+# supervisors (1); training days (5: the interruptions come from the absences supervision reads); work waiting
+# for a decision (1); competences (9, the assessments app's own tag, whether marks show asked of the same
+# access object); supervision compliance (5, its absences read once for the page); caseload (2: its settings
+# and the cases; one more for the default ramp when the programme chose none);
 # saving the session (3); the enrolment's changes over time (1, two more only when there are moves to name);
 # the header's unread notifications (1); late submissions and marking (1, the attempts; one more for the
 # cohort's deadlines once there is an attempt). The same for every viewer.
-QUERIES = {"educator": 35, "trainee": 35}
+QUERIES = {"educator": 32, "trainee": 32}
 
 
 def _add_record(world, count):
@@ -54,3 +56,37 @@ def test_the_trainee_page_costs_the_same_queries_however_long_the_record(
     assert f"Confirmed so far: {hours} hours of case management and {hours} hours of clinical skills" in page
     assert f"{records} open cases" in page
     assert "0 of 25 done, 25 outstanding" in page
+
+
+def test_the_trainee_pages_facts_read_once_are_what_each_areas_own_selector_gives(world):
+    """The page reads the absences once, hands the interruptions to the training days and the caseload
+    clock and both kinds to supervision: each must come out as the area's own selector works it out, so
+    leave never pauses the training clock and an interruption still does."""
+    from trainees.access import enrolment_access_for
+    from trainees.attendance.selectors import training_days_progress
+    from trainees.caseload.selectors import caseload_figures
+    from trainees.enrolment.page import trainee_page_facts
+    from trainees.models import Interruption, Leave
+    from trainees.supervision.selectors import supervision_compliance
+
+    _add_record(world, 6)
+    today = timezone.localdate()
+    enrolment = world.enrolment
+    Interruption.objects.create(
+        enrolment=enrolment,
+        starts_on=today - timedelta(days=40),
+        ends_on=today - timedelta(days=20),
+        reason=Interruption.Reason.SICKNESS,
+        recorded_by=world.user("educator"),
+    )
+    Leave.objects.create(
+        enrolment=enrolment,
+        starts_on=today - timedelta(days=12),
+        ends_on=today - timedelta(days=8),
+        recorded_by=world.user("educator"),
+    )
+    facts = trainee_page_facts(enrolment_access_for(world.user("educator"), enrolment.pk), today=today)
+    enrolment.refresh_from_db()
+    assert facts.training_days == training_days_progress(enrolment, on=today)
+    assert facts.caseload == caseload_figures(enrolment, on=today)
+    assert facts.supervision == supervision_compliance(enrolment, end=today)

@@ -18,7 +18,7 @@ from trainees.caseload.selectors import CaseloadFigures, caseload_figures_for
 from trainees.enrolment.selectors import current_assignments
 from trainees.models import CatchUp, Enrolment, SupervisorAssignment, WorkplaceDay
 from trainees.supervision import engine
-from trainees.supervision.selectors import supervision_compliance
+from trainees.supervision.selectors import absences_for, interruptions_among, supervision_compliance
 
 if TYPE_CHECKING:
     from trainees.access import EnrolmentAccess
@@ -40,7 +40,8 @@ class TraineePageFacts:
 
 def _count(model):
     """The enrolment's submitted entries awaiting a decision, as a subquery."""
-    rows = model.objects.filter(enrolment_id=OuterRef("pk"), status=model.Status.SUBMITTED)
+    # No ordering: the models' default one would join the enrolment, its cohort and its trainee for nothing.
+    rows = model.objects.filter(enrolment_id=OuterRef("pk"), status=model.Status.SUBMITTED).order_by()
     return Coalesce(Subquery(rows.values("enrolment_id").annotate(n=Count("pk")).values("n")[:1]), 0)
 
 
@@ -48,7 +49,13 @@ def trainee_page_facts(access: "EnrolmentAccess", *, today: date) -> TraineePage
     """Everything the trainee page shows for the trainees areas, as of `today`, for the person `access`
     describes."""
     enrolment = access.enrolment
-    progress = attendance.training_days_progress_for([enrolment], on=today)[enrolment.pk]
+    # Supervision allows for interruptions and leave, and the training days and the caseload clock pause for
+    # interruptions: one read of the absences serves all three.
+    absences = absences_for([enrolment.pk])
+    interruptions = interruptions_among(absences)
+    progress = attendance.training_days_progress_for([enrolment], on=today, interruptions=interruptions)[
+        enrolment.pk
+    ]
     waiting = (
         Enrolment.objects.filter(pk=enrolment.pk)
         .annotate(
@@ -67,7 +74,7 @@ def trainee_page_facts(access: "EnrolmentAccess", *, today: date) -> TraineePage
         training_days=progress,
         workplace_waiting=waiting["workplace_waiting"],
         catch_ups_waiting=waiting["catch_ups_waiting"],
-        supervision=supervision_compliance(enrolment, end=today),
+        supervision=supervision_compliance(enrolment, end=today, absences=absences),
         can_manage=access.can("manage_assignments"),
-        caseload=caseload_figures_for([enrolment], on=today)[enrolment.pk],
+        caseload=caseload_figures_for([enrolment], on=today, interruptions=interruptions)[enrolment.pk],
     )

@@ -45,7 +45,14 @@ def supervisees(user) -> QuerySet[Enrolment]:
     return (
         Enrolment.objects.with_people()
         .filter(Exists(current.filter(enrolment=OuterRef("pk"))))
-        .prefetch_related(Prefetch("supervisor_assignments", queryset=current, to_attr="my_assignments"))
+        # By kind, the latest first, as the model orders them, without its joins to each trainee's cohort.
+        .prefetch_related(
+            Prefetch(
+                "supervisor_assignments",
+                queryset=current.order_by("kind", "-starts_on"),
+                to_attr="my_assignments",
+            )
+        )
         .order_by("user__last_name", "user__first_name")
     )
 

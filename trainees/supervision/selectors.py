@@ -253,18 +253,61 @@ class _Loaded:
     intervals: dict = field(default_factory=dict)  # credential intervals by rules, filled as asked
 
 
+INTERRUPTION = "interruption"  # an absence's label when it is an interruption (leave is labelled by its kind)
+
+
+def absences_for(enrolment_ids: Iterable[int]) -> dict[int, list[engine.Absence]]:
+    """Each trainee's interruptions and leave, in one query: the absences supervision allows for."""
+    ids = list(enrolment_ids)
+    absences: dict[int, list[engine.Absence]] = defaultdict(list)
+    interruptions = (
+        Interruption.objects.filter(enrolment_id__in=ids)
+        .annotate(label=Value(INTERRUPTION, output_field=CharField()))
+        .order_by()
+        .values_list("enrolment_id", "starts_on", "ends_on", "label")
+    )
+    leave = (
+        Leave.objects.filter(enrolment_id__in=ids)
+        .order_by()
+        .values_list("enrolment_id", "starts_on", "ends_on", "kind")
+    )
+    for enrolment_id, starts_on, ends_on, label in interruptions.union(leave, all=True):
+        absences[enrolment_id].append(engine.Absence(starts_on, ends_on, label))
+    return absences
+
+
+def interruptions_among(absences: dict[int, list[engine.Absence]]) -> dict[int, list[engine.Absence]]:
+    """The interruptions among `absences_for`'s absences, earliest first, each with its `starts_on` and
+    `ends_on` as `interruptions_for` gives them: so a page that reads the absences for supervision need not
+    read the interruptions again for the training days and the caseload clock."""
+    return {
+        pk: sorted((a for a in found if a.label == INTERRUPTION), key=lambda a: (a.starts_on, a.ends_on))
+        for pk, found in absences.items()
+    }
+
+
 def _load(
-    enrolments: Sequence[Enrolment], *, end: date, cases_from: date, to_completion: bool = False
+    enrolments: Sequence[Enrolment],
+    *,
+    end: date,
+    cases_from: date,
+    rules: dict | None = None,
+    absences: dict[int, list[engine.Absence]] | None = None,
+    sessions_from: date | None = None,
+    to_completion: bool = False,
 ) -> _Loaded:
     """The records of these trainees up to `end`. Cases: those still open after `cases_from` and, with
     `to_completion`, each trainee's own last day (their completion, else `end`), as no earlier case can be
     overdue for review in any period that ends then or later."""
     ids = [e.pk for e in enrolments]
-    rules = rules_for_programmes({e.cohort.programme_id for e in enrolments}, on=end)
+    if rules is None:
+        rules = rules_for_programmes({e.cohort.programme_id for e in enrolments}, on=end)
     sessions: dict[int, list[engine.SessionFact]] = defaultdict(list)
     for row in (
         SupervisionSession.objects.confirmed()
         .filter(enrolment_id__in=ids, date__lte=end)
+        # Sessions before every trainee's period would only be left out by the engine.
+        .filter(**({"date__gte": sessions_from} if sessions_from else {}))
         .order_by()
         .values_list(
             "id",
@@ -323,20 +366,8 @@ def _load(
             reviews[enrolment_id].append((pk, last))
         if last_in_training:
             reviews_in_training[enrolment_id].append((pk, last_in_training))
-    absences: dict[int, list[engine.Absence]] = defaultdict(list)
-    interruptions = (
-        Interruption.objects.filter(enrolment_id__in=ids)
-        .annotate(label=Value("interruption", output_field=CharField()))
-        .order_by()
-        .values_list("enrolment_id", "starts_on", "ends_on", "label")
-    )
-    leave = (
-        Leave.objects.filter(enrolment_id__in=ids)
-        .order_by()
-        .values_list("enrolment_id", "starts_on", "ends_on", "kind")
-    )
-    for enrolment_id, starts_on, ends_on, label in interruptions.union(leave, all=True):
-        absences[enrolment_id].append(engine.Absence(starts_on, ends_on, label))
+    if absences is None:
+        absences = absences_for(ids)
     # Everyone who supervised (or was named on an entry for) these trainees, in the same query.
     named = SupervisionSession.objects.filter(enrolment_id__in=ids).order_by().values("supervisor_id")
     trainings = _training_facts_by_supervisor(SupervisorTraining.objects.filter(supervisor_id__in=named))
@@ -373,23 +404,41 @@ def _compliance(
 
 
 def supervision_compliance(
-    enrolment: Enrolment, *, start: date | None = None, end: date
+    enrolment: Enrolment,
+    *,
+    start: date | None = None,
+    end: date,
+    absences: dict[int, list[engine.Absence]] | None = None,
 ) -> engine.Compliance:
+    """`absences`, as `absences_for` reads them, lets a page that has already read them save the query."""
     _, last = training_period(enrolment, start, end)
-    loaded = _load([enrolment], end=end, cases_from=last)
+    loaded = _load([enrolment], end=end, cases_from=last, absences=absences)
     return _compliance(enrolment, loaded, start, end)
 
 
 def supervision_compliance_for(
-    enrolments: Sequence[Enrolment], *, end: date, start: date | None = None, after_completion: bool = False
+    enrolments: Sequence[Enrolment],
+    *,
+    end: date,
+    start: date | None = None,
+    after_completion: bool = False,
+    rules: dict[int | None, engine.Rules] | None = None,
 ) -> dict[int, engine.Compliance]:
     """Compliance of each trainee (from `start`, or their start date, to `end`) in a constant number of
-    queries. Overdue case reviews are as of each trainee's end date."""
+    queries. Overdue case reviews are as of each trainee's end date. `rules`, as `rules_for_programmes` gives
+    them on `end` for the trainees' programmes, lets a page that needs them too read them once."""
     enrolments = list(enrolments)
     if not enrolments:
         return {}
-    earliest = min(training_period(e, start, end, after_completion=after_completion)[1] for e in enrolments)
-    loaded = _load(enrolments, end=end, cases_from=earliest, to_completion=not after_completion)
+    periods = [training_period(e, start, end, after_completion=after_completion) for e in enrolments]
+    loaded = _load(
+        enrolments,
+        end=end,
+        cases_from=min(last for _, last in periods),
+        rules=rules,
+        sessions_from=min(first for first, _ in periods),
+        to_completion=not after_completion,
+    )
     return {e.pk: _compliance(e, loaded, start, end, after_completion=after_completion) for e in enrolments}
 
 
@@ -643,8 +692,18 @@ def supervisor_home(user, *, today: date, supervisees: Sequence[Enrolment]) -> d
     if not user.is_authenticated:
         return {"rows": [], "awaiting": [], "credential": None}
     enrolments = list(supervisees)
-    compliance = supervision_compliance_for(enrolments, end=today)
+    # The rules in force today, for the supervisees' programmes and the default (the credential's): one read.
+    rules_by_programme = (
+        rules_for_programmes({e.cohort.programme_id for e in enrolments}, on=today) if enrolments else None
+    )
     monday = today - timedelta(days=today.weekday())
+    # The home shows the weeks missed since four weeks before this one, and the cases overdue today: a week is
+    # missed or met on its own sessions and absences, and a case's review is read whatever the period, so the
+    # compliance of those weeks alone gives the same answer as the whole training's without reading it all.
+    recent_from = monday - timedelta(days=28)
+    compliance = supervision_compliance_for(
+        enrolments, start=recent_from, end=today, rules=rules_by_programme
+    )
     week_minutes: dict[tuple[int, str], int] = defaultdict(int)
     if enrolments:
         for enrolment_id, status, minutes in (
@@ -678,7 +737,7 @@ def supervisor_home(user, *, today: date, supervisees: Sequence[Enrolment]) -> d
                 "not_yet",
                 (f"Not yet: {confirmed + awaiting} of {needed} minutes of case management this week"),
             )
-        recent = tuple(m for m in result.missed_weeks if m >= monday - timedelta(days=28))
+        recent = tuple(m for m in result.missed_weeks if m >= recent_from)
         rows.append(HomeRow(enrolment, status, text, recent, result.overdue_cases))
     awaiting_entries = list(
         SupervisionSession.objects.awaiting()
@@ -702,10 +761,10 @@ def supervisor_home(user, *, today: date, supervisees: Sequence[Enrolment]) -> d
             .select_related("enrolment__user")
             .order_by("period_end", "id")
         )
-    trainings = list(SupervisorTraining.objects.filter(supervisor=user))
+    trainings = trainings_of(user)
     credential = None
     if enrolments or trainings or awaiting_entries:
-        rules = rules_for_programmes([], on=today)[None]
+        rules = (rules_by_programme or rules_for_programmes([], on=today))[None]
         credential = engine.credential_status(training_facts(trainings), rules, today)
     return {
         "rows": rows,
