@@ -19,22 +19,31 @@ settings.register_profile("pwp", deadline=None, suppress_health_check=[HealthChe
 settings.load_profile("pwp")
 
 
+def ensure_reference_data():
+    """The reference data every test relies on (the curriculum, the caseload ramps, the schemes), loaded
+    again if a transactional test's flush took it. Each part is checked on its own."""
+    from accreditation.models import Scheme
+    from trainees.caseload.models import RampProfile
+
+    if not CurriculumEdition.objects.filter(is_current=True).exists():
+        load_curriculum()
+    if not RampProfile.objects.exists():
+        load_caseload_reference()
+    if not Scheme.objects.exists():
+        load_schemes()
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Load the national curriculum once; it is reference data every test relies on."""
     with django_db_blocker.unblock():
-        load_curriculum()
-        load_caseload_reference()
-        load_schemes()
+        ensure_reference_data()
 
 
 @pytest.fixture
 def curriculum(db):
     # Transactional tests flush the database, so load the reference data again if it has gone.
-    if not CurriculumEdition.objects.filter(is_current=True).exists():
-        load_curriculum()
-        load_caseload_reference()
-        load_schemes()
+    ensure_reference_data()
 
 
 @pytest.fixture

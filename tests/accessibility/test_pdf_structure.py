@@ -9,10 +9,8 @@ import pytest
 
 from accreditation.portfolio.data import portfolio_data
 from accreditation.portfolio.render import render_pdf_template, render_portfolio_html, render_portfolio_pdf
-from accreditation.reference import load_schemes
-from curriculum.models import CurriculumEdition
-from curriculum.reference import load_curriculum
 from tests import factories as f
+from tests.conftest import ensure_reference_data
 
 pytestmark = pytest.mark.django_db
 
@@ -54,9 +52,7 @@ def rendered(django_db_setup, django_db_blocker):
     from django.db import transaction
 
     with django_db_blocker.unblock(), transaction.atomic():
-        if not CurriculumEdition.objects.filter(is_current=True).exists():  # after a transactional test
-            load_curriculum()
-            load_schemes()
+        ensure_reference_data()  # after a transactional test's flush
         enrolment = f.EnrolmentFactory(start_date=date(2025, 1, 6), cohort__start_date=date(2025, 1, 6))
         f.SupervisorAssignmentFactory(enrolment=enrolment)
         data = portfolio_data(enrolment, as_of=date(2025, 12, 1))

@@ -33,9 +33,6 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/e2e/" in str(item.fspath):
             item.add_marker(pytest.mark.e2e)
-    # The 320-pixel walk is by far the longest test: started first, it runs while the other worker takes the
-    # rest of the suite, instead of running alone at the end.
-    items.sort(key=lambda item: "tests/e2e/test_reflow.py" not in item.nodeid)
 
 
 @pytest.fixture(scope="session")
