@@ -379,8 +379,7 @@ def _compile(db: str, attach: Attached | None = None) -> _Compiled | None:
     queryset = (queryset if queryset.ordered else queryset.order_by("pk"))[:1]  # as `first()` does
     compiler = queryset.query.get_compiler(using=db)
     sql, params = compiler.as_sql()
-    day = connection.ops.adapt_datefield_value(_SENTINEL_DAY)
-    today = connection.ops.adapt_datefield_value(_SENTINEL_TODAY)
+    day, today = _adapt(connection, _SENTINEL_DAY), _adapt(connection, _SENTINEL_TODAY)
     extra_slots = {}
     for slot, sentinel in extra.items():
         extra_slots[repr(sentinel)] = slot

@@ -149,8 +149,8 @@ def read_spec(code: str, name: str, spec: dict) -> ProfileSpec:
     unknown = sorted(str(v) for v in tools.values() if v not in SCORE_FIELDS)
     if unknown:
         raise SpecProblem(
-            f"scores.tools must map each assessment code to one of {', '.join(SCORE_FIELDS)}"
-            + f" (not {', '.join(unknown)})."
+            f"scores.tools must map each assessment code to one of {', '.join(SCORE_FIELDS)} "
+            f"(not {', '.join(unknown)})."
         )
     ends = spec.get("ends") or {}
     if not isinstance(ends, dict) or not isinstance(ends.get("reasons", {}), dict):
