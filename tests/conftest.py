@@ -98,3 +98,28 @@ def _empty_cache(request):
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item):
+    """No test may leave a settings override behind. pytest-django's `settings` fixture undoes its changes
+    when the test ends; a change made through it inside an `override_settings` block is undone after that
+    block, out of order, and brings the block's values back for every later test in the process (a test
+    once left the database task queue switched on, and browser tests far later waited for a worker that
+    never came). The test that does it errors here, and the settings are put back for the next."""
+    from django.conf import Settings
+    from django.conf import settings as django_settings
+    from django.core.signals import setting_changed
+
+    result = yield
+    leaked = django_settings._wrapped
+    if isinstance(leaked, Settings):
+        return result
+    base = leaked
+    while not isinstance(base, Settings):
+        base = base.default_settings
+    changed = sorted(name for name in vars(leaked) if name.isupper())
+    django_settings._wrapped = base
+    for name in changed:
+        setting_changed.send(sender=Settings, setting=name, value=getattr(base, name, None), enter=False)
+    raise AssertionError(f"{item.nodeid} left settings overridden after it ended: {', '.join(changed)}")

@@ -214,11 +214,13 @@ def test_a_submission_whose_worker_died_stops_waiting_and_can_be_tried_again(cli
     from tests.accreditation.test_packs import database_task_queue
 
     client.force_login(world.user("trainee"))
+    # Set before the queue's override, not inside it: the fixture undoes its change when the test ends, after
+    # the block, and would bring the block's database queue back for every later test.
+    settings.PORTFOLIO_RENDER_TIMEOUT_SECONDS = 300
     with database_task_queue():
         url = reverse("portfolios:submit", args=[world.enrolment.pk])
         response = client.post(url, {"scheme": "course-completion", "confirm": "on"})
         DBTaskResult.objects.update(status="RUNNING", started_at=timezone.now() - timedelta(minutes=6))
-        settings.PORTFOLIO_RENDER_TIMEOUT_SECONDS = 300
         page = client.get(response["Location"], follow=True)
     assert page.redirect_chain[-1][0] == reverse("portfolios:trainee", args=[world.enrolment.pk])
     assert "stopped before it finished" in page.content.decode() and not PortfolioSnapshot.objects.exists()
