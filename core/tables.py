@@ -9,13 +9,26 @@ loops over those rows.
 """
 
 from collections.abc import Callable
+from datetime import date
+from functools import lru_cache
 
 from django.utils.formats import date_format
+from django.utils.translation import get_language
 
 
 def day_month_year(value) -> str:
     """A date as django-tables2's `DateColumn(format="j M Y")` writes it ("3 Feb 2026"), or a dash."""
-    return date_format(value, "j M Y") if value else "–"
+    if not value:
+        return "–"
+    if type(value) is date:  # a page repeats its dates; formatting one costs about 70 µs
+        return _day_month_year(value, get_language())
+    return date_format(value, "j M Y")
+
+
+@lru_cache(maxsize=4096)
+def _day_month_year(value: date, language: str | None) -> str:
+    """Keyed by the active language too: the month's abbreviation is translated."""
+    return date_format(value, "j M Y")
 
 
 class CellsTable:

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from core.tables import CellsTable, day_month_year
 from core.templatetags.status import status_tag
 from curriculum.models import Intervention
 from trainees.caseload.selectors import caseload_figures_for
@@ -89,17 +90,19 @@ class SuperviseeCaseloadTable(tables.Table):
         return f"{figures_for_table(self)[record.pk].contact_hours:.1f}"
 
 
-class ContactTable(tables.Table):
+class ContactTable(CellsTable, tables.Table):
+    """The trainee's contacts, a page at a time; the page's cells are worked out once (core/tables.py)."""
+
     date = tables.DateColumn(verbose_name="Date", format="j M Y", attrs={"td": {"class": "app-nowrap"}})
     case = tables.Column(
         verbose_name="Case", accessor="case__reference", order_by=("case__reference", "-date")
     )
     type = tables.Column(verbose_name="Type")
     mode = tables.Column(verbose_name="Mode")
-    intervention = tables.Column(verbose_name="Intervention", accessor="intervention__name", default="–")
+    intervention = tables.Column(verbose_name="Intervention", accessor="intervention__name")
     minutes = tables.Column(verbose_name="Minutes")
     measures = tables.Column(verbose_name="PHQ-9 / GAD-7 / WSAS", empty_values=(), orderable=False)
-    outcome = tables.Column(verbose_name="Outcome", default="–")
+    outcome = tables.Column(verbose_name="Outcome")
 
     class Meta:
         model = Contact
@@ -107,29 +110,33 @@ class ContactTable(tables.Table):
         attrs = {"class": "nhsuk-table"}
         empty_text = "No contacts match."
         order_by = ("-date",)
+        template_name = "tables/nhsuk_table_cells.html"
 
     def __init__(self, *args, caption="Contacts", **kwargs):
         super().__init__(*args, **kwargs)
         self.caption = caption
 
-    def render_type(self, record):
-        return record.get_type_display()
-
-    def render_mode(self, record):
-        return record.get_mode_display()
-
-    def render_outcome(self, record):
-        return record.get_outcome_display()
+    def cells(self):
+        return {
+            "date": lambda record: day_month_year(record.date),
+            "case": lambda record: record.case.reference,
+            "type": lambda record: record.get_type_display(),
+            "mode": lambda record: record.get_mode_display(),
+            "intervention": lambda record: record.intervention.name if record.intervention else "–",
+            "minutes": lambda record: record.minutes,
+            "measures": self.render_measures,
+            "outcome": lambda record: record.get_outcome_display() if record.outcome else "–",
+        }
 
     def render_measures(self, record):
         return " / ".join("–" if v is None else str(v) for v in (record.phq9, record.gad7, record.wsas))
 
 
-class CaseTable(tables.Table):
+class CaseTable(CellsTable, tables.Table):
     reference = tables.Column(verbose_name="Case")
-    presenting_problem = tables.Column(verbose_name="Presenting problem", default="Not recorded")
+    presenting_problem = tables.Column(verbose_name="Presenting problem")
     opened_on = tables.DateColumn(verbose_name="Opened", format="j M Y")
-    last_contact = tables.DateColumn(verbose_name="Latest contact", format="j M Y", default="–")
+    last_contact = tables.DateColumn(verbose_name="Latest contact", format="j M Y")
     contact_count = tables.Column(verbose_name="Contacts")
     status = tables.Column(verbose_name="Status", empty_values=())
 
@@ -137,14 +144,24 @@ class CaseTable(tables.Table):
         attrs = {"class": "nhsuk-table"}
         empty_text = "No open cases."
         orderable = False
+        template_name = "tables/nhsuk_table_cells.html"
 
     def __init__(self, *args, caption="Open cases", can_close=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.caption = caption
         self.can_close = can_close
 
-    def render_presenting_problem(self, record):
-        return record.get_presenting_problem_display()
+    def cells(self):
+        return {
+            "reference": lambda record: record.reference,
+            "presenting_problem": lambda record: (
+                record.get_presenting_problem_display() if record.presenting_problem else "Not recorded"
+            ),
+            "opened_on": lambda record: day_month_year(record.opened_on),
+            "last_contact": lambda record: day_month_year(record.last_contact),
+            "contact_count": lambda record: record.contact_count,
+            "status": self.render_status,
+        }
 
     def render_status(self, record):
         if record.status == record.Status.CLOSED:
@@ -158,13 +175,13 @@ class CaseTable(tables.Table):
         )
 
 
-class ClosedCaseTable(tables.Table):
+class ClosedCaseTable(CellsTable, tables.Table):
     """Closed cases with why each referral ended (from the service's referral ends file, in words)."""
 
     reference = tables.Column(verbose_name="Case")
     opened_on = tables.DateColumn(verbose_name="Opened", format="j M Y")
     closed_on = tables.DateColumn(verbose_name="Closed", format="j M Y")
-    end_reason = tables.Column(verbose_name="Why the referral ended", default="No reason recorded")
+    end_reason = tables.Column(verbose_name="Why the referral ended")
 
     # Paged without counting (one query a page), so the page says "Page 2", not "of N".
     lazy_pages = True
@@ -173,13 +190,23 @@ class ClosedCaseTable(tables.Table):
         attrs = {"class": "nhsuk-table"}
         empty_text = "No closed cases."
         orderable = False
+        template_name = "tables/nhsuk_table_cells.html"
 
     def __init__(self, *args, caption="Closed cases", **kwargs):
         super().__init__(*args, **kwargs)
         self.caption = caption
 
-    def render_end_reason(self, value):
-        return value[:1].upper() + value[1:]
+    def cells(self):
+        return {
+            "reference": lambda record: record.reference,
+            "opened_on": lambda record: day_month_year(record.opened_on),
+            "closed_on": lambda record: day_month_year(record.closed_on),
+            "end_reason": self.render_end_reason,
+        }
+
+    def render_end_reason(self, record):
+        reason = record.end_reason
+        return reason[:1].upper() + reason[1:] if reason else "No reason recorded"
 
 
 class ContactFilter(django_filters.FilterSet):
