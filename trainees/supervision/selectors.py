@@ -453,7 +453,7 @@ class LogEntry:
     counts: bool  # counts toward accreditation (supervisor credentialed and verified on the date)
     can_confirm: bool
     can_edit: bool
-    case_references: list[str] = field(default_factory=list)  # the cases reviewed, by reference
+    cases_reviewed: str = ""  # the references of the cases reviewed, in order, joined by commas
 
 
 def supervision_page(access: EnrolmentAccess, *, today: date) -> dict:
@@ -486,7 +486,7 @@ def supervision_page(access: EnrolmentAccess, *, today: date) -> dict:
             counts=engine.counts_on(intervals.get(s.supervisor_id, ()), s.date),
             can_confirm=not s.is_confirmed and access.can("confirm_supervision_session", s),
             can_edit=access.can("edit_supervision", s),
-            case_references=references.get(s.pk, []),
+            cases_reviewed=", ".join(references.get(s.pk, ())),
         )
         for s in sessions
     ]
