@@ -13,11 +13,19 @@ from accounts.models import AuditEvent
 from curriculum.models import Programme
 from curriculum.selectors import get_cohort_for_user, programme_role
 from tests import factories as f
-from tests.trainees.factories_attendance import TeachingDayFactory, mark, module
+from tests.trainees.factories_attendance import (
+    TeachingDayFactory,
+    WorkplaceDayFactory,
+    catch_up,
+    mark,
+    module,
+)
 from tests.trainees.pins import COHORT_PAGE_QUERIES
 from trainees.models import AttendanceMark, CatchUp, Interruption, TeachingDay, WorkplaceDay
 
 pytestmark = pytest.mark.django_db
+
+ATTENDANCE_PAGE_QUERIES = 17  # the trainee's attendance page, as an educator
 
 
 # --- The cohort page ------------------------------------------------------------------------------------
@@ -247,6 +255,32 @@ def test_trainees_see_their_own_attendance_only(client, world, day):
     page = client.get(reverse("trainees:attendance", args=[world.enrolment.pk])).content.decode()
     assert "My attendance and training days" in page and "Late (15 minutes missed)" in page
     assert client.get(reverse("trainees:attendance", args=[world.other_enrolment.pk])).status_code == 404
+
+
+@pytest.mark.parametrize("days", [2, 12])
+def test_the_trainees_attendance_page_costs_the_same_queries_however_many_days(
+    client, world, days, django_assert_num_queries
+):
+    start = world.enrolment.start_date
+    for number in range(days):
+        day = TeachingDayFactory(cohort=world.cohort, date=start + timedelta(days=1 + 7 * number))
+        mark(day, world.enrolment, status="unauthorised_absence" if number % 2 else "present")
+        if number % 2:
+            catch_up(day, world.enrolment)
+        WorkplaceDayFactory(enrolment=world.enrolment, date=start + timedelta(days=2 + 7 * number))
+    Interruption.objects.create(
+        enrolment=world.enrolment,
+        starts_on=start + timedelta(days=30),
+        ends_on=start + timedelta(days=40),
+        reason="maternity",
+        recorded_by=world.user("educator"),
+    )
+    client.force_login(world.user("educator"))
+    # The interruptions are read once, for both the window's end and the list (+1 the header's notifications).
+    with django_assert_num_queries(ATTENDANCE_PAGE_QUERIES):
+        page = client.get(reverse("trainees:attendance", args=[world.enrolment.pk])).content.decode()
+    assert page.count("Watched the recorded teaching") == days // 2
+    assert "Maternity" in page
 
 
 def test_progress_can_be_shown_on_a_chosen_date(client, world, day):

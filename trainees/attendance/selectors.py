@@ -352,13 +352,10 @@ def attendance_record(enrolment: Enrolment, *, on: date) -> AttendanceRecord:
         .select_related("module")
         .order_by("date")
     )
-    marks = {
-        m.teaching_day_id: m
-        for m in AttendanceMark.objects.current().filter(enrolment=enrolment).select_related("recorded_by")
-    }
+    marks = {m.teaching_day_id: m for m in AttendanceMark.objects.current().filter(enrolment=enrolment)}
     catch_ups = list(
         CatchUp.objects.filter(enrolment=enrolment)
-        .select_related("teaching_day__module", "decided_by", "submitted_by")
+        .select_related("teaching_day__module")
         .order_by("teaching_day__date", "submitted_at")
     )
     live = {c.teaching_day_id: c for c in catch_ups if c.status != CatchUp.Status.REJECTED}
@@ -375,16 +372,16 @@ def attendance_record(enrolment: Enrolment, *, on: date) -> AttendanceRecord:
             )
         )
     workplace = tuple(
-        WorkplaceDay.objects.filter(enrolment=enrolment)
-        .select_related("module", "reviewed_by")
-        .order_by("-date")
+        WorkplaceDay.objects.filter(enrolment=enrolment).select_related("module").order_by("-date")
     )
+    # Read once for both the progress (the window's end) and the page's list of interruptions.
+    interruptions = interruptions_for([enrolment])
     return AttendanceRecord(
-        progress=training_days_progress(enrolment, on=on),
+        progress=training_days_progress_for([enrolment], on=on, interruptions=interruptions)[enrolment.pk],
         days=tuple(lines),
         workplace_days=workplace,
         catch_ups=tuple(catch_ups),
-        interruptions=tuple(enrolment.interruptions.select_related("recorded_by").order_by("starts_on")),
+        interruptions=tuple(interruptions[enrolment.pk]),
         minutes_missed=sum(m.minutes_missed for m in marks.values()),
         workplace_waiting=sum(1 for w in workplace if w.status == WorkplaceDay.Status.SUBMITTED),
     )

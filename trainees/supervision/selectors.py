@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db.models import CharField, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models import CharField, Exists, F, Max, OuterRef, Q, QuerySet, Sum, Value
 from django.utils import timezone
 
 from accounts.access import refuse
@@ -26,6 +26,7 @@ from trainees.cpd.selectors import cpd_awaiting
 from trainees.enrolment.selectors import enrolments_for_user
 from trainees.models import (
     Case,
+    CaseReview,
     Enrolment,
     Interruption,
     Leave,
@@ -452,6 +453,7 @@ class LogEntry:
     counts: bool  # counts toward accreditation (supervisor credentialed and verified on the date)
     can_confirm: bool
     can_edit: bool
+    cases_reviewed: str = ""  # the references of the cases reviewed, in order, joined by commas
 
 
 def supervision_page(access: EnrolmentAccess, *, today: date) -> dict:
@@ -466,16 +468,25 @@ def supervision_page(access: EnrolmentAccess, *, today: date) -> dict:
     sessions = list(
         SupervisionSession.objects.current()
         .filter(enrolment=enrolment)
-        .select_related("supervisor", "live_assessment_intervention", "replaces")
-        .prefetch_related(Prefetch("cases_reviewed", queryset=Case.objects.order_by("reference")))
+        .select_related("supervisor", "live_assessment_intervention")
         .order_by("-date", "-id")
     )
+    # The references of the cases each session reviewed, in one query of plain pairs: a prefetch would build
+    # a related manager and a queryset for every session of the log, which cost more than the query itself.
+    references: dict[int, list[str]] = defaultdict(list)
+    for session_id, reference in (
+        CaseReview.objects.filter(session_id__in=[s.pk for s in sessions])
+        .order_by("case__reference")
+        .values_list("session_id", "case__reference")
+    ):
+        references[session_id].append(reference)
     log = [
         LogEntry(
             session=s,
             counts=engine.counts_on(intervals.get(s.supervisor_id, ()), s.date),
             can_confirm=not s.is_confirmed and access.can("confirm_supervision_session", s),
             can_edit=access.can("edit_supervision", s),
+            cases_reviewed=", ".join(references.get(s.pk, ())),
         )
         for s in sessions
     ]
