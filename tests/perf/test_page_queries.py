@@ -21,7 +21,9 @@ pytestmark = pytest.mark.django_db
 # Both include the header's unread notifications count (1); the educator's home also lists the ten trainees
 # who most need attention (31: every area's bulk read once, whatever the number of trainees; one more once a
 # submission deadline has passed).
-MARKING_QUEUE_QUERIES = 10  # and the page's submission deadlines for its lateness (1)
+# The queue: the programmes marked on (1, read first so that the queue is planned from them) and the page's
+# submission deadlines for its lateness (1).
+MARKING_QUEUE_QUERIES = 11
 EDUCATOR_HOME_QUERIES = 44
 # The trainee's home: their enrolments, supervisors and what waits for them, whatever the cohort's size.
 TRAINEE_HOME_QUERIES = 13
