@@ -37,8 +37,13 @@ OVERFLOW = """(width) => {
 PARTS = 4
 
 
+def opens(row, persona) -> bool:
+    """A page (a GET row of the matrix) this persona may open."""
+    return row.method == "get" and row.outcomes[persona] == 200
+
+
 def page_count(rows, persona) -> int:
-    return sum(1 for row in rows.values() if row.method == "get" and row.outcomes[persona] == 200)
+    return sum(1 for row in rows.values() if opens(row, persona))
 
 
 def walks(rows) -> list[list[str]]:
@@ -58,7 +63,7 @@ def first_openers(rows) -> dict[str, str]:
     firsts = {"accounts:login": "anonymous"}
     for persona in PERSONAS[1:]:
         for name, row in rows.items():
-            if row.method == "get" and row.outcomes[persona] == 200:
+            if opens(row, persona):
                 firsts.setdefault(name, persona)
     return firsts
 
@@ -74,7 +79,7 @@ def pages_by_persona(world, rows, personas):
         if persona == "anonymous":
             yield persona, [("accounts:login", "/accounts/login/")]
         else:
-            yield persona, [(n, urls[n]) for n in sorted(urls) if rows[n].outcomes[persona] == 200]
+            yield persona, [(n, urls[n]) for n in sorted(urls) if opens(rows[n], persona)]
 
 
 @pytest.mark.parametrize("part", range(PARTS), ids=[f"walk-{n + 1}-of-{PARTS}" for n in range(PARTS)])
