@@ -80,3 +80,68 @@ def test_a_moodle_export_with_english_month_names_imports_as_it_comes(cohort):  
     assert (result.marks, result.registers) == (4, 2)
     dates = set(AttendanceMark.objects.values_list("teaching_day__date", flat=True))
     assert dates == {date(2026, 1, 6), date(2026, 1, 13)} == {DAY1, DAY2}
+
+
+# The same export as the plug-in's current source writes it (danmarsden/moodle-mod_attendance, export.php,
+# renderhelpers.php and lang/en/attendance.php at 6ff291a, March 2024): last and first name and groups come
+# before the identity fields; a taken session's cell is its acronym with the points, "P (2/2)"; a session
+# before the student's enrolment started, or after it ended, holds "User enrolment starts 13.01.2026" once
+# and "←" in the sessions after it; a session not taken yet is "?"; then a count column per status, headed
+# with its acronym, and Taken sessions, Points and Percentage.
+MOODLE_CURRENT = [
+    ["Course", "PgCert Psychological Wellbeing Practice 2026"],
+    ["Group", "All participants"],
+    [],
+    [
+        "Last name",
+        "First name",
+        "Groups",
+        "ID number",
+        "06 Jan 2026 09.30AM All students",
+        "13 Jan 2026 09.30AM All students",
+        "P",
+        "A",
+        "L",
+        "E",
+        "Taken sessions",
+        "Points",
+        "Percentage",
+    ],
+    ["Archer", "Ann", "Group A", "S1001", "P (2/2)", "L (1/2)", 1, 0, 1, 0, 2, "3 / 4", "75"],
+    [
+        "Baker",
+        "Bob",
+        "Group A",
+        "S1002",
+        "User enrolment starts 13.01.2026",
+        "E (1/2)",
+        0,
+        0,
+        0,
+        1,
+        1,
+        "1 / 2",
+        "50",
+    ],
+    ["Carter", "Cat", "Group A", "S1003", "User enrolment ends 10.01.2026", "←", 0, 0, 0, 0, 0, "0 / 0", "0"],
+]
+
+
+def test_a_moodle_export_as_the_current_plug_in_writes_it_imports_as_it_comes(cohort):  # noqa: F811
+    result = import_register_with_profile(
+        actor=None,
+        cohort=cohort,
+        fileobj=io.BytesIO(text_bytes(MOODLE_CURRENT, delimiter="\t")),
+        filename="PWP_Attendances_20260601-0900.txt",
+        profile=ImportProfile.objects.get(code="moodle-attendance"),
+        today=TODAY,
+    )
+    assert result.ok and result.saved, [str(p) for p in result.problems]
+    assert result.marks == 3
+    assert dict(result.skipped) == {"sessions outside the student's enrolment": 3}
+    marks = AttendanceMark.objects.values_list("enrolment__user__username", "teaching_day__date", "status")
+    assert set(marks) == {
+        ("ann", DAY1, "present"),
+        ("ann", DAY2, "late"),
+        ("bob", DAY2, "authorised_absence"),
+    }

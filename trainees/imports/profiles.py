@@ -94,11 +94,21 @@ class ProfileSpec:
 
     def skip_reason(self, field_code: str, value) -> str | None:
         """Why a row is skipped for this field's value (a non-attended appointment), or None to keep it.
-        With an `accept` list, any value outside it is skipped as "other: <value>"."""
+        An entry matches the whole value or its first words. With an `accept` list, any value outside it
+        is skipped as "other: <value>"."""
         key = normalise_code(value)
-        reason = self.skip.get(field_code, {}).get(key)
+        table = self.skip.get(field_code, {})
+        reason = table.get(key)
         if reason:
             return reason
+        if table and " " in key:
+            # An entry also matches a cell that begins with it and goes on after a space: Moodle writes
+            # "User enrolment starts 13.01.2026" for a session before the student's enrolment.
+            words = key.split(" ")
+            for end in range(len(words) - 1, 0, -1):
+                reason = table.get(" ".join(words[:end]))
+                if reason:
+                    return reason
         accepted = self.accept.get(field_code)
         if accepted is not None and key not in accepted:
             return f"{field_code} code {key or 'blank'}"
