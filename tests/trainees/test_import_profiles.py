@@ -195,6 +195,22 @@ def test_a_file_of_several_practitioners_needs_the_trainees_staff_identifier(wor
     assert "staff identifier" in result.errors[0].reason
 
 
+def test_a_colleagues_missed_appointments_count_as_their_contacts_not_the_trainees(world, tt_profile):
+    # The summary's "did not attend" and "cancelled" are the trainee's own: a colleague's missed appointments
+    # in the same extract are counted with that colleague's other rows.
+    colleague = [
+        ["", "SR-2001", "CC-10", day(13), "02", "02", "3", 0, "", "PWP007"],
+        ["", "SR-2001", "CC-11", day(6), "02", "02", "2", 0, "", "PWP007"],
+    ]
+    result = run(world, tt_profile, text_bytes(contacts_extract(extra=colleague)), "ids201.csv")
+    assert result.ok, [str(p) for p in result.errors]
+    assert dict(result.skipped) == {
+        "did not attend": 2,
+        "cancelled by the patient": 1,
+        "another practitioner's contacts": 3,
+    }
+
+
 def test_a_whole_teams_extract_asks_for_confirmation_first(world, tt_profile):
     spec = dict(tt_profile.spec)
     spec["columns"] = {k: v for k, v in spec["columns"].items() if k != "practitioner"}

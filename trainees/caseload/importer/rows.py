@@ -270,14 +270,15 @@ class RowChecker:
         )
 
     def _skip_reason(self, cell) -> str | None:
-        """Rows the profile leaves out, by reason: appointments not attended, other practitioners' rows."""
+        """Rows the profile leaves out, by reason: other practitioners' rows (first, so that the counts of
+        missed appointments are the trainee's own), then appointments not attended."""
+        practitioner = "practitioner" in self.columns and self.staff_id
+        if practitioner and self._practitioner_code(cell("practitioner")) != self.staff_id:
+            return "another practitioner's contacts"
         if "attendance" in self.columns:
             reason = self._attendance_skip(cell("attendance"))
             if reason:
                 return reason
-        practitioner = "practitioner" in self.columns and self.staff_id
-        if practitioner and self._practitioner_code(cell("practitioner")) != self.staff_id:
-            return "another practitioner's contacts"
         return None
 
     def _warn_identifiers(self, cells: Sequence) -> None:
