@@ -56,7 +56,7 @@ def test_referral_ends_close_the_matching_cases_with_the_reason_in_words(world, 
     assert result.cases_closed == 1
     assert result.skipped["referrals not ended yet"] == 1
     assert result.skipped["referral ends for cases not on this trainee's caseload"] == 1
-    assert "1 cases were closed from the referral ends file" in result.summary()
+    assert "1 case was closed from the referral ends file" in result.summary()
     case = Case.objects.get(reference="SR-1001")
     assert (case.status, case.closed_on.isoformat(), case.end_reason) == ("closed", day(10), COMPLETED)
     assert Case.objects.get(reference="SR-1002").status == "open"
@@ -145,7 +145,7 @@ def test_the_command_takes_a_referral_ends_file(world, tt_profile, tmp_path):  #
         stdout=out,
         stderr=io.StringIO(),
     )
-    assert "1 cases were closed from the referral ends file" in out.getvalue()
+    assert "1 case was closed from the referral ends file" in out.getvalue()
     assert "1 referrals not ended yet" in out.getvalue()
     assert CaseloadImport.objects.get().cases_closed == 1
 
@@ -186,4 +186,4 @@ def test_the_upload_page_takes_the_scores_and_referral_ends_files_too(world, cli
     assert job.companions == {}
     assert len(deleted) == 3 and not any(default_storage.exists(name) for name in deleted)
     page = client.get(response["Location"]).content.decode()
-    assert "1 cases were closed from the referral ends file" in page
+    assert "1 case was closed from the referral ends file" in page

@@ -3,6 +3,7 @@
 from collections import Counter
 from dataclasses import dataclass, field
 
+from core.wording import plural
 from trainees.caseload.importer import limits
 
 
@@ -77,21 +78,29 @@ class ImportResult:
             )
         if self.needs_confirmation:
             return "Nothing was saved: " + self.needs_confirmation
-        verb = "would be" if self.dry_run else "were"
+
+        def was(n: int) -> str:
+            return "would be" if self.dry_run else ("was" if n == 1 else "were")
+
+        contacts, cases = self.contacts_created, self.cases_created  # "1 new contact and 0 new cases were"
         text = (
-            f"{self.rows_read} rows read: {self.contacts_created} new contacts and {self.cases_created} new "
-            f"cases {verb} saved; {self.duplicates} rows {verb} skipped as already recorded."
+            f"{plural(self.rows_read, 'row')} read: {plural(contacts, 'new contact')} and "
+            f"{plural(cases, 'new case')} {'would be' if self.dry_run else 'were'} saved; "
+            f"{plural(self.duplicates, 'row')} {was(self.duplicates)} skipped as already recorded."
         )
         if self.updated:
-            text += f" {self.updated} contacts {verb} updated."
+            text += f" {plural(self.updated, 'contact')} {was(self.updated)} updated."
         if self.scores_updated:
-            text += f" {self.scores_updated} scores {verb} recorded from the scores file."
+            n = self.scores_updated
+            text += f" {plural(n, 'score')} {was(n)} recorded from the scores file."
         if self.cases_closed:
-            text += f" {self.cases_closed} cases {verb} closed from the referral ends file."
+            n = self.cases_closed
+            text += f" {plural(n, 'case')} {was(n)} closed from the referral ends file."
         if self.end_reasons_added:
+            n = self.end_reasons_added
             text += (
-                f" {self.end_reasons_added} cases already closed on their discharge day {verb} given the "
-                "reason the referral ended."
+                f" {plural(n, 'case')} already closed on {'its' if n == 1 else 'their'} discharge day "
+                f"{was(n)} given the reason the referral ended."
             )
         if self.skipped:
             text += " Skipped: " + self.skipped_text() + "."
