@@ -155,3 +155,30 @@ def test_staff_record_a_trainees_staff_identifier_and_it_must_be_unique_in_the_s
     assert other.service_staff_id == ""
     client.force_login(world.user("trainee"))
     assert client.post(url, {"service_staff_id": "X"}).status_code == 403
+
+
+def test_each_saved_column_mapping_became_a_profile_of_its_service(world):
+    # The data migration (trainees 0011) run again over a mapping saved before it: the service's headings
+    # become a caseload profile it owns, and an import that used the mapping names that profile.
+    import importlib
+
+    from django.apps import apps
+
+    from trainees.models import CaseloadImport, ColumnMapping
+
+    migration = importlib.import_module("trainees.migrations.0011_import_profiles")
+    service = world.enrolment.employing_service
+    mapping = ColumnMapping.objects.create(
+        service=service,
+        name="IAPTus",
+        headings={"case_reference": "Client ID", "date": "Appt Date", "mode": ""},
+    )
+    job = CaseloadImport.objects.create(
+        enrolment=world.enrolment, service=service, mapping=mapping, original_name="x.csv", file_format="csv"
+    )
+    migration.mappings_to_profiles(apps, None)
+    profile = ImportProfile.objects.get(owner=service, kind="caseload", name__startswith="IAPTus")
+    assert profile.spec == {"columns": {"case_reference": ["Client ID"], "date": ["Appt Date"]}}
+    assert not profile.is_reference
+    job.refresh_from_db()
+    assert job.profile == profile
