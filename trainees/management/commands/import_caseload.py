@@ -15,8 +15,9 @@ from trainees.models import ColumnMapping, Enrolment
 
 class Command(BaseCommand):
     help = (
-        "Import a trainee's contacts from a service's clinical-system export (.xlsx or .csv). Nothing is "
-        "saved unless every row is valid; every problem is listed with its sheet, row and column."
+        "Import a trainee's contacts from a service's clinical-system export (.xlsx, .ods, .csv, or "
+        "tab-separated .tsv or .txt), read through an import profile (--profile). Nothing is saved unless "
+        "every row is valid; every problem is listed with its sheet, row and column."
     )
 
     def add_arguments(self, parser):
