@@ -57,3 +57,30 @@ def test_the_supervisor_page_writes_a_shortfall_in_hours_and_minutes(client, wor
     page = client.get(reverse("trainees:supervisor", args=[supervisor.pk])).content.decode()
     assert "clinical-skills supervision short" in page
     assert " h clinical skills short" not in page and "0 missed weeks" not in page
+
+
+def test_the_supervision_pages_write_confirmed_hours_in_hours_and_minutes(client, world):
+    from tests.trainees.factories_supervision import SessionFactory, VerifiedTrainingFactory
+
+    supervisor = world.user("supervisor")
+    VerifiedTrainingFactory(supervisor=supervisor, completed_on=world.enrolment.start_date)
+    SessionFactory(enrolment=world.enrolment, supervisor=supervisor, minutes=100, confirmed=True)
+    client.force_login(world.user("trainee"))
+    page = client.get(reverse("trainees:supervision", args=[world.enrolment.pk])).content.decode()
+    assert "1 hour 40 minutes confirmed, 1 hour 40 minutes with a credentialed supervisor" in page
+    assert "1.67" not in page
+    client.force_login(world.user("educator"))
+    detail = client.get(reverse("trainees:detail", args=[world.enrolment.pk])).content.decode()
+    assert "1 hour 40 minutes of case management" in detail and "1.67" not in detail
+
+
+@pytest.mark.parametrize(
+    "shortfall, words", [(0, "None"), (0.004, "None"), (1 + 2 / 3, "1 hour 40 minutes"), (0.25, "15 minutes")]
+)
+def test_the_portfolio_writes_the_clinical_skills_shortfall_in_hours_and_minutes(shortfall, words):
+    from django.template.loader import render_to_string
+
+    html = render_to_string(
+        "pdf/sections/supervision.html", {"section": {"clinical_skills_shortfall_hours": shortfall}}
+    )
+    assert f'Clinical-skills shortfall</th><td class="nhsuk-table__cell">{words}</td>' in html
