@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import devices_for_user
 from django_otp import login as otp_login
 
@@ -137,9 +137,12 @@ def invitation_resend(request, pk):
     return redirect("accounts:invitations")
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def invitation_cancel(request, pk):
+    """Cancelling an invitation asks first, on its own page: GET says what will change, POST does it."""
     invitation = invitations.get_invitation_for_user(request.user, pk)
+    if request.method == "GET":
+        return render(request, "accounts/invitation_cancel.html", {"invitation": invitation})
     try:
         invitations.cancel(actor=request.user, invitation=invitation)
     except services.DomainError as error:

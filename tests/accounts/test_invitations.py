@@ -108,6 +108,29 @@ def test_a_cancelled_invitation_link_stops_working(client, admin, smtp_inbox, in
     assert AuditEvent.objects.filter(action="invitation.cancelled").count() == 1
 
 
+def test_cancelling_an_invitation_asks_first_on_its_own_page(client, admin, smtp_inbox, invite_someone):
+    user = invite_someone(admin)
+    invitation = user.invitation
+    cancel_url = reverse("accounts:invitation_cancel", args=[invitation.pk])
+    client.force_login(admin)
+    listing = client.get(reverse("accounts:invitations")).content.decode()
+    assert f'href="{cancel_url}"' in listing
+    assert f'action="{cancel_url}"' not in listing  # no one-click cancel button on the list
+    page = client.get(cancel_url)
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Cancel Sam New's invitation" in text and "What will change" in text
+    assert "Cancel the invitation" in text and "Keep the invitation" in text
+    invitation.refresh_from_db()
+    assert invitation.cancelled_at is None  # the GET changed nothing
+    assert not AuditEvent.objects.filter(action="invitation.cancelled").exists()
+    response = client.post(cancel_url)
+    assert response.status_code == 302
+    invitation.refresh_from_db()
+    assert invitation.cancelled_at is not None
+    assert AuditEvent.objects.get(action="invitation.cancelled").actor == admin
+
+
 def test_a_link_older_than_the_valid_days_is_refused(admin, settings, smtp_inbox, invite_someone):
     user = invite_someone(admin)
     token = invitations.invitation_tokens.make_token(user)

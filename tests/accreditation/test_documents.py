@@ -151,6 +151,21 @@ def test_without_json_the_trainee_status_command_prints_a_summary_to_read(world,
     ]
 
 
+@pytest.mark.parametrize(
+    "code, words",
+    [
+        ("standard", "standard route"),
+        ("cpd", "cpd route"),
+        ("cpd_route", "cpd route"),
+        (None, "unknown route"),
+    ],
+)
+def test_the_summary_names_a_route_once_never_route_route(code, words):
+    from accreditation.management.commands.trainee_status import _route
+
+    assert _route(code) == words
+
+
 # --- the workbook ---------------------------------------------------------------------------------------
 
 

@@ -207,6 +207,16 @@ def test_the_manage_page_draws_a_sample(client, world):
     assert bad.status_code == 400
 
 
+def test_a_sample_of_one_is_one_portfolio_not_one_portfolios(client, world):
+    cohorts_with_snapshots(world.programme, [3])
+    client.force_login(world.user("admin"))
+    response = client.post(
+        reverse("portfolios:visit_sample", args=[world.visit.pk]), {"per_cohort": 1, "seed": 5}
+    )
+    page = client.get(response["Location"]).content.decode()
+    assert "Drew 1 portfolio (1 per cohort) with seed 5." in page
+
+
 # --- Visitors: only these portfolios, only in the window, only to read --------------------------------
 
 

@@ -168,6 +168,18 @@ def test_a_week_with_two_days_of_leave_still_counts_but_three_days_take_it_out()
     assert evaluate(start=monday, end=end, sessions=[], absences=[weekend]).missed_weeks == (monday,)
 
 
+def test_leave_that_starts_on_the_friday_or_ends_on_the_monday_counts_toward_the_three_days():
+    monday = date(2026, 3, 2)
+    end = monday + timedelta(days=6)
+    wednesday = Absence(monday + timedelta(days=2), monday + timedelta(days=2), "annual")
+    # From the Friday into the next week, and from the weekend before to the Monday: one working day each.
+    friday_on = Absence(monday + timedelta(days=4), monday + timedelta(days=9), "annual")
+    to_monday = Absence(monday - timedelta(days=3), monday, "annual")
+    three = [wednesday, friday_on, to_monday]
+    assert evaluate(start=monday, end=end, sessions=[], absences=three).missed_weeks == ()
+    assert evaluate(start=monday, end=end, sessions=[], absences=three[:2]).missed_weeks == (monday,)
+
+
 # --- case reviews ---------------------------------------------------------------------------------------
 
 

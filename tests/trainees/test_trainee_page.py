@@ -52,8 +52,9 @@ def test_the_trainee_page_costs_the_same_queries_however_long_the_record(
         response = client.get(url)
     assert response.status_code == 200
     page = response.content.decode()
-    hours = {2: "1.0", 20: "7.0"}[records]  # every third session is case management, every third clinical
-    assert f"Confirmed so far: {hours} hours of case management and {hours} hours of clinical skills" in page
+    # every third session is case management, every third clinical skills
+    hours = {2: "1 hour", 20: "7 hours"}[records]
+    assert f"Confirmed so far: {hours} of case management and {hours} of clinical skills" in page
     assert f"{records} open cases" in page
     assert "0 of 25 done, 25 outstanding" in page
 

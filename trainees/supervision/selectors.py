@@ -18,6 +18,8 @@ from django.utils import timezone
 from accounts.access import refuse
 from accounts.models import AuditEvent, Organisation, User
 from core.dates import long_date
+from core.wording import hours as in_hours
+from core.wording import plural
 from curriculum.models import Programme
 from curriculum.selectors import programmes_for_user
 from trainees.access import EnrolmentAccess, staff_access
@@ -615,6 +617,20 @@ class SuperviseeRow:
     current: bool
     compliance: engine.Compliance | None
     starts_on: date | None = None  # the first day of an assignment still to come (when none is current)
+
+    @property
+    def gap_summary(self) -> str:
+        """The supervisee's gaps in a few words, only those there are: never "0.0 h clinical skills short"."""
+        c = self.compliance
+        parts = []
+        if c.missed_weeks:
+            parts.append(plural(len(c.missed_weeks), "missed week"))
+        if c.overdue_cases:
+            parts.append(plural(len(c.overdue_cases), "overdue review"))
+        short = c.clinical_skills_shortfall_hours
+        if round(short * 60):
+            parts.append(f"{in_hours(short)} of clinical-skills supervision short")
+        return ", ".join(parts) or "Does not meet the frequencies"
 
 
 def supervisor_page(supervisor: User, viewer, *, on: date, today: date) -> dict:
