@@ -25,14 +25,14 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from assessments.deadlines import deadlines_missed_for, marking_overdue_for
-from assessments.selectors import competence_statuses_for
+from assessments.selectors import resits_due_for
 from core.dates import long_date
 from core.wording import hours, listing, plural
 from curriculum.selectors import cohorts_for_user
 from trainees.attendance.selectors import training_days_progress_for
 from trainees.caseload.selectors import caseload_figures_for
 from trainees.models import Enrolment
-from trainees.supervision.selectors import supervision_summary_for
+from trainees.supervision.selectors import absences_for, interruptions_among, supervision_summary_for
 
 # --- Thresholds: the one place the attention list's own limits live --------------------------------------
 
@@ -295,32 +295,39 @@ def marking_reason(due_dates: list[date]) -> Reason | None:
     return Reason("marking", OVERDUE, min(due_dates), text, action, "assessments:trainee")
 
 
-def resits_reason(statuses) -> Reason | None:
-    """A failed attempt with an attempt left: the resit has to be arranged."""
-    due = [s.name for s in statuses if s.status == "failed" and s.attempts_used < s.attempts_allowed]
-    if not due:
+def resits_reason(names: list[str]) -> Reason | None:
+    """A failed competence with an attempt left (the names `resits_due_for` gives, the assessments' rule):
+    the resit has to be arranged."""
+    if not names:
         return None
-    shown = due[:2] + ([f"{len(due) - 2} more"] if len(due) > 2 else [])
+    shown = names[:2] + ([f"{len(names) - 2} more"] if len(names) > 2 else [])
     text = f"Resit pending: {listing(shown)}"
     action = "Give feedback and book the resit"
     return Reason("resits", OVERDUE, None, text, action, "assessments:trainee")
 
 
-def attention_list(user, *, on: date, cohort: str = "", reason: str = "") -> AttentionList:
+def attention_list(
+    user, *, on: date, cohort: str = "", reason: str = "", cohorts: list | None = None
+) -> AttentionList:
     """The trainees in the person's cohorts who need action this week, most severe first (then by date),
     optionally only those in one cohort (by code) or with one reason. Active trainees only: withdrawn,
-    completed and interrupted trainees have nothing to act on this week."""
-    cohorts = list(cohorts_for_user(user))
+    completed and interrupted trainees have nothing to act on this week. `cohorts`, the person's cohorts as
+    `cohorts_for_user` gives them, lets a page that has already read them (the home) save the query."""
+    cohorts = list(cohorts_for_user(user)) if cohorts is None else list(cohorts)
     chosen = [c for c in cohorts if not cohort or c.code == cohort]
     enrolments = list(
         Enrolment.objects.with_people()
         .filter(cohort__in=[c.pk for c in chosen], status=Enrolment.Status.ACTIVE)
         .order_by("user__last_name", "user__first_name", "pk")
     )
-    days = training_days_progress_for(enrolments, on=on)
-    supervision = supervision_summary_for(enrolments, end=on)
-    caseload = caseload_figures_for(enrolments, on=on)
-    competences = competence_statuses_for(enrolments, on=on)
+    # Interruptions and leave read once: supervision allows for both, the training days' window and the
+    # caseload's clock for the interruptions among them.
+    absences = absences_for([e.pk for e in enrolments]) if enrolments else {}
+    interruptions = interruptions_among(absences)
+    days = training_days_progress_for(enrolments, on=on, interruptions=interruptions)
+    supervision = supervision_summary_for(enrolments, end=on, absences=absences)
+    caseload = caseload_figures_for(enrolments, on=on, interruptions=interruptions, hours=False)
+    resits = resits_due_for(enrolments, on=on)
     marking: dict[int, list[date]] = {}
     for _attempt, enrolment_id, due_on in marking_overdue_for(enrolments, on=on):
         marking.setdefault(enrolment_id, []).append(due_on)
@@ -336,7 +343,7 @@ def attention_list(user, *, on: date, cohort: str = "", reason: str = "") -> Att
             caseload_reason(caseload[pk], on=on),
             deadlines_reason(missed.get(pk, [])),
             marking_reason(marking.get(pk, [])),
-            resits_reason(competences.get(pk, [])),
+            resits_reason(resits.get(pk, [])),
         ]
         reasons = tuple(sorted((r for r in found if r is not None), key=lambda r: r.sort_key))
         if reason and not any(r.code == reason for r in reasons):

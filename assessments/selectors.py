@@ -382,6 +382,35 @@ def competence_statuses_for(
     return {pk: _statuses(context, pk, released_only, on) for pk in context.enrolments}
 
 
+def resit_due(status: CompetenceStatus) -> bool:
+    """Whether a resit has to be arranged: the competence failed with an attempt left."""
+    return status.status == "failed" and status.attempts_used < status.attempts_allowed
+
+
+def resits_due_for(enrolments: Iterable[Enrolment], *, on: date | None = None) -> dict[int, list[str]]:
+    """{enrolment id: the names of the competences whose resit has to be arranged (`resit_due`)}, for the
+    trainees who have one. One query when nobody has an agreed fail (a competence is "failed" only when its
+    latest attempt was agreed as a fail), else the statuses of those trainees alone (10): the attention list
+    asks this of every trainee a person looks after, and few have failed anything."""
+    enrolments = list(enrolments)
+    if not enrolments:
+        return {}
+    failed = set(
+        Attempt.objects.filter(
+            enrolment_id__in=[e.pk for e in enrolments],
+            status=Attempt.Status.AGREED,
+            outcome=Attempt.Outcome.FAILED,
+            competence__isnull=False,
+        )
+        .order_by()
+        .values_list("enrolment_id", flat=True)
+        .distinct()
+    )
+    statuses = competence_statuses_for([e for e in enrolments if e.pk in failed], on=on)
+    due = {pk: [s.name for s in found if resit_due(s)] for pk, found in statuses.items()}
+    return {pk: names for pk, names in due.items() if names}
+
+
 def competence_statuses(
     enrolment: Enrolment, *, released_only: bool = False, on: date | None = None
 ) -> list[CompetenceStatus]:

@@ -38,7 +38,7 @@ def home(request):
         "marking_waiting": marking_queue_count(user) if cohorts else None,
     }
     # Educators, leads and administrators: who needs action across their cohorts, most urgent first.
-    context["attention"] = attention_list(user, on=today) if cohorts else None
+    context["attention"] = attention_list(user, on=today, cohorts=cohorts) if cohorts else None
     context["supervision"] = supervisor_home(user, today=today, supervisees=context["supervisees"])
     context["has_role"] = any(
         context[key] for key in ("enrolments", "supervisees", "cohorts", "programmes", "visits")

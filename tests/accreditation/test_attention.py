@@ -11,6 +11,7 @@ from django.utils import timezone
 from accreditation.attention import attention_list, training_days_reason
 from assessments.deadlines import add_working_days
 from assessments.models import Attempt, SubmissionDeadline
+from assessments.selectors import resits_due_for
 from core.dates import long_date
 from tests import factories as f
 from tests.assessments import factories_assessments as fa
@@ -129,10 +130,21 @@ def test_the_export_is_the_same_list_in_a_workbook(client, staffed):
     assert sheet.page_setup.orientation == "landscape"
 
 
-# One query for the capability check, one for the cohorts, one for the enrolments and each area's fixed bulk
-# reads (the missed deadlines' two among them), plus the session and user: the same for 1 cohort of 10 as for
-# 10 cohorts of 40.
-ATTENTION_PAGE_QUERIES = 37
+# One query for the capability check, one for the cohorts, one for the enrolments, one for their interruptions
+# and leave (read once for supervision, the training days and the caseload), and each area's fixed bulk reads
+# (the missed deadlines' two among them; the resits' one, and the competence statuses as someone has failed),
+# plus the session and user: the same for 1 cohort of 10 as for 10 cohorts of 40.
+ATTENTION_PAGE_QUERIES = 36
+
+
+def test_resits_are_read_for_those_who_failed_alone(staffed, django_assert_num_queries):
+    everyone = [staffed["waiting"], staffed["resit"], staffed["quiet"]]
+    assert resits_due_for(everyone, on=timezone.localdate()) == {
+        staffed["resit"].pk: ["Behavioural activation"]
+    }
+    # Nobody asked about has an agreed fail: one query, and no competence statuses worked out.
+    with django_assert_num_queries(1):
+        assert resits_due_for([staffed["waiting"], staffed["quiet"]], on=timezone.localdate()) == {}
 
 
 @pytest.mark.parametrize(("cohorts", "per_cohort"), [(1, 10), (10, 40)])

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from accreditation import attention as a
 from assessments.deadlines import DeadlineMissed
-from assessments.selectors import CompetenceStatus
+from assessments.selectors import CompetenceStatus, resit_due
 from tests.accreditation import factories_readiness as fr
 
 ON = date(2027, 3, 17)  # a Wednesday
@@ -153,6 +153,8 @@ def test_rows_rank_by_severity_then_date_and_say_what_to_do():
 def test_every_reason_has_words_for_what_to_do():
     assert a.marking_reason([date(2027, 3, 1)]).action
     failed = CompetenceStatus("ba", "Behavioural activation", "intervention", 2, "failed", 1, 2, *[None] * 4)
-    assert a.resits_reason([failed]).action == "Give feedback and book the resit"
-    assert a.resits_reason([replace(failed, attempts_used=2)]) is None  # no attempt left: not a resit
+    assert resit_due(failed)
+    assert a.resits_reason([failed.name]).action == "Give feedback and book the resit"
+    assert not resit_due(replace(failed, attempts_used=2))  # no attempt left: not a resit
+    assert a.resits_reason([]) is None
     assert any(str(a.MISSED_WEEKS_FOR_ACTION) in rule for _, rules in a.RULES_IN_WORDS for rule in rules)

@@ -1,5 +1,6 @@
 """Caseload figures (the contract other areas read), contact services and the database's own checks."""
 
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -134,6 +135,23 @@ def test_contact_hours_patients_a_year_and_step2_hours_a_week(curriculum):
     assert figures.patients_last_12_months == 6
     assert figures.step2_hours_per_week == 1.0  # 12 hours over 12 weeks
     assert figures.first_contact_on == TODAY - timedelta(days=400)
+
+
+def test_without_hours_the_figures_are_the_same_but_the_hours_and_contacts_minutes_are_not_summed(curriculum):
+    """The attention list shows no hours: asked without them, the figures it reads are the same and the one
+    large query sums no contact minutes."""
+    enrolment = enrolment_started(500, band=5)
+    patients(enrolment, 2, first_day=TODAY - timedelta(days=400), contacts=2, minutes=60)
+    patients(enrolment, 6, first_day=TODAY - timedelta(days=30), contacts=2, minutes=60)
+    full = caseload_figures_for([enrolment], on=TODAY)[enrolment.pk]
+    with CaptureQueriesContext(connection) as queries:
+        lean = caseload_figures_for([enrolment], on=TODAY, hours=False)[enrolment.pk]
+    assert lean.contact_hours is None and lean.step2_hours_per_week is None
+    assert (
+        replace(lean, contact_hours=full.contact_hours, step2_hours_per_week=full.step2_hours_per_week)
+        == full
+    )
+    assert not any("SUM(" in q["sql"].upper() for q in queries.captured_queries)
 
 
 def test_the_figures_read_each_cases_contacts_through_its_index_not_a_join_over_every_contact(curriculum):

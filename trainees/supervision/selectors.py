@@ -85,12 +85,19 @@ def supervision_summary(enrolment: Enrolment, *, start: date, end: date) -> Supe
 
 
 def supervision_summary_for(
-    enrolments: Sequence[Enrolment], *, end: date, start: date | None = None, after_completion: bool = False
+    enrolments: Sequence[Enrolment],
+    *,
+    end: date,
+    start: date | None = None,
+    after_completion: bool = False,
+    absences: dict[int, list[engine.Absence]] | None = None,
 ) -> dict[int, SupervisionSummary]:
     """Figures from `start` (or each trainee's start date) to `end`, in a constant number of queries. They
     stop at completion, unless `after_completion` (a qualified practitioner's renewal year counts the
-    supervision they go on logging)."""
-    results = supervision_compliance_for(enrolments, end=end, start=start, after_completion=after_completion)
+    supervision they go on logging). `absences`, as `absences_for` reads them, saves a query."""
+    results = supervision_compliance_for(
+        enrolments, end=end, start=start, after_completion=after_completion, absences=absences
+    )
     return {pk: _summary(result) for pk, result in results.items()}
 
 
@@ -426,10 +433,12 @@ def supervision_compliance_for(
     start: date | None = None,
     after_completion: bool = False,
     rules: dict[int | None, engine.Rules] | None = None,
+    absences: dict[int, list[engine.Absence]] | None = None,
 ) -> dict[int, engine.Compliance]:
     """Compliance of each trainee (from `start`, or their start date, to `end`) in a constant number of
     queries. Overdue case reviews are as of each trainee's end date. `rules`, as `rules_for_programmes` gives
-    them on `end` for the trainees' programmes, lets a page that needs them too read them once."""
+    them on `end` for the trainees' programmes, and `absences`, as `absences_for` reads them, let a page that
+    needs them too read them once."""
     enrolments = list(enrolments)
     if not enrolments:
         return {}
@@ -439,6 +448,7 @@ def supervision_compliance_for(
         end=end,
         cases_from=min(last for _, last in periods),
         rules=rules,
+        absences=absences,
         sessions_from=min(first for first, _ in periods),
         to_completion=not after_completion,
     )
