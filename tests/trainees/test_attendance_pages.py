@@ -382,3 +382,23 @@ def test_a_cohort_without_a_schedule_says_no_schedule_yet_and_points_staff_to_th
     client.force_login(world.user("trainee"))
     own = client.get(reverse("trainees:attendance", args=[world.enrolment.pk])).content.decode()
     assert "No schedule yet" in own and f'href="{schedule}"' not in own
+
+
+def test_cancelling_a_teaching_day_asks_for_a_reason_and_is_audited(client, world, day):
+    """Cancelling is on the day's own page and needs a reason: without one nothing changes; with one the day
+    is cancelled, the schedule lists it with the reason, and the audit trail records it."""
+    client.force_login(world.user("educator"))
+    url = reverse("trainees:teaching_day_cancel", args=[world.cohort.code, day.pk])
+    page = client.get(reverse("trainees:teaching_day", args=[world.cohort.code, day.pk])).content.decode()
+    assert "Cancel the day" in page and url in page
+    response = client.post(url, {"cancel_reason": ""})
+    assert response.status_code == 200
+    day.refresh_from_db()
+    assert not day.is_cancelled
+    response = client.post(url, {"cancel_reason": "Room unavailable"})
+    assert response.status_code == 302
+    day.refresh_from_db()
+    assert day.is_cancelled
+    schedule = client.get(reverse("trainees:schedule", args=[world.cohort.code])).content.decode()
+    assert "Room unavailable" in schedule
+    assert AuditEvent.objects.filter(action="teaching_day.cancelled", actor=world.user("educator")).exists()
