@@ -188,6 +188,9 @@ def test_an_administrator_records_a_post_and_ends_it_with_a_destination(client, 
     assert post.practitioner.prior_background == "teacher"
     assert (post.band, str(post.wte), post.service) == (4, "0.60", service)
     url = reverse("workforce:post_end", args=[service.code, post.pk])
+    question = client.get(url).content.decode()
+    assert "What will change" in question
+    assert "the service's reports count it up to that date only" in question
     response = client.post(url, {"ends_on": "2025-06-30", "leaving_reason": "career", "destination": ""})
     assert response.status_code == 200  # a reason without a destination is refused
     post.refresh_from_db()
