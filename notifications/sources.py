@@ -212,7 +212,10 @@ def conditions_for(enrolments: Sequence[Enrolment], *, on: date) -> list[Conditi
                 "case_review_overdue",
                 f"case:{pk}:{case.reference}",
                 overdue_since,
-                "A case review for {name} is overdue",
+                # The date tells several overdue cases of one trainee apart (the case reference stays out of
+                # e-mail); it is the "due by" date the trainee and supervisor were given a week before.
+                "A case review for {name} is overdue: it was due by "
+                + long_date(overdue_since + timedelta(days=1)),
                 supervision_url,
                 pk,
             )

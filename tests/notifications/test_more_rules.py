@@ -12,6 +12,7 @@ from accounts import invitations
 from accounts.models import AuditEvent, Invitation
 from accreditation.models import VisitPack
 from accreditation.portfolio.packs import request_visit_pack
+from core.dates import long_date
 from notifications.models import Notification, NotificationKind
 from notifications.reference import load_notification_kinds
 from notifications.services import run_daily_pass
@@ -109,6 +110,15 @@ def test_a_case_review_falls_due_then_goes_overdue(world, kinds):
     assert not told("case-review-overdue")
     run_daily_pass(on=due, email=False)
     assert {u for u, s, d in told("case-review-overdue")} == {"trainee", "supervisor"}
+    # Each overdue case says which review it is (the date it was due by), so a digest listing several cases
+    # of one trainee does not repeat the same line; the due-by date matches the earlier reminder's.
+    texts = set(
+        Notification.objects.filter(kind__code__startswith="case-review").values_list("text", flat=True)
+    )
+    assert texts == {
+        f"A case review for {world.enrolment.user.display_name} is due by {long_date(due)}",
+        f"A case review for {world.enrolment.user.display_name} is overdue: it was due by {long_date(due)}",
+    }
     assert len(told("case-review-due")) == 2  # not repeated once overdue
 
 
