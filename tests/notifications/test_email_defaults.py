@@ -53,6 +53,19 @@ def test_marks_released_still_go_at_once_beside_the_digest(world, kinds, smtp_in
     )
 
 
+def test_a_trainees_digest_heads_their_own_items_you_not_their_name(world, waiting, smtp_inbox):
+    trainee = world.user("trainee")
+    run_daily_pass(on=TODAY)
+    assert Notification.objects.filter(recipient=trainee).exclude(enrolment=None).exists()
+    (mail,) = smtp_inbox.to(trainee.email)
+    body = text_part(mail).replace("\r\n", "\n")
+    assert "\nYou: Week without enough case-management supervision\n" in body
+    assert f"\n{trainee.display_name}: " not in body
+    # Their supervisor's digest still names the trainee.
+    (mail,) = smtp_inbox.to(world.user("supervisor").email)
+    assert f"\n{trainee.display_name}: Week without enough case-management supervision\r\n" in text_part(mail)
+
+
 def test_a_person_may_still_choose_at_once_and_an_administrator_may_change_a_default(
     world, waiting, smtp_inbox
 ):
