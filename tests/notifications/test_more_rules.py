@@ -117,9 +117,11 @@ def test_a_case_review_falls_due_then_goes_overdue(world, kinds):
     texts = set(
         Notification.objects.filter(kind__code__startswith="case-review").values_list("text", flat=True)
     )
+    # Due by the last day of the 28 (the day before it is overdue): the case was opened 24 days before TODAY.
+    due_by = long_date(case.opened_on + timedelta(days=28))
     assert texts == {
-        f"A case review for {world.enrolment.user.display_name} is due by {long_date(due)}",
-        f"A case review for {world.enrolment.user.display_name} is overdue: it was due by {long_date(due)}",
+        f"A case review for {world.enrolment.user.display_name} is due by {due_by}",
+        f"A case review for {world.enrolment.user.display_name} is overdue: it was due by {due_by}",
     }
     assert len(told("case-review-due")) == 2  # not repeated once overdue
 
