@@ -140,9 +140,14 @@ DIGEST_ITEMS_PER_GROUP = 10
 
 
 def _digest(person, items: list[Notification]):
+    def about(n: Notification) -> str:
+        # A trainee's own items are about them: "You", first, rather than their own name among the others.
+        own = not n.trainee_name or (n.enrolment_id is not None and n.enrolment.user_id == person.pk)
+        return "You" if own else n.trainee_name
+
     groups: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for n in sorted(items, key=lambda n: (n.trainee_name, n.kind.order, n.pk)):
-        groups[f"{n.trainee_name or 'You'}: {n.kind.name}"].append((n.text, _open_link(n)))
+    for n in sorted(items, key=lambda n: (about(n) != "You", about(n), n.kind.order, n.pk)):
+        groups[f"{about(n)}: {n.kind.name}"].append((n.text, _open_link(n)))
     everything = mail.absolute(reverse("notifications:list"))
     for heading, lines in groups.items():
         if len(lines) > DIGEST_ITEMS_PER_GROUP:
@@ -189,7 +194,9 @@ def deliver_email(
             break
         last = people[-1]
         rows = list(
-            waiting.filter(recipient_id__in=people).select_related("recipient", "kind").order_by("pk")
+            waiting.filter(recipient_id__in=people)
+            .select_related("recipient", "kind", "enrolment")
+            .order_by("pk")
         )
         chosen = chosen_frequencies(people)
         had_digest = (

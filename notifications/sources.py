@@ -212,7 +212,10 @@ def conditions_for(enrolments: Sequence[Enrolment], *, on: date) -> list[Conditi
                 "case_review_overdue",
                 f"case:{pk}:{case.reference}",
                 overdue_since,
-                "A case review for {name} is overdue",
+                # The date tells several overdue cases of one trainee apart (the case reference stays out of
+                # e-mail); it is the "due by" date the trainee and supervisor were given a week before: the
+                # last day within the review interval (overdue_since); the case is overdue the day after.
+                "A case review for {name} is overdue: it was due by " + long_date(overdue_since),
                 supervision_url,
                 pk,
             )
@@ -228,7 +231,8 @@ def conditions_for(enrolments: Sequence[Enrolment], *, on: date) -> list[Conditi
                 "case_review_due",
                 f"case_due:{pk}:{case.reference}",
                 due_on,
-                "A case review for {name} is due by " + long_date(due_on),
+                # due_on is the first day it is overdue, so the review is due by the day before.
+                "A case review for {name} is due by " + long_date(due_on - timedelta(days=1)),
                 supervision_url,
                 pk,
             )

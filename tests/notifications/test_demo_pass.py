@@ -14,6 +14,7 @@ from django.utils import timezone
 from assessments.models import Attempt, SubmissionDeadline
 from notifications.models import Notification
 from notifications.services import DIGEST_CLAIM
+from trainees.models import Enrolment, SupervisorAssignment, WorkplaceDay
 
 pytestmark = pytest.mark.django_db
 
@@ -51,6 +52,31 @@ def test_the_daily_pass_over_the_demo_on_several_dates_is_idempotent(curriculum,
         assert set(digests) == set(in_digests.values_list("recipient__email", flat=True))
         assert set(digests.values()) <= {1}
         assert len(new) == len(digests) + at_once_sent() - at_once_before
+        if on == today:
+            # Exactly who hears of each workplace day waiting, worked out from the records themselves: every
+            # current supervisor of its trainee, one item each, and nobody else.
+            supervisors = {}
+            for enrolment_id, supervisor_id in (
+                SupervisorAssignment.objects.current(on)
+                .filter(kind__in=("case_management", "clinical_skills"))
+                .values_list("enrolment_id", "supervisor_id")
+            ):
+                supervisors.setdefault(enrolment_id, set()).add(supervisor_id)
+            expected = {
+                (supervisor_id, f"workplace_day:{pk}")
+                for pk, enrolment_id in WorkplaceDay.objects.filter(
+                    status=WorkplaceDay.Status.SUBMITTED,
+                    enrolment__status=Enrolment.Status.ACTIVE,
+                    date__lte=on,
+                ).values_list("pk", "enrolment_id")
+                for supervisor_id in supervisors.get(enrolment_id, ())
+            }
+            told = list(
+                Notification.objects.filter(kind__code="workplace-day-awaiting-confirmation").values_list(
+                    "recipient_id", "subject"
+                )
+            )
+            assert len(expected) > 20 and sorted(told) == sorted(expected)
         created = Notification.objects.count()
         sent = len(smtp_inbox.messages)
         assert f"{on}: 0 notifications created, 0 e-mails sent." in run(on)

@@ -2,6 +2,7 @@
 fixtures/notifications.json), which is a daily digest for all but the few kinds that cannot wait; and a
 digest is one e-mail per person per date, however many items and batches there are."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -12,7 +13,7 @@ from accounts.models import AuditEvent
 from notifications.models import EmailPreference, Notification, NotificationKind
 from notifications.services import DIGEST_ITEMS_PER_GROUP, deliver_email, run_daily_pass, set_email_preference
 from tests.assessments import factories_assessments as fa
-from tests.smtp import text_part
+from tests.smtp import html_part, text_part
 
 TODAY = timezone.localdate()
 
@@ -47,10 +48,30 @@ def test_marks_released_still_go_at_once_beside_the_digest(world, kinds, smtp_in
     subjects = [m["Subject"] for m in smtp_inbox.to(trainee.email)]
     # Their own marks on their own (at once); the missed supervision weeks together in one digest.
     assert len(subjects) == 2 and "Marks and feedback released" in subjects
+    # It says the marks are ready and links to them; the result, mark and feedback stay in the tracker.
+    (released,) = [m for m in smtp_inbox.to(trainee.email) if m["Subject"] == "Marks and feedback released"]
+    words = (text_part(released) + html_part(released)).lower()
+    assert "/notifications/" in words and "ready to read" in words
+    words = re.sub(r"https?://[^\s\"<]+", "", words)  # a signed token could hold any letters or digits
+    for secret in ("pass", "fail", "65", "%", "agenda setting", "rationale"):
+        assert secret not in words, secret
     assert [s for s in subjects if s.endswith("things waiting for you")]
     assert Notification.objects.get(recipient=trainee, kind__code="marks-released").subject == (
         f"attempt:{attempt.pk}"
     )
+
+
+def test_a_trainees_digest_heads_their_own_items_you_not_their_name(world, waiting, smtp_inbox):
+    trainee = world.user("trainee")
+    run_daily_pass(on=TODAY)
+    assert Notification.objects.filter(recipient=trainee).exclude(enrolment=None).exists()
+    (mail,) = smtp_inbox.to(trainee.email)
+    body = text_part(mail).replace("\r\n", "\n")
+    assert "\nYou: Week without enough case-management supervision\n" in body
+    assert f"\n{trainee.display_name}: " not in body
+    # Their supervisor's digest still names the trainee.
+    (mail,) = smtp_inbox.to(world.user("supervisor").email)
+    assert f"\n{trainee.display_name}: Week without enough case-management supervision\r\n" in text_part(mail)
 
 
 def test_a_person_may_still_choose_at_once_and_an_administrator_may_change_a_default(

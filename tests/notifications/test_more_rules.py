@@ -11,12 +11,15 @@ from django.utils import timezone
 from accounts import invitations
 from accounts.models import AuditEvent, Invitation
 from accreditation.models import VisitPack
+from accreditation.portfolio import packs
 from accreditation.portfolio.packs import request_visit_pack
+from core.dates import long_date
 from notifications.models import Notification, NotificationKind
 from notifications.reference import load_notification_kinds
 from notifications.services import run_daily_pass
 from tests import factories as f
 from tests.accreditation.test_packs import fill_visit
+from tests.smtp import text_part
 from tests.trainees.factories_caseload import CaseFactory
 
 TODAY = timezone.localdate()
@@ -109,6 +112,17 @@ def test_a_case_review_falls_due_then_goes_overdue(world, kinds):
     assert not told("case-review-overdue")
     run_daily_pass(on=due, email=False)
     assert {u for u, s, d in told("case-review-overdue")} == {"trainee", "supervisor"}
+    # Each overdue case says which review it is (the date it was due by), so a digest listing several cases
+    # of one trainee does not repeat the same line; the due-by date matches the earlier reminder's.
+    texts = set(
+        Notification.objects.filter(kind__code__startswith="case-review").values_list("text", flat=True)
+    )
+    # Due by the last day of the 28 (the day before it is overdue): the case was opened 24 days before TODAY.
+    due_by = long_date(case.opened_on + timedelta(days=28))
+    assert texts == {
+        f"A case review for {world.enrolment.user.display_name} is due by {due_by}",
+        f"A case review for {world.enrolment.user.display_name} is overdue: it was due by {due_by}",
+    }
     assert len(told("case-review-due")) == 2  # not repeated once overdue
 
 
@@ -125,6 +139,28 @@ def test_a_finished_visit_pack_is_announced_at_once_by_the_worker(world, kinds, 
     run_daily_pass(on=TODAY)
     assert told("visit-pack-finished") == {("admin", f"pack:{pack.pk}", TODAY)}
     assert [m["Subject"] for m in smtp_inbox.to(admin.email)].count("Visit pack ready or failed") == 1
+
+
+def test_a_failed_visit_pack_is_announced_at_once_without_its_error(world, kinds, smtp_inbox, monkeypatch):
+    admin = world.user("admin")
+    fill_visit(world, 1)
+
+    def broken(pack, links):
+        raise RuntimeError("disk full at /srv/packs")
+
+    monkeypatch.setattr(packs, "_build", broken)
+    try:
+        pack = request_visit_pack(actor=admin, visit=world.visit)  # the test task backend runs it at once
+    except RuntimeError:
+        pack = VisitPack.objects.get(visit=world.visit)
+    pack.refresh_from_db()
+    assert pack.status == VisitPack.Status.FAILED
+    assert told("visit-pack-finished") == {("admin", f"pack:{pack.pk}", TODAY)}
+    item = Notification.objects.get(kind__code="visit-pack-finished")
+    assert item.text == "The visit pack you asked for could not be built"
+    message = smtp_inbox.wait_for(admin.email)
+    assert message["Subject"] == "Visit pack ready or failed"
+    assert "could not be built" in text_part(message) and "disk full" not in text_part(message)
 
 
 def test_administrators_edit_a_kind_and_reloading_the_fixtures_keeps_their_change(client, world, kinds):

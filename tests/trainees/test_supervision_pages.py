@@ -186,9 +186,14 @@ def test_the_supervisor_writes_a_report_then_signs_it(client, world):
     report = SupervisorReport.objects.get(enrolment=world.enrolment)
     assert response["Location"] == reverse("trainees:supervisor_report", args=[report.pk])
     assert report.status == SupervisorReport.Status.DRAFT
+    # The draft waits on their home page (issue 16: everything waiting, reports included) until signed.
+    home = client.get(reverse("home")).content.decode()
+    assert "Your reports not signed yet" in home
+    assert reverse("trainees:supervisor_report", args=[report.pk]) in home
     client.post(reverse("trainees:supervisor_report_sign", args=[report.pk]))
     report.refresh_from_db()
     assert report.is_signed
+    assert "Your reports not signed yet" not in client.get(reverse("home")).content.decode()
     assert client.get(reverse("trainees:supervisor_report_edit", args=[report.pk])).status_code == 403
     client.force_login(world.user("trainee"))
     assert "Signed" in client.get(reverse("trainees:supervisor_report", args=[report.pk])).content.decode()
