@@ -41,6 +41,7 @@ class TraineeFacts:
     name: str
     programme: str
     cohort: str
+    cohort_name: str
     route_code: str
     route_name: str
     programme_accredited: bool  # the programme is BPS accredited (or provisionally)
@@ -85,6 +86,7 @@ def basics(enrolment, *, as_of: date, interruptions=()) -> dict:
         "name": enrolment.user.display_name,
         "programme": programme.name,
         "cohort": enrolment.cohort.code,
+        "cohort_name": enrolment.cohort.name,
         "route_code": enrolment.route.code,
         "route_name": enrolment.route.name,
         "programme_accredited": programme.accreditation_status in ("accredited", "provisional"),

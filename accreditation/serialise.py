@@ -30,6 +30,7 @@ def criterion_document(criterion) -> dict:
 def scheme_document(result: ReadinessResult) -> dict:
     return {
         "code": result.scheme_code,
+        "name": result.scheme_name,
         "version": result.version,
         "stage": result.stage,
         "ready": result.ready,
@@ -47,8 +48,10 @@ def status_document(facts: TraineeFacts, results: list[ReadinessResult]) -> dict
             "username": facts.username,
             "name": facts.name,
             "route": facts.route_code,
+            "route_name": facts.route_name,
             "programme": facts.programme,
             "cohort": facts.cohort,
+            "cohort_name": facts.cohort_name,
             "start_date": facts.start_date.isoformat(),
             "status": facts.status,
         },

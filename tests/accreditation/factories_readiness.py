@@ -198,6 +198,7 @@ def ready_facts(**changes) -> TraineeFacts:
         name="Dana Okafor",
         programme="PGCert Psychological Wellbeing Practice (Northvale)",
         cohort="nv-cohort-1",
+        cohort_name="Northvale PWP September 2025",
         route_code="standard",
         route_name="Standard PWP training (45 days)",
         programme_accredited=True,

@@ -36,8 +36,10 @@ def test_the_status_document_has_exactly_the_documented_shape():
         "username": "trainee.done",
         "name": "Dana Okafor",
         "route": "standard",
+        "route_name": "Standard PWP training (45 days)",
         "programme": "PGCert Psychological Wellbeing Practice (Northvale)",
         "cohort": "nv-cohort-1",
+        "cohort_name": "Northvale PWP September 2025",
         "start_date": "2026-01-05",
         "status": "completed",
     }
@@ -138,32 +140,19 @@ def test_without_json_the_trainee_status_command_prints_a_summary_to_read(world,
         json.loads(text)
     lines = text.splitlines()
     name = world.user("trainee").display_name
-    assert lines[0] == f"{name} (trainee), standard route, cohort cohort-a, as of 2027-03-15"
+    # Names, never codes: the route's and cohort's names, and each scheme's name.
+    enrolment = world.enrolment
+    assert lines[0] == f"{name} (trainee), {enrolment.route.name}, {enrolment.cohort.name}, as of 2027-03-15"
     assert "Competences: 9 of 9 signed off" in lines
     assert "Caseload: 181 patients seen, 179 expected by now; 50 hours of direct contact (on track)" in lines
-    course = lines.index("course-completion (2022, initial): not ready")
+    course = lines.index("Course completion (PWP award) (2022, initial): not ready")
     assert lines[course + 1] == "  - 30 more hours of direct clinical contact"
     assert [line.split(" (")[0] for line in lines if "initial):" in line] == [
-        "course-completion",
-        "babcp-pwp-accreditation-2010",
-        "babcp-pwp-registration",
-        "bps-wpw-register",
+        "Course completion",
+        "BABCP PWP accreditation",
+        "BABCP PWP register",
+        "BPS Wider Psychological Workforce register",
     ]
-
-
-@pytest.mark.parametrize(
-    "code, words",
-    [
-        ("standard", "standard route"),
-        ("cpd", "cpd route"),
-        ("cpd_route", "cpd route"),
-        (None, "unknown route"),
-    ],
-)
-def test_the_summary_names_a_route_once_never_route_route(code, words):
-    from accreditation.management.commands.trainee_status import _route
-
-    assert _route(code) == words
 
 
 # --- the workbook ---------------------------------------------------------------------------------------

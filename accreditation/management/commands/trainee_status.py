@@ -62,12 +62,6 @@ def _words(code: str | None) -> str:
     return (code or "unknown").replace("_", " ")
 
 
-def _route(code: str | None) -> str:
-    """“standard route”, never “cpd route route”."""
-    words = _words(code)
-    return words if words.endswith("route") else f"{words} route"
-
-
 def _hours(value) -> str:
     return "not known" if value is None else f"{value:g}"
 
@@ -82,8 +76,8 @@ def summary(document: dict) -> str:
     signed = sum(1 for c in competences if c["status"] == "signed")
     hours = supervision["hours"]
     lines = [
-        f"{trainee['name']} ({trainee['username']}), {_route(trainee['route'])}, "
-        f"cohort {trainee['cohort']}, as of {document['as_of']}",
+        f"{trainee['name']} ({trainee['username']}), {trainee['route_name']}, "
+        f"{trainee['cohort_name']}, as of {document['as_of']}",
         f"Training days: university {days['university']['completed']} of {days['university']['required']}, "
         f"workplace {days['workplace']['completed']} of {days['workplace']['required']} "
         f"({_words(days['status'])}; the window ends {days['window_end']})",
@@ -97,6 +91,6 @@ def summary(document: dict) -> str:
     ]
     for scheme in document["schemes"]:
         verdict = "ready" if scheme["ready"] else "not ready"
-        lines.append(f"{scheme['code']} ({scheme['version']}, {scheme['stage']}): {verdict}")
+        lines.append(f"{scheme['name']} ({scheme['version']}, {scheme['stage']}): {verdict}")
         lines.extend(f"  - {c['gap']}" for c in scheme["criteria"] if not c["met"] and c["gap"])
     return "\n".join(lines)
