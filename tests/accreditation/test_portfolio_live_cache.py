@@ -44,6 +44,9 @@ pytestmark = pytest.mark.django_db
 
 TODAY = timezone.localdate()
 DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# The session and its user, the enrolment with the access check, the render row, the notification count, the
+# session's idle-time update (with its savepoint).
+PROGRESS_QUERIES = 8
 
 
 @pytest.fixture(autouse=True)
@@ -429,6 +432,29 @@ def test_without_a_worker_the_page_shows_progress_queues_one_task_and_offers_the
     ready = client.get(url + "?progress=1").content.decode()
     assert "The PDF is ready." in ready and f'href="{url}"' in ready
     assert download(client, url).startswith(b"%PDF-")
+
+
+@pytest.mark.parametrize("sessions", [2, 20])
+def test_the_progress_page_costs_the_same_queries_whatever_the_records(
+    client, world, settings, sessions, django_assert_num_queries
+):
+    """While the worker renders, a person's browser asks again every few seconds: the page gathers nothing of
+    the portfolio, so its cost does not grow with the record."""
+    settings.TASKS = DATABASE_QUEUE
+    for number in range(sessions):
+        SessionFactory(
+            enrolment=world.enrolment,
+            supervisor=world.user("supervisor"),
+            date=TODAY - timedelta(days=7 * number + 1),
+            confirmed=True,
+        )
+    client.force_login(world.user("trainee"))
+    url = reverse("portfolios:trainee_pdf", args=[world.enrolment.pk]) + "?progress=1"
+    assert "The PDF is being prepared." in client.get(url).content.decode()  # queues the render
+    with django_assert_num_queries(PROGRESS_QUERIES):
+        page = client.get(url)
+    assert "The PDF is being prepared." in page.content.decode()
+    assert PortfolioRender.objects.get().status == PortfolioRender.Status.QUEUED
 
 
 def test_a_failed_render_says_so_plainly_and_can_be_tried_again(client, world, monkeypatch):
