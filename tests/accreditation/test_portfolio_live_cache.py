@@ -474,6 +474,31 @@ def test_a_failed_render_says_so_plainly_and_can_be_tried_again(client, world, m
     assert download(client, url).startswith(b"%PDF-")
 
 
+def test_a_render_whose_worker_was_lost_is_queued_again_and_its_task_row_fails(client, world, settings):
+    """A worker killed mid-render leaves the render and its task row RUNNING: after the render timeout the
+    page offers "Try again", which queues a new task and marks the lost one failed, not RUNNING for ever."""
+    settings.TASKS = DATABASE_QUEUE
+    client.force_login(world.user("trainee"))
+    url = reverse("portfolios:trainee_pdf", args=[world.enrolment.pk])
+    client.get(url)
+    render = PortfolioRender.objects.get()
+    lost = DBTaskResult.objects.get()
+    long_ago = timezone.now() - timedelta(seconds=settings.PORTFOLIO_RENDER_TIMEOUT_SECONDS + 60)
+    DBTaskResult.objects.filter(pk=lost.pk).update(status="RUNNING", started_at=long_ago)
+    PortfolioRender.objects.filter(pk=render.pk).update(
+        status=PortfolioRender.Status.RUNNING, started_at=long_ago
+    )
+    text = client.get(url).content.decode()
+    assert "The PDF could not be prepared." in text and "Try again" in text
+
+    client.post(reverse("portfolios:trainee_pdf_retry", args=[world.enrolment.pk]), {"scheme": ""})
+    lost.refresh_from_db()
+    assert lost.status == "FAILED" and lost.finished_at is not None
+    render.refresh_from_db()
+    assert render.status == PortfolioRender.Status.QUEUED and render.task_id != str(lost.pk)
+    assert DBTaskResult.objects.filter(status="READY").count() == 1
+
+
 def test_a_render_whose_records_changed_meanwhile_is_superseded_not_stored(world, settings):
     settings.TASKS = DATABASE_QUEUE
     enrolment = Enrolment.objects.with_people().get(pk=world.enrolment.pk)
