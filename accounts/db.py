@@ -5,6 +5,8 @@ trigger aborts UPDATE and/or DELETE (optionally only for rows matching a conditi
 integrity error, so even a raw SQL statement or a buggy admin cannot rewrite history.
 """
 
+import re
+
 from django.db import connection
 from django.db.migrations.operations.base import Operation
 
@@ -42,7 +44,7 @@ def trigger_sql(vendor: str, table: str, *, name: str, operations, when: str | N
 def drop_trigger_sql(vendor: str, table: str, *, name: str, operations):
     trigger = _trigger_name(table, name)
     if vendor == "sqlite":
-        return [f"DROP TRIGGER IF EXISTS {trigger}_{op.lower()}" for op in operations]
+        return [f"DROP TRIGGER IF EXISTS {trigger}_{op.lower()}" for op in (*operations, "REPLACE")]
     return [f"DROP TRIGGER IF EXISTS {trigger} ON {table}"]
 
 
@@ -85,6 +87,8 @@ class RefuseChanges(Operation):
         if "DELETE" in self.operations and schema_editor.connection.vendor == "postgresql":
             # TRUNCATE removes rows without firing row triggers: refuse it on every protected table too.
             schema_editor.execute(truncate_trigger_sql(table), params=None)
+        if "DELETE" in self.operations and schema_editor.connection.vendor == "sqlite":
+            add_sqlite_replace_triggers(schema_editor.connection, table=table)
 
     def database_backwards(self, app_label, schema_editor, from_state, to_state):
         table = self._table(app_label, from_state)
@@ -165,3 +169,66 @@ class RefuseTruncate(Operation):
 
     def describe(self):
         return "Refuse TRUNCATE on every protected table (PostgreSQL)"
+
+
+_DELETE_TRIGGER = re.compile(
+    r"CREATE TRIGGER (?P<name>\w+)_delete BEFORE DELETE ON (?P<table>\w+) FOR EACH ROW "
+    r"(?:WHEN (?P<when>.*?) )?BEGIN SELECT RAISE\(ABORT, (?P<message>'.*')\); END",
+    re.DOTALL,
+)
+
+
+def _same_key_conditions(conn, cursor, table: str) -> list[str]:
+    """One SQL condition per unique key (primary key, unique constraints, partial unique indexes with their
+    WHERE on both rows) that is true when NEW would conflict with the row `pwp_old` on that key."""
+    conditions = []
+    for name, constraint in conn.introspection.get_constraints(cursor, table).items():
+        if not (constraint["unique"] or constraint["primary_key"]) or not constraint["columns"]:
+            continue
+        parts = [f'pwp_old."{col}" = NEW."{col}"' for col in constraint["columns"]]
+        cursor.execute("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = %s", [name])
+        row = cursor.fetchone()
+        partial = re.search(r"\sWHERE\s(.*)$", row[0], re.DOTALL) if row and row[0] else None
+        if partial:  # only rows inside the index conflict: both must meet its condition
+            for alias in ("pwp_old", "NEW"):
+                parts.append("(" + re.sub(r'"(\w+)"', rf'{alias}."\1"', partial.group(1)) + ")")
+        conditions.append("(" + " AND ".join(parts) + ")")
+    return conditions
+
+
+def add_sqlite_replace_triggers(conn=None, *, table: str | None = None) -> list[str]:
+    """SQLite: beside each trigger refusing DELETE, one refusing an INSERT that would REPLACE a protected row.
+
+    `INSERT OR REPLACE` deletes the row it conflicts with, and that delete fires the DELETE trigger only on a
+    connection with `PRAGMA recursive_triggers=ON`, which the product sets on its own connections but a
+    `sqlite3` shell on the same file does not. A BEFORE INSERT trigger fires on every connection, before the
+    conflicting row is removed: it refuses a new row that matches a protected row on any unique key (the
+    primary key included). An ordinary insert matches nothing and passes. Returns the triggers created."""
+    conn = conn or connection
+    if conn.vendor != "sqlite":
+        return []
+    created = []
+    with conn.cursor() as cursor:
+        cursor.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE %s",
+            [TRIGGER_PREFIX + "%"],
+        )
+        existing = dict(cursor.fetchall())
+        for sql in list(existing.values()):
+            found = _DELETE_TRIGGER.fullmatch(sql.strip())
+            if not found or (table and found["table"] != table):
+                continue
+            name = f"{found['name']}_replace"
+            if name in existing:
+                continue
+            same_key = " OR ".join(_same_key_conditions(conn, cursor, found["table"]))
+            condition = f"({same_key})"
+            if found["when"]:
+                condition += " AND (" + re.sub(r"\bOLD\.", "pwp_old.", found["when"]) + ")"
+            cursor.execute(
+                f"CREATE TRIGGER {name} BEFORE INSERT ON {found['table']} FOR EACH ROW "
+                f"WHEN EXISTS (SELECT 1 FROM {found['table']} AS pwp_old WHERE {condition}) "
+                f"BEGIN SELECT RAISE(ABORT, {found['message']}); END"
+            )
+            created.append(name)
+    return created

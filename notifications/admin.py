@@ -7,12 +7,13 @@ from django import forms
 from django.contrib import admin
 
 from accounts.admin_scoping import ServiceAdminMixin
+from core.forms import DeidentifiedModelForm
 from notifications.models import NotificationKind
 from notifications.reference import ROLES
 from notifications.sources import LOOK_AHEAD_CONDITIONS, LOOK_AHEAD_DAYS
 
 
-class NotificationKindForm(forms.ModelForm):
+class NotificationKindForm(DeidentifiedModelForm):
     class Meta:
         model = NotificationKind
         fields = [
@@ -26,6 +27,8 @@ class NotificationKindForm(forms.ModelForm):
             "enabled",
             "order",
         ]
+
+    deidentify_exempt = {"recipients": "role codes, checked against the known roles in clean_recipients"}
 
     def clean_recipients(self):
         roles = [r.strip() for r in self.cleaned_data["recipients"].split(",") if r.strip()]

@@ -1,9 +1,10 @@
 from django import forms
 
+from core.forms import DeidentifiedForm
 from notifications.models import EmailPreference
 
 
-class FrequencyForm(forms.Form):
+class FrequencyForm(DeidentifiedForm):
     frequency = forms.ChoiceField(
         label="How should we e-mail you about this?",
         choices=EmailPreference.Frequency.choices,

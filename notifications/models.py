@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from core.identifiers import DeidentifiedCharField
+
 
 class EmailFrequency(models.TextChoices):
     """How a kind reaches a person by e-mail (the in-product item always stays)."""
@@ -29,8 +31,9 @@ class NotificationKind(models.Model):
         URGENT = "urgent", "Urgent"
 
     code = models.SlugField(max_length=60, unique=True)
-    name = models.CharField(max_length=120)
-    description = models.CharField(max_length=300, blank=True)
+    # Edited by administrators in the Django admin: free text, so the identifier guard checks it.
+    name = DeidentifiedCharField(max_length=120)
+    description = DeidentifiedCharField(max_length=300, blank=True)
     condition = models.CharField(
         max_length=60, help_text="The condition the rule watches (see notifications/sources.py)."
     )

@@ -32,6 +32,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, Subquery
+from django.tasks import TaskResultStatus
 from django.utils import timezone
 
 from accounts.services import DomainError
@@ -192,6 +193,16 @@ def _enqueue(render: PortfolioRender) -> None:
     PortfolioRender.objects.filter(pk=render.pk, task_id="").update(task_id=str(result.id)[:64])
 
 
+def _fail_lost_task(task_id: str) -> None:
+    """The task row of a render whose worker was lost stays RUNNING for ever otherwise (as a visit pack's
+    did): mark it failed when the render is queued again."""
+    from django_tasks_db.models import DBTaskResult
+
+    DBTaskResult.objects.filter(pk=task_id, status=TaskResultStatus.RUNNING).update(
+        status=TaskResultStatus.FAILED, finished_at=timezone.now()
+    )
+
+
 def request_render(
     enrolment: Enrolment, *, scheme_code: str = "", as_of: date, retry: bool = False
 ) -> PortfolioRender:
@@ -212,6 +223,7 @@ def request_render(
     except IntegrityError:  # another request created it between our look and our insert
         render, created = PortfolioRender.objects.get(key=key), False
     if not created and retry and render_state(render) == "failed":
+        lost_task = render.task_id if render.waiting else ""  # stalled: its worker was lost
         # Only the request that moves it back to the queue queues it again.
         created = bool(
             PortfolioRender.objects.filter(
@@ -227,6 +239,8 @@ def request_render(
                 finished_at=None,
             )
         )
+        if created and lost_task:
+            _fail_lost_task(lost_task)
     if created:
         # Queued with the row: the database queue's task row commits (or not) with the caller's transaction,
         # as a visit pack's does. The tests' immediate backend renders here and now.

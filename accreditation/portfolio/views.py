@@ -136,7 +136,7 @@ def trainee_portfolio_pdf(request, pk):
             )
     render = cache.find_render(key)
     hit = render is not None and render.status == PortfolioRender.Status.READY
-    if not hit:
+    if render is None:  # a render already asked for is not asked for again: the page is polled while it waits
         if scheme_code:
             try:
                 choose_scheme(enrolment, scheme_code, today)

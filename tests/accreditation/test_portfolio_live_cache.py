@@ -44,6 +44,9 @@ pytestmark = pytest.mark.django_db
 
 TODAY = timezone.localdate()
 DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# The session and its user, the enrolment with the access check, the render row, the notification count, the
+# session's idle-time update (with its savepoint).
+PROGRESS_QUERIES = 8
 
 
 @pytest.fixture(autouse=True)
@@ -431,6 +434,29 @@ def test_without_a_worker_the_page_shows_progress_queues_one_task_and_offers_the
     assert download(client, url).startswith(b"%PDF-")
 
 
+@pytest.mark.parametrize("sessions", [2, 20])
+def test_the_progress_page_costs_the_same_queries_whatever_the_records(
+    client, world, settings, sessions, django_assert_num_queries
+):
+    """While the worker renders, a person's browser asks again every few seconds: the page gathers nothing of
+    the portfolio, so its cost does not grow with the record."""
+    settings.TASKS = DATABASE_QUEUE
+    for number in range(sessions):
+        SessionFactory(
+            enrolment=world.enrolment,
+            supervisor=world.user("supervisor"),
+            date=TODAY - timedelta(days=7 * number + 1),
+            confirmed=True,
+        )
+    client.force_login(world.user("trainee"))
+    url = reverse("portfolios:trainee_pdf", args=[world.enrolment.pk]) + "?progress=1"
+    assert "The PDF is being prepared." in client.get(url).content.decode()  # queues the render
+    with django_assert_num_queries(PROGRESS_QUERIES):
+        page = client.get(url)
+    assert "The PDF is being prepared." in page.content.decode()
+    assert PortfolioRender.objects.get().status == PortfolioRender.Status.QUEUED
+
+
 def test_a_failed_render_says_so_plainly_and_can_be_tried_again(client, world, monkeypatch):
     def broken(data):
         raise RuntimeError("renderer crashed")
@@ -446,6 +472,31 @@ def test_a_failed_render_says_so_plainly_and_can_be_tried_again(client, world, m
     assert retry.status_code == 302 and retry["Location"].endswith("?progress=1")
     assert PortfolioRender.objects.get().status == PortfolioRender.Status.READY
     assert download(client, url).startswith(b"%PDF-")
+
+
+def test_a_render_whose_worker_was_lost_is_queued_again_and_its_task_row_fails(client, world, settings):
+    """A worker killed mid-render leaves the render and its task row RUNNING: after the render timeout the
+    page offers "Try again", which queues a new task and marks the lost one failed, not RUNNING for ever."""
+    settings.TASKS = DATABASE_QUEUE
+    client.force_login(world.user("trainee"))
+    url = reverse("portfolios:trainee_pdf", args=[world.enrolment.pk])
+    client.get(url)
+    render = PortfolioRender.objects.get()
+    lost = DBTaskResult.objects.get()
+    long_ago = timezone.now() - timedelta(seconds=settings.PORTFOLIO_RENDER_TIMEOUT_SECONDS + 60)
+    DBTaskResult.objects.filter(pk=lost.pk).update(status="RUNNING", started_at=long_ago)
+    PortfolioRender.objects.filter(pk=render.pk).update(
+        status=PortfolioRender.Status.RUNNING, started_at=long_ago
+    )
+    text = client.get(url).content.decode()
+    assert "The PDF could not be prepared." in text and "Try again" in text
+
+    client.post(reverse("portfolios:trainee_pdf_retry", args=[world.enrolment.pk]), {"scheme": ""})
+    lost.refresh_from_db()
+    assert lost.status == "FAILED" and lost.finished_at is not None
+    render.refresh_from_db()
+    assert render.status == PortfolioRender.Status.QUEUED and render.task_id != str(lost.pk)
+    assert DBTaskResult.objects.filter(status="READY").count() == 1
 
 
 def test_a_render_whose_records_changed_meanwhile_is_superseded_not_stored(world, settings):

@@ -90,3 +90,57 @@ def test_a_snapshot_cannot_be_replaced_or_upserted(world):
     with pytest.raises(DatabaseError):
         rewrite("accreditation_portfoliosnapshot", snapshot.pk, "pdf_sha256", "0" * 64)
     assert PortfolioSnapshot.objects.get(pk=snapshot.pk).pdf_sha256 == snapshot.pdf_sha256
+
+
+@pytest.fixture
+def outside_connection():
+    """SQLite: the product's connections turn on recursive_triggers, a sqlite3 shell on the file does not.
+    Turn it off for the test's connection to write as such a shell would."""
+    if connection.vendor != "sqlite":
+        pytest.skip("recursive_triggers is SQLite's; PostgreSQL's upsert meets the update triggers")
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA recursive_triggers=OFF")
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA recursive_triggers=ON")
+
+
+def replace_as_new_row(table, pk, **changes):
+    """INSERT OR REPLACE a copy of a row under a new id: it conflicts only on the row's other unique keys."""
+    columns, values = _row(table, pk)
+    for column, value in changes.items():
+        values[columns.index(column)] = value
+    names, marks = ", ".join(columns), ", ".join(["%s"] * len(columns))
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"INSERT OR REPLACE INTO {table} ({names}) VALUES ({marks})", values)
+
+
+def test_without_recursive_triggers_replace_is_still_refused_on_every_protected_table(
+    outside_connection, sign_off, audit_event, world
+):
+    from accreditation.models import PortfolioSnapshot
+    from tests.accreditation.factories_portfolios import SnapshotFactory
+    from tests.trainees.factories_supervision import SessionFactory
+    from trainees.models import SupervisionSession
+
+    snapshot = SnapshotFactory(enrolment=world.enrolment)
+    session = SessionFactory(enrolment=world.enrolment, supervisor=world.user("supervisor"), confirmed=True)
+    for table, pk, column, value in [
+        ("assessments_signoff", sign_off.pk, "marks_sha256", "0" * 64),
+        ("accounts_auditevent", audit_event.pk, "message", "rewritten"),
+        ("accreditation_portfoliosnapshot", snapshot.pk, "pdf_sha256", "0" * 64),
+        ("trainees_supervisionsession", session.pk, "minutes", 90),
+    ]:
+        with pytest.raises(DatabaseError, match="(?i)cannot|append-only|frozen"):
+            rewrite(table, pk, column, value)
+    # A copy under a new id that clashes on another unique key (the attempt, the verification code) would
+    # make REPLACE delete the protected row just the same.
+    with pytest.raises(DatabaseError, match="cannot be changed"):
+        replace_as_new_row("assessments_signoff", sign_off.pk, id=sign_off.pk + 1000, marks_sha256="0" * 64)
+    with pytest.raises(DatabaseError, match="frozen"):
+        replace_as_new_row("accreditation_portfoliosnapshot", snapshot.pk, id=snapshot.pk + 1000)
+    assert SignOff.objects.get(pk=sign_off.pk).marks_sha256 == sign_off.marks_sha256
+    assert AuditEvent.objects.get(pk=audit_event.pk).message == "as it was"
+    assert PortfolioSnapshot.objects.get(pk=snapshot.pk).pdf_sha256 == snapshot.pdf_sha256
+    assert SupervisionSession.objects.get(pk=session.pk).minutes == session.minutes
+    assert SignOff.objects.count() == 1 and PortfolioSnapshot.objects.count() == 1

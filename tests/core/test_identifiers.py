@@ -245,8 +245,11 @@ def test_a_case_reference_with_any_separators_is_refused_by_the_import(world, re
         ("workforce.forms.CorrectionForm", "message", {}),
         ("workforce.forms.DecisionForm", "note", {}),
         ("curriculum.forms.MemberForm", "first_name", {"email": "a@example.nhs.uk", "role": "educator"}),
+        ("notifications.admin.NotificationKindForm", "name", {}),
+        ("notifications.admin.NotificationKindForm", "description", {}),
     ],
 )
+@pytest.mark.django_db
 def test_forms_added_since_refuse_the_probe_text(form_path, field, data):
     from django.utils.module_loading import import_string
 
@@ -386,3 +389,19 @@ def test_a_digest_or_identifier_that_is_the_whole_value_is_kept_in_the_trail():
     assert withhold_identifiers({"pdf_sha256": digest, "task": task}) == {"pdf_sha256": digest, "task": task}
     # In text, the same digits are still withheld.
     assert withhold_identifiers(f"hash {digest}").startswith("(withheld")
+
+
+@pytest.mark.django_db
+def test_a_notification_kinds_name_and_description_refuse_the_probe_text_on_save():
+    """Administrators edit these in the Django admin; the save-time guard refuses them whatever the path."""
+    from notifications.models import NotificationKind
+
+    kind = NotificationKind.objects.create(
+        code="probe", name="Probe", condition="probe", recipients="trainee"
+    )
+    for field in ("name", "description"):
+        setattr(kind, field, PATIENT)
+        with pytest.raises(ValidationError, match="NHS number"):
+            kind.save(update_fields=[field])
+        kind.refresh_from_db()
+        assert getattr(kind, field) != PATIENT

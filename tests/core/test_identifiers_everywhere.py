@@ -16,7 +16,16 @@ from django.db import models
 from core.forms import NOT_FREE_TEXT, DeidentifiedFormMixin
 from core.identifiers import DEFAULT_TEXT_LIMIT, DeidentifiedField
 
-PROJECT_APPS = ("accounts", "core", "curriculum", "trainees", "assessments", "accreditation", "workforce")
+PROJECT_APPS = (
+    "accounts",
+    "core",
+    "curriculum",
+    "trainees",
+    "assessments",
+    "accreditation",
+    "workforce",
+    "notifications",
+)
 
 # Text columns that are not free text a person writes. Each says why.
 EXEMPT_MODEL_FIELDS = {
@@ -60,6 +69,17 @@ EXEMPT_MODEL_FIELDS = {
     "importer warns, naming the column, when a value looks like an NHS number and does not store it",
     "workforce.EligibilityRuleSet.version": "a version label of published eligibility rules",
     "workforce.EligibilityCriterion.kind": "a kind from the eligibility engine's registry",
+    "notifications.NotificationKind.condition": "a condition code the code reads (notifications/sources.py), "
+    "read-only in the admin",
+    "notifications.NotificationKind.recipients": "role codes, checked against the known roles in the admin "
+    "form",
+    "notifications.Notification.subject": "the record it is about (type:id, or a case's guarded reference), "
+    "composed by the daily pass",
+    "notifications.Notification.trainee_name": "the trainee's own name, copied from their account",
+    "notifications.Notification.text": "composed by the daily pass from the kind's guarded name and guarded "
+    "records, never typed by a person",
+    "notifications.Notification.url": "a path the daily pass builds with reverse()",
+    "notifications.Notification.email_claim": "the id of the e-mail run that claimed it",
 }
 # File columns hold the storage name, which the server chooses; the uploader's name goes in a guarded field.
 EXEMPT_FILE_FIELDS = {
