@@ -74,7 +74,7 @@ def _run(statements):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("curriculum", "0001_initial"),
+        ("curriculum", "0003_marking_return_period"),  # the triggers read its tables as they finally are
         ("trainees", "0013_referral_ends_and_confirming_imports"),
     ]
 
