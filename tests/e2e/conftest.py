@@ -28,7 +28,7 @@ AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
-@pytest.hookimpl(trylast=True)  # after any shuffling plug-in
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects by marker, so that `-m "not e2e"` leaves these out
 def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/e2e/" in str(item.fspath):
