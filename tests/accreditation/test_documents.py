@@ -141,18 +141,25 @@ def test_without_json_the_trainee_status_command_prints_a_summary_to_read(world,
     lines = text.splitlines()
     name = world.user("trainee").display_name
     # Names, never codes: the route's and cohort's names, and each scheme's name.
-    enrolment = world.enrolment
-    assert lines[0] == f"{name} (trainee), {enrolment.route.name}, {enrolment.cohort.name}, as of 2027-03-15"
+    route, cohort = world.enrolment.route.name, world.enrolment.cohort.name
+    assert lines[0] == f"{name} (trainee), {route}, {cohort}, as of 15 March 2027"
     assert "Competences: 9 of 9 signed off" in lines
     assert "Caseload: 181 patients seen, 179 expected by now; 50 hours of direct contact (on track)" in lines
-    course = lines.index("Course completion (PWP award) (2022, initial): not ready")
+    course = lines.index("Course completion (PWP award), 2022 rules, first application: not ready")
     assert lines[course + 1] == "  - 30 more hours of direct clinical contact"
-    assert [line.split(" (")[0] for line in lines if "initial):" in line] == [
-        "Course completion",
-        "BABCP PWP accreditation",
+    assert [line.split(", ")[0] for line in lines if "first application:" in line] == [
+        "Course completion (PWP award)",
+        "BABCP PWP accreditation (voluntary register)",
         "BABCP PWP register",
         "BPS Wider Psychological Workforce register",
     ]
+
+
+def test_the_summary_writes_hours_with_at_most_one_decimal_as_the_pages_do():
+    from accreditation.management.commands.trainee_status import _hours
+
+    assert [_hours(575.08), _hours(21.0), _hours(169.44)] == ["575.1", "21", "169.4"]
+    assert _hours(None) == "not known"
 
 
 # --- the workbook ---------------------------------------------------------------------------------------

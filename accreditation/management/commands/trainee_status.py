@@ -7,6 +7,7 @@ from django.utils import timezone
 from accreditation import facts as facts_module
 from accreditation.selectors import evaluate_schemes, schemes_with_rules
 from accreditation.serialise import status_document
+from core.dates import long_date
 from trainees.models import Enrolment
 
 
@@ -62,8 +63,16 @@ def _words(code: str | None) -> str:
     return (code or "unknown").replace("_", " ")
 
 
+STAGES = {"initial": "first application", "renewal": "renewal"}
+
+
 def _hours(value) -> str:
-    return "not known" if value is None else f"{value:g}"
+    """At most one decimal, as the pages write hours: 575.1, 21, never 575.08."""
+    return "not known" if value is None else f"{round(value, 1):g}"
+
+
+def _day(iso: str) -> str:
+    return long_date(date.fromisoformat(iso))
 
 
 def summary(document: dict) -> str:
@@ -77,10 +86,10 @@ def summary(document: dict) -> str:
     hours = supervision["hours"]
     lines = [
         f"{trainee['name']} ({trainee['username']}), {trainee['route_name']}, "
-        f"{trainee['cohort_name']}, as of {document['as_of']}",
+        f"{trainee['cohort_name']}, as of {_day(document['as_of'])}",
         f"Training days: university {days['university']['completed']} of {days['university']['required']}, "
         f"workplace {days['workplace']['completed']} of {days['workplace']['required']} "
-        f"({_words(days['status'])}; the window ends {days['window_end']})",
+        f"({_words(days['status'])}; the window ends {_day(days['window_end'])})",
         f"Competences: {signed} of {len(competences)} signed off",
         f"Supervision hours: case management {_hours(hours.get('case_management'))}, "
         f"clinical skills {_hours(hours.get('clinical_skills'))}, "
@@ -91,6 +100,7 @@ def summary(document: dict) -> str:
     ]
     for scheme in document["schemes"]:
         verdict = "ready" if scheme["ready"] else "not ready"
-        lines.append(f"{scheme['name']} ({scheme['version']}, {scheme['stage']}): {verdict}")
+        stage = STAGES.get(scheme["stage"], scheme["stage"])
+        lines.append(f"{scheme['name']}, {scheme['version']} rules, {stage}: {verdict}")
         lines.extend(f"  - {c['gap']}" for c in scheme["criteria"] if not c["met"] and c["gap"])
     return "\n".join(lines)
