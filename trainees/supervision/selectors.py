@@ -296,10 +296,18 @@ def _load(
     absences: dict[int, list[engine.Absence]] | None = None,
     sessions_from: date | None = None,
     to_completion: bool = False,
+    overdue_only: bool = False,
+    credentials: bool = True,
 ) -> _Loaded:
     """The records of these trainees up to `end`. Cases: those still open after `cases_from` and, with
     `to_completion`, each trainee's own last day (their completion, else `end`), as no earlier case can be
-    overdue for review in any period that ends then or later."""
+    overdue for review in any period that ends then or later.
+
+    For a page that shows only the overdue case reviews and the weeks (the supervisor's home):
+    `overdue_only` leaves out, in the database, the cases that cannot be overdue on any period's last day
+    (opened, or reviewed, within the shortest review interval before `end`), so the engine judges the rest as
+    ever but its `active_cases` counts only those; without `credentials` no supervisor's training is read,
+    so every session counts as uncredentialed (the hours by kind, the weeks and the gaps are unchanged)."""
     ids = [e.pk for e in enrolments]
     if rules is None:
         rules = rules_for_programmes({e.cohort.programme_id for e in enrolments}, on=end)
@@ -353,9 +361,28 @@ def _load(
         open_then &= (
             Q(closed_on__isnull=True) | Q(closed_on__gt=end) | Q(closed_on__gt=F("enrolment__completed_on"))
         )
+    open_cases = Case.objects.filter(open_then, enrolment_id__in=ids, opened_on__lte=end)
+    if overdue_only:
+        # The engine calls a case overdue when more than its programme's interval has passed since its latest
+        # review (or its opening) by the trainee's last day, which is never after `end`. So a case opened, or
+        # reviewed within the training, on or after `end` less the shortest interval cannot be overdue: most
+        # open cases, reviewed every week or two. A completed trainee's cases are all kept (their reviews
+        # count only up to completion). The engine still gives every verdict on the cases kept.
+        since = end - timedelta(days=min(r.case_review_interval_days for r in rules.values()))
+        reviewed_since = CaseReview.objects.filter(
+            case=OuterRef("pk"),
+            # Named, so PostgreSQL reads these trainees' recent sessions, not the whole country's.
+            session__enrolment_id__in=ids,
+            session__status=SupervisionSession.Status.CONFIRMED,
+            session__replaced_by__isnull=True,
+            session__date__gte=since,
+            session__date__lte=end,
+        )
+        open_cases = open_cases.filter(
+            Q(enrolment__completed_on__isnull=False) | ~Exists(reviewed_since), opened_on__lt=since
+        )
     for pk, enrolment_id, reference, opened_on, closed_on, last, last_in_training in (
-        Case.objects.filter(open_then, enrolment_id__in=ids, opened_on__lte=end)
-        .order_by()
+        open_cases.order_by()
         .annotate(
             last=Max("reviews__session__date", filter=counted),
             last_in_training=Max("reviews__session__date", filter=counted & within_training),
@@ -369,9 +396,11 @@ def _load(
             reviews_in_training[enrolment_id].append((pk, last_in_training))
     if absences is None:
         absences = absences_for(ids)
-    # Everyone who supervised (or was named on an entry for) these trainees, in the same query.
-    named = SupervisionSession.objects.filter(enrolment_id__in=ids).order_by().values("supervisor_id")
-    trainings = _training_facts_by_supervisor(SupervisorTraining.objects.filter(supervisor_id__in=named))
+    trainings = {}
+    if credentials:
+        # Everyone who supervised (or was named on an entry for) these trainees, in the same query.
+        named = SupervisionSession.objects.filter(enrolment_id__in=ids).order_by().values("supervisor_id")
+        trainings = _training_facts_by_supervisor(SupervisorTraining.objects.filter(supervisor_id__in=named))
     return _Loaded(rules, sessions, cases, reviews, reviews_in_training, absences, trainings)
 
 
@@ -712,9 +741,23 @@ def supervisor_home(user, *, today: date, supervisees: Sequence[Enrolment]) -> d
     # missed or met on its own sessions and absences, and a case's review is read whatever the period, so the
     # compliance of those weeks alone gives the same answer as the whole training's without reading it all.
     recent_from = monday - timedelta(days=28)
-    compliance = supervision_compliance_for(
-        enrolments, start=recent_from, end=today, rules=rules_by_programme
-    )
+    # It shows no hours and no case counts: the cases that cannot be overdue today are left out in the
+    # database (most of them: open cases are reviewed every week or two), and the supervisors' training
+    # (which sessions count toward accreditation) is not read. The engine judges what is loaded as ever.
+    compliance = {}
+    if enrolments:
+        periods = [training_period(e, recent_from, today) for e in enrolments]
+        loaded = _load(
+            enrolments,
+            end=today,
+            cases_from=min(last for _, last in periods),
+            rules=rules_by_programme,
+            sessions_from=min(first for first, _ in periods),
+            to_completion=True,
+            overdue_only=True,
+            credentials=False,
+        )
+        compliance = {e.pk: _compliance(e, loaded, recent_from, today) for e in enrolments}
     week_minutes: dict[tuple[int, str], int] = defaultdict(int)
     if enrolments:
         for enrolment_id, status, minutes in (
