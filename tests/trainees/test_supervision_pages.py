@@ -397,8 +397,10 @@ def test_the_supervisors_home_costs_the_same_queries_however_many_supervisees(
         CaseFactory(enrolment=enrolment, opened_on=today() - timedelta(days=60))
     client.force_login(supervisor)
     # +1 the header's unread count, +3 the workplace days, CPD activities and reports waiting; the supervision
-    # rules are read once for the week's status and the supervisor's own credential
-    with django_assert_num_queries(23):
+    # rules are read once for the week's status and the supervisor's own credential; the supervisees'
+    # supervisors' training is not read (the home shows no hours that count toward accreditation), and this
+    # week's minutes (confirmed and waiting) come from the same read of sessions as the weeks missed
+    with django_assert_num_queries(21):
         response = client.get(reverse("home"))
     page = response.content.decode()
     assert "Supervision this week" in page
@@ -442,6 +444,68 @@ def test_the_supervisors_home_shows_the_recent_missed_weeks_and_overdue_cases_of
     assert monday - timedelta(days=14) not in rows[started.pk].missed_recent
     assert monday - timedelta(days=21) in rows[started.pk].missed_recent
     assert len(rows[started.pk].overdue_cases) == 1
+
+
+def test_the_supervisors_home_reads_only_the_cases_that_may_be_overdue_and_calls_the_same_ones_overdue(world):
+    """The home's read leaves out, in the database, the cases opened or reviewed within the review interval;
+    the engine's verdict on the rest is the whole training's, at the edges of the interval too."""
+    from trainees.models import CaseReview
+    from trainees.supervision.selectors import (
+        _load,
+        rules_for_programmes,
+        supervision_compliance_for,
+        supervisor_home,
+    )
+
+    supervisor = world.user("supervisor")
+    day = today()
+    active = f.EnrolmentFactory(cohort=world.cohort, start_date=day - timedelta(days=200))
+    completed = f.EnrolmentFactory(
+        cohort=world.cohort, start_date=day - timedelta(days=400), completed_on=day - timedelta(days=10)
+    )
+
+    def case(enrolment, reference, opened_days_ago, reviewed_days_ago=None, **session):
+        the_case = CaseFactory(
+            enrolment=enrolment, reference=reference, opened_on=day - timedelta(days=opened_days_ago)
+        )
+        if reviewed_days_ago is not None:
+            row = SessionFactory(
+                enrolment=enrolment,
+                supervisor=supervisor,
+                date=day - timedelta(days=reviewed_days_ago),
+                **session,
+            )
+            CaseReview.objects.create(session=row, case=the_case)
+        return the_case
+
+    for enrolment in (active, completed):
+        f.SupervisorAssignmentFactory(
+            enrolment=enrolment, supervisor=supervisor, starts_on=enrolment.start_date
+        )
+        case(enrolment, "OPENED-28", 28)  # not overdue: 28 days is the interval
+        case(enrolment, "OPENED-29", 29)
+        case(enrolment, "REVIEWED-28", 60, 28, confirmed=True)
+        case(enrolment, "REVIEWED-29", 60, 29, confirmed=True)
+        case(enrolment, "AWAITING-5", 60, 5)  # an unconfirmed review does not count
+        case(enrolment, "REVIEWED-3", 60, 3, confirmed=True)  # after the completed trainee's last day
+    home = supervisor_home(supervisor, today=day, supervisees=[active, completed])
+    whole = supervision_compliance_for([active, completed], end=day)
+    rows = {row.enrolment.pk: row for row in home["rows"]}
+    for enrolment in (active, completed):
+        assert rows[enrolment.pk].overdue_cases == whole[enrolment.pk].overdue_cases
+    assert [c.reference for c in rows[active.pk].overdue_cases] == ["AWAITING-5", "OPENED-29", "REVIEWED-29"]
+    assert "REVIEWED-3" in [c.reference for c in rows[completed.pk].overdue_cases]
+    # The cases opened or reviewed (and counted) within the interval were never read for the active trainee.
+    loaded = _load(
+        [active],
+        end=day,
+        cases_from=day,
+        rules=rules_for_programmes([world.cohort.programme_id], on=day),
+        overdue_only=True,
+        credentials=False,
+    )
+    assert sorted(c.reference for c in loaded.cases[active.pk]) == ["AWAITING-5", "OPENED-29", "REVIEWED-29"]
+    assert loaded.trainings == {}
 
 
 def test_this_weeks_status_distinguishes_met_waiting_and_not_yet(client, world):

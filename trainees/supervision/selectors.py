@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db.models import CharField, Exists, F, Max, OuterRef, Q, QuerySet, Sum, Value
+from django.db.models import CharField, Exists, F, Max, OuterRef, Q, QuerySet, Value
 from django.utils import timezone
 
 from accounts.access import refuse
@@ -261,6 +261,7 @@ class _Loaded:
     absences: dict
     trainings: dict
     intervals: dict = field(default_factory=dict)  # credential intervals by rules, filled as asked
+    awaiting: dict = field(default_factory=dict)  # with `awaiting_from`: sessions awaiting confirmation since
 
 
 INTERRUPTION = "interruption"  # an absence's label when it is an interruption (leave is labelled by its kind)
@@ -305,21 +306,38 @@ def _load(
     absences: dict[int, list[engine.Absence]] | None = None,
     sessions_from: date | None = None,
     to_completion: bool = False,
+    overdue_only: bool = False,
+    credentials: bool = True,
+    awaiting_from: date | None = None,
 ) -> _Loaded:
     """The records of these trainees up to `end`. Cases: those still open after `cases_from` and, with
     `to_completion`, each trainee's own last day (their completion, else `end`), as no earlier case can be
-    overdue for review in any period that ends then or later."""
+    overdue for review in any period that ends then or later.
+
+    For a page that shows only the overdue case reviews and the weeks (the supervisor's home):
+    `overdue_only` leaves out, in the database, the cases that cannot be overdue on any period's last day
+    (opened, or reviewed, within the shortest review interval before `end`), so the engine judges the rest as
+    ever but its `active_cases` counts only those; without `credentials` no supervisor's training is read,
+    so every session counts as uncredentialed (the hours by kind, the weeks and the gaps are unchanged).
+    `awaiting_from` also reads, in the same query, the sessions awaiting confirmation from that day to `end`
+    (in `awaiting`; the engine never sees them)."""
     ids = [e.pk for e in enrolments]
     if rules is None:
         rules = rules_for_programmes({e.cohort.programme_id for e in enrolments}, on=end)
     sessions: dict[int, list[engine.SessionFact]] = defaultdict(list)
+    awaiting: dict[int, list[engine.SessionFact]] = defaultdict(list)
+    confirmed = SupervisionSession.Status.CONFIRMED
+    which = Q(status=confirmed)
+    if awaiting_from is not None:
+        which |= Q(status=SupervisionSession.Status.AWAITING, date__gte=awaiting_from)
     for row in (
-        SupervisionSession.objects.confirmed()
-        .filter(enrolment_id__in=ids, date__lte=end)
+        SupervisionSession.objects.current()
+        .filter(which, enrolment_id__in=ids, date__lte=end)
         # Sessions before every trainee's period would only be left out by the engine.
         .filter(**({"date__gte": sessions_from} if sessions_from else {}))
         .order_by()
         .values_list(
+            "status",
             "id",
             "enrolment_id",
             "date",
@@ -330,8 +348,8 @@ def _load(
             "live_assessment_intervention__code",
         )
     ):
-        pk, enrolment_id, day, kind, minutes, supervisor_id, fmt, intervention = row
-        sessions[enrolment_id].append(
+        status, pk, enrolment_id, day, kind, minutes, supervisor_id, fmt, intervention = row
+        (sessions if status == confirmed else awaiting)[enrolment_id].append(
             engine.SessionFact(
                 id=pk,
                 date=day,
@@ -362,9 +380,28 @@ def _load(
         open_then &= (
             Q(closed_on__isnull=True) | Q(closed_on__gt=end) | Q(closed_on__gt=F("enrolment__completed_on"))
         )
+    open_cases = Case.objects.filter(open_then, enrolment_id__in=ids, opened_on__lte=end)
+    if overdue_only:
+        # The engine calls a case overdue when more than its programme's interval has passed since its latest
+        # review (or its opening) by the trainee's last day, which is never after `end`. So a case opened, or
+        # reviewed within the training, on or after `end` less the shortest interval cannot be overdue: most
+        # open cases, reviewed every week or two. A completed trainee's cases are all kept (their reviews
+        # count only up to completion). The engine still gives every verdict on the cases kept.
+        since = end - timedelta(days=min(r.case_review_interval_days for r in rules.values()))
+        reviewed_since = CaseReview.objects.filter(
+            case=OuterRef("pk"),
+            # Named, so PostgreSQL reads these trainees' recent sessions, not the whole country's.
+            session__enrolment_id__in=ids,
+            session__status=SupervisionSession.Status.CONFIRMED,
+            session__replaced_by__isnull=True,
+            session__date__gte=since,
+            session__date__lte=end,
+        )
+        open_cases = open_cases.filter(
+            Q(enrolment__completed_on__isnull=False) | ~Exists(reviewed_since), opened_on__lt=since
+        )
     for pk, enrolment_id, reference, opened_on, closed_on, last, last_in_training in (
-        Case.objects.filter(open_then, enrolment_id__in=ids, opened_on__lte=end)
-        .order_by()
+        open_cases.order_by()
         .annotate(
             last=Max("reviews__session__date", filter=counted),
             last_in_training=Max("reviews__session__date", filter=counted & within_training),
@@ -378,10 +415,14 @@ def _load(
             reviews_in_training[enrolment_id].append((pk, last_in_training))
     if absences is None:
         absences = absences_for(ids)
-    # Everyone who supervised (or was named on an entry for) these trainees, in the same query.
-    named = SupervisionSession.objects.filter(enrolment_id__in=ids).order_by().values("supervisor_id")
-    trainings = _training_facts_by_supervisor(SupervisorTraining.objects.filter(supervisor_id__in=named))
-    return _Loaded(rules, sessions, cases, reviews, reviews_in_training, absences, trainings)
+    trainings = {}
+    if credentials:
+        # Everyone who supervised (or was named on an entry for) these trainees, in the same query.
+        named = SupervisionSession.objects.filter(enrolment_id__in=ids).order_by().values("supervisor_id")
+        trainings = _training_facts_by_supervisor(SupervisorTraining.objects.filter(supervisor_id__in=named))
+    return _Loaded(
+        rules, sessions, cases, reviews, reviews_in_training, absences, trainings, awaiting=awaiting
+    )
 
 
 def _intervals_for(loaded: _Loaded, rules: engine.Rules) -> dict[int, tuple]:
@@ -738,31 +779,39 @@ def supervisor_home(user, *, today: date, supervisees: Sequence[Enrolment]) -> d
     # missed or met on its own sessions and absences, and a case's review is read whatever the period, so the
     # compliance of those weeks alone gives the same answer as the whole training's without reading it all.
     recent_from = monday - timedelta(days=28)
-    compliance = supervision_compliance_for(
-        enrolments, start=recent_from, end=today, rules=rules_by_programme
-    )
-    week_minutes: dict[tuple[int, str], int] = defaultdict(int)
+    # It shows no hours and no case counts: the cases that cannot be overdue today are left out in the
+    # database (most of them: open cases are reviewed every week or two), and the supervisors' training
+    # (which sessions count toward accreditation) is not read. The engine judges what is loaded as ever.
+    compliance = {}
     if enrolments:
-        for enrolment_id, status, minutes in (
-            SupervisionSession.objects.current()
-            .filter(
-                enrolment_id__in=[e.pk for e in enrolments],
-                kind=SupervisionSession.Kind.CASE_MANAGEMENT,
-                date__gte=monday,
-                date__lte=today,
-            )
-            .order_by()
-            .values_list("enrolment_id", "status")
-            .annotate(total=Sum("minutes"))
-            .values_list("enrolment_id", "status", "total")
-        ):
-            week_minutes[(enrolment_id, status)] += minutes
+        periods = [training_period(e, recent_from, today) for e in enrolments]
+        loaded = _load(
+            enrolments,
+            end=today,
+            cases_from=min(last for _, last in periods),
+            rules=rules_by_programme,
+            # This week's sessions too, whenever the trainees started: the week's status counts them all.
+            sessions_from=min(monday, *(first for first, _ in periods)),
+            to_completion=True,
+            overdue_only=True,
+            credentials=False,
+            awaiting_from=monday,  # the week's minutes waiting for confirmation, in the same read
+        )
+        compliance = {e.pk: _compliance(e, loaded, recent_from, today) for e in enrolments}
+
+    def this_week(found) -> int:  # case-management minutes this week, group sessions included
+        return sum(
+            s.minutes
+            for s in found
+            if s.kind == SupervisionSession.Kind.CASE_MANAGEMENT and monday <= s.date <= today
+        )
+
     rows = []
     for enrolment in enrolments:
         result = compliance[enrolment.pk]
         needed = result.rules.case_management_minutes_per_week
-        confirmed = week_minutes[(enrolment.pk, SupervisionSession.Status.CONFIRMED)]
-        awaiting = week_minutes[(enrolment.pk, SupervisionSession.Status.AWAITING)]
+        confirmed = this_week(loaded.sessions.get(enrolment.pk, ()))
+        awaiting = this_week(loaded.awaiting.get(enrolment.pk, ()))
         if enrolment.status != Enrolment.Status.ACTIVE:
             status, text = "inactive", f"Training {enrolment.get_status_display().lower()}"
         elif confirmed >= needed:
