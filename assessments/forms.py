@@ -6,15 +6,8 @@ from django.utils import timezone
 from assessments.evidence import ALLOWED_DESCRIPTION, ALLOWED_TYPES, max_upload_bytes
 from assessments.models import AssessmentComponent, Attempt, Method
 from assessments.selectors import STATUS_LABELS
-from core.forms import DeidentifiedForm
+from core.forms import DateInput, DeidentifiedForm
 from curriculum.models import Competence
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 class MultipleFileInput(forms.FileInput):

@@ -21,6 +21,17 @@ NOT_FREE_TEXT = (
 )
 
 
+class DateInput(forms.DateInput):
+    """The one date widget: a browser date picker. It accepts only ISO dates, so a date already known (an
+    initial value, a record being edited) is given back as one; in the locale's format (01/12/2026) the
+    browser shows the field empty, and saving the page blanks it."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None, format="%Y-%m-%d"):
+        super().__init__(attrs=attrs, format=format)
+
+
 def is_guarded_form_field(field) -> bool:
     return any(isinstance(v, GuardValidator | FileNameValidator) for v in field.validators)
 

@@ -3,7 +3,7 @@
 from django import forms
 
 from accounts.models import Organisation
-from core.forms import DeidentifiedForm, DeidentifiedModelForm
+from core.forms import DateInput, DeidentifiedForm, DeidentifiedModelForm
 from curriculum.models import Cohort, Programme, ProgrammeMembership, Route
 
 WEEKDAYS = [(0, "Monday"), (1, "Tuesday"), (2, "Wednesday"), (3, "Thursday"), (4, "Friday")]
@@ -12,16 +12,6 @@ WEEKDAYS = [(0, "Monday"), (1, "Tuesday"), (2, "Wednesday"), (3, "Thursday"), (4
 class RouteChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.name} ({obj.edition.title})"
-
-
-class DateInput(forms.DateInput):
-    """A browser date picker; it accepts only ISO dates, so the saved value is given back as one (in the
-    locale's format the field showed empty, and saving the page blanked it)."""
-
-    input_type = "date"
-
-    def __init__(self, attrs=None, format="%Y-%m-%d"):
-        super().__init__(attrs=attrs, format=format)
 
 
 class ProgrammeForm(DeidentifiedModelForm):

@@ -1,6 +1,6 @@
 from django import forms
 
-from core.forms import DeidentifiedForm
+from core.forms import DateInput, DeidentifiedForm
 from core.identifiers import GuardValidator
 from workforce.models import (
     DIVERSITY_DIMENSIONS,
@@ -15,9 +15,7 @@ from workforce.models import (
 
 
 class AsOfForm(DeidentifiedForm):
-    as_of = forms.DateField(
-        label="Figures on", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    as_of = forms.DateField(label="Figures on", required=False, widget=DateInput())
 
 
 class CorrectionForm(DeidentifiedForm):
@@ -71,10 +69,8 @@ class PostForm(DeidentifiedForm):
     wte = forms.DecimalField(
         label="Whole-time equivalent", min_value=0.01, max_value=1, decimal_places=2, initial=1
     )
-    starts_on = forms.DateField(label="Start date", widget=forms.DateInput(attrs={"type": "date"}))
-    ends_on = forms.DateField(
-        label="Last day (if ended)", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    starts_on = forms.DateField(label="Start date", widget=DateInput())
+    ends_on = forms.DateField(label="Last day (if ended)", required=False, widget=DateInput())
     leaving_reason = forms.ChoiceField(
         label="Leaving reason (if they left the service)",
         choices=[("", "Did not leave")] + LeavingReason.choices,
@@ -99,7 +95,7 @@ class PostForm(DeidentifiedForm):
 
 
 class EndPostForm(DeidentifiedForm):
-    ends_on = forms.DateField(label="Last day in post", widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = forms.DateField(label="Last day in post", widget=DateInput())
     leaving_reason = forms.ChoiceField(
         label="Leaving reason (leave blank for a move within the service)",
         choices=[("", "Moved within the service")] + LeavingReason.choices,
@@ -113,7 +109,7 @@ class EndPostForm(DeidentifiedForm):
 
 
 class StaffingForm(DeidentifiedForm):
-    counted_on = forms.DateField(label="Counted on", widget=forms.DateInput(attrs={"type": "date"}))
+    counted_on = forms.DateField(label="Counted on", widget=DateInput())
     high_intensity_headcount = forms.IntegerField(
         label="High-intensity therapists who are not users of the tracker", min_value=0
     )
@@ -129,8 +125,8 @@ class RecruitmentForm(DeidentifiedForm):
         help_text="For example “Trainee PWPs for the January 2027 intake”.",
     )
     posts_offered = forms.IntegerField(label="Trainee posts offered", min_value=1, max_value=500)
-    opens_on = forms.DateField(label="Advert opens on", widget=forms.DateInput(attrs={"type": "date"}))
-    closes_on = forms.DateField(label="Advert closes on", widget=forms.DateInput(attrs={"type": "date"}))
+    opens_on = forms.DateField(label="Advert opens on", widget=DateInput())
+    closes_on = forms.DateField(label="Advert closes on", widget=DateInput())
     cohort = forms.ModelChoiceField(
         queryset=None, label="Training cohort they will join", required=False, empty_label="Not known yet"
     )
@@ -165,5 +161,5 @@ class OutcomeForm(DeidentifiedForm):
         label="Date of the outcome",
         required=False,
         help_text="Leave blank for today.",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )

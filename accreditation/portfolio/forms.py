@@ -6,7 +6,7 @@ from accounts.models import User
 from accreditation.models import PortfolioSnapshot, Visit
 from accreditation.models.portfolios import normalise_verification_code
 from accreditation.portfolio.data import scheme_choices
-from core.forms import DeidentifiedForm, DeidentifiedModelForm
+from core.forms import DateInput, DeidentifiedForm, DeidentifiedModelForm
 
 MAX_VERIFY_UPLOAD = 25 * 1024 * 1024  # far above any portfolio; stops someone hashing a DVD image
 
@@ -81,8 +81,8 @@ class VisitForm(DeidentifiedModelForm):
         }
         widgets = {
             "kind": forms.RadioSelect,
-            "starts_on": forms.DateInput(attrs={"type": "date"}),
-            "ends_on": forms.DateInput(attrs={"type": "date"}),
+            "starts_on": DateInput(),
+            "ends_on": DateInput(),
         }
 
     def __init__(self, *args, programmes, **kwargs):

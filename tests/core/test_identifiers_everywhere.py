@@ -240,3 +240,25 @@ def test_a_form_refuses_an_oversized_paste_with_a_message_not_an_error_page():
     form = EditProfileForm(data={"name": "Mine", "description": "x" * (DEFAULT_TEXT_LIMIT + 1), "spec": "{}"})
     assert not form.is_valid()
     assert any("at most 10000 characters" in e for e in form.errors["description"]), form.errors
+
+
+def test_every_date_field_of_every_form_gives_a_known_date_back_to_the_date_picker():
+    """A browser date picker takes only ISO dates: a date already known (an initial value, a record being
+    edited) written in the locale's format (01/12/2026) shows as an empty field, and saving blanks it. Every
+    date field of every project form, and the caseload filter's, uses core.forms.DateInput."""
+    from datetime import date
+
+    from trainees.caseload.tables import ContactFilter
+
+    known = date(2026, 12, 1)
+    fields = [
+        (f"{form_class.__module__}.{form_class.__qualname__}.{name}", field)
+        for form_class in project_form_classes()
+        for name, field in form_class.base_fields.items()
+    ]
+    fields += [(f"ContactFilter.{name}", f.field) for name, f in ContactFilter.base_filters.items()]
+    dates = [(name, field) for name, field in fields if isinstance(field, forms.DateField)]
+    assert len(dates) > 20
+    wrong = [name for name, field in dates if field.widget.format_value(known) != "2026-12-01"]
+    assert wrong == []
+    assert all(field.widget.input_type == "date" for _, field in dates)

@@ -7,14 +7,14 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from core.dates import long_date
-from core.forms import DeidentifiedForm
+from core.forms import DateInput, DeidentifiedForm
 from curriculum.models import Module
 from trainees.attendance.importer import DATE_PATTERNS, parse_date
 from trainees.attendance.models import MAX_MINUTES_MISSED, AttendanceStatus
 from trainees.attendance.services import WEEKDAY_NAMES, MarkInput, check_mark
 from trainees.models import Interruption, TeachingDay
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE_WIDGET = DateInput()
 MAX_HOLIDAY_LINES = 400
 
 

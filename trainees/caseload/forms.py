@@ -4,19 +4,12 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from core.forms import DeidentifiedForm
+from core.forms import DateInput, DeidentifiedForm
 from core.wording import sentence
 from curriculum.models import Intervention
 from trainees.caseload.importer import FIELDS, MAX_UPLOAD_BYTES
 from trainees.caseload.services import clean_case_reference, contact_problems
 from trainees.models import Case, Contact, Enrolment, RampProfile
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class ContactForm(DeidentifiedForm):

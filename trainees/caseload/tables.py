@@ -2,12 +2,12 @@
 
 import django_filters
 import django_tables2 as tables
-from django import forms
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from core.forms import DateInput
 from core.tables import CellsTable, day_month_year
 from core.templatetags.status import status_tag
 from curriculum.models import Intervention
@@ -217,11 +217,9 @@ class ContactFilter(django_filters.FilterSet):
         queryset=Intervention.objects.order_by("order", "name"), empty_label="Any intervention"
     )
     date_from = django_filters.DateFilter(
-        field_name="date", lookup_expr="gte", label="From", widget=forms.DateInput(attrs={"type": "date"})
+        field_name="date", lookup_expr="gte", label="From", widget=DateInput()
     )
-    date_to = django_filters.DateFilter(
-        field_name="date", lookup_expr="lte", label="To", widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte", label="To", widget=DateInput())
 
     class Meta:
         model = Contact

@@ -1,6 +1,6 @@
 from django import forms
 
-from core.forms import DeidentifiedForm, DeidentifiedModelForm
+from core.forms import DateInput, DeidentifiedForm, DeidentifiedModelForm
 from trainees.models import CpdActivity
 
 
@@ -15,7 +15,7 @@ class CpdActivityForm(DeidentifiedModelForm):
         model = CpdActivity
         fields = ["date", "title", "hours", "cbt_informed", "reflection"]
         widgets = {
-            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "date": DateInput(),
             "reflection": forms.Textarea(attrs={"rows": 6}),
         }
         labels = {"date": "Date of the activity", "hours": "Hours"}

@@ -6,10 +6,10 @@ from django import forms
 from django.utils import timezone
 
 from core.dates import long_date
-from core.forms import DeidentifiedForm
+from core.forms import DateInput, DeidentifiedForm
 from curriculum.models import Cohort, Route
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE_WIDGET = DateInput()
 
 
 class _ChangeForm(DeidentifiedForm):

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from accounts.models import User
-from core.forms import DeidentifiedForm, DeidentifiedModelForm
+from core.forms import DateInput, DeidentifiedForm, DeidentifiedModelForm
 from curriculum.models import Intervention
 from trainees.deidentify import validate_deidentified
 from trainees.models import (
@@ -24,13 +24,6 @@ from trainees.models import (
 from trainees.supervision.certificates import check_certificate
 from trainees.supervision.selectors import case_review_choices, why_cannot_supervise
 from trainees.supervision.services import REPORT_FIELDS
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 class SupervisorChoiceField(forms.ModelChoiceField):
