@@ -22,6 +22,12 @@ class Condition:
     recipients: Mapping[str, tuple[int, ...]] = field(default_factory=dict)  # role -> user ids
     enrolment_id: int | None = None
     trainee_name: str = ""
+    own_text: str = ""  # the same as the trainee it is about reads it ("You did not ..."), where it differs
+
+    def text_for(self, user_id: int) -> str:
+        if self.own_text and user_id in self.recipients.get("trainee", ()):
+            return self.own_text
+        return self.text
 
 
 @dataclass(frozen=True)
@@ -87,7 +93,7 @@ def decide(conditions: Iterable[Condition], rules: Sequence[Rule], today: date) 
                             rule.id,
                             item.subject,
                             due_on,
-                            item.text,
+                            item.text_for(user_id),
                             item.url,
                             item.enrolment_id,
                             item.trainee_name,

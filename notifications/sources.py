@@ -92,7 +92,8 @@ def conditions_for(enrolments: Sequence[Enrolment], *, on: date) -> list[Conditi
     roles = {e.pk: _roles(e, assignments[e.pk], staff[e.cohort.programme_id]) for e in enrolments}
     out: list[Condition] = []
 
-    def add(condition, subject, when, text, url, enrolment_id, recipients=None):
+    def add(condition, subject, when, text, url, enrolment_id, recipients=None, own=""):
+        """`own`: the text as the trainee it is about reads it, when it differs from what others read."""
         enrolment = by_pk[enrolment_id]
         name = enrolment.user.display_name
         out.append(
@@ -105,6 +106,7 @@ def conditions_for(enrolments: Sequence[Enrolment], *, on: date) -> list[Conditi
                 recipients or roles[enrolment_id],
                 enrolment_id,
                 name,
+                own,
             )
         )
 
@@ -218,6 +220,7 @@ def conditions_for(enrolments: Sequence[Enrolment], *, on: date) -> list[Conditi
                 "A case review for {name} is overdue: it was due by " + long_date(overdue_since),
                 supervision_url,
                 pk,
+                own="One of your case reviews is overdue: it was due by " + long_date(overdue_since),
             )
         overdue_now = {case.reference for case in result.overdue_cases}
         for case in compliance_ahead[pk].overdue_cases:
@@ -235,6 +238,7 @@ def conditions_for(enrolments: Sequence[Enrolment], *, on: date) -> list[Conditi
                 "A case review for {name} is due by " + long_date(due_on - timedelta(days=1)),
                 supervision_url,
                 pk,
+                own="One of your case reviews is due by " + long_date(due_on - timedelta(days=1)),
             )
         for monday in result.missed_weeks:
             add(
@@ -244,6 +248,7 @@ def conditions_for(enrolments: Sequence[Enrolment], *, on: date) -> list[Conditi
                 "{name} did not have enough case-management supervision in the week of " + long_date(monday),
                 supervision_url,
                 pk,
+                own="You did not have enough case-management supervision in the week of " + long_date(monday),
             )
         behind = []
         if days[pk].status == "off_track":
@@ -269,6 +274,7 @@ def conditions_for(enrolments: Sequence[Enrolment], *, on: date) -> list[Conditi
                 "The 12-month training window for {name} ends on " + long_date(enrolment.nominal_window_end),
                 reverse("trainees:detail", args=[pk]),
                 pk,
+                own="Your 12-month training window ends on " + long_date(enrolment.nominal_window_end),
             )
 
     supervisor_ids = sorted({uid for r in roles.values() for uid in r["supervisors"]})

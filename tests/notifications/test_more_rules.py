@@ -114,14 +114,21 @@ def test_a_case_review_falls_due_then_goes_overdue(world, kinds):
     assert {u for u, s, d in told("case-review-overdue")} == {"trainee", "supervisor"}
     # Each overdue case says which review it is (the date it was due by), so a digest listing several cases
     # of one trainee does not repeat the same line; the due-by date matches the earlier reminder's.
+    # The supervisor reads the trainee's name; the trainee reads it as their own.
     texts = set(
-        Notification.objects.filter(kind__code__startswith="case-review").values_list("text", flat=True)
+        Notification.objects.filter(kind__code__startswith="case-review").values_list(
+            "recipient__username", "text"
+        )
     )
     # Due by the last day of the 28 (the day before it is overdue): the case was opened 24 days before TODAY.
     due_by = long_date(case.opened_on + timedelta(days=28))
+    name, trainee = world.enrolment.user.display_name, world.enrolment.user.username
+    supervisor = world.user("supervisor").username
     assert texts == {
-        f"A case review for {world.enrolment.user.display_name} is due by {due_by}",
-        f"A case review for {world.enrolment.user.display_name} is overdue: it was due by {due_by}",
+        (supervisor, f"A case review for {name} is due by {due_by}"),
+        (supervisor, f"A case review for {name} is overdue: it was due by {due_by}"),
+        (trainee, f"One of your case reviews is due by {due_by}"),
+        (trainee, f"One of your case reviews is overdue: it was due by {due_by}"),
     }
     assert len(told("case-review-due")) == 2  # not repeated once overdue
 

@@ -54,3 +54,24 @@ def test_a_release_date_tomorrow_is_not_announced_today():
     rules = [rule(condition="marks_released")]
     assert decide([released], rules, DAY - timedelta(days=1)) == []
     assert [d.recipient_id for d in decide([released], rules, DAY)] == [1]
+
+
+def test_the_trainee_it_is_about_is_told_in_their_own_words_and_everyone_else_by_name():
+    condition = Condition(
+        "c",
+        "week:3:2026-03-02",
+        DAY,
+        "Ann Lee did not have enough case-management supervision in the week of 2 March 2026",
+        "/x",
+        {"trainee": (5,), "case_management_supervisor": (7,)},
+        3,
+        "Ann Lee",
+        own_text="You did not have enough case-management supervision in the week of 2 March 2026",
+    )
+    dues = decide([condition], [rule(roles=("trainee", "case_management_supervisor"))], DAY)
+    texts = {d.recipient_id: d.text for d in dues}
+    assert texts[5].startswith("You did not have enough")
+    assert texts[7].startswith("Ann Lee did not have enough")
+    # Without words of its own, the trainee reads what everyone reads.
+    plain = Condition("c", "s", DAY, "Ann Lee submitted a portfolio", "/x", {"trainee": (5,)}, 3, "Ann Lee")
+    assert decide([plain], [rule()], DAY)[0].text == "Ann Lee submitted a portfolio"
