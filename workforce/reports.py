@@ -98,7 +98,8 @@ def load_posts(service: Organisation, as_of: date) -> ServicePosts:
         .select_related("practitioner", "practitioner__qualifying_cohort", "site")
         .order_by("starts_on", "id")
     )
-    since = date(as_of.year - APPLICANT_YEARS, as_of.month, min(as_of.day, 28))
+    # The same day two years before (clamped to the month's end), not the 28th: rounds that opened after it.
+    since = add_months(as_of, -12 * APPLICANT_YEARS)
     rounds = list(
         Recruitment.objects.filter(service=service, opens_on__lte=as_of, opens_on__gt=since).order_by(
             "opens_on", "id"

@@ -173,6 +173,15 @@ def test_a_round_that_opened_more_than_two_years_before_the_date_is_not_in_the_r
     assert report.rounds == [] and report.outcomes.row_labels == ()
 
 
+def test_the_two_years_end_on_the_same_day_two_years_before_at_the_end_of_a_month():
+    # Two years up to 31 March 2026 start after 31 March 2024: a round that opened on 29 March 2024 is out.
+    service, actor = f.ServiceFactory(), f.UserFactory()
+    _round(service, actor, name="Spring 2024", opens_on=date(2024, 3, 29), closes_on=date(2024, 4, 30))
+    _round(service, actor, name="April 2024", opens_on=date(2024, 4, 1), closes_on=date(2024, 4, 30))
+    report = reports.applicants(reports.load_posts(service, date(2026, 3, 31)))
+    assert [r.name for r in report.rounds] == ["April 2024"]
+
+
 def test_an_administrator_records_a_round_and_an_application_and_moves_it_on(client, world):
     service = world.enrolment.employing_service
     client.force_login(world.user("admin"))
