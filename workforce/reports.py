@@ -373,6 +373,9 @@ def _staffing_specs(data: ServicePosts, page: _Page, band_mix: int):
             ("Qualified staff", "Trainees"),
             [[q, tr] for _, _, q, tr, _ in rows],
             margins=False,
+            # A site counted by its typed figure has nobody in the records, so no trainees: the page says
+            # which count it is, so a reader knows that 0 and it is shown.
+            zero_by_definition=[(r, 1) for r, row in enumerate(rows) if row[4] != "post history"],
         )
     )
     count = (
