@@ -98,7 +98,8 @@ def load_posts(service: Organisation, as_of: date) -> ServicePosts:
         .select_related("practitioner", "practitioner__qualifying_cohort", "site")
         .order_by("starts_on", "id")
     )
-    since = date(as_of.year - APPLICANT_YEARS, as_of.month, min(as_of.day, 28))
+    # The same day two years before (clamped to the month's end), not the 28th: rounds that opened after it.
+    since = add_months(as_of, -12 * APPLICANT_YEARS)
     rounds = list(
         Recruitment.objects.filter(service=service, opens_on__lte=as_of, opens_on__gt=since).order_by(
             "opens_on", "id"
@@ -372,6 +373,9 @@ def _staffing_specs(data: ServicePosts, page: _Page, band_mix: int):
             ("Qualified staff", "Trainees"),
             [[q, tr] for _, _, q, tr, _ in rows],
             margins=False,
+            # A site counted by its typed figure has nobody in the records, so no trainees: the page says
+            # which count it is, so a reader knows that 0 and it is shown.
+            zero_by_definition=[(r, 1) for r, row in enumerate(rows) if row[4] != "post history"],
         )
     )
     count = (

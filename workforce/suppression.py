@@ -1,7 +1,12 @@
 """Small-number suppression for every report about people. Pure: tables of counts in, tables of cells out.
 
 The rule (README, "Careers and workforce"):
-1. Primary: a count from 1 to 4 is hidden. Zero is shown (it identifies nobody).
+1. Primary: a count from 0 to 4 is hidden (`primary_hidden`). A 0 is hidden like a small count, so a reader
+   cannot tell a hidden 0 from a hidden 1 to 4 and must allow every hidden figure to be 0 (while zeros were
+   shown, a reader knew each hidden figure was at least 1, and a loop whose other values put a 0 in a hidden
+   cell gave its figures away). A 0 the reader knows already is shown (`known_zeros`): a total of 0, the
+   cells of an empty row or column, and what links and definitions make 0. As a total of 0 is always shown,
+   a hidden total is at least 1 to a reader (`lowest`), and the proof of rule 2 allows for it.
 2. Secondary: a table is shown with its row totals, column totals and grand total, so each row and each column
    (totals included) is a sum a reader can check. More figures are hidden until no hidden figure can be worked
    out (`minimal_hidden`): as few as it can find, not the smallest of each line in turn. Two starting points
@@ -9,7 +14,8 @@ The rule (README, "Careers and workforce"):
    `greedy_hidden`) are each checked `safe` and then pruned: every extra figure, largest first, is shown again
    if the rest stays safe. The smaller result wins, so it never hides more than the greedy rule did.
    `safe` is a proof, not a hope: elimination fixes no hidden figure, and for every hidden figure there is a
-   whole-number move of the hidden figures (zero to the largest figure shown or hidden) that keeps every sum.
+   whole-number move of the hidden figures (from the least value a reader knows to the largest figure, at
+   least 5) that keeps every sum.
 3. Every hidden cell shows the same words, so a reader cannot tell a small count from a cell hidden to
    protect it (different words would narrow the range and could give the small count away).
 4. Percentages are worked out from the true counts and shown only where both the count and the total it is a
@@ -103,8 +109,8 @@ class SuppressedTable:
 
 
 def suppress_count(count: int) -> Cell:
-    """One figure on its own (no total beside it): hidden when from 1 to 4."""
-    return Cell(None if is_small(count) else count)
+    """One figure on its own (no total beside it): hidden when from 0 to 4, as in a table."""
+    return Cell(None if count < THRESHOLD else count)
 
 
 def hidden_mask(counts: Sequence[Sequence[int]]) -> list[list[bool]]:
@@ -120,12 +126,15 @@ def hidden_mask(counts: Sequence[Sequence[int]]) -> list[list[bool]]:
 
 
 def greedy_mask(
-    counts: Sequence[Sequence[int]], *, force: Iterable[tuple[int, int]] = ()
+    counts: Sequence[Sequence[int]],
+    *,
+    force: Iterable[tuple[int, int]] = (),
+    keep: Iterable[tuple[int, int]] = (),
 ) -> list[list[bool]]:
     """The first, greedy rule for one table with its margins (see `greedy_hidden`).
 
     `force` names cells of the extended grid to hide whatever their value (used to keep a figure hidden
-    elsewhere on the page hidden here too).
+    elsewhere on the page hidden here too); `keep` names cells never to hide (figures a reader knows are 0).
     """
     rows = len(counts)
     columns = len(counts[0]) if rows else 0
@@ -135,6 +144,7 @@ def greedy_mask(
     hidden = [[is_small(grid[r][c]) for c in range(width)] for r in range(height)]
     for r, c in force:
         hidden[r][c] = True
+    keep = set(keep)
 
     def lines():
         for r in range(height):
@@ -145,7 +155,7 @@ def greedy_mask(
     def choose(candidates):
         # The smallest non-zero figure first (least information lost); an inner cell before a total.
         ranked = sorted(
-            candidates,
+            [rc for rc in candidates if rc not in keep],
             key=lambda rc: (
                 grid[rc[0]][rc[1]] == 0,
                 rc[0] == rows or rc[1] == columns,
@@ -179,8 +189,8 @@ def greedy_mask(
                 )
             ]
             pick = choose(candidates)
-            if pick is None:  # cannot happen while every line holds 0 or at least 2 hidden cells
-                raise AssertionError("no cell can close the loop")
+            if pick is None:  # only figures known to be 0 could close it: `safe` judges what is left
+                break
             hidden[pick[0]][pick[1]] = True
             changed = True
     return hidden
@@ -232,6 +242,9 @@ class Spec:
     column_labels: Sequence[str]
     counts: Sequence[Sequence[int]]
     margins: bool = True
+    # Cells (row, column) a reader knows are 0 by definition (trainees at a site counted only by the typed
+    # figure, which the page says): shown as 0, as hiding a figure whose value is known protects nothing.
+    zero_by_definition: Sequence[tuple[int, int]] = ()
 
 
 # A figure: (table index, row, column) in the table's grid. With margins, row `len(row_labels)` is the
@@ -428,6 +441,58 @@ def _is_total(specs: Sequence[Spec], ref: Ref) -> bool:
     return spec.margins and (r == len(spec.row_labels) or c == len(spec.column_labels))
 
 
+def ceiling(value: dict[Ref, int]) -> int:
+    """The largest value a move may give a hidden figure: the largest figure, or 5 if that is less (every
+    hidden figure reads "fewer than 5, or hidden", so up to 5 is as likely as anything to a reader). Any
+    ceiling is sound (a move found is a real other solution); a lower one only proves less."""
+    return max(max(value.values(), default=0), THRESHOLD)
+
+
+def known_zeros(specs: Sequence[Spec], eqs: Sequence[dict[Ref, int]], value: dict[Ref, int]) -> set[Ref]:
+    """The figures a reader knows are 0 whatever is hidden, so they are shown: every total of 0 (a row, a
+    column or a whole table with nobody in it), every cell a table says is 0 by definition, and then every
+    figure that a sum of known zeros makes 0, as counts are never negative (the cells of an empty row or
+    column; a list of sites adding up to a band 4 count of 0 through a link). Any other 0 is hidden like a
+    count from 1 to 4.
+
+    Showing zero totals tells a reader one more thing: a hidden total is at least 1 (`lowest`)."""
+    known = {ref for ref, v in value.items() if v == 0 and _is_total(specs, ref)}
+    known |= {(t, r, c) for t, spec in enumerate(specs) for r, c in spec.zero_by_definition}
+    changed = True
+    while changed:
+        changed = False
+        for eq in eqs:
+            for sign in (1, -1):
+                if all(ref in known for ref, k in eq.items() if k * sign < 0):
+                    new = {ref for ref, k in eq.items() if k * sign > 0 and ref not in known}
+                    if new:
+                        known |= new
+                        changed = True
+    return known
+
+
+def primary_hidden(specs: Sequence[Spec], eqs: Sequence[dict[Ref, int]], value: dict[Ref, int]) -> set[Ref]:
+    """Primary suppression: every count from 1 to 4, and every 0 a reader does not already know is 0, so a
+    reader cannot tell a hidden 0 from a hidden small count (any hidden figure but a total may be 0)."""
+    known = known_zeros(specs, eqs, value)
+    if any(value[ref] for ref in known):
+        raise ValueError("a figure said to be 0 by definition is not 0")
+    return {ref for ref, v in value.items() if is_small(v) or (v == 0 and ref not in known)}
+
+
+def lowest(specs: Sequence[Spec]) -> dict[Ref, int]:
+    """The least value a reader knows each hidden figure has: 1 for a total (a total of 0 is always shown),
+    0 for anything else (a 0 that is not known to be 0 is hidden)."""
+    return {
+        (t, r, c): 1
+        for t, spec in enumerate(specs)
+        if spec.margins and spec.row_labels and spec.column_labels
+        for r in range(len(spec.row_labels) + 1)
+        for c in range(len(spec.column_labels) + 1)
+        if _is_total(specs, (t, r, c))
+    }
+
+
 def greedy_hidden(specs: Sequence[Spec], links: Iterable[Link] = ()) -> set[Ref]:
     """The first algorithm (kept as a yardstick and as one starting point of `minimal_hidden`): each table's
     lines and loops by `hidden_mask`'s greedy rule, then the links, then the smallest figure beside any
@@ -435,15 +500,16 @@ def greedy_hidden(specs: Sequence[Spec], links: Iterable[Link] = ()) -> set[Ref]
     one line is never taken back."""
     links = list(links)
     value = values_of(specs)
-    hidden = {ref for ref, v in value.items() if is_small(v)}
     eqs = equations(specs, links)
+    known = known_zeros(specs, eqs, value)
+    hidden = primary_hidden(specs, eqs, value)
     link_eqs = eqs[len(eqs) - len(links) :] if links else []
 
     def rank(ref: Ref):
         return (value[ref] == 0, _is_total(specs, ref), value[ref], ref)
 
     def hide_one(candidates) -> bool:
-        candidates = [ref for ref in candidates if ref not in hidden]
+        candidates = [ref for ref in candidates if ref not in hidden and ref not in known]
         if not candidates:
             return False
         hidden.add(min(candidates, key=rank))
@@ -457,7 +523,8 @@ def greedy_hidden(specs: Sequence[Spec], links: Iterable[Link] = ()) -> set[Ref]
                 continue
             force = frozenset((r, c) for (tt, r, c) in hidden if tt == t)
             if masks.get(t, (None,))[0] != force:  # a table whose hidden figures did not change: as before
-                masks[t] = (force, greedy_mask(spec.counts, force=force))
+                keep = [(r, c) for (tt, r, c) in known if tt == t]
+                masks[t] = (force, greedy_mask(spec.counts, force=force, keep=keep))
             mask = masks[t][1]
             for r, row in enumerate(mask):
                 for c, hide in enumerate(row):
@@ -473,17 +540,22 @@ def greedy_hidden(specs: Sequence[Spec], links: Iterable[Link] = ()) -> set[Ref]
         if not fixed:
             break
         target = fixed[0]
-        near = sorted({ref for eq in eqs if target in eq for ref in eq if ref not in hidden}, key=rank)
+        near = sorted(
+            {ref for eq in eqs if target in eq for ref in eq if ref not in hidden and ref not in known},
+            key=rank,
+        )
         # The smallest figure whose hiding frees the target, if one does; else the smallest beside it.
         freeing = next((ref for ref in near if not determined(eqs, hidden | {ref}, target)), None)
         if freeing is not None:
             hidden.add(freeing)
         elif not hide_one(near) and not hide_one([ref for eq in eqs for ref in eq if set(eq) & hidden]):
-            raise AssertionError("every figure is hidden and one is still determined")
-    return hidden
+            break  # only figures known to be 0 are left to hide: `minimal_hidden` checks the result is safe
+    return _made_safe(eqs, value, hidden, lowest(specs), known, rank)
 
 
-def _cycles_hidden(specs: Sequence[Spec], eqs, value: dict[Ref, int], primary: set[Ref]) -> set[Ref] | None:
+def _cycles_hidden(
+    specs: Sequence[Spec], eqs, value: dict[Ref, int], primary: set[Ref], known: set[Ref] = frozenset()
+) -> set[Ref] | None:
     """Build a protection one determined figure at a time, each time with the cheapest way to free it: a
     single figure of one of its equations (a link, a list without totals), or the other three corners of a
     rectangle of its table (the shortest loop a person can be moved around without changing any total).
@@ -513,7 +585,7 @@ def _cycles_hidden(specs: Sequence[Spec], eqs, value: dict[Ref, int], primary: s
                 for c2 in range(width):
                     if r2 != r and c2 != c:
                         options.append(frozenset({(t, r, c2), (t, r2, c), (t, r2, c2)}))
-        options = sorted({o for o in options if cost(o)[0]}, key=cost)
+        options = sorted({o for o in options if cost(o)[0] and not o & known}, key=cost)
         if not options:
             return None
         # The cheapest option that frees the target; if none of the cheapest do (the figure is tied to a
@@ -541,17 +613,33 @@ def _null_space(eqs, hidden: set[Ref]) -> list[dict[Ref, int]]:
     return basis
 
 
-def safe(eqs, value: dict[Ref, int], hidden: set[Ref]) -> bool:
+def safe(eqs, value: dict[Ref, int], hidden: set[Ref], low: dict[Ref, int] | None = None) -> bool:
     """Provably nothing hidden can be worked out: for every hidden figure there is another whole number, from
-    0 to the largest figure, that fits every row, column and link (a move along a direction of the null
-    space that keeps every hidden figure in range), so the attacker of the tests cannot pin it down."""
-    if any_determined(eqs, hidden):
-        return False
-    bound = max(value.values(), default=0)
+    its least value (`low`, default 0: a hidden figure may be 0, as zeros are hidden too) to the largest
+    figure, that fits every row, column and link (a move along a direction of the null space that keeps
+    every hidden figure in range), so the attacker of the tests cannot pin it down. Figures known to be 0
+    are shown (`known_zeros`), so they are constants here, never hidden."""
+    return _stuck(eqs, value, hidden, low) is None
+
+
+def _stuck(eqs, value: dict[Ref, int], hidden: set[Ref], low: dict[Ref, int] | None = None) -> Ref | None:
+    """The first hidden figure `safe` cannot prove free (one a sum gives away, one elimination fixes, or one
+    no move found can change), or None when every hidden figure is free."""
+    for eq in eqs:
+        alone = [ref for ref in eq if ref in hidden]
+        if len(alone) == 1:
+            return alone[0]
+    fixed = determined(eqs, hidden)
+    if fixed:
+        return fixed[0]
+    low = low or {}
+    bound = ceiling(value)
     basis = _null_space(eqs, hidden)
 
     def excess(direction):
-        return sum(max(0, -(value[ref] + k), value[ref] + k - bound) for ref, k in direction.items())
+        return sum(
+            max(0, low.get(ref, 0) - (value[ref] + k), value[ref] + k - bound) for ref, k in direction.items()
+        )
 
     def witness(target) -> dict[Ref, int] | None:
         # Start from a basis direction that moves the target; while some figure leaves its range, add
@@ -562,8 +650,8 @@ def safe(eqs, value: dict[Ref, int], hidden: set[Ref]) -> bool:
                 for _ in range(40):
                     if not excess(direction):
                         return direction
-                    ref = next(r for r, k in direction.items() if not 0 <= value[r] + k <= bound)
-                    pull = 1 if value[ref] + direction[ref] < 0 else -1
+                    ref = next(r for r, k in direction.items() if not low.get(r, 0) <= value[r] + k <= bound)
+                    pull = 1 if value[ref] + direction[ref] < low.get(ref, 0) else -1
                     best = None
                     for other in basis:
                         k = other.get(ref)
@@ -588,13 +676,150 @@ def safe(eqs, value: dict[Ref, int], hidden: set[Ref]) -> bool:
     for target in sorted(unmoved):
         if target in unmoved:
             direction = witness(target)
-            if direction is None:
-                return False
-            unmoved -= set(direction)
-    return True
+            if direction is not None:
+                unmoved -= set(direction)
+                continue
+            other = _another_solution(eqs, value, hidden, low, bound, target)
+            if other is None:
+                return target
+            unmoved -= {ref for ref, v in other.items() if v != value[ref]}
+    return None
 
 
-def _prune(eqs, value: dict[Ref, int], primary: set[Ref], hidden: set[Ref]) -> set[Ref]:
+def _another_solution(eqs, value, hidden, low, bound, target, budget=500, most=24) -> dict[Ref, int] | None:
+    """An exact search, for when the local search of `_stuck` finds no move: whole numbers for the hidden
+    figures of the target's block, each from its least value to `bound`, that fit every sum and give the
+    target another value (interval propagation, then branching on the narrowest figure). None if there is
+    none, or if `budget` steps find none, or the block holds more than `most` figures (then the figure counts
+    as stuck: unproven is not safe). Kept to small blocks: on a page's large blocks it costs minutes in
+    `_prune`, where most figures tried really are stuck."""
+    block, stack = {target}, [target]
+    while stack:
+        x = stack.pop()
+        for eq in eqs:
+            if x in eq:
+                for y in eq:
+                    if y in hidden and y not in block:
+                        block.add(y)
+                        stack.append(y)
+        if len(block) > most:
+            return None
+    block_eqs = [
+        (
+            {ref: k for ref, k in eq.items() if ref in block},
+            sum(k * value[ref] for ref, k in eq.items() if ref not in hidden),
+        )
+        for eq in eqs
+        if set(eq) & block
+    ]
+    steps = [0]
+
+    def propagate(domains):
+        changed = True
+        while changed:
+            changed = False
+            for terms, constant in block_eqs:
+                lo = sum(k * (domains[r][0] if k > 0 else domains[r][1]) for r, k in terms.items())
+                hi = sum(k * (domains[r][1] if k > 0 else domains[r][0]) for r, k in terms.items())
+                if not lo <= -constant <= hi:
+                    return None
+                for ref, k in terms.items():
+                    a, b = domains[ref]
+                    own_lo, own_hi = k * (a if k > 0 else b), k * (b if k > 0 else a)
+                    rest_lo, rest_hi = lo - own_lo, hi - own_hi
+                    # k * x = -constant - rest
+                    x_lo, x_hi = sorted(((-constant - rest_hi) / k, (-constant - rest_lo) / k))
+                    new = (max(a, math.ceil(x_lo)), min(b, math.floor(x_hi)))
+                    if new[0] > new[1]:
+                        return None
+                    if new != (a, b):
+                        domains[ref] = new
+                        changed = True
+        return domains
+
+    def search(domains):
+        steps[0] += 1
+        if steps[0] > budget:
+            return None
+        domains = propagate(dict(domains))
+        if domains is None:
+            return None
+        open_ = [ref for ref in sorted(block) if domains[ref][0] < domains[ref][1]]
+        if not open_:
+            return {ref: domains[ref][0] for ref in block}
+        ref = min(open_, key=lambda r: domains[r][1] - domains[r][0])
+        a, b = domains[ref]
+        for v in sorted(range(a, b + 1), key=lambda v: abs(v - value[ref])):
+            found = search({**domains, ref: (v, v)})
+            if found is not None or steps[0] > budget:
+                return found
+        return None
+
+    start = {ref: (low.get(ref, 0), bound) for ref in block}
+    for v in sorted(range(low.get(target, 0), bound + 1), key=lambda v: abs(v - value[target])):
+        if v != value[target]:
+            found = search({**start, target: (v, v)})
+            if found is not None:
+                return found
+            if steps[0] > budget:
+                return None
+    return None
+
+
+def _made_safe(eqs, value: dict[Ref, int], hidden: set[Ref], low, known: set[Ref], rank) -> set[Ref]:
+    """Hide more until `safe` holds, one stuck figure at a time. Elimination cannot see what non-negative
+    counts rule out (hidden zeros summing to a shown 0 less the shown figures: `[0, 5, 0]` with its total 5
+    shown gives both zeros away), so each time hide, beside the stuck figure, the smallest shown figure that
+    frees it, or else the smallest one beside it. Never a figure known to be 0. `_prune` then shows again
+    whatever is not needed."""
+    hidden = set(hidden)
+    while (target := _stuck(eqs, value, hidden, low)) is not None:
+        near = sorted(
+            {ref for eq in eqs if target in eq for ref in eq if ref not in hidden and ref not in known},
+            key=rank,
+        )
+        if not near:
+            near = sorted(
+                {
+                    ref
+                    for eq in eqs
+                    if set(eq) & hidden
+                    for ref in eq
+                    if ref not in hidden and ref not in known
+                },
+                key=rank,
+            )
+        if not near:
+            return hidden  # nothing left to hide: the caller finds it unsafe
+        block_of = _block_equations(eqs, hidden | set(near))
+        freeing = next(
+            (ref for ref in near if _stuck(block_of(target), value, hidden | {ref}, low) != target), None
+        )
+        hidden.add(freeing if freeing is not None else near[0])
+    return hidden
+
+
+def _block_equations(eqs, hidden: set[Ref]):
+    """A function giving the equations of the block of linked hidden figures that holds a figure."""
+
+    def of(ref):
+        block, stack = {ref}, [ref]
+        while stack:
+            x = stack.pop()
+            for eq in eqs:
+                if x in eq:
+                    for y in eq:
+                        if y in hidden and y not in block:
+                            block.add(y)
+                            stack.append(y)
+        return [eq for eq in eqs if set(eq) & block]
+
+    return of
+
+
+def _prune(
+    eqs, value: dict[Ref, int], primary: set[Ref], hidden: set[Ref], low: dict[Ref, int] | None = None
+) -> set[Ref]:
     """Show again every secondary figure that is not needed, largest first, while the rest stays `safe`:
     the result is minimal (no single hidden figure beyond the small counts can be shown again). `hidden`
     must be safe to start with (the callers check)."""
@@ -603,6 +828,18 @@ def _prune(eqs, value: dict[Ref, int], primary: set[Ref], hidden: set[Ref]) -> s
     for eq in eqs:
         for ref in eq:
             equations_of.setdefault(ref, []).append(eq)
+    # Again until nothing changes: with least values a figure refused once can become free to show after
+    # another is shown (a hidden figure no move frees makes the whole set unsafe).
+    changed = True
+    while changed:
+        changed = False
+        before = len(hidden)
+        hidden = _prune_once(eqs, value, primary, hidden, low, equations_of)
+        changed = len(hidden) < before
+    return hidden
+
+
+def _prune_once(eqs, value, primary, hidden, low, equations_of) -> set[Ref]:
     for ref in sorted(hidden - primary, key=lambda ref: (-value[ref], ref)):
         trial = hidden - {ref}
         # Quick refusal: a sum left with one hidden figure gives it away (no need to eliminate).
@@ -619,7 +856,7 @@ def _prune(eqs, value: dict[Ref, int], primary: set[Ref], hidden: set[Ref]) -> s
                         block.add(r)
                         stack.append(r)
         block_eqs = [eq for eq in eqs if any(r in block for r in eq)]
-        if safe(block_eqs, value, block):
+        if safe(block_eqs, value, block, low):
             hidden = trial
     return hidden
 
@@ -631,15 +868,23 @@ def minimal_hidden(specs: Sequence[Spec], links: Iterable[Link] = ()) -> set[Ref
     hides more than the greedy algorithm did, and every candidate is checked `safe` before it is used."""
     links = list(links)
     value = values_of(specs)
-    primary = {ref for ref, v in value.items() if is_small(v)}
     eqs = equations(specs, links)
-    if safe(eqs, value, primary):
+    known = known_zeros(specs, eqs, value)
+    primary = primary_hidden(specs, eqs, value)
+    low = lowest(specs)
+    if safe(eqs, value, primary, low):
         return primary
+
+    def rank(ref: Ref):
+        return (value[ref] == 0, _is_total(specs, ref), value[ref], ref)
+
     greedy = greedy_hidden(specs, links)
-    candidates = [greedy if not safe(eqs, value, greedy) else _prune(eqs, value, primary, greedy)]
-    built = _cycles_hidden(specs, eqs, value, primary)
-    if built is not None and safe(eqs, value, built):
-        candidates.append(_prune(eqs, value, primary, built))
+    candidates = [greedy if not safe(eqs, value, greedy, low) else _prune(eqs, value, primary, greedy, low)]
+    built = _cycles_hidden(specs, eqs, value, primary, known)
+    if built is not None:
+        built = _made_safe(eqs, value, built, low, known, rank)
+    if built is not None and safe(eqs, value, built, low):
+        candidates.append(_prune(eqs, value, primary, built, low))
     return min(candidates, key=lambda s: (len(s), sum(value[ref] for ref in s), sorted(s)))
 
 
