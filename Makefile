@@ -3,7 +3,7 @@
 PYTHON_FOR_VENV := $(shell scripts/find-python)
 VENV := .venv
 PY := $(VENV)/bin/python
-PYTEST_ARGS ?= -n 2
+PYTEST_ARGS ?= -n 2 --dist worksteal
 
 .PHONY: run test lint check worker bench mutation clean
 

@@ -123,3 +123,22 @@ def pytest_runtest_teardown(item):
     for name in changed:
         setting_changed.send(sender=Settings, setting=name, value=getattr(base, name, None), enter=False)
     raise AssertionError(f"{item.nodeid} left settings overridden after it ended: {', '.join(changed)}")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Longest first, shared evenly. `make test` runs xdist's worksteal scheduling: each of the two workers
+    gets one contiguous half of the run, and an idle worker takes the unstarted tail of the other's. Each half
+    starts with half of the 320-pixel walks (about four minutes each), then half of the other browser
+    journeys, then half of the rest, so both workers start their long tests at once and the run ends on
+    short ones. In collection order the walks once sat together late in the run, and one worker ran them
+    one after another while the other waited (the longest part of the PostgreSQL phase)."""
+    walks = [item for item in items if "test_reflow.py::test_no_page_scrolls_sideways" in item.nodeid]
+    journeys = [item for item in items if "/e2e/" in item.nodeid and item not in walks]
+    rest = [item for item in items if "/e2e/" not in item.nodeid]
+    halves = ([], [])
+    for group in (walks, journeys, rest):
+        middle = (len(group) + 1) // 2
+        halves[0].extend(group[:middle])
+        halves[1].extend(group[middle:])
+    items[:] = halves[0] + halves[1]
