@@ -693,17 +693,9 @@ def _another_solution(eqs, value, hidden, low, bound, target, budget=500, most=2
     none, or if `budget` steps find none, or the block holds more than `most` figures (then the figure counts
     as stuck: unproven is not safe). Kept to small blocks: on a page's large blocks it costs minutes in
     `_prune`, where most figures tried really are stuck."""
-    block, stack = {target}, [target]
-    while stack:
-        x = stack.pop()
-        for eq in eqs:
-            if x in eq:
-                for y in eq:
-                    if y in hidden and y not in block:
-                        block.add(y)
-                        stack.append(y)
-        if len(block) > most:
-            return None
+    block = _block_of(target, eqs, hidden, most)
+    if block is None:
+        return None
     block_eqs = [
         (
             {ref: k for ref, k in eq.items() if ref in block},
@@ -799,19 +791,28 @@ def _made_safe(eqs, value: dict[Ref, int], hidden: set[Ref], low, known: set[Ref
     return hidden
 
 
+def _block_of(ref: Ref, eqs, hidden: set[Ref], most: int | None = None) -> set[Ref] | None:
+    """The hidden figures linked to `ref` through shared sums (itself included), or None once there are more
+    than `most`."""
+    block, stack = {ref}, [ref]
+    while stack:
+        x = stack.pop()
+        for eq in eqs:
+            if x in eq:
+                for y in eq:
+                    if y in hidden and y not in block:
+                        block.add(y)
+                        stack.append(y)
+        if most is not None and len(block) > most:
+            return None
+    return block
+
+
 def _block_equations(eqs, hidden: set[Ref]):
     """A function giving the equations of the block of linked hidden figures that holds a figure."""
 
     def of(ref):
-        block, stack = {ref}, [ref]
-        while stack:
-            x = stack.pop()
-            for eq in eqs:
-                if x in eq:
-                    for y in eq:
-                        if y in hidden and y not in block:
-                            block.add(y)
-                            stack.append(y)
+        block = _block_of(ref, eqs, hidden)
         return [eq for eq in eqs if set(eq) & block]
 
     return of

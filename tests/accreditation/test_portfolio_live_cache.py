@@ -314,17 +314,22 @@ def download(client, url) -> bytes:
     return b"".join(response.streaming_content)
 
 
-@pytest.mark.parametrize("sessions", [2, 20])
-def test_an_unchanged_repeat_reads_the_counter_and_one_row_whatever_the_records(
-    client, world, sessions, django_assert_num_queries
-):
-    for number in range(sessions):
+def _weekly_sessions(world, count):
+    """`count` confirmed supervision sessions, one a week back from yesterday."""
+    for number in range(count):
         SessionFactory(
             enrolment=world.enrolment,
             supervisor=world.user("supervisor"),
             date=TODAY - timedelta(days=7 * number + 1),
             confirmed=True,
         )
+
+
+@pytest.mark.parametrize("sessions", [2, 20])
+def test_an_unchanged_repeat_reads_the_counter_and_one_row_whatever_the_records(
+    client, world, sessions, django_assert_num_queries
+):
+    _weekly_sessions(world, sessions)
     client.force_login(world.user("trainee"))
     url = reverse("portfolios:trainee_pdf", args=[world.enrolment.pk])
     first = download(client, url)
@@ -441,13 +446,7 @@ def test_the_progress_page_costs_the_same_queries_whatever_the_records(
     """While the worker renders, a person's browser asks again every few seconds: the page gathers nothing of
     the portfolio, so its cost does not grow with the record."""
     settings.TASKS = DATABASE_QUEUE
-    for number in range(sessions):
-        SessionFactory(
-            enrolment=world.enrolment,
-            supervisor=world.user("supervisor"),
-            date=TODAY - timedelta(days=7 * number + 1),
-            confirmed=True,
-        )
+    _weekly_sessions(world, sessions)
     client.force_login(world.user("trainee"))
     url = reverse("portfolios:trainee_pdf", args=[world.enrolment.pk]) + "?progress=1"
     assert "The PDF is being prepared." in client.get(url).content.decode()  # queues the render
