@@ -211,6 +211,22 @@ def test_a_colleagues_missed_appointments_count_as_their_contacts_not_the_traine
     }
 
 
+def test_an_unplanned_contact_counts_as_attended_whatever_its_attendance_code(world, tt_profile):
+    """NHS England counts a contact whose PlannedCareContIndicator is N as attended, whatever its
+    AttendOrDNACode (often blank for one): it is imported; a planned one with a blank code is skipped."""
+    heading = [*IDS201, "PlannedCareContIndicator"]
+    rows = [[*row, "Y"] for row in contacts_extract()[1:]]
+    rows += [
+        ["", "SR-1002", "CC-20", day(5), "02", "02", "", 25, f"{PS_CODE}:385658003", "PWP042", "N"],
+        ["", "SR-1002", "CC-21", day(4), "02", "02", "", 25, f"{PS_CODE}:385658003", "PWP042", "Y"],
+    ]
+    result = run(world, tt_profile, text_bytes([heading, *rows]), "ids201.csv")
+    assert result.ok, [str(p) for p in result.errors]
+    saved = set(Contact.objects.filter(case__enrolment=world.enrolment).values_list("source_id", flat=True))
+    assert "CC-20" in saved and "CC-21" not in saved
+    assert dict(result.skipped)["attendance code blank"] == 1
+
+
 def test_a_whole_teams_extract_asks_for_confirmation_first(world, tt_profile):
     spec = dict(tt_profile.spec)
     spec["columns"] = {k: v for k, v in spec["columns"].items() if k != "practitioner"}

@@ -40,6 +40,12 @@ FIELDS = (
     Field("contact_id", "Contact identifier", False, "the source system's identifier for the contact"),
     Field("practitioner", "Practitioner", False, "the practitioner's staff identifier in the service"),
     Field("attendance", "Attendance", False, "whether the appointment was attended"),
+    Field(
+        "planned",
+        "Planned",
+        False,
+        "Y or N: an unplanned contact (N) took place, so it counts as attended whatever its attendance code",
+    ),
 )
 FIELDS_BY_CODE = {f.code: f for f in FIELDS}
 

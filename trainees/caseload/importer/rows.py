@@ -67,7 +67,7 @@ def _memoised(read):
 
 _NHS_INT_RANGE = range(10**9, 10**10)  # a whole number whose digits could be an NHS number
 # Fields a file's columns are matched to only through a profile's headings, never by their labels alone.
-PROFILE_ONLY = frozenset({"contact_id", "practitioner", "attendance"})
+PROFILE_ONLY = frozenset({"contact_id", "practitioner", "attendance", "planned"})
 
 
 @dataclass
@@ -130,6 +130,7 @@ class RowChecker:
             "contact_id": lambda v: read_text(v).strip()[:60],
             "practitioner": read_text,
             "attendance": lambda v: v,
+            "planned": lambda v: v,
             "minutes": read_integer,
             "phq9": read_integer,
             "gad7": read_integer,
@@ -275,11 +276,16 @@ class RowChecker:
         practitioner = "practitioner" in self.columns and self.staff_id
         if practitioner and self._practitioner_code(cell("practitioner")) != self.staff_id:
             return "another practitioner's contacts"
-        if "attendance" in self.columns:
+        if "attendance" in self.columns and not self._unplanned(cell):
             reason = self._attendance_skip(cell("attendance"))
             if reason:
                 return reason
         return None
+
+    def _unplanned(self, cell) -> bool:
+        """An unplanned contact (the data set's PlannedCareContIndicator "N") took place: NHS England counts
+        it as attended whatever its attendance code, which is often blank for one."""
+        return "planned" in self.columns and str(cell("planned") or "").strip().upper() == "N"
 
     def _warn_identifiers(self, cells: Sequence) -> None:
         """A value anywhere that passes the NHS number check is reported (never stored), naming the column."""
