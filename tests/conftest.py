@@ -21,7 +21,9 @@ settings.load_profile("pwp")
 
 def ensure_reference_data():
     """The reference data every test relies on (the curriculum, the caseload ramps, the schemes), loaded
-    again if a transactional test's flush took it. Each part is checked on its own."""
+    again if a transactional test's flush took it. Each part is checked on its own. The flush itself calls
+    it (below), so a test that runs after a transactional test on the same worker finds the data as the
+    session loaded it, whether or not it asks for the `curriculum` fixture."""
     from accreditation.models import Scheme
     from trainees.caseload.models import RampProfile
 
@@ -68,6 +70,7 @@ def _flush_around_protection(self, sql_list):
         with self.connection.cursor() as cursor:
             for sql in triggers.values():
                 cursor.execute(sql)
+    ensure_reference_data()
 
 
 SQLiteOperations.execute_sql_flush = _flush_around_protection
@@ -85,6 +88,7 @@ def _postgres_flush_around_protection(self, sql_list):
     finally:
         with self.connection.cursor() as cursor:
             cursor.execute("SET session_replication_role = DEFAULT")
+    ensure_reference_data()
 
 
 PostgresOperations.execute_sql_flush = _postgres_flush_around_protection
