@@ -32,13 +32,13 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, Subquery
-from django.tasks import TaskResultStatus
 from django.utils import timezone
 
 from accounts.services import DomainError
 from accreditation.models import PortfolioRender
 from accreditation.portfolio.data import canonical_json, portfolio_data
 from accreditation.portfolio.render import render_portfolio_pdf, template_version
+from core.tasks import fail_lost_task
 from trainees.access import Attached
 from trainees.models import Enrolment
 
@@ -193,16 +193,6 @@ def _enqueue(render: PortfolioRender) -> None:
     PortfolioRender.objects.filter(pk=render.pk, task_id="").update(task_id=str(result.id)[:64])
 
 
-def _fail_lost_task(task_id: str) -> None:
-    """The task row of a render whose worker was lost stays RUNNING for ever otherwise (as a visit pack's
-    did): mark it failed when the render is queued again."""
-    from django_tasks_db.models import DBTaskResult
-
-    DBTaskResult.objects.filter(pk=task_id, status=TaskResultStatus.RUNNING).update(
-        status=TaskResultStatus.FAILED, finished_at=timezone.now()
-    )
-
-
 def request_render(
     enrolment: Enrolment, *, scheme_code: str = "", as_of: date, retry: bool = False
 ) -> PortfolioRender:
@@ -240,7 +230,7 @@ def request_render(
             )
         )
         if created and lost_task:
-            _fail_lost_task(lost_task)
+            fail_lost_task(lost_task)
     if created:
         # Queued with the row: the database queue's task row commits (or not) with the caller's transaction,
         # as a visit pack's does. The tests' immediate backend renders here and now.

@@ -20,7 +20,6 @@ from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Q
-from django.tasks import TaskResultStatus
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -28,6 +27,7 @@ from accounts.services import DomainError, record_event
 from accreditation.models import Visit, VisitPack, VisitPortfolio
 from accreditation.portfolio.render import render_pdf_template
 from accreditation.portfolio.selectors import visit_portfolios
+from core.tasks import fail_lost_task
 from trainees.access import staff_access
 
 logger = logging.getLogger(__name__)
@@ -54,8 +54,6 @@ def give_up_if_stalled(visit: Visit, pack: VisitPack) -> VisitPack:
 def _give_up_on_stalled_packs(visit: Visit) -> None:
     """A running pack whose worker has not renewed its lease lost that worker (killed, crashed, redeployed):
     fail it, and its task row, so that a new pack can start within minutes rather than never."""
-    from django_tasks_db.models import DBTaskResult
-
     stalled = VisitPack.objects.filter(visit=visit, status=VisitPack.Status.RUNNING).filter(
         Q(heartbeat_at__lt=timezone.now() - _lease())
         | Q(heartbeat_at__isnull=True, started_at__lt=timezone.now() - _lease())
@@ -65,9 +63,7 @@ def _give_up_on_stalled_packs(visit: Visit) -> None:
         pack.error = "The worker building this pack stopped before it finished."
         pack.save(update_fields=["status", "finished_at", "error"])
         if pack.task_id:
-            DBTaskResult.objects.filter(pk=pack.task_id, status=TaskResultStatus.RUNNING).update(
-                status=TaskResultStatus.FAILED, finished_at=timezone.now()
-            )
+            fail_lost_task(pack.task_id)
         record_event(
             actor=None, action="visit.pack_failed", obj=visit, after={"pack": pack.pk, "stalled": True}
         )
