@@ -17,8 +17,11 @@ from accounts.models import AuditEvent, Organisation, OrganisationMembership, Us
 from accreditation.models import Visit
 from assessments.models import AssessmentScheme, ProgrammeAssessmentSettings
 from curriculum.models import Cohort, CurriculumEdition, Programme
+from notifications.models import NotificationKind
+from notifications.reference import load_notification_kinds
 from tests import factories as f
 from tests.assessments.factories_assessments import ensure_reference
+from tests.project import PROJECT_APPS
 from trainees.caseload.services import create_caseload_import
 from trainees.models import (
     CaseloadImport,
@@ -33,7 +36,6 @@ from workforce.models import Post as WorkforcePost
 pytestmark = pytest.mark.django_db
 
 # The project's own apps; the third-party admins (axes, django-otp, tasks, groups) keep their own logs.
-PROJECT_APPS = {"accounts", "curriculum", "trainees", "assessments", "accreditation", "workforce"}
 
 
 def _cohort_with_an_educator():
@@ -101,6 +103,11 @@ def _post():
 
 # An existing record of each editable model, with a row in each inline where it has one (so the inline's
 # rows are posted back too). Reference data (editions, routes, schemes, rules...) is loaded for every test.
+def _notification_kind():
+    load_notification_kinds()
+    return NotificationKind.objects.order_by("pk").first()
+
+
 EXAMPLES = {
     User: lambda: f.UserFactory(),
     Organisation: lambda: f.OrganisationFactory(),
@@ -122,6 +129,7 @@ EXAMPLES = {
     Recruitment: _recruitment,
     Application: _application,
     EligibilityRuleSet: _workforce_rules,
+    NotificationKind: _notification_kind,
 }
 
 # What a second record needs to differ in, beyond its unique text fields.

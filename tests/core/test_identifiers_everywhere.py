@@ -15,17 +15,7 @@ from django.db import models
 
 from core.forms import NOT_FREE_TEXT, DeidentifiedFormMixin
 from core.identifiers import DEFAULT_TEXT_LIMIT, DeidentifiedField
-
-PROJECT_APPS = (
-    "accounts",
-    "core",
-    "curriculum",
-    "trainees",
-    "assessments",
-    "accreditation",
-    "workforce",
-    "notifications",
-)
+from tests.project import PROJECT_APPS
 
 # Text columns that are not free text a person writes. Each says why.
 EXEMPT_MODEL_FIELDS = {
