@@ -145,9 +145,10 @@ def _digest(person, items: list[Notification]):
         own = not n.trainee_name or (n.enrolment_id is not None and n.enrolment.user_id == person.pk)
         return "You" if own else n.trainee_name
 
+    subject = {n.pk: about(n) for n in items}
     groups: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for n in sorted(items, key=lambda n: (about(n) != "You", about(n), n.kind.order, n.pk)):
-        groups[f"{about(n)}: {n.kind.name}"].append((n.text, _open_link(n)))
+    for n in sorted(items, key=lambda n: (subject[n.pk] != "You", subject[n.pk], n.kind.order, n.pk)):
+        groups[f"{subject[n.pk]}: {n.kind.name}"].append((n.text, _open_link(n)))
     everything = mail.absolute(reverse("notifications:list"))
     for heading, lines in groups.items():
         if len(lines) > DIGEST_ITEMS_PER_GROUP:
