@@ -37,6 +37,11 @@ class Stage(StrEnum):
     INITIAL = "initial"
     RENEWAL = "renewal"
 
+    @property
+    def words(self) -> str:
+        """As pages and the status summary say it."""
+        return "first application" if self is Stage.INITIAL else "renewal"
+
 
 # --- rules (what the database holds, as plain values) ---------------------------------------------
 

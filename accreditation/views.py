@@ -135,6 +135,7 @@ def cohort_readiness(request, code):
         "scheme": chosen,
         "version": version,
         "stage": stage,
+        "stage_words": Stage(stage).words,
         "as_of": as_of,
         "ready_count": sum(1 for r in rows if r.result.ready),
         "row_count": len(rows),

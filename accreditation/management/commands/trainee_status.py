@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from accreditation import facts as facts_module
+from accreditation.engine import Stage
 from accreditation.selectors import evaluate_schemes, schemes_with_rules
 from accreditation.serialise import status_document
 from core.dates import long_date
@@ -63,9 +64,6 @@ def _words(code: str | None) -> str:
     return (code or "unknown").replace("_", " ")
 
 
-STAGES = {"initial": "first application", "renewal": "renewal"}
-
-
 def _hours(value) -> str:
     """At most one decimal, as the pages write hours: 575.1, 21, never 575.08."""
     return "not known" if value is None else f"{round(value, 1):g}"
@@ -100,7 +98,7 @@ def summary(document: dict) -> str:
     ]
     for scheme in document["schemes"]:
         verdict = "ready" if scheme["ready"] else "not ready"
-        stage = STAGES.get(scheme["stage"], scheme["stage"])
+        stage = Stage(scheme["stage"]).words
         lines.append(f"{scheme['name']}, {scheme['version']} rules, {stage}: {verdict}")
         lines.extend(f"  - {c['gap']}" for c in scheme["criteria"] if not c["met"] and c["gap"])
     return "\n".join(lines)
