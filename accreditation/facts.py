@@ -24,6 +24,7 @@ from core.dates import whole_months
 from trainees.attendance.selectors import training_days_progress_for
 from trainees.caseload.selectors import caseload_figures_for
 from trainees.cpd.selectors import cpd_activities_for
+from trainees.enrolment.facts import Area, remember
 from trainees.enrolment.selectors import interruptions_for
 from trainees.supervision.selectors import supervision_summaries_for, supervisor_reports_for
 
@@ -112,8 +113,25 @@ def gather_facts_for(enrolments, *, as_of: date, released_only: bool = False) ->
     workbook): marks not released by as_of read as awaiting marking. A date ahead of today never releases
     anything early: the release check is made on whichever comes first, as_of or today.
     """
-    enrolments = list(enrolments)
     released_on = min(as_of, timezone.localdate())
+    # Remembered per trainee by records version and day: every record below bumps it, and so do a scheme's
+    # changes and a programme's assessment settings.
+    return remember(
+        FACTS,
+        enrolments,
+        params=(as_of, released_only, released_on),
+        compute=lambda missing: _gather(
+            missing, as_of=as_of, released_only=released_only, released_on=released_on
+        ),
+    )
+
+
+FACTS = Area("readiness")
+
+
+def _gather(enrolments, *, as_of: date, released_only: bool, released_on: date) -> dict[int, TraineeFacts]:
+    if not enrolments:
+        return {}
     pauses = {
         pk: [item for item in items if item.starts_on <= as_of]
         for pk, items in interruptions_for(enrolments).items()

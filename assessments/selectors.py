@@ -29,6 +29,7 @@ from assessments.models import (
 )
 from core.dates import long_date
 from curriculum.models import Competence, Programme, ProgrammeMembership, RouteModule
+from trainees.enrolment.facts import Area, remember
 from trainees.enrolment.selectors import enrolment_access
 from trainees.models import Enrolment
 
@@ -374,10 +375,23 @@ def competence_statuses_for(
 
     `released_only=True` shows what the trainee may see: marks not yet released read as “submitted”.
     """
-    enrolments = list(enrolments)
+    on = on or timezone.localdate()
+    # Remembered per trainee by records version and day (attempts, marks, sign-offs and the programme's
+    # assessment settings each bump it).
+    return remember(
+        STATUS_FACTS,
+        enrolments,
+        params=(released_only, on),
+        compute=lambda missing: _competence_statuses(missing, released_only, on),
+    )
+
+
+STATUS_FACTS = Area("competence-statuses")
+
+
+def _competence_statuses(enrolments, released_only: bool, on: date) -> dict[int, list[CompetenceStatus]]:
     if not enrolments:
         return {}
-    on = on or timezone.localdate()
     context = _load_context(enrolments)
     return {pk: _statuses(context, pk, released_only, on) for pk in context.enrolments}
 

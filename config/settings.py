@@ -35,6 +35,8 @@ PORTFOLIO_RENDER_TIMEOUT_SECONDS
                              offers to try again (default 300)
 PORTFOLIO_PRERENDER          0 to stop queueing a render of a trainee's portfolio when their records change
                              (default 1); PORTFOLIO_PRERENDER_MAX: not for changes touching more trainees (50)
+REMEMBER_TRAINEE_FACTS       0 to work every trainee's facts (training days, supervision, caseload, readiness)
+                             out on every page instead of remembering them by records version (default 1)
 SITE_URL                     the address printed in PDFs for checking them (default http://127.0.0.1:8000)
 EMAIL_BACKEND                smtp, console or a dotted path to a mail backend (default: console when
                              DJANGO_DEBUG is on, as under `make run`; smtp otherwise)
@@ -259,6 +261,10 @@ PORTFOLIO_RENDER_TIMEOUT_SECONDS = env_int("PORTFOLIO_RENDER_TIMEOUT_SECONDS", 3
 # rendered when next asked for instead.
 PORTFOLIO_PRERENDER = env_bool("PORTFOLIO_PRERENDER", True)
 PORTFOLIO_PRERENDER_MAX = env_int("PORTFOLIO_PRERENDER_MAX", 50)
+# Each trainee's facts (training days, supervision, caseload, readiness) are remembered in the database by
+# records version and day: a cohort page seen again reads one row a trainee an area instead of their records
+# (trainees/enrolment/facts.py).
+REMEMBER_TRAINEE_FACTS = env_bool("REMEMBER_TRAINEE_FACTS", True)
 
 STORAGES = {
     "default": storage_from_env(),

@@ -11,6 +11,7 @@ from curriculum.reference import load_curriculum
 from tests.smtp import smtp_inbox  # noqa: F401 (a fixture for every test: a real SMTP server on loopback)
 from tests.world import build_world
 from trainees.caseload.reference import load_caseload_reference
+from trainees.enrolment.facts import forget_bumped
 
 # Property tests judge rules, not speed: on a shared, loaded machine (CI runs two suites side by side with
 # other work) Hypothesis's "too slow" health check and per-example deadline fail for reasons unrelated to the
@@ -100,6 +101,7 @@ def _empty_cache(request):
     one) must not carry over into whichever test runs next in the same worker. The cache is a database table
     (CACHE_URL unset), emptied here before and after each test."""
     cache.clear()
+    forget_bumped()  # as at the start of a request: a pk bumped by an earlier test may be used again
     yield
     cache.clear()
 

@@ -14,6 +14,7 @@ from trainees.cpd.models import CpdActivity
 from trainees.enrolment.models import (
     Enrolment,
     EnrolmentChange,
+    EnrolmentFacts,
     EnrolmentQuerySet,
     Interruption,
     SupervisorAssignment,
@@ -43,6 +44,7 @@ __all__ = [
     "CpdActivity",
     "Enrolment",
     "EnrolmentChange",
+    "EnrolmentFacts",
     "EnrolmentQuerySet",
     "ImportProfile",
     "Interruption",

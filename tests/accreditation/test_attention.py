@@ -15,6 +15,7 @@ from assessments.selectors import resits_due_for
 from core.dates import long_date
 from tests import factories as f
 from tests.assessments import factories_assessments as fa
+from tests.trainees.pins import REMEMBERING
 from trainees.attendance.selectors import training_days_progress_for
 
 pytestmark = pytest.mark.django_db
@@ -134,7 +135,7 @@ def test_the_export_is_the_same_list_in_a_workbook(client, staffed):
 # and leave (read once for supervision, the training days and the caseload), and each area's fixed bulk reads
 # (the missed deadlines' two among them; the resits' one, and the competence statuses as someone has failed),
 # plus the session and user: the same for 1 cohort of 10 as for 10 cohorts of 40.
-ATTENTION_PAGE_QUERIES = 36
+ATTENTION_PAGE_QUERIES = 36 + 4 * REMEMBERING  # training days, supervision, caseload, competences
 
 
 def test_resits_are_read_for_those_who_failed_alone(staffed, django_assert_num_queries):

@@ -15,6 +15,7 @@ from core.spreadsheets import Sheet, escape_cell, render_csv, write_xlsx
 from curriculum.models import Competence
 from tests import factories as f
 from tests.assessments import factories_assessments as fa
+from tests.trainees.pins import REMEMBERING
 
 pytestmark = pytest.mark.django_db
 
@@ -112,7 +113,8 @@ def test_the_grid_costs_the_same_queries_for_10_and_200_trainees(
     cohort, educator, enrolments = cohort_with_records(size)
     client.force_login(educator)
     url = reverse("assessments:grid", args=[cohort.code]) + "?per_page=500"
-    with django_assert_num_queries(23):  # +1 unread notifications, +2 deadlines (attempts, cohort deadlines)
+    # +1 unread notifications, +2 deadlines (attempts, cohort deadlines), the competence statuses remembered
+    with django_assert_num_queries(23 + REMEMBERING):
         response = client.get(url)
     assert response.status_code == 200
     content = response.content.decode()
@@ -129,7 +131,8 @@ def test_the_export_costs_the_same_queries_for_10_and_200_trainees(
 ):
     cohort, educator, enrolments = cohort_with_records(size)
     client.force_login(educator)
-    with django_assert_num_queries(22):  # +2 deadlines (attempts, cohort deadlines)
+    # +2 deadlines (attempts, cohort deadlines), the competence statuses remembered
+    with django_assert_num_queries(22 + REMEMBERING):
         response = client.get(reverse("assessments:grid_export", args=[cohort.code]))
     rows = list(load_workbook(io.BytesIO(response.content), read_only=True).active.values)
     assert len(rows) == size + 1

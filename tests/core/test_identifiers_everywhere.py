@@ -30,6 +30,8 @@ EXEMPT_MODEL_FIELDS = {
     "accounts.AuditEvent.object_id": "a primary key",
     "accounts.AuditEvent.object_repr": "withhold_identifiers runs on it in record_event, its only writer",
     "accounts.AuditSeal.chain_sha256": "a hash",
+    "trainees.EnrolmentFacts.slot": "the name of a kind of remembered facts, chosen by the code",
+    "trainees.EnrolmentFacts.stamp": "a records version, a code digest and dates, written by the code",
     "accounts.AuditEvent.message": "withhold_identifiers runs on it in record_event, its only writer",
     "trainees.CaseloadImport.stored_name": "a server-chosen storage name",
     "trainees.SupervisorTraining.certificate_content_type": "a MIME type read from the file's content",

@@ -14,6 +14,7 @@ from django.utils import timezone
 from assessments.models import Attempt
 from tests import factories as f
 from tests.assessments import factories_assessments as fa
+from tests.trainees.pins import REMEMBERING
 from trainees.models import ServiceSite, SitePlacement
 
 pytestmark = pytest.mark.django_db
@@ -26,14 +27,14 @@ pytestmark = pytest.mark.django_db
 # The queue: the programmes marked on (1, read first so that the queue is planned from them) and the page's
 # submission deadlines for its lateness (1).
 MARKING_QUEUE_QUERIES = 11
-EDUCATOR_HOME_QUERIES = 32
+EDUCATOR_HOME_QUERIES = 32 + 3 * REMEMBERING  # training days, supervision, caseload
 # The competence statuses of those who have failed an attempt (`competence_statuses_for`: 9, and one for the
 # default assessment scheme of a programme that has chosen none, as here).
-RESIT_STATUSES_QUERIES = 10
+RESIT_STATUSES_QUERIES = 10 + REMEMBERING
 # The trainee's home: their enrolments, supervisors and what waits for them, whatever the cohort's size.
 TRAINEE_HOME_QUERIES = 13
 # The administrator's home lists the attention list over every cohort of their provider, like the educator's.
-ADMINISTRATOR_HOME_QUERIES = 31
+ADMINISTRATOR_HOME_QUERIES = 31 + 3 * REMEMBERING
 VISITOR_HOME_QUERIES = 13  # the visits assigned to the visitor
 SERVICE_PAGE_QUERIES = 12  # the service, who may keep its sites, the sites and the trainees placed
 

@@ -512,8 +512,9 @@ def test_the_cpd_route_needs_only_modules_1_and_2(cohort):
 
 
 def test_the_bulk_selector_costs_six_queries_whatever_the_number_of_trainees(
-    cohort, django_assert_num_queries
+    cohort, django_assert_num_queries, settings
 ):
+    settings.REMEMBER_TRAINEE_FACTS = False  # the working out's own queries (remembering: test_facts.py)
     enrolments = f.EnrolmentFactory.create_batch(30, cohort=cohort)
     day = TeachingDayFactory(cohort=cohort, date=START + timedelta(days=1))
     for enrolment in enrolments:

@@ -154,10 +154,13 @@ def test_without_hours_the_figures_are_the_same_but_the_hours_and_contacts_minut
     assert not any("SUM(" in q["sql"].upper() for q in queries.captured_queries)
 
 
-def test_the_figures_read_each_cases_contacts_through_its_index_not_a_join_over_every_contact(curriculum):
+def test_the_figures_read_each_cases_contacts_through_its_index_not_a_join_over_every_contact(
+    curriculum, settings
+):
     """Joining cases to contacts and grouping had PostgreSQL read the whole contacts table for one cohort;
     each case's contacts are looked up by the (case, date) index instead, the figures unchanged: a case
     with no contact, a contact before the case opened and one after the day."""
+    settings.REMEMBER_TRAINEE_FACTS = False  # the working out's own queries (remembering: test_facts.py)
     enrolment = enrolment_started(200)
     CaseFactory(enrolment=enrolment, opened_on=TODAY - timedelta(days=10))
     seen = CaseFactory(enrolment=enrolment, opened_on=TODAY - timedelta(days=20))
@@ -232,7 +235,10 @@ def test_a_programme_with_the_curriculum_ramp_expects_fewer(curriculum):
 
 
 @pytest.mark.parametrize("size", [3, 30])
-def test_bulk_figures_cost_four_queries_whatever_the_number(curriculum, size, django_assert_num_queries):
+def test_bulk_figures_cost_four_queries_whatever_the_number(
+    curriculum, size, django_assert_num_queries, settings
+):
+    settings.REMEMBER_TRAINEE_FACTS = False  # the working out's own queries (remembering: test_facts.py)
     enrolments = [enrolment_started(200) for _ in range(size)]
     for enrolment in enrolments[:3]:
         patients(enrolment, 5, first_day=enrolment.start_date + timedelta(days=70), contacts=2)
@@ -466,8 +472,9 @@ def test_the_database_refuses_a_treatment_without_an_intervention_and_a_duplicat
 
 
 def test_bulk_figures_load_programmes_in_one_query_when_cohorts_are_not_loaded(
-    curriculum, django_assert_num_queries
+    curriculum, django_assert_num_queries, settings
 ):
+    settings.REMEMBER_TRAINEE_FACTS = False  # the working out's own queries (remembering: test_facts.py)
     for _ in range(4):
         enrolment_started(200)
     plain = list(Enrolment.objects.all())

@@ -369,8 +369,9 @@ def test_the_summary_matches_the_contract(world):
 
 @pytest.mark.parametrize("size", [10, 200])
 def test_the_bulk_summary_costs_the_same_queries_for_10_and_200_trainees(
-    world, size, django_assert_num_queries
+    world, size, django_assert_num_queries, settings
 ):
+    settings.REMEMBER_TRAINEE_FACTS = False  # the working out's own queries (remembering: test_facts.py)
     supervisor = world.user("supervisor")
     TrainingFactory(supervisor=supervisor)
     enrolments = f.EnrolmentFactory.create_batch(size, cohort=world.cohort)

@@ -22,6 +22,7 @@ from trainees.attendance.engine import (
     assess_training_days,
 )
 from trainees.attendance.models import ABSENT
+from trainees.enrolment.facts import Area, remember
 from trainees.enrolment.selectors import interruptions_for
 from trainees.models import (
     AttendanceMark,
@@ -48,8 +49,18 @@ def training_days_progress_for(
     `ends_on`, earliest first}, as `interruptions_for` or supervision's `interruptions_among` give them).
 
     The bulk reads below put rows into dictionaries, so none asks for the models' default ordering: that
-    ordering sorts by the trainee's cohort and name and costs three joins a query."""
-    enrolments = list(enrolments)
+    ordering sorts by the trainee's cohort and name and costs three joins a query.
+
+    Remembered per trainee by records version and day (a cohort's teaching days bump the whole cohort)."""
+    return remember(
+        FACTS, enrolments, params=(on,), compute=lambda missing: _progress_for(missing, on, interruptions)
+    )
+
+
+FACTS = Area("training-days")
+
+
+def _progress_for(enrolments, on: date, interruptions) -> dict[int, TrainingDaysProgress]:
     if not enrolments:
         return {}
     ids = [e.pk for e in enrolments]

@@ -14,6 +14,7 @@ from django.db.models import Count, Max, Min, OuterRef, Q, QuerySet, Subquery, S
 from curriculum.models import Cohort, Intervention
 from trainees.caseload.open_cases import is_open_on
 from trainees.caseload.ramp import Ramp, TrainingClock
+from trainees.enrolment.facts import Area, remember
 from trainees.enrolment.selectors import interruptions_for
 from trainees.models import (
     Case,
@@ -359,7 +360,20 @@ def caseload_figures_for(
     them) let a page that has already loaded them save the queries. `hours=False` leaves `contact_hours` and
     `step2_hours_per_week` None, for a reader that shows neither (the attention list): summing every case's
     contact minutes is about half the cost of the figures' one large query."""
-    enrolments = list(enrolments)
+
+    def work_out(enrolments):
+        return _caseload_figures(
+            enrolments, on=on, ramps=ramps, clocks=clocks, interruptions=interruptions, hours=hours
+        )
+
+    # Remembered per trainee by records version and day (a programme's ramp settings bump its trainees).
+    return remember(FACTS, enrolments, params=(on,), compute=work_out, variant="" if hours else "no-hours")
+
+
+FACTS = Area("caseload")
+
+
+def _caseload_figures(enrolments, *, on, ramps, clocks, interruptions, hours) -> dict[int, CaseloadFigures]:
     if not enrolments:
         return {}
     ids = [e.pk for e in enrolments]

@@ -198,3 +198,21 @@ class EnrolmentChange(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} on {self.on:%d %b %Y}"
+
+
+class EnrolmentFacts(models.Model):
+    """A trainee's derived facts (caseload figures, supervision compliance, training days), remembered between
+    requests by `trainees.enrolment.facts.remember`. A row is good only while its `stamp` matches: the
+    enrolment's records version, the code that worked the facts out and the day they were worked out for.
+    Nothing here is a record: any row may be deleted at any time and is worked out again when next asked."""
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="+")
+    slot = models.CharField(max_length=60)
+    stamp = models.CharField(max_length=200)
+    data = models.BinaryField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["enrolment", "slot"], name="one_facts_row_per_slot")]
+
+    def __str__(self):
+        return f"{self.slot} for enrolment {self.enrolment_id}"

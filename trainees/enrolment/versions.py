@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable
 from django.db import transaction
 from django.db.models import F, Q
 
+from trainees.enrolment.facts import note_bumped
 from trainees.enrolment.models import Enrolment
 
 _listeners: list[Callable[[list[int]], None]] = []
@@ -49,6 +50,7 @@ def bump_records_version(enrolments: int | Enrolment | Iterable[int | Enrolment]
     # An enrolment object the caller holds keeps its old number: harmless, since every save of an enrolment
     # names its `update_fields` and none names this one.
     Enrolment.objects.filter(pk__in=ids).update(records_version=F("records_version") + 1)
+    note_bumped(ids)  # this request holds the old numbers: their remembered facts are not read again in it
     if announce and _listeners:
         transaction.on_commit(lambda: _announce(ids))
 

@@ -25,6 +25,7 @@ from curriculum.selectors import programmes_for_user
 from trainees.access import EnrolmentAccess, staff_access
 from trainees.attendance.selectors import workplace_days_awaiting
 from trainees.cpd.selectors import cpd_awaiting
+from trainees.enrolment.facts import Area, remember
 from trainees.enrolment.selectors import enrolments_for_user
 from trainees.models import (
     Case,
@@ -109,7 +110,23 @@ def supervision_summaries_for(
     The readiness facts need both; the records are loaded once for the two periods (a constant number of
     queries), instead of once for each.
     """
-    enrolments = list(enrolments)
+    # Remembered per trainee by records version, day and year (supervisors' credentials and the programme's
+    # rules bump the trainees they apply to).
+    return remember(
+        FACTS,
+        enrolments,
+        params=(end, year_start),
+        compute=lambda missing: _summaries(missing, end, year_start),
+        variant="pair",
+    )
+
+
+FACTS = Area("supervision")
+
+
+def _summaries(
+    enrolments, end: date, year_start: date
+) -> dict[int, tuple[SupervisionSummary, SupervisionSummary]]:
     if not enrolments:
         return {}
     # Only cases still open on a period's last day can be overdue for review. The training's last day (its
@@ -480,7 +497,24 @@ def supervision_compliance_for(
     queries. Overdue case reviews are as of each trainee's end date. `rules`, as `rules_for_programmes` gives
     them on `end` for the trainees' programmes, and `absences`, as `absences_for` reads them, let a page that
     needs them too read them once."""
-    enrolments = list(enrolments)
+
+    def work_out(missing):
+        return _compliance_for(
+            missing, end=end, start=start, after_completion=after_completion, rules=rules, absences=absences
+        )
+
+    return remember(
+        FACTS,
+        enrolments,
+        params=(start, end),
+        compute=work_out,
+        variant="after-completion" if after_completion else "",
+    )
+
+
+def _compliance_for(
+    enrolments, *, end, start, after_completion, rules, absences
+) -> dict[int, engine.Compliance]:
     if not enrolments:
         return {}
     periods = [training_period(e, start, end, after_completion=after_completion) for e in enrolments]
@@ -782,49 +816,15 @@ def supervisor_home(user, *, today: date, supervisees: Sequence[Enrolment]) -> d
     # It shows no hours and no case counts: the cases that cannot be overdue today are left out in the
     # database (most of them: open cases are reviewed every week or two), and the supervisors' training
     # (which sessions count toward accreditation) is not read. The engine judges what is loaded as ever.
-    compliance = {}
-    if enrolments:
-        periods = [training_period(e, recent_from, today) for e in enrolments]
-        loaded = _load(
-            enrolments,
-            end=today,
-            cases_from=min(last for _, last in periods),
-            rules=rules_by_programme,
-            # This week's sessions too, whenever the trainees started: the week's status counts them all.
-            sessions_from=min(monday, *(first for first, _ in periods)),
-            to_completion=True,
-            overdue_only=True,
-            credentials=False,
-            awaiting_from=monday,  # the week's minutes waiting for confirmation, in the same read
-        )
-        compliance = {e.pk: _compliance(e, loaded, recent_from, today) for e in enrolments}
-
-    def this_week(found) -> int:  # case-management minutes this week, group sessions included
-        return sum(
-            s.minutes
-            for s in found
-            if s.kind == SupervisionSession.Kind.CASE_MANAGEMENT and monday <= s.date <= today
-        )
-
-    rows = []
-    for enrolment in enrolments:
-        result = compliance[enrolment.pk]
-        needed = result.rules.case_management_minutes_per_week
-        confirmed = this_week(loaded.sessions.get(enrolment.pk, ()))
-        awaiting = this_week(loaded.awaiting.get(enrolment.pk, ()))
-        if enrolment.status != Enrolment.Status.ACTIVE:
-            status, text = "inactive", f"Training {enrolment.get_status_display().lower()}"
-        elif confirmed >= needed:
-            status, text = "met", f"Met: {confirmed} minutes of case management confirmed"
-        elif confirmed + awaiting >= needed:
-            status, text = "awaiting", f"{confirmed + awaiting} minutes logged, waiting for your confirmation"
-        else:
-            status, text = (
-                "not_yet",
-                (f"Not yet: {confirmed + awaiting} of {needed} minutes of case management this week"),
-            )
-        recent = tuple(m for m in result.missed_weeks if m >= recent_from)
-        rows.append(HomeRow(enrolment, status, text, recent, result.overdue_cases))
+    # Each supervisee's row is remembered by records version and day (a session logged, confirmed or waiting,
+    # and a case review, each bump it): a supervisor back between clinics reads them in one query.
+    facts = remember(
+        HOME_ROWS,
+        enrolments,
+        params=(today,),
+        compute=lambda missing: _home_rows(missing, today, monday, recent_from, rules_by_programme),
+    )
+    rows = [HomeRow(enrolment, *facts[enrolment.pk]) for enrolment in enrolments]
     awaiting_entries = list(
         SupervisionSession.objects.awaiting()
         .filter(supervisor=user)
@@ -860,6 +860,58 @@ def supervisor_home(user, *, today: date, supervisees: Sequence[Enrolment]) -> d
         "reports": draft_reports,
         "credential": credential,
     }
+
+
+HOME_ROWS = Area("supervisor-home")
+
+
+def _home_rows(
+    enrolments, today: date, monday: date, recent_from: date, rules_by_programme
+) -> dict[int, tuple[str, str, tuple[date, ...], tuple]]:
+    """{pk: (status, text, weeks missed recently, cases overdue)}: the supervisor home's rows, worked out."""
+    if not enrolments:
+        return {}
+    periods = [training_period(e, recent_from, today) for e in enrolments]
+    loaded = _load(
+        enrolments,
+        end=today,
+        cases_from=min(last for _, last in periods),
+        rules=rules_by_programme,
+        # This week's sessions too, whenever the trainees started: the week's status counts them all.
+        sessions_from=min(monday, *(first for first, _ in periods)),
+        to_completion=True,
+        overdue_only=True,
+        credentials=False,
+        awaiting_from=monday,  # the week's minutes waiting for confirmation, in the same read
+    )
+
+    def this_week(found) -> int:  # case-management minutes this week, group sessions included
+        return sum(
+            s.minutes
+            for s in found
+            if s.kind == SupervisionSession.Kind.CASE_MANAGEMENT and monday <= s.date <= today
+        )
+
+    rows = {}
+    for enrolment in enrolments:
+        result = _compliance(enrolment, loaded, recent_from, today)
+        needed = result.rules.case_management_minutes_per_week
+        confirmed = this_week(loaded.sessions.get(enrolment.pk, ()))
+        awaiting = this_week(loaded.awaiting.get(enrolment.pk, ()))
+        if enrolment.status != Enrolment.Status.ACTIVE:
+            status, text = "inactive", f"Training {enrolment.get_status_display().lower()}"
+        elif confirmed >= needed:
+            status, text = "met", f"Met: {confirmed} minutes of case management confirmed"
+        elif confirmed + awaiting >= needed:
+            status, text = "awaiting", f"{confirmed + awaiting} minutes logged, waiting for your confirmation"
+        else:
+            status, text = (
+                "not_yet",
+                (f"Not yet: {confirmed + awaiting} of {needed} minutes of case management this week"),
+            )
+        recent = tuple(m for m in result.missed_weeks if m >= recent_from)
+        rows[enrolment.pk] = (status, text, recent, result.overdue_cases)
+    return rows
 
 
 # ---------------------------------------------------------------------------------------------------------

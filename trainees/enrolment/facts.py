@@ -1,0 +1,151 @@
+"""Per-trainee facts remembered between requests, keyed by the records version (issue 20).
+
+A cohort page, the readiness table and the homes work out, for every trainee they list, the same facts:
+caseload figures, supervision compliance, training days. Those facts change only when one of the trainee's
+records changes, and every service that writes such a record bumps the enrolment's records version in the
+same transaction (`trainees.enrolment.versions`). So each area's bulk read asks `remember` first: it reads
+the rows remembered for these enrolments in one query, works out only the trainees whose row is missing or
+stale, in one bulk call, and writes their rows back in one more query.
+
+A row is good only while its stamp matches: the enrolment's records version, a digest of the source of the
+project's code (a release that changes them misses every row once, never reads a shape it
+no longer understands), and the parameters, which always include the day the facts are for. Rows live in the
+database, so every web process and worker shares them and a rolled-back transaction takes its rows with it.
+
+Two cases are never remembered: an enrolment loaded without its records version, and one whose version this
+thread bumped since its request began (a view that writes and then shows the page in one request holds the
+old number; reading by it could find the facts from before the write).
+"""
+
+import hashlib
+import logging
+import pickle
+import threading
+import zlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from django.apps import apps
+from django.conf import settings
+from django.core.signals import request_started
+from django.tasks.signals import task_started
+
+from trainees.enrolment.models import EnrolmentFacts
+
+logger = logging.getLogger(__name__)
+_local = threading.local()
+
+
+def _bumped() -> set[int]:
+    ids = getattr(_local, "bumped", None)
+    if ids is None:
+        ids = _local.bumped = set()
+    return ids
+
+
+def note_bumped(ids: Iterable[int]) -> None:
+    """Called by `bump_records_version`: these enrolments' facts are worked out afresh for the rest of the
+    request."""
+    _bumped().update(ids)
+
+
+def forget_bumped(**kwargs) -> None:
+    """A request or a worker's task begins: nothing has been bumped in it yet."""
+    _bumped().clear()
+
+
+request_started.connect(forget_bumped, dispatch_uid="trainees.enrolment.facts.forget_bumped")
+task_started.connect(forget_bumped, dispatch_uid="trainees.enrolment.facts.forget_bumped_task")
+
+
+@dataclass(frozen=True)
+class Area:
+    """One kind of fact: the name of its rows."""
+
+    name: str
+
+
+@lru_cache(maxsize=1)
+def code_digest() -> str:
+    """A digest of the project's own Python source (every app under the project's folder): a release that
+    changes any of it forgets every remembered fact once, rather than trusting a list of the modules each fact
+    depends on to be kept up to date by hand."""
+    root = Path(settings.BASE_DIR).resolve()
+    digest = hashlib.sha1(usedforsecurity=False)
+    for app in sorted(apps.get_app_configs(), key=lambda a: a.label):
+        path = Path(app.path).resolve()
+        if path.parent != root:  # the project's own apps, not installed packages
+            continue
+        for source in sorted(path.rglob("*.py")):
+            if "migrations" not in source.parts:
+                digest.update(str(source.relative_to(root)).encode())
+                digest.update(source.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def _read(data: bytes):
+    """The facts a row holds, or None if it cannot be read (then they are worked out again). Rows are written
+    only by `remember` below, as Django's own caches write theirs."""
+    try:
+        return pickle.loads(zlib.decompress(data))  # noqa: S301 - written by this module only, never by a user
+    except Exception:  # noqa: BLE001
+        logger.warning("Remembered trainee facts could not be read; working them out again.", exc_info=True)
+        return None
+
+
+def enabled() -> bool:
+    return getattr(settings, "REMEMBER_TRAINEE_FACTS", True)
+
+
+def remember[T](
+    area: Area,
+    enrolments: Iterable,
+    *,
+    params: tuple,
+    compute: Callable[[list], dict[int, T]],
+    variant: str = "",
+) -> dict[int, T]:
+    """{enrolment pk: facts}: the remembered facts where their stamp still holds, `compute(the others)` for
+    the rest (one bulk call), which are then remembered. `params` are what the facts depend on besides the
+    records (the day, a period's start); `variant` names a second kind of the same facts kept beside the first
+    (the caseload without hours), so two pages asking for different kinds do not overwrite each other's.
+
+    Queries: one to read; when anything was missing, the compute's and one to write."""
+    enrolments = list(enrolments)
+    if not enrolments or not enabled():
+        return compute(enrolments)
+    bumped = _bumped()
+    keep = {
+        e.pk: f"{e.records_version}|{code_digest()}|{params!r}"
+        for e in enrolments
+        if e.pk not in bumped and "records_version" not in e.get_deferred_fields()
+    }
+    slot = f"{area.name}:{variant}" if variant else area.name
+    found: dict[int, T] = {}
+    if keep:
+        for enrolment_id, stamp, data in EnrolmentFacts.objects.filter(
+            slot=slot, enrolment_id__in=list(keep)
+        ).values_list("enrolment_id", "stamp", "data"):
+            if stamp == keep[enrolment_id] and (facts := _read(data)) is not None:
+                found[enrolment_id] = facts
+    missing = [e for e in enrolments if e.pk not in found]
+    if not missing:
+        return found
+    worked_out = compute(missing)
+    rows = [
+        EnrolmentFacts(
+            enrolment_id=pk,
+            slot=slot,
+            stamp=keep[pk],
+            data=zlib.compress(pickle.dumps(worked_out[pk], protocol=pickle.HIGHEST_PROTOCOL), 1),
+        )
+        for pk in sorted(worked_out)
+        if pk in keep
+    ]
+    if rows:
+        EnrolmentFacts.objects.bulk_create(
+            rows, update_conflicts=True, unique_fields=["enrolment", "slot"], update_fields=["stamp", "data"]
+        )
+    return {**found, **worked_out}
