@@ -31,6 +31,7 @@ from core.wording import hours, listing, plural
 from curriculum.selectors import cohorts_for_user
 from trainees.attendance.selectors import training_days_progress_for
 from trainees.caseload.selectors import caseload_figures_for
+from trainees.enrolment.facts import Area, remember
 from trainees.models import Enrolment
 from trainees.supervision.selectors import absences_for, interruptions_among, supervision_summary_for
 
@@ -306,6 +307,33 @@ def resits_reason(names: list[str]) -> Reason | None:
     return Reason("resits", OVERDUE, None, text, action, "assessments:trainee")
 
 
+RECORDS_REASONS = Area("attention")
+
+
+def _reasons_from_records(enrolments, on: date) -> dict[int, tuple[Reason | None, ...]]:
+    """{pk: the reasons (or None) the trainee's own records give}: training days, supervision, caseload and
+    resits, each area read once for all of them."""
+    if not enrolments:
+        return {}
+    # Interruptions and leave read once: supervision allows for both, the training days' window and the
+    # caseload's clock for the interruptions among them.
+    absences = absences_for([e.pk for e in enrolments])
+    interruptions = interruptions_among(absences)
+    days = training_days_progress_for(enrolments, on=on, interruptions=interruptions)
+    supervision = supervision_summary_for(enrolments, end=on, absences=absences)
+    caseload = caseload_figures_for(enrolments, on=on, interruptions=interruptions, hours=False)
+    resits = resits_due_for(enrolments, on=on)
+    return {
+        e.pk: (
+            training_days_reason(days[e.pk], on=on),
+            *supervision_reasons(supervision[e.pk], on=on),
+            caseload_reason(caseload[e.pk], on=on),
+            resits_reason(resits.get(e.pk, [])),
+        )
+        for e in enrolments
+    }
+
+
 def attention_list(
     user, *, on: date, cohort: str = "", reason: str = "", cohorts: list | None = None
 ) -> AttentionList:
@@ -320,14 +348,12 @@ def attention_list(
         .filter(cohort__in=[c.pk for c in chosen], status=Enrolment.Status.ACTIVE)
         .order_by("user__last_name", "user__first_name", "pk")
     )
-    # Interruptions and leave read once: supervision allows for both, the training days' window and the
-    # caseload's clock for the interruptions among them.
-    absences = absences_for([e.pk for e in enrolments]) if enrolments else {}
-    interruptions = interruptions_among(absences)
-    days = training_days_progress_for(enrolments, on=on, interruptions=interruptions)
-    supervision = supervision_summary_for(enrolments, end=on, absences=absences)
-    caseload = caseload_figures_for(enrolments, on=on, interruptions=interruptions, hours=False)
-    resits = resits_due_for(enrolments, on=on)
+    # What each trainee's own records give (training days, supervision, caseload, resits) is remembered by
+    # records version and day, in one row a trainee; deadlines and marking are the cohort's and the
+    # markers' and are read each time.
+    from_records = remember(
+        RECORDS_REASONS, enrolments, params=(on,), compute=lambda missing: _reasons_from_records(missing, on)
+    )
     marking: dict[int, list[date]] = {}
     for _attempt, enrolment_id, due_on in marking_overdue_for(enrolments, on=on):
         marking.setdefault(enrolment_id, []).append(due_on)
@@ -338,12 +364,9 @@ def attention_list(
     for enrolment in enrolments:
         pk = enrolment.pk
         found = [
-            training_days_reason(days[pk], on=on),
-            *supervision_reasons(supervision[pk], on=on),
-            caseload_reason(caseload[pk], on=on),
+            *from_records[pk],
             deadlines_reason(missed.get(pk, [])),
             marking_reason(marking.get(pk, [])),
-            resits_reason(resits.get(pk, [])),
         ]
         reasons = tuple(sorted((r for r in found if r is not None), key=lambda r: r.sort_key))
         if reason and not any(r.code == reason for r in reasons):

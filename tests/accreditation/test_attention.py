@@ -135,7 +135,9 @@ def test_the_export_is_the_same_list_in_a_workbook(client, staffed):
 # and leave (read once for supervision, the training days and the caseload), and each area's fixed bulk reads
 # (the missed deadlines' two among them; the resits' one, and the competence statuses as someone has failed),
 # plus the session and user: the same for 1 cohort of 10 as for 10 cohorts of 40.
-ATTENTION_PAGE_QUERIES = 36 + 4 * REMEMBERING  # training days, supervision, caseload, competences
+# Remembered, and so read and written here: each trainee's reasons from their records, and within them the
+# training days, supervision, caseload and competences.
+ATTENTION_PAGE_QUERIES = 36 + 5 * REMEMBERING
 
 
 def test_resits_are_read_for_those_who_failed_alone(staffed, django_assert_num_queries):

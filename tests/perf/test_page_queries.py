@@ -27,14 +27,16 @@ pytestmark = pytest.mark.django_db
 # The queue: the programmes marked on (1, read first so that the queue is planned from them) and the page's
 # submission deadlines for its lateness (1).
 MARKING_QUEUE_QUERIES = 11
-EDUCATOR_HOME_QUERIES = 32 + 3 * REMEMBERING  # training days, supervision, caseload
+EDUCATOR_HOME_QUERIES = 32 + 4 * REMEMBERING  # the reasons; training days, supervision, caseload
 # The competence statuses of those who have failed an attempt (`competence_statuses_for`: 9, and one for the
 # default assessment scheme of a programme that has chosen none, as here).
 RESIT_STATUSES_QUERIES = 10 + REMEMBERING
+# The same home seen again: the reasons read in one query in place of the 14 that work them out.
+EDUCATOR_HOME_REMEMBERED = 32 - 14 + 1
 # The trainee's home: their enrolments, supervisors and what waits for them, whatever the cohort's size.
 TRAINEE_HOME_QUERIES = 13
 # The administrator's home lists the attention list over every cohort of their provider, like the educator's.
-ADMINISTRATOR_HOME_QUERIES = 31 + 3 * REMEMBERING
+ADMINISTRATOR_HOME_QUERIES = 31 + 4 * REMEMBERING
 VISITOR_HOME_QUERIES = 13  # the visits assigned to the visitor
 SERVICE_PAGE_QUERIES = 12  # the service, who may keep its sites, the sites and the trainees placed
 
@@ -89,6 +91,9 @@ def test_the_educators_home_costs_the_same_queries_for_10_and_200_trainees(
         response = client.get(reverse("home"))
     assert response.status_code == 200
     assert f"{size} attempts waiting" in response.content.decode()
+    # Seen again: each trainee's reasons from their records are read in one query instead of worked out.
+    with django_assert_num_queries(EDUCATOR_HOME_REMEMBERED):
+        client.get(reverse("home"))
 
 
 @pytest.mark.parametrize("size", [10, 200])
