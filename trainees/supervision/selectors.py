@@ -478,10 +478,15 @@ def supervision_compliance(
     end: date,
     absences: dict[int, list[engine.Absence]] | None = None,
 ) -> engine.Compliance:
-    """`absences`, as `absences_for` reads them, lets a page that has already read them save the query."""
-    _, last = training_period(enrolment, start, end)
-    loaded = _load([enrolment], end=end, cases_from=last, absences=absences)
-    return _compliance(enrolment, loaded, start, end)
+    """`absences`, as `absences_for` reads them, lets a page that has already read them save the query.
+    Remembered by records version, day and period, as the bulk read is."""
+
+    def work_out(missing):
+        _, last = training_period(enrolment, start, end)
+        loaded = _load(missing, end=end, cases_from=last, absences=absences)
+        return {enrolment.pk: _compliance(enrolment, loaded, start, end)}
+
+    return remember(FACTS, [enrolment], params=(start, end), compute=work_out, variant="one")[enrolment.pk]
 
 
 def supervision_compliance_for(
