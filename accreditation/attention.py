@@ -334,6 +334,17 @@ def _reasons_from_records(enrolments, on: date) -> dict[int, tuple[Reason | None
     }
 
 
+def remember_reasons(enrolments, today: date) -> None:
+    """Worked out ahead when records change (trainees.enrolment.facts.warm_with), as the list asks."""
+    active = [e for e in enrolments if e.status == Enrolment.Status.ACTIVE]
+    remember(
+        RECORDS_REASONS,
+        active,
+        params=(today,),
+        compute=lambda missing: _reasons_from_records(missing, today),
+    )
+
+
 def attention_list(
     user, *, on: date, cohort: str = "", reason: str = "", cohorts: list | None = None
 ) -> AttentionList:

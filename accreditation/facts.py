@@ -129,6 +129,12 @@ def gather_facts_for(enrolments, *, as_of: date, released_only: bool = False) ->
 FACTS = Area("readiness")
 
 
+def remember_readiness_facts(enrolments, today: date) -> None:
+    """Worked out ahead when records change (trainees.enrolment.facts.warm_with), as the cohort readiness
+    table asks: programme staff see marks before they are released."""
+    gather_facts_for(enrolments, as_of=today)
+
+
 def _gather(enrolments, *, as_of: date, released_only: bool, released_on: date) -> dict[int, TraineeFacts]:
     if not enrolments:
         return {}

@@ -36,7 +36,9 @@ PORTFOLIO_RENDER_TIMEOUT_SECONDS
 PORTFOLIO_PRERENDER          0 to stop queueing a render of a trainee's portfolio when their records change
                              (default 1); PORTFOLIO_PRERENDER_MAX: not for changes touching more trainees (50)
 REMEMBER_TRAINEE_FACTS       0 to work every trainee's facts (training days, supervision, caseload, readiness)
-                             out on every page instead of remembering them by records version (default 1)
+                             out on every page instead of remembering them by records version (default 1);
+                             REMEMBER_AHEAD 0 to stop the worker working them out again when records
+                             change (default 1); REMEMBER_AHEAD_MAX: not for changes touching more (50)
 SITE_URL                     the address printed in PDFs for checking them (default http://127.0.0.1:8000)
 EMAIL_BACKEND                smtp, console or a dotted path to a mail backend (default: console when
                              DJANGO_DEBUG is on, as under `make run`; smtp otherwise)
@@ -265,6 +267,10 @@ PORTFOLIO_PRERENDER_MAX = env_int("PORTFOLIO_PRERENDER_MAX", 50)
 # records version and day: a cohort page seen again reads one row a trainee an area instead of their records
 # (trainees/enrolment/facts.py).
 REMEMBER_TRAINEE_FACTS = env_bool("REMEMBER_TRAINEE_FACTS", True)
+# When records change, the worker works those trainees' facts out again for today (as the portfolio's render),
+# unless the change touched more trainees than REMEMBER_AHEAD_MAX.
+REMEMBER_AHEAD = env_bool("REMEMBER_AHEAD", True)
+REMEMBER_AHEAD_MAX = env_int("REMEMBER_AHEAD_MAX", 50)
 
 STORAGES = {
     "default": storage_from_env(),

@@ -29,6 +29,8 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django.tasks.backends.immediate.ImmediateBackend")}}
 # Writes in tests do not queue background portfolio renders (tests of that turn it on).
 PORTFOLIO_PRERENDER = False
+# Nor do they work trainees' facts out again ahead (tests/trainees/test_facts.py turns it on).
+REMEMBER_AHEAD = False
 # No collectstatic before tests.
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 # WhiteNoise indexes WHITENOISE_ROOT each time a test client builds its handler; tests need no icons.

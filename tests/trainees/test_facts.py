@@ -188,3 +188,58 @@ def test_a_contact_recorded_through_its_service_shows_on_the_cohort_page_at_once
     )
     facts.forget_bumped()  # the next request
     assert patients_seen(client.get(url).content.decode()) == 1
+
+
+def test_after_a_change_the_worker_works_out_what_the_cohort_page_shows(
+    client, curriculum, settings, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    """Records changed: the facts the cohort-wide pages show for today are worked out again in the background
+    (tasks run at once under the test settings), so the next person to look reads them as remembered."""
+    settings.REMEMBER_AHEAD = True
+    cohort = f.CohortFactory(start_date=TODAY - timedelta(days=200))
+    enrolment = f.EnrolmentFactory(cohort=cohort)
+    with django_capture_on_commit_callbacks(execute=True):
+        record_contact(
+            actor=enrolment.user,
+            enrolment=enrolment,
+            case_reference="NV-000321",
+            date=TODAY - timedelta(days=3),
+            type="assessment",
+            mode="telephone",
+            minutes=45,
+        )
+    slots = set(EnrolmentFacts.objects.filter(enrolment=enrolment).values_list("slot", flat=True))
+    assert {
+        "training-days",
+        "supervision",
+        "caseload",
+        "readiness",
+        "attention",
+        "competence-statuses",
+    } <= slots
+    facts.forget_bumped()  # the next request
+    client.force_login(f.ProgrammeMembershipFactory(programme=cohort.programme).user)
+    with django_assert_num_queries(COHORT_PAGE_REMEMBERED):
+        page = client.get(reverse("trainees:cohort", args=[cohort.code])).content.decode()
+    assert patients_seen(page) == 1
+
+
+def test_a_change_to_more_trainees_than_the_limit_is_left_to_the_pages(curriculum, settings):
+    settings.REMEMBER_AHEAD, settings.REMEMBER_AHEAD_MAX = True, 2
+    trainees = f.EnrolmentFactory.create_batch(3)
+    facts.remember_ahead([e.pk for e in trainees])
+    assert not EnrolmentFacts.objects.exists()
+    facts.remember_ahead([e.pk for e in trainees[:2]])
+    assert EnrolmentFacts.objects.filter(slot="caseload").count() == 2
+
+
+def test_an_area_that_fails_ahead_leaves_the_others_done(curriculum, monkeypatch, caplog):
+    enrolment = f.EnrolmentFactory()
+
+    def broken(enrolments, today):
+        raise RuntimeError("broken")
+
+    monkeypatch.setattr(facts, "_warmers", [broken, *facts._warmers])
+    assert facts.warm([enrolment.pk]) == 1
+    assert EnrolmentFacts.objects.filter(enrolment=enrolment, slot="caseload").exists()
+    assert "Could not work out broken ahead" in caplog.text

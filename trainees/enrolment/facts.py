@@ -12,6 +12,10 @@ project's code (a release that changes them misses every row once, never reads a
 no longer understands), and the parameters, which always include the day the facts are for. Rows live in the
 database, so every web process and worker shares them and a rolled-back transaction takes its rows with it.
 
+When records change, the facts the cohort-wide pages show for today are worked out again in the background
+(`remember_ahead`, a task for `db_worker`), so the first person to look after a change rarely waits either.
+Each area registers what it works out with `warm_with`.
+
 Two cases are never remembered: an enrolment loaded without its records version, and one whose version this
 thread bumped since its request began (a view that writes and then shows the page in one request holds the
 old number; reading by it could find the facts from before the write).
@@ -24,6 +28,7 @@ import threading
 import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
@@ -149,3 +154,50 @@ def remember[T](
             rows, update_conflicts=True, unique_fields=["enrolment", "slot"], update_fields=["stamp", "data"]
         )
     return {**found, **worked_out}
+
+
+# --- working facts out ahead, after records change --------------------------------------------------------
+
+_warmers: list[Callable[[list, date], object]] = []
+
+
+def warm_with(warmer: Callable[[list, date], object]) -> None:
+    """Register `warmer(enrolments, today)`: it asks its area's bulk read for what the pages show for today,
+    so that `remember` works it out and keeps it (registered once, in an AppConfig.ready)."""
+    if warmer not in _warmers:
+        _warmers.append(warmer)
+
+
+def warm(enrolment_ids: Iterable[int]) -> int:
+    """Work out and remember today's facts for these trainees, area by area; one area that fails is logged
+    and leaves the others to be done. Returns how many trainees were looked at."""
+    from django.utils import timezone
+
+    from trainees.enrolment.models import Enrolment
+
+    enrolments = list(Enrolment.objects.with_people().filter(pk__in=list(enrolment_ids)))
+    if not enrolments or not enabled():
+        return 0
+    today = timezone.localdate()
+    for warmer in _warmers:
+        try:
+            warmer(enrolments, today)
+        except Exception:  # noqa: BLE001 - a page works the facts out itself if this did not
+            logger.exception("Could not work out %s ahead for %s trainees", warmer.__name__, len(enrolments))
+    return len(enrolments)
+
+
+def remember_ahead(enrolment_ids: list[int]) -> None:
+    """Records changed (the transaction has committed): queue the work of `warm` for the worker, unless the
+    change touched more trainees than REMEMBER_AHEAD_MAX (a programme's settings: worked out when next asked
+    for, and by the daily pass)."""
+    if not getattr(settings, "REMEMBER_AHEAD", True) or not enabled():
+        return
+    if not enrolment_ids or len(enrolment_ids) > getattr(settings, "REMEMBER_AHEAD_MAX", 50):
+        return
+    from trainees.enrolment.tasks import remember_facts_task
+
+    try:
+        remember_facts_task.enqueue(list(enrolment_ids))
+    except Exception:  # noqa: BLE001 - facts worked out late are no reason to fail anyone's save
+        logger.exception("Could not queue working out facts for %s trainees", len(enrolment_ids))
