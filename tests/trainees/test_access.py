@@ -314,3 +314,24 @@ def test_the_compiled_access_query_asks_about_the_day_it_runs_not_the_day_it_was
     with pytest.raises(Http404):
         enrolment_access_for(person, world.enrolment.pk)
     assert None not in _compiled.values()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's")
+def test_on_postgresql_the_access_query_is_prepared_once_a_connection_and_still_counted(
+    world, django_assert_num_queries
+):
+    """Planning the access query's dozen subqueries cost most of its time; the server keeps its plan."""
+    trainee, educator = world.user("trainee"), world.user("educator")
+
+    def generic_plans() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT statement, generic_plans FROM pg_prepared_statements")
+            return sum(n for statement, n in cursor.fetchall() if 'FROM "trainees_enrolment"' in statement)
+
+    before = generic_plans()
+    for _ in range(7):  # PostgreSQL plans the first five with their values, then keeps a generic plan
+        with django_assert_num_queries(1):
+            assert enrolment_access_for(educator, world.enrolment.pk).enrolment.pk == world.enrolment.pk
+    assert generic_plans() >= before + 2
+    with pytest.raises(Http404):  # the same query still refuses a record the person may not see
+        enrolment_access_for(trainee, f.EnrolmentFactory().pk)
