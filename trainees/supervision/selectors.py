@@ -552,11 +552,19 @@ def supervision_page(access: EnrolmentAccess, *, today: date) -> dict:
     """Everything the trainee's supervision page shows, in a constant number of queries; what the person
     may do there comes from their `access` (trainees.access)."""
     enrolment = access.enrolment
-    _, last = training_period(enrolment, None, today)
-    loaded = _load([enrolment], end=today, cases_from=last)
-    compliance = _compliance(enrolment, loaded, None, today)
+
+    def work_out(missing):
+        _, last = training_period(enrolment, None, today)
+        loaded = _load(missing, end=today, cases_from=last)
+        compliance = _compliance(enrolment, loaded, None, today)
+        return {enrolment.pk: (compliance, _intervals_for(loaded, compliance.rules), loaded.trainings)}
+
+    # The compliance and the supervisors' credentials are remembered by records version and day (sessions,
+    # reviews, leave and each supervisor's training bump it); the log and the lists below are read live.
+    compliance, intervals, trainings = remember(
+        FACTS, [enrolment], params=(today,), compute=work_out, variant="page"
+    )[enrolment.pk]
     rules = compliance.rules
-    intervals = _intervals_for(loaded, rules)
     sessions = list(
         SupervisionSession.objects.current()
         .filter(enrolment=enrolment)
@@ -589,9 +597,7 @@ def supervision_page(access: EnrolmentAccess, *, today: date) -> dict:
     supervisor_ids |= {
         a.supervisor_id for a in assignments if a.kind != SupervisorAssignment.Kind.LINE_MANAGER
     }
-    statuses = {
-        pk: engine.credential_status(loaded.trainings.get(pk, []), rules, today) for pk in supervisor_ids
-    }
+    statuses = {pk: engine.credential_status(trainings.get(pk, []), rules, today) for pk in supervisor_ids}
     people = {s.supervisor_id: s.supervisor for s in sessions} | {
         a.supervisor_id: a.supervisor for a in assignments
     }
