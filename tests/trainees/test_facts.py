@@ -44,6 +44,19 @@ def loaded(*enrolments):
     return list(Enrolment.objects.filter(pk__in=[e.pk for e in enrolments]).order_by("pk"))
 
 
+def a_contact(enrolment):
+    """A trainee records an assessment contact, through the caseload's service (which bumps the version)."""
+    return record_contact(
+        actor=enrolment.user,
+        enrolment=enrolment,
+        case_reference="NV-000321",
+        date=TODAY - timedelta(days=3),
+        type="assessment",
+        mode="telephone",
+        minutes=45,
+    )
+
+
 def table_body(page: str) -> str:
     return page[page.index("<tbody") : page.index("</tbody>")]
 
@@ -177,15 +190,7 @@ def test_a_contact_recorded_through_its_service_shows_on_the_cohort_page_at_once
     client.force_login(f.ProgrammeMembershipFactory(programme=cohort.programme).user)
     url = reverse("trainees:cohort", args=[cohort.code])
     assert patients_seen(client.get(url).content.decode()) == 0
-    record_contact(
-        actor=enrolment.user,
-        enrolment=enrolment,
-        case_reference="NV-000321",
-        date=TODAY - timedelta(days=3),
-        type="assessment",
-        mode="telephone",
-        minutes=45,
-    )
+    a_contact(enrolment)
     facts.forget_bumped()  # the next request
     assert patients_seen(client.get(url).content.decode()) == 1
 
@@ -199,15 +204,7 @@ def test_after_a_change_the_worker_works_out_what_the_cohort_page_shows(
     cohort = f.CohortFactory(start_date=TODAY - timedelta(days=200))
     enrolment = f.EnrolmentFactory(cohort=cohort)
     with django_capture_on_commit_callbacks(execute=True):
-        record_contact(
-            actor=enrolment.user,
-            enrolment=enrolment,
-            case_reference="NV-000321",
-            date=TODAY - timedelta(days=3),
-            type="assessment",
-            mode="telephone",
-            minutes=45,
-        )
+        a_contact(enrolment)
     slots = set(EnrolmentFacts.objects.filter(enrolment=enrolment).values_list("slot", flat=True))
     assert {
         "training-days",
