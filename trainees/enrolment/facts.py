@@ -7,9 +7,9 @@ same transaction (`trainees.enrolment.versions`). So each area's bulk read asks 
 the rows remembered for these enrolments in one query, works out only the trainees whose row is missing or
 stale, in one bulk call, and writes their rows back in one more query.
 
-A row is good only while its stamp matches: the enrolment's records version, a digest of the source of the
-project's code (a release that changes them misses every row once, never reads a shape it
-no longer understands), and the parameters, which always include the day the facts are for. Rows live in the
+A row is good only while its stamp matches: the enrolment's records version, a digest of the project's code
+(a release that changes it misses every row once, and never reads a shape it no longer understands), and the
+parameters, which always include the day the facts are for. Rows live in the
 database, so every web process and worker shares them and a rolled-back transaction takes its rows with it.
 
 When records change, the facts the cohort-wide pages show for today are worked out again in the background
@@ -36,8 +36,9 @@ from django.apps import apps
 from django.conf import settings
 from django.core.signals import request_started
 from django.tasks.signals import task_started
+from django.utils import timezone
 
-from trainees.enrolment.models import EnrolmentFacts
+from trainees.enrolment.models import Enrolment, EnrolmentFacts
 
 logger = logging.getLogger(__name__)
 _local = threading.local()
@@ -171,10 +172,6 @@ def warm_with(warmer: Callable[[list, date], object]) -> None:
 def warm(enrolment_ids: Iterable[int]) -> int:
     """Work out and remember today's facts for these trainees, area by area; one area that fails is logged
     and leaves the others to be done. Returns how many trainees were looked at."""
-    from django.utils import timezone
-
-    from trainees.enrolment.models import Enrolment
-
     enrolments = list(Enrolment.objects.with_people().filter(pk__in=list(enrolment_ids)))
     if not enrolments or not enabled():
         return 0
