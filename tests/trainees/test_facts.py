@@ -4,6 +4,7 @@ That each kind of record, written through its service, changes what is remembere
 by tests/accreditation/test_portfolio_live_cache.py: the portfolio's sections are read from these same facts.
 """
 
+import io
 import re
 from datetime import timedelta
 
@@ -240,3 +241,24 @@ def test_an_area_that_fails_ahead_leaves_the_others_done(curriculum, monkeypatch
     assert facts.warm([enrolment.pk]) == 1
     assert EnrolmentFacts.objects.filter(enrolment=enrolment, slot="caseload").exists()
     assert "Could not work out broken ahead" in caplog.text
+
+
+def test_the_daily_command_works_out_every_trainee_not_withdrawn_and_a_second_run_reuses_it(
+    curriculum, django_assert_num_queries
+):
+    from django.core.management import call_command
+
+    active = f.EnrolmentFactory.create_batch(3)
+    withdrawn = f.EnrolmentFactory(status=Enrolment.Status.WITHDRAWN)
+    out = io.StringIO()
+    call_command("remember_facts", "--batch", "2", stdout=out)
+    assert "3 trainees' facts worked out" in out.getvalue()
+    assert {e.pk for e in active} == set(
+        EnrolmentFacts.objects.filter(slot="readiness").values_list("enrolment_id", flat=True)
+    )
+    assert not EnrolmentFacts.objects.filter(enrolment=withdrawn).exists()
+    facts.forget_bumped()
+    # Everything remembered: per batch the enrolments and one read for each of the six kinds asked (the
+    # cohort page's three, readiness, the attention reasons, the grid's statuses), nothing worked out.
+    with django_assert_num_queries(1 + 2 * (1 + 6)):
+        call_command("remember_facts", "--batch", "2", stdout=io.StringIO())

@@ -169,13 +169,13 @@ def warm_with(warmer: Callable[[list, date], object]) -> None:
         _warmers.append(warmer)
 
 
-def warm(enrolment_ids: Iterable[int]) -> int:
-    """Work out and remember today's facts for these trainees, area by area; one area that fails is logged
-    and leaves the others to be done. Returns how many trainees were looked at."""
+def warm(enrolment_ids: Iterable[int], *, on: date | None = None) -> int:
+    """Work out and remember the facts for `on` (today) for these trainees, area by area; one area that fails
+    is logged and leaves the others to be done. Returns how many trainees were looked at."""
     enrolments = list(Enrolment.objects.with_people().filter(pk__in=list(enrolment_ids)))
     if not enrolments or not enabled():
         return 0
-    today = timezone.localdate()
+    today = on or timezone.localdate()
     for warmer in _warmers:
         try:
             warmer(enrolments, today)
