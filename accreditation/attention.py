@@ -334,15 +334,17 @@ def _reasons_from_records(enrolments, on: date) -> dict[int, tuple[Reason | None
     }
 
 
+def reasons_from_records_for(enrolments, on: date) -> dict[int, tuple[Reason | None, ...]]:
+    """The reasons each trainee's own records give, remembered by records version and day in one row a
+    trainee (the list reads them; the worker works them out ahead when records change)."""
+    return remember(
+        RECORDS_REASONS, enrolments, params=(on,), compute=lambda missing: _reasons_from_records(missing, on)
+    )
+
+
 def remember_reasons(enrolments, today: date) -> None:
     """Worked out ahead when records change (trainees.enrolment.facts.warm_with), as the list asks."""
-    active = [e for e in enrolments if e.status == Enrolment.Status.ACTIVE]
-    remember(
-        RECORDS_REASONS,
-        active,
-        params=(today,),
-        compute=lambda missing: _reasons_from_records(missing, today),
-    )
+    reasons_from_records_for([e for e in enrolments if e.status == Enrolment.Status.ACTIVE], today)
 
 
 def attention_list(
@@ -362,9 +364,7 @@ def attention_list(
     # What each trainee's own records give (training days, supervision, caseload, resits) is remembered by
     # records version and day, in one row a trainee; deadlines and marking are the cohort's and the
     # markers' and are read each time.
-    from_records = remember(
-        RECORDS_REASONS, enrolments, params=(on,), compute=lambda missing: _reasons_from_records(missing, on)
-    )
+    from_records = reasons_from_records_for(enrolments, on)
     marking: dict[int, list[date]] = {}
     for _attempt, enrolment_id, due_on in marking_overdue_for(enrolments, on=on):
         marking.setdefault(enrolment_id, []).append(due_on)

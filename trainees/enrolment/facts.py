@@ -122,9 +122,9 @@ def remember[T](
     enrolments = list(enrolments)
     if not enrolments or not enabled():
         return compute(enrolments)
-    bumped = _bumped()
+    bumped, code = _bumped(), code_digest()
     keep = {
-        e.pk: f"{e.records_version}|{code_digest()}|{params!r}"
+        e.pk: f"{e.records_version}|{code}|{params!r}"
         for e in enrolments
         if e.pk not in bumped and "records_version" not in e.get_deferred_fields()
     }

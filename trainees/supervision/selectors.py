@@ -480,11 +480,18 @@ def supervision_compliance(
 ) -> engine.Compliance:
     """`absences`, as `absences_for` reads them, lets a page that has already read them save the query.
     Remembered by records version, day and period, as the bulk read is."""
+    return _one_trainee(enrolment, start, end, absences)[0]
+
+
+def _one_trainee(enrolment, start: date | None, end: date, absences=None) -> tuple:
+    """(compliance, the supervisors' credential intervals, their training facts) for one trainee: remembered
+    in one row, which the trainee page and the supervision page share."""
 
     def work_out(missing):
         _, last = training_period(enrolment, start, end)
         loaded = _load(missing, end=end, cases_from=last, absences=absences)
-        return {enrolment.pk: _compliance(enrolment, loaded, start, end)}
+        compliance = _compliance(enrolment, loaded, start, end)
+        return {enrolment.pk: (compliance, _intervals_for(loaded, compliance.rules), loaded.trainings)}
 
     return remember(FACTS, [enrolment], params=(start, end), compute=work_out, variant="one")[enrolment.pk]
 
@@ -552,18 +559,9 @@ def supervision_page(access: EnrolmentAccess, *, today: date) -> dict:
     """Everything the trainee's supervision page shows, in a constant number of queries; what the person
     may do there comes from their `access` (trainees.access)."""
     enrolment = access.enrolment
-
-    def work_out(missing):
-        _, last = training_period(enrolment, None, today)
-        loaded = _load(missing, end=today, cases_from=last)
-        compliance = _compliance(enrolment, loaded, None, today)
-        return {enrolment.pk: (compliance, _intervals_for(loaded, compliance.rules), loaded.trainings)}
-
     # The compliance and the supervisors' credentials are remembered by records version and day (sessions,
     # reviews, leave and each supervisor's training bump it); the log and the lists below are read live.
-    compliance, intervals, trainings = remember(
-        FACTS, [enrolment], params=(today,), compute=work_out, variant="page"
-    )[enrolment.pk]
+    compliance, intervals, trainings = _one_trainee(enrolment, None, today)
     rules = compliance.rules
     sessions = list(
         SupervisionSession.objects.current()

@@ -27,9 +27,9 @@ class Command(BaseCommand):
             .order_by("pk")
             .values_list("pk", flat=True)
         )
-        done = 0
-        for first in range(0, len(ids), max(batch, 1)):
-            done += warm(ids[first : first + batch], on=date)
+        size, done = max(batch, 1), 0
+        for first in range(0, len(ids), size):
+            done += warm(ids[first : first + size], on=date)
         self.stdout.write(
             f"{done} trainees' facts worked out and remembered in {time.perf_counter() - started:.1f} s."
         )
