@@ -4,7 +4,13 @@ from django.db.models import Case, CharField, Exists, OuterRef, QuerySet, Subque
 
 from accounts.access import refuse
 from accounts.models import OrganisationMembership
-from curriculum.models import Cohort, Competence, Programme, ProgrammeMembership, Route
+from curriculum.models import Cohort, Competence, Intervention, Programme, ProgrammeMembership, Route
+
+
+def intervention_choices() -> list[tuple[int, str]]:
+    """(id, name) of every intervention in the curriculum's order, for a list to choose from: one plain query
+    (a model choice field reads its options through a server-side cursor, three round trips on PostgreSQL)."""
+    return list(Intervention.objects.order_by("order", "name").values_list("pk", "name"))
 
 
 def _admin_of_hei(user, hei_ref: str):

@@ -10,7 +10,7 @@ from django.utils.html import format_html
 from core.forms import DateInput
 from core.tables import CellsTable, day_month_year
 from core.templatetags.status import status_tag
-from curriculum.models import Intervention
+from curriculum.selectors import intervention_choices
 from trainees.caseload.selectors import caseload_figures_for
 from trainees.models import Contact
 
@@ -213,9 +213,7 @@ class ContactFilter(django_filters.FilterSet):
     case = django_filters.CharFilter(method="filter_case", label="Case reference contains")
     type = django_filters.ChoiceFilter(choices=Contact.Type.choices, empty_label="Any type")
     mode = django_filters.ChoiceFilter(choices=Contact.Mode.choices, empty_label="Any mode")
-    intervention = django_filters.ModelChoiceFilter(
-        queryset=Intervention.objects.order_by("order", "name"), empty_label="Any intervention"
-    )
+    intervention = django_filters.ChoiceFilter(empty_label="Any intervention")
     date_from = django_filters.DateFilter(
         field_name="date", lookup_expr="gte", label="From", widget=DateInput()
     )
@@ -224,6 +222,10 @@ class ContactFilter(django_filters.FilterSet):
     class Meta:
         model = Contact
         fields = ["case", "type", "mode", "intervention", "date_from", "date_to"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["intervention"].extra["choices"] = intervention_choices()
 
     def filter_case(self, queryset, name, value):
         return queryset.filter(Q(case__reference__icontains=value.strip()))
