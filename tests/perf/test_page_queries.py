@@ -23,21 +23,24 @@ pytestmark = pytest.mark.django_db
 # who most need attention (every area's bulk read once, whatever the number of trainees, the cohorts the home
 # has read and the interruptions and leave read once for three areas; one more once a submission deadline has
 # passed, and nine more, the competences' statuses, only when someone in the cohorts has failed an attempt:
-# issue 20 took the home from 44 queries to 32).
+# issue 20 took the home from 44 queries to 32). One query asks which of the home's sections the person has
+# anything in (their training, supervisees, cohorts, programmes administered, visits), and the lists of the
+# others are not read: an educator's home no longer reads their (empty) training, supervisees and visits, nor
+# the supervision panel (sessions waiting for their confirmation and their own supervisor training).
 # The queue: the programmes marked on (1, read first so that the queue is planned from them) and the page's
 # submission deadlines for its lateness (1).
 MARKING_QUEUE_QUERIES = 11
-EDUCATOR_HOME_QUERIES = 32 + 4 * REMEMBERING  # the reasons; training days, supervision, caseload
+EDUCATOR_HOME_QUERIES = 27 + 4 * REMEMBERING  # the reasons; training days, supervision, caseload
 # The competence statuses of those who have failed an attempt (`competence_statuses_for`: 9, and one for the
 # default assessment scheme of a programme that has chosen none, as here).
 RESIT_STATUSES_QUERIES = 10 + REMEMBERING
 # The same home seen again: the reasons read in one query in place of the 14 that work them out.
-EDUCATOR_HOME_REMEMBERED = 32 - 14 + 1
+EDUCATOR_HOME_REMEMBERED = 27 - 14 + 1
 # The trainee's home: their enrolments, supervisors and what waits for them, whatever the cohort's size.
-TRAINEE_HOME_QUERIES = 13
+TRAINEE_HOME_QUERIES = 8
 # The administrator's home lists the attention list over every cohort of their provider, like the educator's.
-ADMINISTRATOR_HOME_QUERIES = 31 + 4 * REMEMBERING
-VISITOR_HOME_QUERIES = 13  # the visits assigned to the visitor
+ADMINISTRATOR_HOME_QUERIES = 27 + 4 * REMEMBERING
+VISITOR_HOME_QUERIES = 8  # the visits assigned to the visitor
 SERVICE_PAGE_QUERIES = 12  # the service, who may keep its sites, the sites and the trainees placed
 
 

@@ -835,8 +835,7 @@ def supervisor_home(user, *, today: date, supervisees: Sequence[Enrolment]) -> d
     )
     rows = [HomeRow(enrolment, *facts[enrolment.pk]) for enrolment in enrolments]
     awaiting_entries = list(
-        SupervisionSession.objects.awaiting()
-        .filter(supervisor=user)
+        awaiting_confirmation_by(user)
         .select_related("enrolment__user", "enrolment__cohort")
         .order_by("date", "id")
     )
@@ -872,6 +871,12 @@ def supervisor_home(user, *, today: date, supervisees: Sequence[Enrolment]) -> d
 
 
 HOME_ROWS = Area("supervisor-home")
+
+
+def awaiting_confirmation_by(user) -> QuerySet[SupervisionSession]:
+    """Sessions logged with this person as supervisor and still waiting for their confirmation (the home lists
+    them even once the person supervises nobody)."""
+    return SupervisionSession.objects.awaiting().filter(supervisor=user)
 
 
 def _home_rows(
