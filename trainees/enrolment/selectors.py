@@ -40,10 +40,12 @@ def own_enrolments(user) -> QuerySet[Enrolment]:
 
 
 def supervisees(user) -> QuerySet[Enrolment]:
-    """Trainees this person currently supervises, with their current assignments to this person."""
+    """Trainees this person currently supervises, with their person and cohort (all that the supervisor's
+    pages show of them; not the route, edition and service `with_people` joins as well) and their current
+    assignments to this person."""
     current = SupervisorAssignment.objects.current().filter(supervisor=user)
     return (
-        Enrolment.objects.with_people()
+        Enrolment.objects.select_related("user", "cohort")
         .filter(Exists(current.filter(enrolment=OuterRef("pk"))))
         # By kind, the latest first, as the model orders them, without its joins to each trainee's cohort.
         .prefetch_related(
