@@ -24,7 +24,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
 from typing import Any, NamedTuple
 
 from django.core.exceptions import PermissionDenied
@@ -423,38 +422,6 @@ def _compile(db: str, attach: Attached | None = None) -> _Compiled | None:
     )
 
 
-def _cursor(connection):
-    """A cursor for the compiled query. On PostgreSQL, one that prepares it on the server: planning the
-    dozen subqueries took about 2.7 ms of its 3 ms at 2,000 trainees (EXPLAIN ANALYZE: planning 2.68 ms,
-    execution 0.36 ms), and the text never changes, so each connection plans it once. Django's own
-    cursors bind parameters on the client and never prepare; this one is wrapped the same way, so the query
-    is logged and counted like any other."""
-    if connection.vendor != "postgresql":
-        return connection.cursor()
-    connection.ensure_connection()
-    raw = connection.connection
-    if raw.prepare_threshold is None:
-        # Django turns psycopg's preparing off (its cursors bind on the client and could not use it); this
-        # cursor asks for it by name, and nothing is prepared behind anyone's back (no query is run a
-        # million times on one connection).
-        raw.prepare_threshold = 1_000_000
-    return connection._prepare_cursor(_prepared_cursor_class()(raw))
-
-
-@cache
-def _prepared_cursor_class():
-    """Built on first use: psycopg is imported only where PostgreSQL is the database."""
-    import psycopg
-
-    class PreparedCursor(psycopg.Cursor):
-        """Prepares each statement it runs on the server, once per connection, and reuses the plan."""
-
-        def execute(self, query, params=None, **kwargs):
-            return super().execute(query, params, prepare=True)
-
-    return PreparedCursor
-
-
 def _load_fast(
     user, pk: int, on: date | None, attach: Attached | None = None, values: dict | None = None
 ) -> Enrolment | None:
@@ -480,7 +447,9 @@ def _load_fast(
         "today": connection.ops.adapt_datefield_value(today),
     }
     params = [values[slot] if isinstance(slot, str) else slot[1] for slot in compiled.slots]
-    with _cursor(connection) as cursor:
+    # On PostgreSQL the server prepares it once a connection (DATABASE_PREPARE, config/settings.py): planning
+    # its dozen subqueries was 2.7 ms of its 3 ms at 2,000 trainees; the text never changes.
+    with connection.cursor() as cursor:
         cursor.execute(compiled.sql, params)
         row = cursor.fetchone()
     if row is None:
