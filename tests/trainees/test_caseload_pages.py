@@ -61,6 +61,40 @@ def test_a_supervisor_reads_a_supervisees_caseload_but_cannot_record(client, wor
     assert Contact.objects.count() == 4
 
 
+def test_the_overview_is_drawn_for_its_reader_and_again_once_a_contact_is_recorded(client, world):
+    """The figures, chart and tables are remembered as drawn: the trainee's ("you") and staff's (the trainee's
+    name) side by side, each drawn afresh when the records change."""
+    from trainees.caseload.services import record_contact
+    from trainees.enrolment.facts import forget_bumped
+
+    some_caseload(world.enrolment, 2)
+    target = url("caseload", world.enrolment.pk)
+    name = world.enrolment.user.display_name
+
+    def seen_as(persona) -> tuple[str, str]:
+        client.force_login(world.user(persona))
+        page = client.get(target).content.decode()
+        title = page.split('<title id="caseload-chart-title">')[1].split("</title>")[0]
+        patients = page.split("Patients seen</dt>")[1].split(",")[0].split(">")[-1]
+        return title, patients
+
+    assert seen_as("trainee") == ("Patients seen by you against the ramp, by month of training", "2")
+    assert seen_as("supervisor") == (f"Patients seen by {name} against the ramp, by month of training", "2")
+    assert seen_as("trainee")[0].startswith("Patients seen by you ")  # not the supervisor's drawing
+    record_contact(
+        actor=world.user("trainee"),
+        enrolment=world.enrolment,
+        case_reference="NV-NEW-1",
+        date=TODAY - timedelta(days=1),
+        type="assessment",
+        mode="telephone",
+        minutes=40,
+    )
+    forget_bumped()  # the next request
+    assert seen_as("trainee")[1] == "3"
+    assert seen_as("supervisor")[1] == "3"
+
+
 @pytest.mark.parametrize("cases", [3, 60])
 def test_the_caseload_page_costs_the_same_queries_however_big_the_caseload(
     client, world, cases, django_assert_num_queries

@@ -119,6 +119,14 @@ def test_a_release_that_changes_the_code_works_everything_out_again(curriculum, 
     assert EnrolmentFacts.objects.filter(enrolment=enrolment).count() == 1  # overwritten, not added
 
 
+def test_the_digest_covers_the_templates_a_page_draws_its_remembered_parts_with():
+    """A page remembers HTML it drew (the caseload overview): a release that changes a template forgets it."""
+    names = {str(path) for path in facts.source_files()}
+    assert any(name.endswith("templates/trainees/caseload/includes/overview.html") for name in names)
+    assert any(name.endswith("templates/includes/caseload_chart.svg") for name in names)
+    assert any(name.endswith("trainees/enrolment/facts.py") for name in names)
+
+
 def test_facts_bumped_in_this_request_are_neither_read_nor_written(curriculum):
     """A view that writes a record and shows the page in the same request holds the enrolment with its old
     number: the facts remembered under that number are from before the write."""

@@ -588,20 +588,8 @@ class CaseloadOverview:
 
 
 def caseload_overview(enrolment: Enrolment, *, on: date) -> CaseloadOverview:
-    """Everything the caseload page shows above its lists, loading the ramp and interruptions once;
-    remembered by records version and day (a programme's ramp settings bump its trainees)."""
-    return remember(
-        OVERVIEW_FACTS,
-        [enrolment],
-        params=(on,),
-        compute=lambda missing: {e.pk: _overview(e, on) for e in missing},
-    )[enrolment.pk]
-
-
-OVERVIEW_FACTS = Area("caseload-overview")
-
-
-def _overview(enrolment: Enrolment, on: date) -> CaseloadOverview:
+    """Everything the caseload page shows above its lists, loading the ramp and interruptions once. The page
+    remembers what it draws from this by records version and day (trainees/caseload/views.py)."""
     programme_id = enrolment.cohort.programme_id
     ramps = programme_ramps([programme_id])
     ramp, target = ramps[programme_id]

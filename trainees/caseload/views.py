@@ -6,6 +6,7 @@ programme staff and administrators); only the trainee records contacts, closes c
 """
 
 import uuid
+from dataclasses import dataclass, replace
 from pathlib import PurePath
 
 from django.contrib import messages
@@ -13,7 +14,9 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods
 from django_tables2 import LazyPaginator, RequestConfig
 
@@ -56,6 +59,7 @@ from trainees.caseload.tables import (
     ContactTable,
     SuperviseeCaseloadTable,
 )
+from trainees.enrolment.facts import Area, remember
 from trainees.enrolment.selectors import supervisees
 from trainees.imports.selectors import profiles_for_owner
 from trainees.models import CaseloadImport, CaseloadSettings, Enrolment, ImportProfile
@@ -68,13 +72,52 @@ def _own_enrolment(request, pk):
     return access.enrolment
 
 
+@dataclass(frozen=True)
+class DrawnOverview:
+    """The caseload page above its lists, drawn: its status line's parts and the HTML of the rest."""
+
+    status: str
+    status_label: str
+    reason: str
+    html: str
+
+
+OVERVIEW_DRAWN = Area("caseload-overview")
+
+
+def _drawn_overview(enrolment, *, on, who: str) -> DrawnOverview:
+    """The figures, chart, month-by-month and practice tables, worked out and drawn once per records version,
+    day and reader ("you" for the trainee, their name for staff) and remembered: drawing them was most of the
+    page's time, and they change only with the trainee's records (or the programme's ramp, which bumps them).
+    Only the three lists below are read live, as they page, sort and filter."""
+
+    def draw(missing) -> dict[int, DrawnOverview]:
+        overview = caseload_overview(enrolment, on=on)
+        context = {
+            "figures": overview.figures,
+            "year": overview.year,
+            "ramp": overview.ramp,
+            "chart": caseload_chart(overview.year, who=who),
+            "practice": overview.practice,
+            "registration_hours": REGISTRATION_STEP2_HOURS_PER_WEEK,
+        }
+        figures = overview.figures
+        html = render_to_string("trainees/caseload/includes/overview.html", context)
+        return {enrolment.pk: DrawnOverview(figures.status, figures.status_label, figures.reason, str(html))}
+
+    variant = "own" if who == "you" else ""  # the trainee's and staff's drawings kept side by side
+    drawn = remember(OVERVIEW_DRAWN, [enrolment], params=(on, who), compute=draw, variant=variant)
+    overview = drawn[enrolment.pk]
+    return replace(overview, html=mark_safe(overview.html))  # noqa: S308 - drawn by the template above
+
+
 def caseload(request, pk):
     access = enrolment_access_for(request.user, pk)
     enrolment = access.enrolment
     today = timezone.localdate()
     records = access.can("record_caseload")
-    overview = caseload_overview(enrolment, on=today)
     who = "you" if access.own else enrolment.user.display_name
+    overview = _drawn_overview(enrolment, on=today, who=who)
     filterset = ContactFilter(request.GET or None, queryset=contacts_for(enrolment))
     contacts = ContactTable(filterset.qs, prefix="c-", caption="Contacts")
     RequestConfig(request, paginate={"per_page": 25}).configure(contacts)
@@ -86,12 +129,7 @@ def caseload(request, pk):
     context = {
         "enrolment": enrolment,
         "access": access,
-        "figures": overview.figures,
-        "year": overview.year,
-        "ramp": overview.ramp,
-        "chart": caseload_chart(overview.year, who=who),
-        "practice": overview.practice,
-        "registration_hours": REGISTRATION_STEP2_HOURS_PER_WEEK,
+        "overview": overview,
         "contacts": contacts,
         "filter": filterset,
         "cases": cases,

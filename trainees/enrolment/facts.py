@@ -75,20 +75,29 @@ class Area:
 
 @lru_cache(maxsize=1)
 def code_digest() -> str:
-    """A digest of the project's own Python source (every app under the project's folder): a release that
-    changes any of it forgets every remembered fact once, rather than trusting a list of the modules each fact
-    depends on to be kept up to date by hand."""
-    root = Path(settings.BASE_DIR).resolve()
+    """A digest of the project's own source: the Python of every app under the project's folder, and the
+    templates (a page remembers what it drew). A release that changes any of it forgets every remembered fact
+    once, rather than trusting a list of the files each fact depends on to be kept up to date by hand."""
     digest = hashlib.sha1(usedforsecurity=False)
+    root = Path(settings.BASE_DIR).resolve()
+    for source in source_files():
+        digest.update(str(source.relative_to(root)).encode())
+        digest.update(source.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def source_files() -> list[Path]:
+    """The files `code_digest` reads, in a fixed order."""
+    root = Path(settings.BASE_DIR).resolve()
+    files = []
     for app in sorted(apps.get_app_configs(), key=lambda a: a.label):
         path = Path(app.path).resolve()
-        if path.parent != root:  # the project's own apps, not installed packages
-            continue
-        for source in sorted(path.rglob("*.py")):
-            if "migrations" not in source.parts:
-                digest.update(str(source.relative_to(root)).encode())
-                digest.update(source.read_bytes())
-    return digest.hexdigest()[:12]
+        if path.parent == root:  # the project's own apps, not installed packages
+            files += sorted(p for p in path.rglob("*.py") if "migrations" not in p.parts)
+            files += sorted(path.glob("templates/**/*.*"))
+    for folder in settings.TEMPLATES[0]["DIRS"]:
+        files += sorted(p for p in Path(folder).resolve().rglob("*") if p.is_file())
+    return files
 
 
 def _read(data: bytes):
