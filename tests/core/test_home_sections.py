@@ -60,6 +60,31 @@ def test_a_trainee_who_also_supervises_and_teaches_sees_all_three(client, curric
     assert shown(client, person) == {"enrolments", "supervisees", "cohorts"}
 
 
+def test_the_query_is_built_once_a_day_and_asks_about_that_day(
+    curriculum, monkeypatch, django_assert_num_queries
+):
+    """The SQL is built from the selectors once a day and reused for everyone: an assignment that ends today
+    counts today and not tomorrow, and each person gets their own answer."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    ending = f.SupervisorAssignmentFactory(ends_on=today)
+    lasting = f.SupervisorAssignmentFactory()
+    from config.views import _sections_query
+
+    assert sections_held(ending.supervisor) == {"supervisees"}
+    built = _sections_query.cache_info().misses
+    for person, sections in ((lasting.supervisor, {"supervisees"}), (ending.enrolment.user, {"enrolments"})):
+        with django_assert_num_queries(1):
+            assert sections_held(person) == sections
+    assert _sections_query.cache_info().misses == built  # not built again
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: today + timedelta(days=1))
+    assert sections_held(ending.supervisor) == set()
+    assert sections_held(lasting.supervisor) == {"supervisees"}
+
+
 def test_a_former_supervisor_still_sees_the_sessions_waiting_for_their_confirmation(client, curriculum):
     session = SessionFactory(enrolment=f.EnrolmentFactory())  # logged with them; they supervise nobody now
     supervisor = session.supervisor
