@@ -100,4 +100,4 @@ def test_without_supervisees_or_waiting_sessions_there_is_no_supervision_panel(c
     client.force_login(educator)
     response = client.get(reverse("home"))
     assert response.context["supervision"] == {}
-    assert "Supervision this week" not in response.content.decode()
+    assert "Waiting for you" not in response.content.decode()

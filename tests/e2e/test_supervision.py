@@ -22,7 +22,8 @@ def supervision(demo):
 def test_a_supervisor_confirms_a_session(page, live_server, supervision):
     pending = SupervisionSession.objects.awaiting().get(enrolment__user__username="trainee.new")
     login(page, live_server, "supervisor")
-    expect(page.get_by_role("heading", name="Supervision this week")).to_be_visible()
+    expect(page.get_by_role("heading", name="My supervisees")).to_be_visible()
+    expect(page.get_by_role("heading", name="Waiting for you", exact=True)).to_be_visible()
     expect(page.get_by_role("heading", name="Entries waiting for your confirmation")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name=re.compile(rf"Case management, {pending.date:%-d %b %Y}")).click()

@@ -419,7 +419,7 @@ def test_the_supervisors_home_costs_the_same_queries_however_many_supervisees(
     with django_assert_num_queries(18 - 3 + 1):
         again = client.get(reverse("home")).content.decode()
     assert without_form_tokens(again) == without_form_tokens(page)
-    assert "Supervision this week" in page
+    assert "My supervisees" in page and "Waiting for you" in page
     assert page.count("days)</td>") == size  # each has one overdue case review
     assert page.count('name="next" value="home"') == size
 
@@ -522,6 +522,23 @@ def test_the_supervisors_home_reads_only_the_cases_that_may_be_overdue_and_calls
     )
     assert sorted(c.reference for c in loaded.cases[active.pk]) == ["AWAITING-5", "OPENED-29", "REVIEWED-29"]
     assert loaded.trainings == {}
+
+
+def test_the_supervisor_sees_each_supervisee_once_with_cohort_role_and_this_week(client, world):
+    """One table: who, their cohort and the person's role, this week's supervision and what is overdue."""
+    supervisor = world.user("supervisor")
+    enrolment = world.enrolment
+    client.force_login(supervisor)
+    page = client.get(reverse("home")).content.decode()
+    section = page[page.index('<section aria-labelledby="my-supervisees">') :]
+    section = section[: section.index("</section>")]
+    name = enrolment.user.display_name
+    assert section.count(f">{name}</a>") == 1
+    assert f'href="{reverse("trainees:detail", args=[enrolment.pk])}">{name}</a>' in section
+    supervision = reverse("trainees:supervision", args=[enrolment.pk])
+    assert f'href="{supervision}">Not yet: 0 of 60 minutes' in section
+    assert f"{enrolment.cohort.name}: case-management supervisor and clinical-skills supervisor" in section
+    assert page.count("<table") == 1  # nothing is waiting, and no second table of the same people
 
 
 def test_this_weeks_status_distinguishes_met_waiting_and_not_yet(client, world):
