@@ -70,15 +70,18 @@ def home(request):
     today = timezone.localdate()
     held = sections_held(user)
 
-    def listed(name, queryset=None):
-        return list(queryset if queryset is not None else SECTIONS[name](user)) if name in held else []
+    def listed(name, read=None):
+        """The section's rows if the person holds it (`read()` in place of its selector), else none."""
+        if name not in held:
+            return []
+        return list(read() if read is not None else SECTIONS[name](user))
 
     enrolments = listed("enrolments")
     for enrolment in enrolments:
         enrolment.month_now = enrolment.month_of_training(today)
     cohorts = listed(
         "cohorts",
-        cohorts_for_user(user).annotate(
+        lambda: cohorts_for_user(user).annotate(
             trainee_count=Count("enrolments", filter=~Q(enrolments__status=Enrolment.Status.WITHDRAWN))
         ),
     )

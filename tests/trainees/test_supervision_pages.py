@@ -10,6 +10,8 @@ from django.utils import timezone
 
 from accounts.models import AuditEvent
 from tests import factories as f
+from tests.trainees.factories_attendance import WorkplaceDayFactory
+from tests.trainees.factories_cpd import CpdActivityFactory
 from tests.trainees.factories_supervision import (
     CaseFactory,
     ReportFactory,
@@ -405,6 +407,9 @@ def test_the_supervisors_home_costs_the_same_queries_however_many_supervisees(
         add_sessions(enrolment, supervisor, 4)
         SessionFactory(enrolment=enrolment, supervisor=supervisor, date=today())
         CaseFactory(enrolment=enrolment, opened_on=today() - timedelta(days=60))
+        # A workplace day and a CPD activity waiting for a supervisor: listed by name with nothing read later
+        WorkplaceDayFactory(enrolment=enrolment, status="submitted")
+        CpdActivityFactory(enrolment=enrolment, status="recorded", title=f"Risk workshop {enrolment.pk}")
     client.force_login(supervisor)
     # +1 the header's unread count, +3 the workplace days, CPD activities and reports waiting; the supervision
     # rules are read once for the week's status and the supervisor's own credential; the supervisees'
@@ -422,6 +427,7 @@ def test_the_supervisors_home_costs_the_same_queries_however_many_supervisees(
     assert "My supervisees" in page and "Waiting for you" in page
     assert page.count("days)</td>") == size  # each has one overdue case review
     assert page.count('name="next" value="home"') == size
+    assert page.count("Risk workshop ") == size and page.count(", Module 1: ") == size
 
 
 def test_the_supervisors_home_shows_the_recent_missed_weeks_and_overdue_cases_of_the_whole_training(world):

@@ -843,12 +843,25 @@ def supervisor_home(user, *, today: date, supervisees: Sequence[Enrolment]) -> d
     current_ids = [e.pk for e in enrolments if e.status == Enrolment.Status.ACTIVE]
     workplace_days, cpd_waiting, draft_reports = [], [], []
     if current_ids:
+        # Only what the lists show: each row's day or title and its trainee's name, not the reflections.
+        names = (
+            "enrolment",
+            "enrolment__user__first_name",
+            "enrolment__user__last_name",
+            "enrolment__user__username",
+        )
         workplace_days = list(
             workplace_days_awaiting(current_ids)
             .select_related("enrolment__user", "module")
+            .only("date", "module__number", "module__title", *names)
             .order_by("date", "id")
         )
-        cpd_waiting = list(cpd_awaiting(current_ids).select_related("enrolment__user").order_by("date", "id"))
+        cpd_waiting = list(
+            cpd_awaiting(current_ids)
+            .select_related("enrolment__user")
+            .only("date", "title", *names)
+            .order_by("date", "id")
+        )
     if enrolments or awaiting_entries:
         draft_reports = list(
             SupervisorReport.objects.filter(supervisor=user, status=SupervisorReport.Status.DRAFT)
