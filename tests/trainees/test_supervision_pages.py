@@ -542,7 +542,7 @@ def test_the_supervisor_sees_each_supervisee_once_with_cohort_role_and_this_week
     assert section.count(f">{name}</a>") == 1
     assert f'href="{reverse("trainees:detail", args=[enrolment.pk])}">{name}</a>' in section
     supervision = reverse("trainees:supervision", args=[enrolment.pk])
-    assert f'href="{supervision}">Not yet: 0 of 60 minutes' in section
+    assert f'Not yet</strong> <a class="nhsuk-body-s" href="{supervision}">0 of 60 minutes' in section
     assert f"{enrolment.cohort.name}: case-management supervisor and clinical-skills supervisor" in section
     assert page.count("<table") == 1  # nothing is waiting, and no second table of the same people
 
@@ -557,9 +557,10 @@ def test_this_weeks_status_distinguishes_met_waiting_and_not_yet(client, world):
     SessionFactory(enrolment=trainee_b, supervisor=supervisor, date=today())
     client.force_login(supervisor)
     page = client.get(reverse("home")).content.decode()
-    assert "Met: 60 minutes of case management confirmed" in page
-    assert "60 minutes logged, waiting for your confirmation" in page
-    assert "Not yet: 0 of 60 minutes" in page
+    # The tag says where the week stands; the words beside it give the minutes, without saying it again
+    assert re.search(r"Met</strong> <a [^>]*>60 minutes of case management confirmed", page)
+    assert re.search(r"To confirm</strong> <a [^>]*>60 minutes logged, waiting for your confirmation", page)
+    assert re.search(r"Not yet</strong> <a [^>]*>0 of 60 minutes of case management this week", page)
 
 
 # --- the cohort page ------------------------------------------------------------------------------------

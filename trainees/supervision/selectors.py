@@ -928,13 +928,13 @@ def _home_rows(
         if enrolment.status != Enrolment.Status.ACTIVE:
             status, text = "inactive", f"Training {enrolment.get_status_display().lower()}"
         elif confirmed >= needed:
-            status, text = "met", f"Met: {confirmed} minutes of case management confirmed"
+            status, text = "met", f"{confirmed} minutes of case management confirmed"
         elif confirmed + awaiting >= needed:
             status, text = "awaiting", f"{confirmed + awaiting} minutes logged, waiting for your confirmation"
         else:
             status, text = (
                 "not_yet",
-                (f"Not yet: {confirmed + awaiting} of {needed} minutes of case management this week"),
+                f"{confirmed + awaiting} of {needed} minutes of case management this week",
             )
         recent = tuple(m for m in result.missed_weeks if m >= recent_from)
         rows[enrolment.pk] = (status, text, recent, result.overdue_cases)
