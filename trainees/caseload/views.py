@@ -6,7 +6,7 @@ programme staff and administrators); only the trainee records contacts, closes c
 """
 
 import uuid
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import PurePath
 
 from django.contrib import messages
@@ -16,7 +16,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString
 from django.views.decorators.http import require_http_methods
 from django_tables2 import LazyPaginator, RequestConfig
 
@@ -74,12 +74,13 @@ def _own_enrolment(request, pk):
 
 @dataclass(frozen=True)
 class DrawnOverview:
-    """The caseload page above its lists, drawn: its status line's parts and the HTML of the rest."""
+    """The caseload page above its lists, drawn: its status line's parts and the HTML of the rest (safe HTML
+    from the template, kept safe through the remembered row)."""
 
     status: str
     status_label: str
     reason: str
-    html: str
+    html: SafeString
 
 
 OVERVIEW_DRAWN = Area("caseload-overview")
@@ -91,7 +92,7 @@ def _drawn_overview(enrolment, *, on, who: str) -> DrawnOverview:
     page's time, and they change only with the trainee's records (or the programme's ramp, which bumps them).
     Only the three lists below are read live, as they page, sort and filter."""
 
-    def draw(missing) -> dict[int, DrawnOverview]:
+    def draw(_missing) -> dict[int, DrawnOverview]:  # only this trainee is asked about
         overview = caseload_overview(enrolment, on=on)
         context = {
             "figures": overview.figures,
@@ -103,12 +104,12 @@ def _drawn_overview(enrolment, *, on, who: str) -> DrawnOverview:
         }
         figures = overview.figures
         html = render_to_string("trainees/caseload/includes/overview.html", context)
-        return {enrolment.pk: DrawnOverview(figures.status, figures.status_label, figures.reason, str(html))}
+        return {enrolment.pk: DrawnOverview(figures.status, figures.status_label, figures.reason, html)}
 
     variant = "own" if who == "you" else ""  # the trainee's and staff's drawings kept side by side
-    drawn = remember(OVERVIEW_DRAWN, [enrolment], params=(on, who), compute=draw, variant=variant)
-    overview = drawn[enrolment.pk]
-    return replace(overview, html=mark_safe(overview.html))  # noqa: S308 - drawn by the template above
+    return remember(OVERVIEW_DRAWN, [enrolment], params=(on, who), compute=draw, variant=variant)[
+        enrolment.pk
+    ]
 
 
 def caseload(request, pk):
