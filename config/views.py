@@ -1,7 +1,7 @@
 """The home page: one section for each role the signed-in person holds."""
 
 from datetime import datetime
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connections
@@ -16,7 +16,8 @@ from assessments.selectors import marking_queue_count
 from curriculum.selectors import administered_programmes, cohorts_for_user
 from trainees.enrolment.selectors import own_enrolments, supervisees
 from trainees.models import Enrolment
-from trainees.supervision.selectors import awaiting_confirmation_by, supervisor_home
+from trainees.supervision.selectors import WAITING, supervisor_home, waiting_for
+from trainees.supervision.views import drawn_supervisee_rows
 
 # The home's sections, each with the selector that lists what it shows.
 SECTIONS = {
@@ -25,9 +26,9 @@ SECTIONS = {
     "cohorts": cohorts_for_user,
     "programmes": administered_programmes,
     "visits": visits_for_visitor,
-    # Not a list of its own: the supervision panel shows sessions waiting for the person's confirmation
-    # even once they supervise nobody.
-    "awaiting": awaiting_confirmation_by,
+    # What waits for the person as a supervisor, list by list (sessions to confirm even once they supervise
+    # nobody): the home reads only the lists that hold anything.
+    **{name: partial(waiting_for, name=name) for name in WAITING},
 }
 
 
@@ -101,9 +102,12 @@ def home(request):
     # Educators, leads and administrators: who needs action across their cohorts, most urgent first.
     context["attention"] = attention_list(user, on=today, cohorts=cohorts) if cohorts else None
     context["supervision"] = (
-        supervisor_home(user, today=today, supervisees=context["supervisees"])
-        if held & {"supervisees", "awaiting"}
+        supervisor_home(user, today=today, supervisees=context["supervisees"], waiting=held & set(WAITING))
+        if held & {"supervisees", *WAITING}
         else {}
+    )
+    context["supervisee_rows"] = (
+        drawn_supervisee_rows(user, context["supervisees"], today=today) if context["supervisees"] else ""
     )
     context["has_role"] = any(
         context[key] for key in ("enrolments", "supervisees", "cohorts", "programmes", "visits")

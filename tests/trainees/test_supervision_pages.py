@@ -411,17 +411,18 @@ def test_the_supervisors_home_costs_the_same_queries_however_many_supervisees(
         WorkplaceDayFactory(enrolment=enrolment, status="submitted")
         CpdActivityFactory(enrolment=enrolment, status="recorded", title=f"Risk workshop {enrolment.pk}")
     client.force_login(supervisor)
-    # +1 the header's unread count, +3 the workplace days, CPD activities and reports waiting; the supervision
-    # rules are read once for the week's status and the supervisor's own credential; the supervisees'
-    # supervisors' training is not read (the home shows no hours that count toward accreditation), and this
-    # week's minutes (confirmed and waiting) come from the same read of sessions as the weeks missed; the
-    # supervisees' rows are remembered (read and written here; seen again, one read instead of three); one
-    # query finds which of the home's sections the supervisor has anything in, so their (empty) training,
-    # cohorts, programmes and visits are not read
+    # +1 the header's unread count, +3 the sessions, workplace days and CPD activities waiting (their reports,
+    # none, are not read: the sections query found nothing there); the supervision
+    # rules are read for the supervisor's own credential, and for the week's status when a row is drawn; the
+    # supervisees' supervisors' training is not read (the home shows no hours that count toward
+    # accreditation), and this week's minutes (confirmed and waiting) come from the same read of sessions as
+    # the weeks missed; the supervisees' rows are remembered as drawn (read and written here; seen again, one
+    # read instead of four); one query finds which of the home's sections the supervisor has anything in, so
+    # their (empty) training, cohorts, programmes and visits are not read
     with django_assert_num_queries(18 + REMEMBERING):
         response = client.get(reverse("home"))
     page = response.content.decode()
-    with django_assert_num_queries(18 - 3 + 1):
+    with django_assert_num_queries(18 - 4 + 1):
         again = client.get(reverse("home")).content.decode()
     assert without_form_tokens(again) == without_form_tokens(page)
     assert "My supervisees" in page and "Waiting for you" in page
@@ -430,10 +431,38 @@ def test_the_supervisors_home_costs_the_same_queries_however_many_supervisees(
     assert page.count("Risk workshop ") == size and page.count(", Module 1: ") == size
 
 
+def test_the_supervisors_home_reads_only_the_waiting_lists_that_hold_anything(client, world):
+    """The sections query says which of the four lists holds anything; each read costs one query, and what
+    each shows appears as soon as it waits (a draft report here, a session logged with the supervisor, a
+    workplace day and a CPD activity of a supervisee)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    supervisor, enrolment = world.user("supervisor"), world.enrolment
+    client.force_login(supervisor)
+
+    def queries_and_page():
+        client.get(reverse("home"))  # rows drawn and remembered: only the lists differ below
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(reverse("home")).content.decode()
+        return len(queries), page
+
+    nothing, page = queries_and_page()
+    assert "Nothing is waiting for you." in page
+    ReportFactory(enrolment=enrolment, supervisor=supervisor)
+    SessionFactory(enrolment=enrolment, supervisor=supervisor, date=today())
+    WorkplaceDayFactory(enrolment=enrolment, status="submitted")
+    CpdActivityFactory(enrolment=enrolment, status="recorded", title="Risk workshop")
+    everything, page = queries_and_page()
+    assert everything == nothing + 4
+    assert "Your reports not signed yet" in page and 'name="next" value="home"' in page
+    assert "Workplace days waiting for a supervisor" in page and "Risk workshop" in page
+
+
 def test_the_supervisors_home_shows_the_recent_missed_weeks_and_overdue_cases_of_the_whole_training(world):
     """The home works compliance out only from four weeks before this one: the missed weeks it lists and the
     cases it calls overdue must be those of the whole training's compliance."""
-    from trainees.supervision.selectors import supervision_compliance_for, supervisor_home
+    from trainees.supervision.selectors import supervisee_weeks, supervision_compliance_for
 
     supervisor = world.user("supervisor")
     TrainingFactory(supervisor=supervisor)
@@ -454,15 +483,15 @@ def test_the_supervisors_home_shows_the_recent_missed_weeks_and_overdue_cases_of
             date=monday - timedelta(days=7 * weeks_ago),
             confirmed=True,
         )
-    home = supervisor_home(supervisor, today=day, supervisees=[started, recent])
+    home = supervisee_weeks([started, recent], today=day)
     whole = supervision_compliance_for([started, recent], end=day)
-    for row in home["rows"]:
+    for row in home:
         expected = whole[row.enrolment.pk]
         assert row.missed_recent == tuple(
             m for m in expected.missed_weeks if m >= monday - timedelta(days=28)
         )
         assert row.overdue_cases == expected.overdue_cases
-    rows = {row.enrolment.pk: row for row in home["rows"]}
+    rows = {row.enrolment.pk: row for row in home}
     assert monday - timedelta(days=14) not in rows[started.pk].missed_recent
     assert monday - timedelta(days=21) in rows[started.pk].missed_recent
     assert len(rows[started.pk].overdue_cases) == 1
@@ -475,8 +504,8 @@ def test_the_supervisors_home_reads_only_the_cases_that_may_be_overdue_and_calls
     from trainees.supervision.selectors import (
         _load,
         rules_for_programmes,
+        supervisee_weeks,
         supervision_compliance_for,
-        supervisor_home,
     )
 
     supervisor = world.user("supervisor")
@@ -510,9 +539,8 @@ def test_the_supervisors_home_reads_only_the_cases_that_may_be_overdue_and_calls
         case(enrolment, "REVIEWED-29", 60, 29, confirmed=True)
         case(enrolment, "AWAITING-5", 60, 5)  # an unconfirmed review does not count
         case(enrolment, "REVIEWED-3", 60, 3, confirmed=True)  # after the completed trainee's last day
-    home = supervisor_home(supervisor, today=day, supervisees=[active, completed])
     whole = supervision_compliance_for([active, completed], end=day)
-    rows = {row.enrolment.pk: row for row in home["rows"]}
+    rows = {row.enrolment.pk: row for row in supervisee_weeks([active, completed], today=day)}
     for enrolment in (active, completed):
         assert rows[enrolment.pk].overdue_cases == whole[enrolment.pk].overdue_cases
     assert [c.reference for c in rows[active.pk].overdue_cases] == ["AWAITING-5", "OPENED-29", "REVIEWED-29"]
@@ -545,6 +573,71 @@ def test_the_supervisor_sees_each_supervisee_once_with_cohort_role_and_this_week
     assert f'Not yet</strong> <a class="nhsuk-body-s" href="{supervision}">0 of 60 minutes' in section
     assert f"{enrolment.cohort.name}: case-management supervisor and clinical-skills supervisor" in section
     assert page.count("<table") == 1  # nothing is waiting, and no second table of the same people
+
+
+def supervisees_section(client) -> str:
+    page = client.get(reverse("home")).content.decode()
+    section = page[page.index('<section aria-labelledby="my-supervisees">') :]
+    return section[: section.index("</section>")]
+
+
+def test_a_supervisees_row_shows_a_session_logged_since_it_was_drawn(client, world):
+    """Rows are remembered as drawn by records version: a session logged through its service shows at once."""
+    from trainees.supervision.services import log_session
+
+    supervisor, enrolment = world.user("supervisor"), world.enrolment
+    client.force_login(supervisor)
+    assert "Not yet</strong>" in supervisees_section(client)
+    log_session(
+        actor=enrolment.user,
+        enrolment=enrolment,
+        kind=SupervisionSession.Kind.CASE_MANAGEMENT,
+        on=today(),
+        minutes=60,
+        supervisor=supervisor,
+    )
+    section = supervisees_section(client)
+    assert "To confirm</strong>" in section and "Not yet</strong>" not in section
+
+
+def test_a_supervisees_row_is_drawn_again_when_their_name_cohort_or_role_changes(client, world):
+    """A name, a cohort's name and a role are not the trainee's records (they do not bump its version), yet
+    the row shows them: a row drawn with others is not shown."""
+    supervisor, enrolment = world.user("supervisor"), world.enrolment
+    client.force_login(supervisor)
+    assert ": case-management supervisor and clinical-skills supervisor" in supervisees_section(client)
+    type(enrolment.user).objects.filter(pk=enrolment.user_id).update(first_name="Renamed", last_name="Person")
+    type(enrolment.cohort).objects.filter(pk=enrolment.cohort_id).update(name="Cohort Renamed")
+    SupervisorAssignment.objects.filter(
+        enrolment=enrolment, supervisor=supervisor, kind=SupervisorAssignment.Kind.CLINICAL_SKILLS
+    ).delete()
+    section = supervisees_section(client)
+    assert ">Renamed Person</a>" in section and "(Renamed Person's supervision)" in section
+    assert "Cohort Renamed: case-management supervisor</span>" in section
+
+
+def test_two_supervisors_of_one_trainee_each_keep_their_own_row(client, world):
+    """Each sees their own role, and each one's row stays remembered when the other looks."""
+    from trainees.enrolment.models import EnrolmentFacts
+
+    enrolment, first, second = world.enrolment, world.user("supervisor"), world.user("other_supervisor")
+    SupervisorAssignment.objects.filter(
+        enrolment=enrolment, supervisor=first, kind=SupervisorAssignment.Kind.CLINICAL_SKILLS
+    ).update(supervisor=second)
+    shown = {}
+    for person in (first, second, first):
+        client.force_login(person)
+        shown[person.pk] = supervisees_section(client)
+    assert ": case-management supervisor</span>" in shown[first.pk]
+    assert ": clinical-skills supervisor</span>" in shown[second.pk]
+    rows = EnrolmentFacts.objects.filter(enrolment=enrolment, slot__startswith="supervisee-row:")
+    assert sorted(rows.values_list("slot", flat=True)) == sorted(
+        f"supervisee-row:{person.pk}" for person in (first, second)
+    )
+    stamps = dict(rows.values_list("slot", "stamp"))
+    client.force_login(first)
+    supervisees_section(client)
+    assert dict(rows.values_list("slot", "stamp")) == stamps
 
 
 def test_this_weeks_status_distinguishes_met_waiting_and_not_yet(client, world):

@@ -399,16 +399,15 @@ def attendance_record(enrolment: Enrolment, *, on: date) -> AttendanceRecord:
 
 
 def workplace_days_awaiting(enrolment_ids) -> QuerySet[WorkplaceDay]:
-    """Workplace days waiting for a supervisor (the supervisor's home lists them, notifications read them)."""
-    return WorkplaceDay.objects.filter(
-        enrolment_id__in=list(enrolment_ids), status=WorkplaceDay.Status.SUBMITTED
-    )
+    """Workplace days waiting for a supervisor (the supervisor's home lists them, notifications read them):
+    of the enrolments `enrolment_ids` names, a list or a subquery of ids."""
+    return WorkplaceDay.objects.filter(enrolment_id__in=enrolment_ids, status=WorkplaceDay.Status.SUBMITTED)
 
 
 def awaiting_workplace_days_for(enrolments) -> list[tuple[int, int, date]]:
     """Workplace days waiting for a supervisor: (day id, enrolment id, date), one query."""
     return list(
-        workplace_days_awaiting(e.pk for e in enrolments)
+        workplace_days_awaiting([e.pk for e in enrolments])
         .order_by("pk")
         .values_list("pk", "enrolment_id", "date")
     )

@@ -99,9 +99,9 @@ def current_activities_for(enrolments) -> dict[int, dict[int, CpdActivity]]:
 
 def cpd_awaiting(enrolment_ids) -> QuerySet[CpdActivity]:
     """Current CPD activities waiting for a supervisor's confirmation: what the supervisor's home lists and
-    the notifications read."""
+    the notifications read: of the enrolments `enrolment_ids` names, a list or a subquery of ids."""
     return CpdActivity.objects.current().filter(
-        enrolment_id__in=list(enrolment_ids), status=CpdActivity.Status.RECORDED
+        enrolment_id__in=enrolment_ids, status=CpdActivity.Status.RECORDED
     )
 
 
@@ -109,7 +109,7 @@ def awaiting_cpd_for(enrolments) -> list[tuple[int, int, date]]:
     """Current CPD activities waiting for a supervisor's confirmation: (id, enrolment id, recorded on)."""
     return [
         (pk, enrolment_id, timezone.localdate(recorded_at))
-        for pk, enrolment_id, recorded_at in cpd_awaiting(e.pk for e in enrolments)
+        for pk, enrolment_id, recorded_at in cpd_awaiting([e.pk for e in enrolments])
         .order_by("pk")
         .values_list("pk", "enrolment_id", "recorded_at")
     ]

@@ -110,6 +110,11 @@ def _read(data: bytes):
         return None
 
 
+def _digest(value) -> str:
+    """A short digest of what a row also depends on, so the stamp keeps its length whatever a name's."""
+    return hashlib.sha1(repr(value).encode(), usedforsecurity=False).hexdigest()[:16]
+
+
 def enabled() -> bool:
     return getattr(settings, "REMEMBER_TRAINEE_FACTS", True)
 
@@ -121,11 +126,14 @@ def remember[T](
     params: tuple,
     compute: Callable[[list], dict[int, T]],
     variant: str = "",
+    also: Callable[[Enrolment], object] | None = None,
 ) -> dict[int, T]:
     """{enrolment pk: facts}: the remembered facts where their stamp still holds, `compute(the others)` for
     the rest (one bulk call), which are then remembered. `params` are what the facts depend on besides the
     records (the day, a period's start); `variant` names a second kind of the same facts kept beside the first
     (the caseload without hours), so two pages asking for different kinds do not overwrite each other's.
+    `also(enrolment)` is what one trainee's facts depend on besides their records (the name a drawn row
+    shows): a row drawn with another is worked out again.
 
     Queries: one to read; when anything was missing, the compute's and one to write."""
     enrolments = list(enrolments)
@@ -133,7 +141,7 @@ def remember[T](
         return compute(enrolments)
     bumped, code = _bumped(), code_digest()
     keep = {
-        e.pk: f"{e.records_version}|{code}|{params!r}"
+        e.pk: f"{e.records_version}|{code}|{params!r}" + (f"|{_digest(also(e))}" if also else "")
         for e in enrolments
         if e.pk not in bumped and "records_version" not in e.get_deferred_fields()
     }

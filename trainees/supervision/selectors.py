@@ -26,7 +26,7 @@ from trainees.access import EnrolmentAccess, staff_access
 from trainees.attendance.selectors import workplace_days_awaiting
 from trainees.cpd.selectors import cpd_awaiting
 from trainees.enrolment.facts import Area, remember
-from trainees.enrolment.selectors import enrolments_for_user
+from trainees.enrolment.selectors import enrolments_for_user, supervisees
 from trainees.models import (
     Case,
     CaseReview,
@@ -808,82 +808,84 @@ class HomeRow:
     overdue_cases: tuple[engine.OverdueCase, ...]
 
 
-def supervisor_home(user, *, today: date, supervisees: Sequence[Enrolment]) -> dict:
-    """This week's status of each supervisee, their overdue case reviews and entries awaiting confirmation."""
-    if not user.is_authenticated:
-        return {"rows": [], "awaiting": [], "credential": None}
-    enrolments = list(supervisees)
-    # The rules in force today, for the supervisees' programmes and the default (the credential's): one read.
-    rules_by_programme = (
-        rules_for_programmes({e.cohort.programme_id for e in enrolments}, on=today) if enrolments else None
-    )
+def supervisee_weeks(enrolments: Sequence[Enrolment], *, today: date) -> list[HomeRow]:
+    """Each supervisee's row on the supervisor's home: this week's status, the weeks missed since four weeks
+    before this one and the case reviews overdue today (the home remembers them as drawn)."""
+    enrolments = list(enrolments)
+    if not enrolments:
+        return []
+    # The rules in force today for the supervisees' programmes: one read.
+    rules_by_programme = rules_for_programmes({e.cohort.programme_id for e in enrolments}, on=today)
     monday = today - timedelta(days=today.weekday())
-    # The home shows the weeks missed since four weeks before this one, and the cases overdue today: a week is
-    # missed or met on its own sessions and absences, and a case's review is read whatever the period, so the
-    # compliance of those weeks alone gives the same answer as the whole training's without reading it all.
-    recent_from = monday - timedelta(days=28)
-    # It shows no hours and no case counts: the cases that cannot be overdue today are left out in the
-    # database (most of them: open cases are reviewed every week or two), and the supervisors' training
-    # (which sessions count toward accreditation) is not read. The engine judges what is loaded as ever.
-    # Each supervisee's row is remembered by records version and day (a session logged, confirmed or waiting,
-    # and a case review, each bump it): a supervisor back between clinics reads them in one query.
-    facts = remember(
-        HOME_ROWS,
-        enrolments,
-        params=(today,),
-        compute=lambda missing: _home_rows(missing, today, monday, recent_from, rules_by_programme),
+    # A week is missed or met on its own sessions and absences, and a case's review is read whatever the
+    # period, so the compliance of those weeks alone gives the same answer as the whole training's without
+    # reading it all. It shows no hours and no case counts: the cases that cannot be overdue today are left
+    # out in the database (most of them: open cases are reviewed every week or two), and the supervisors'
+    # training (which sessions count toward accreditation) is not read. The engine judges what is loaded.
+    facts = _home_rows(enrolments, today, monday, monday - timedelta(days=28), rules_by_programme)
+    return [HomeRow(enrolment, *facts[enrolment.pk]) for enrolment in enrolments]
+
+
+# What can wait for a supervisor on their home, list by list.
+WAITING = ("awaiting", "workplace_days", "cpd", "reports")
+
+
+def waiting_for(user, name: str) -> QuerySet:
+    """One of the lists of what waits for this person as a supervisor (`WAITING`): the sessions logged with
+    them to confirm ("awaiting", even once they supervise nobody), the workplace days and CPD activities of
+    the trainees they supervise now who are still in training (any current supervisor may confirm those), and
+    their own reports not signed yet. The home asks of every list whether it holds anything in its one
+    sections query, and reads only those that do."""
+    if name == "awaiting":
+        return awaiting_confirmation_by(user)
+    if name == "reports":
+        return SupervisorReport.objects.filter(supervisor=user, status=SupervisorReport.Status.DRAFT)
+    in_training = supervisees(user).filter(status=Enrolment.Status.ACTIVE).values("pk")
+    if name == "workplace_days":
+        return workplace_days_awaiting(in_training)
+    if name == "cpd":
+        return cpd_awaiting(in_training)
+    raise ValueError(f"Nothing called {name!r} waits for a supervisor.")
+
+
+def supervisor_home(
+    user, *, today: date, supervisees: Sequence[Enrolment], waiting: Iterable[str] = WAITING
+) -> dict:
+    """What waits for a supervisor on the home page, of the lists `waiting` names (those known to hold
+    anything), and their own credential; each supervisee's week is `supervisee_weeks`'s."""
+    if not user.is_authenticated:
+        return {"awaiting": [], "credential": None}
+    waiting = set(waiting)
+    # Only what the lists show: each row's day or title and its trainee's name, not the reflections.
+    names = (
+        "enrolment",
+        "enrolment__user__first_name",
+        "enrolment__user__last_name",
+        "enrolment__user__username",
     )
-    rows = [HomeRow(enrolment, *facts[enrolment.pk]) for enrolment in enrolments]
-    awaiting_entries = list(
-        awaiting_confirmation_by(user)
-        .select_related("enrolment__user", "enrolment__cohort")
-        .order_by("date", "id")
-    )
-    # Workplace days and CPD activities wait for any current supervisor; reports for their author to sign.
-    current_ids = [e.pk for e in enrolments if e.status == Enrolment.Status.ACTIVE]
-    workplace_days, cpd_waiting, draft_reports = [], [], []
-    if current_ids:
-        # Only what the lists show: each row's day or title and its trainee's name, not the reflections.
-        names = (
-            "enrolment",
-            "enrolment__user__first_name",
-            "enrolment__user__last_name",
-            "enrolment__user__username",
-        )
-        workplace_days = list(
-            workplace_days_awaiting(current_ids)
-            .select_related("enrolment__user", "module")
+    listed = {
+        "awaiting": lambda rows: rows.select_related("enrolment__user", "enrolment__cohort").order_by(
+            "date", "id"
+        ),
+        "workplace_days": lambda rows: (
+            rows.select_related("enrolment__user", "module")
             .only("date", "module__number", "module__title", *names)
             .order_by("date", "id")
-        )
-        cpd_waiting = list(
-            cpd_awaiting(current_ids)
-            .select_related("enrolment__user")
-            .only("date", "title", *names)
-            .order_by("date", "id")
-        )
-    if enrolments or awaiting_entries:
-        draft_reports = list(
-            SupervisorReport.objects.filter(supervisor=user, status=SupervisorReport.Status.DRAFT)
-            .select_related("enrolment__user")
-            .order_by("period_end", "id")
-        )
+        ),
+        "cpd": lambda rows: (
+            rows.select_related("enrolment__user").only("date", "title", *names).order_by("date", "id")
+        ),
+        "reports": lambda rows: rows.select_related("enrolment__user").order_by("period_end", "id"),
+    }
+    found = {
+        name: list(read(waiting_for(user, name))) if name in waiting else [] for name, read in listed.items()
+    }
     trainings = trainings_of(user)
     credential = None
-    if enrolments or trainings or awaiting_entries:
-        rules = (rules_by_programme or rules_for_programmes([], on=today))[None]
+    if supervisees or trainings or found["awaiting"]:
+        rules = rules_for_programmes([], on=today)[None]
         credential = engine.credential_status(training_facts(trainings), rules, today)
-    return {
-        "rows": rows,
-        "awaiting": awaiting_entries,
-        "workplace_days": workplace_days,
-        "cpd": cpd_waiting,
-        "reports": draft_reports,
-        "credential": credential,
-    }
-
-
-HOME_ROWS = Area("supervisor-home")
+    return {**found, "credential": credential}
 
 
 def awaiting_confirmation_by(user) -> QuerySet[SupervisionSession]:

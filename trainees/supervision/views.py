@@ -10,8 +10,10 @@ from django.contrib import messages
 from django.core.files.storage import default_storage
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_POST
 
 from accounts.services import DomainError, record_event
@@ -19,6 +21,7 @@ from core.dates import long_date
 from core.spreadsheets import file_download
 from curriculum.selectors import programmes_for_user
 from trainees.access import access_to, enrolment_access_for, staff_access
+from trainees.enrolment.facts import Area, remember
 from trainees.enrolment.services import assign_supervisor, set_external_identifiers
 from trainees.models import SitePlacement, SupervisorAssignment, SupervisorProfile, SupervisorReport
 from trainees.supervision import selectors as selectors
@@ -37,6 +40,38 @@ from trainees.supervision.forms import (
     SupervisorProfileForm,
     TrainingForm,
 )
+
+SUPERVISEE_ROWS_DRAWN = Area("supervisee-row")
+
+
+def drawn_supervisee_rows(supervisor, enrolments, *, today: date) -> SafeString:
+    """The supervisor's home's rows, one per supervisee (name, cohort and role, this week, weeks missed,
+    overdue reviews), worked out and drawn once per records version and day and remembered: drawing them was
+    most of the home's time. Each supervisor keeps their own (the role is theirs), and a row is drawn again
+    when the name, cohort or role it shows has changed, as those are not the trainee's records."""
+
+    def draw(missing) -> dict[int, str]:
+        rows = selectors.supervisee_weeks(missing, today=today)
+        return {
+            row.enrolment.pk: render_to_string(
+                "trainees/supervision/includes/supervisee_row.html", {"row": row}
+            )
+            for row in rows
+        }
+
+    def shown(enrolment) -> tuple:
+        kinds = tuple(a.kind for a in enrolment.my_assignments)
+        return (enrolment.user.display_name, enrolment.cohort.name, kinds)
+
+    drawn = remember(
+        SUPERVISEE_ROWS_DRAWN,
+        enrolments,
+        params=(today,),
+        compute=draw,
+        variant=str(supervisor.pk),
+        also=shown,
+    )
+    return mark_safe("".join(drawn[e.pk] for e in enrolments))  # noqa: S308 - each row drawn by its template
 
 
 def _supervision_url(enrolment_id: int) -> str:
