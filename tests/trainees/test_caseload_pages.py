@@ -106,19 +106,27 @@ def test_the_caseload_page_costs_the_same_queries_however_big_the_caseload(
     )
     client.force_login(world.user("trainee"))
     target = url("caseload", world.enrolment.pk)
-    # +1 the header's unread notifications; +1 the closed-cases list (paged without a count query); the
-    # overview (ramp, figures, year, practice) remembered, and within it the figures
-    with django_assert_num_queries(23 + 2 * REMEMBERING):
+    # +1 the header's unread notifications; the open and the closed cases lists a query each (paged without
+    # a count query); the overview (ramp, figures, year, practice) remembered, and within it the figures
+    with django_assert_num_queries(22 + 2 * REMEMBERING):
         response = client.get(target)
     assert response.status_code == 200
     page = response.content.decode()
     # Seen again: the overview read in one query in place of the 9 that work it out (the lists are read live)
-    with django_assert_num_queries(23 - 9 + 1):
+    with django_assert_num_queries(22 - 9 + 1):
         assert client.get(target).status_code == 200
     assert "Treatment completed by mutual agreement" in page
-    # Paged without counting: "Page 1" and a next page, never "Page 1 of 2"
-    assert ('aria-label="Pages of Closed cases"' in page) == (cases == 60)
-    assert "Page 1 of" not in page.split("<h2>Closed cases</h2>")[1].split("<h2>Contacts</h2>")[0]
+    # Paged without counting: "Page 1" and a next page, never "Page 1 of 2" (30 open and 30 closed at 60)
+    open_list = page.split("<h2>Open cases</h2>")[1].split("<h2>Closed cases</h2>")[0]
+    closed_list = page.split("<h2>Closed cases</h2>")[1].split("<h2>Contacts</h2>")[0]
+    closed = Case.objects.filter(status="closed").count()
+    for name, listed, count in (
+        ("Open cases", open_list, cases - closed),
+        ("Closed cases", closed_list, closed),
+    ):
+        assert (f'aria-label="Pages of {name}"' in listed) == (cases == 60)
+        assert "Page 1 of" not in listed
+        assert listed.count('<tr class="nhsuk-table__row">') == 1 + min(count, 25)  # the header and a page
 
 
 def test_closed_cases_show_when_and_why_each_referral_ended_to_the_trainee_and_staff(client, world):

@@ -545,17 +545,25 @@ def is_qualified(enrolment: Enrolment) -> bool:
 
 
 def contacts_for(enrolment: Enrolment) -> QuerySet[Contact]:
+    """The trainee's contacts, latest first, with only what the caseload page's list shows of each (its case's
+    reference and its intervention's name): loading whole rows was a third of the page's read."""
     return (
         Contact.objects.filter(case__enrolment=enrolment)
         .select_related("case", "intervention")
+        .only(*CONTACT_LISTED, "case__reference", "intervention__name")
         .order_by("-date", "case__reference", "type")
     )
 
 
+CONTACT_LISTED = ("date", "type", "mode", "minutes", "phq9", "gad7", "wsas", "outcome")
+
+
 def cases_for(enrolment: Enrolment) -> QuerySet[Case]:
-    """The trainee's cases with their contact counts and dates, open ones first."""
+    """The trainee's cases with their contact counts and dates, open ones first; only what the caseload
+    page's list shows (the database groups the contacts by those columns alone)."""
     return (
         Case.objects.filter(enrolment=enrolment)
+        .only("enrolment", "reference", "presenting_problem", "opened_on", "status", "closed_on")
         .annotate(contact_count=Count("contacts"), last_contact=Max("contacts__date"))
         .order_by("-status", "-last_contact", "reference")
     )

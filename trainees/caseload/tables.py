@@ -140,6 +140,9 @@ class CaseTable(CellsTable, tables.Table):
     contact_count = tables.Column(verbose_name="Contacts")
     status = tables.Column(verbose_name="Status", empty_values=())
 
+    # Paged without counting, as the closed cases are: the overview above already gives the number open.
+    lazy_pages = True
+
     class Meta:
         attrs = {"class": "nhsuk-table"}
         empty_text = "No open cases."

@@ -122,9 +122,9 @@ def caseload(request, pk):
     filterset = ContactFilter(request.GET or None, queryset=contacts_for(enrolment))
     contacts = ContactTable(filterset.qs, prefix="c-", caption="Contacts")
     RequestConfig(request, paginate={"per_page": 25}).configure(contacts)
+    # The cases are paged without a count query: each list costs one query whatever its length.
     cases = CaseTable(cases_for(enrolment).open_on(today), prefix="k-", can_close=records)
-    RequestConfig(request, paginate={"per_page": 25}).configure(cases)
-    # Paged without a count query: the closed-cases list costs one query whatever its length.
+    RequestConfig(request, paginate={"per_page": 25, "paginator_class": LazyPaginator}).configure(cases)
     closed = ClosedCaseTable(closed_cases_for(enrolment, on=today), prefix="d-")
     RequestConfig(request, paginate={"per_page": 25, "paginator_class": LazyPaginator}).configure(closed)
     context = {
