@@ -550,12 +550,20 @@ def contacts_for(enrolment: Enrolment) -> QuerySet[Contact]:
     return (
         Contact.objects.filter(case__enrolment=enrolment)
         .select_related("case", "intervention")
-        .only(*CONTACT_LISTED, "case__reference", "intervention__name")
+        .only(
+            "date",
+            "type",
+            "mode",
+            "minutes",
+            "phq9",
+            "gad7",
+            "wsas",
+            "outcome",
+            "case__reference",
+            "intervention__name",
+        )
         .order_by("-date", "case__reference", "type")
     )
-
-
-CONTACT_LISTED = ("date", "type", "mode", "minutes", "phq9", "gad7", "wsas", "outcome")
 
 
 def cases_for(enrolment: Enrolment) -> QuerySet[Case]:
