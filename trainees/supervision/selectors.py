@@ -822,12 +822,73 @@ def supervisee_weeks(enrolments: Sequence[Enrolment], *, today: date) -> list[Ho
     # reading it all. It shows no hours and no case counts: the cases that cannot be overdue today are left
     # out in the database (most of them: open cases are reviewed every week or two), and the supervisors'
     # training (which sessions count toward accreditation) is not read. The engine judges what is loaded.
-    facts = _home_rows(enrolments, today, monday, monday - timedelta(days=28), rules_by_programme)
-    return [HomeRow(enrolment, *facts[enrolment.pk]) for enrolment in enrolments]
+    recent_from = monday - timedelta(days=28)
+    periods = [training_period(e, recent_from, today) for e in enrolments]
+    loaded = _load(
+        enrolments,
+        end=today,
+        cases_from=min(last for _, last in periods),
+        rules=rules_by_programme,
+        # This week's sessions too, whenever the trainees started: the week's status counts them all.
+        sessions_from=min(monday, *(first for first, _ in periods)),
+        to_completion=True,
+        overdue_only=True,
+        credentials=False,
+        awaiting_from=monday,  # the week's minutes waiting for confirmation, in the same read
+    )
+
+    def this_week(found) -> int:  # case-management minutes this week, group sessions included
+        return sum(
+            s.minutes
+            for s in found
+            if s.kind == SupervisionSession.Kind.CASE_MANAGEMENT and monday <= s.date <= today
+        )
+
+    rows = []
+    for enrolment in enrolments:
+        result = _compliance(enrolment, loaded, recent_from, today)
+        needed = result.rules.case_management_minutes_per_week
+        confirmed = this_week(loaded.sessions.get(enrolment.pk, ()))
+        awaiting = this_week(loaded.awaiting.get(enrolment.pk, ()))
+        if enrolment.status != Enrolment.Status.ACTIVE:
+            status, text = "inactive", f"Training {enrolment.get_status_display().lower()}"
+        elif confirmed >= needed:
+            status, text = "met", f"{confirmed} minutes of case management confirmed"
+        elif confirmed + awaiting >= needed:
+            status, text = "awaiting", f"{confirmed + awaiting} minutes logged, waiting for your confirmation"
+        else:
+            status, text = (
+                "not_yet",
+                f"{confirmed + awaiting} of {needed} minutes of case management this week",
+            )
+        recent = tuple(m for m in result.missed_weeks if m >= recent_from)
+        rows.append(HomeRow(enrolment, status, text, recent, result.overdue_cases))
+    return rows
 
 
-# What can wait for a supervisor on their home, list by list.
-WAITING = ("awaiting", "workplace_days", "cpd", "reports")
+# Only what the home's lists show: each row's day or title and its trainee's name, not the reflections.
+_NAMES = (
+    "enrolment",
+    "enrolment__user__first_name",
+    "enrolment__user__last_name",
+    "enrolment__user__username",
+)
+# What can wait for a supervisor on their home, list by list, each read as the home shows it.
+_SHOWN = {
+    "awaiting": lambda rows: rows.select_related("enrolment__user", "enrolment__cohort").order_by(
+        "date", "id"
+    ),
+    "workplace_days": lambda rows: (
+        rows.select_related("enrolment__user", "module")
+        .only("date", "module__number", "module__title", *_NAMES)
+        .order_by("date", "id")
+    ),
+    "cpd": lambda rows: (
+        rows.select_related("enrolment__user").only("date", "title", *_NAMES).order_by("date", "id")
+    ),
+    "reports": lambda rows: rows.select_related("enrolment__user").order_by("period_end", "id"),
+}
+WAITING = tuple(_SHOWN)
 
 
 def waiting_for(user, name: str) -> QuerySet:
@@ -855,30 +916,9 @@ def supervisor_home(
     anything), and their own credential; each supervisee's week is `supervisee_weeks`'s."""
     if not user.is_authenticated:
         return {"awaiting": [], "credential": None}
-    waiting = set(waiting)
-    # Only what the lists show: each row's day or title and its trainee's name, not the reflections.
-    names = (
-        "enrolment",
-        "enrolment__user__first_name",
-        "enrolment__user__last_name",
-        "enrolment__user__username",
-    )
-    listed = {
-        "awaiting": lambda rows: rows.select_related("enrolment__user", "enrolment__cohort").order_by(
-            "date", "id"
-        ),
-        "workplace_days": lambda rows: (
-            rows.select_related("enrolment__user", "module")
-            .only("date", "module__number", "module__title", *names)
-            .order_by("date", "id")
-        ),
-        "cpd": lambda rows: (
-            rows.select_related("enrolment__user").only("date", "title", *names).order_by("date", "id")
-        ),
-        "reports": lambda rows: rows.select_related("enrolment__user").order_by("period_end", "id"),
-    }
     found = {
-        name: list(read(waiting_for(user, name))) if name in waiting else [] for name, read in listed.items()
+        name: list(shown(waiting_for(user, name))) if name in waiting else []
+        for name, shown in _SHOWN.items()
     }
     trainings = trainings_of(user)
     credential = None
@@ -892,55 +932,6 @@ def awaiting_confirmation_by(user) -> QuerySet[SupervisionSession]:
     """Sessions logged with this person as supervisor and still waiting for their confirmation (the home lists
     them even once the person supervises nobody)."""
     return SupervisionSession.objects.awaiting().filter(supervisor=user)
-
-
-def _home_rows(
-    enrolments, today: date, monday: date, recent_from: date, rules_by_programme
-) -> dict[int, tuple[str, str, tuple[date, ...], tuple]]:
-    """{pk: (status, text, weeks missed recently, cases overdue)}: the supervisor home's rows, worked out."""
-    if not enrolments:
-        return {}
-    periods = [training_period(e, recent_from, today) for e in enrolments]
-    loaded = _load(
-        enrolments,
-        end=today,
-        cases_from=min(last for _, last in periods),
-        rules=rules_by_programme,
-        # This week's sessions too, whenever the trainees started: the week's status counts them all.
-        sessions_from=min(monday, *(first for first, _ in periods)),
-        to_completion=True,
-        overdue_only=True,
-        credentials=False,
-        awaiting_from=monday,  # the week's minutes waiting for confirmation, in the same read
-    )
-
-    def this_week(found) -> int:  # case-management minutes this week, group sessions included
-        return sum(
-            s.minutes
-            for s in found
-            if s.kind == SupervisionSession.Kind.CASE_MANAGEMENT and monday <= s.date <= today
-        )
-
-    rows = {}
-    for enrolment in enrolments:
-        result = _compliance(enrolment, loaded, recent_from, today)
-        needed = result.rules.case_management_minutes_per_week
-        confirmed = this_week(loaded.sessions.get(enrolment.pk, ()))
-        awaiting = this_week(loaded.awaiting.get(enrolment.pk, ()))
-        if enrolment.status != Enrolment.Status.ACTIVE:
-            status, text = "inactive", f"Training {enrolment.get_status_display().lower()}"
-        elif confirmed >= needed:
-            status, text = "met", f"{confirmed} minutes of case management confirmed"
-        elif confirmed + awaiting >= needed:
-            status, text = "awaiting", f"{confirmed + awaiting} minutes logged, waiting for your confirmation"
-        else:
-            status, text = (
-                "not_yet",
-                f"{confirmed + awaiting} of {needed} minutes of case management this week",
-            )
-        recent = tuple(m for m in result.missed_weeks if m >= recent_from)
-        rows[enrolment.pk] = (status, text, recent, result.overdue_cases)
-    return rows
 
 
 # ---------------------------------------------------------------------------------------------------------
