@@ -46,6 +46,7 @@ urlpatterns = [
     path("trainees/<int:pk>/supervisors/", supervision.assignments, name="supervisor_assignments"),
     path("trainees/<int:pk>/site/", supervision.placement, name="site_placement"),
     path("trainees/<int:pk>/identifiers/", supervision.identifiers, name="trainee_identifiers"),
+    path("supervision/waiting/", supervision.waiting, name="supervisor_waiting"),
     path("supervision/sessions/<int:pk>/", supervision.session_detail, name="supervision_session"),
     path("supervision/sessions/<int:pk>/edit/", supervision.session_edit, name="supervision_session_edit"),
     path(

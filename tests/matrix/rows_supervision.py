@@ -97,6 +97,8 @@ ROWS = {
         method="post",
         data=lambda w: {"service_staff_id": "PWP042", "hesa_number": ""},
     ),
+    # Everyone signed in has the page; it lists only what waits for them (nothing, for most).
+    "trainees:supervisor_waiting": Row(lambda w: reverse("trainees:supervisor_waiting"), allow(*SIGNED_IN)),
     "trainees:supervision_session": Row(
         lambda w: reverse("trainees:supervision_session", args=[pending(w).pk]), allow(*CAN_SEE_TRAINEE)
     ),

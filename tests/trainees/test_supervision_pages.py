@@ -30,6 +30,7 @@ from trainees.models import (
     SupervisorReport,
     SupervisorTraining,
 )
+from trainees.supervision.selectors import HOME_LIMIT
 
 pytestmark = pytest.mark.django_db
 
@@ -427,8 +428,14 @@ def test_the_supervisors_home_costs_the_same_queries_however_many_supervisees(
     assert without_form_tokens(again) == without_form_tokens(page)
     assert "My supervisees" in page and "Waiting for you" in page
     assert page.count("days)</td>") == size  # each has one overdue case review
-    assert page.count('name="next" value="home"') == size
-    assert page.count("Risk workshop ") == size and page.count(", Module 1: ") == size
+    # Each list shows its oldest HOME_LIMIT, and says how many more wait, on the page with all of them.
+    shown = min(size, HOME_LIMIT)
+    assert page.count('name="next" value="home"') == shown
+    assert page.count("Risk workshop ") == shown and page.count(", Module 1: ") == shown
+    more = size - shown
+    lists = ("entries waiting for your confirmation", "workplace days waiting", "CPD activities waiting")
+    for words in lists:
+        assert (f"All {size} {words}</a> ({more} more)" in page) == bool(more), words
 
 
 def test_the_supervisors_home_reads_only_the_waiting_lists_that_hold_anything(client, world):
@@ -457,6 +464,60 @@ def test_the_supervisors_home_reads_only_the_waiting_lists_that_hold_anything(cl
     assert everything == nothing + 4
     assert "Your reports not signed yet" in page and 'name="next" value="home"' in page
     assert "Workplace days waiting for a supervisor" in page and "Risk workshop" in page
+
+
+@pytest.mark.parametrize("size", [3, 14])
+def test_the_waiting_page_lists_everything_waiting_oldest_first_in_the_same_queries_however_many(
+    client, world, size, django_assert_num_queries
+):
+    """The home shows the oldest few of each list; the waiting page shows them all, the oldest first, at one
+    query a list whatever their number, and confirming a session there comes back to it."""
+    supervisor = world.user("supervisor")
+    start = today() - timedelta(days=size + 7)
+    for n in range(size):
+        enrolment = f.EnrolmentFactory(cohort=world.cohort)
+        f.SupervisorAssignmentFactory(enrolment=enrolment, supervisor=supervisor)
+        SessionFactory(enrolment=enrolment, supervisor=supervisor, date=start + timedelta(days=n))
+        WorkplaceDayFactory(enrolment=enrolment, status="submitted", date=start + timedelta(days=n))
+        CpdActivityFactory(
+            enrolment=enrolment, status="recorded", title=f"Workshop {n:02d}", date=start + timedelta(days=n)
+        )
+        ReportFactory(enrolment=enrolment, supervisor=supervisor)
+    client.force_login(supervisor)
+    # the session and the person, the header's unread count, the four lists, the session saved (a savepoint
+    # around its update)
+    with django_assert_num_queries(2 + 1 + 4 + 3):
+        page = client.get(reverse("trainees:supervisor_waiting")).content.decode()
+    assert "<h1>Waiting for you</h1>" in page
+    assert re.findall(r"Workshop (\d\d)", page) == [f"{n:02d}" for n in range(size)]
+    assert page.count('name="next" value="waiting"') == size
+    assert page.count(", Module 1: ") == size
+    assert page.count('href="/supervision/reports/') == size
+    assert "more)</p>" not in page  # nothing is left out here
+
+    home = client.get(reverse("home")).content.decode()
+    assert re.findall(r"Workshop (\d\d)", home) == [f"{n:02d}" for n in range(min(size, HOME_LIMIT))]
+    assert (reverse("trainees:supervisor_waiting") in home) == (size > HOME_LIMIT)
+
+    oldest = SupervisionSession.objects.filter(supervisor=supervisor).order_by("date").first()
+    response = client.post(
+        reverse("trainees:supervision_session_confirm", args=[oldest.pk]), {"next": "waiting"}
+    )
+    assert response.status_code == 302 and response["Location"] == reverse("trainees:supervisor_waiting")
+    oldest.refresh_from_db()
+    assert oldest.confirmed_at is not None
+    assert client.get(response["Location"]).content.decode().count('name="next" value="waiting"') == size - 1
+
+
+def test_the_waiting_page_says_so_when_nothing_waits_and_a_report_alone_is_not_nothing(client, world):
+    supervisor = world.user("supervisor")
+    client.force_login(supervisor)
+    waiting = reverse("trainees:supervisor_waiting")
+    assert "Nothing is waiting for you." in client.get(waiting).content.decode()
+    ReportFactory(enrolment=world.enrolment, supervisor=supervisor)
+    for url in (waiting, reverse("home")):
+        page = client.get(url).content.decode()
+        assert "Your reports not signed yet" in page and "Nothing is waiting for you." not in page, url
 
 
 def test_the_supervisors_home_shows_the_recent_missed_weeks_and_overdue_cases_of_the_whole_training(world):

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db.models import CharField, Exists, F, Max, OuterRef, Q, QuerySet, Value
+from django.db.models import CharField, Count, Exists, F, Max, OuterRef, Q, QuerySet, Value, Window
 from django.utils import timezone
 
 from accounts.access import refuse
@@ -909,17 +909,59 @@ def waiting_for(user, name: str) -> QuerySet:
     raise ValueError(f"Nothing called {name!r} waits for a supervisor.")
 
 
+# The home shows the oldest few of each list and links to the page with all of them, so a supervisor
+# returning to a backlog gets a home page of the same size (and cost) as anyone else's.
+HOME_LIMIT = 10
+
+
+@dataclass
+class Waiting:
+    """One list of what waits for a supervisor: the rows read (the oldest first) and how many wait in all."""
+
+    rows: list
+    total: int
+
+    def __iter__(self):
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    @property
+    def more(self) -> int:
+        """How many wait beyond those read."""
+        return self.total - len(self.rows)
+
+
+def waiting_lists(user, *, names: Iterable[str] = WAITING, limit: int | None = None) -> dict[str, Waiting]:
+    """Each list of what waits for this person as a supervisor (`WAITING`), as the home and the waiting
+    page show it: of the lists `names` gives (the others are empty, unread), the oldest `limit` rows (all
+    when None) and, in the same query, how many wait in all."""
+    names = set(names)
+    found = {}
+    for name, shown in _SHOWN.items():
+        if name not in names:
+            found[name] = Waiting([], 0)
+            continue
+        rows = shown(waiting_for(user, name))
+        if limit is None:
+            listed = list(rows)
+            found[name] = Waiting(listed, len(listed))
+            continue
+        listed = list(rows.annotate(waiting_total=Window(Count("pk")))[:limit])
+        found[name] = Waiting(listed, listed[0].waiting_total if listed else 0)
+    return found
+
+
 def supervisor_home(
     user, *, today: date, supervisees: Sequence[Enrolment], waiting: Iterable[str] = WAITING
 ) -> dict:
     """What waits for a supervisor on the home page, of the lists `waiting` names (those known to hold
-    anything), and their own credential; each supervisee's week is `supervisee_weeks`'s."""
+    anything), the oldest `HOME_LIMIT` of each, and their own credential; each supervisee's week is
+    `supervisee_weeks`'s."""
     if not user.is_authenticated:
-        return {"awaiting": [], "credential": None}
-    found = {
-        name: list(shown(waiting_for(user, name))) if name in waiting else []
-        for name, shown in _SHOWN.items()
-    }
+        return {"awaiting": Waiting([], 0), "credential": None}
+    found = waiting_lists(user, names=waiting, limit=HOME_LIMIT)
     trainings = trainings_of(user)
     credential = None
     if supervisees or trainings or found["awaiting"]:

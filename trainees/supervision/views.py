@@ -74,6 +74,16 @@ def drawn_supervisee_rows(supervisor, enrolments, *, today: date) -> SafeString:
     return mark_safe("".join(drawn[e.pk] for e in enrolments))  # noqa: S308 - each row drawn by its template
 
 
+def waiting(request):
+    """Everything waiting for the signed-in person as a supervisor, each list in full (the home shows the
+    oldest few of each and links here)."""
+    context = {
+        "supervision": selectors.waiting_lists(request.user),
+        "home_limit": selectors.HOME_LIMIT,
+    }
+    return render(request, "trainees/supervision/waiting.html", context)
+
+
 def _supervision_url(enrolment_id: int) -> str:
     return reverse("trainees:supervision", args=[enrolment_id])
 
@@ -188,6 +198,8 @@ def session_confirm(request, pk):
     next_url = request.POST.get("next", "")
     if next_url == "home":
         return redirect("home")
+    if next_url == "waiting":
+        return redirect("trainees:supervisor_waiting")
     return redirect("trainees:supervision_session", pk=session.pk)
 
 
