@@ -42,12 +42,20 @@ def browser():
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
+    from django.db import connection, connections
     from playwright.sync_api import sync_playwright
 
+    # While Playwright's event loop runs in this thread, asgiref keeps Django's connections apart from those
+    # opened before it started (an async context has its own), so neither set sees the other. Close each set
+    # as the loop starts and stops: otherwise one connection stays open to the end of the run and the test
+    # database cannot be dropped ("is being accessed by other users").
+    if not connection.in_atomic_block:
+        connections.close_all()
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+        connections.close_all()
 
 
 @pytest.fixture
