@@ -940,15 +940,10 @@ def waiting_lists(user, *, names: Iterable[str] = WAITING, limit: int | None = N
     names = set(names)
     found = {}
     for name, shown in _SHOWN.items():
-        if name not in names:
-            found[name] = Waiting([], 0)
-            continue
-        rows = shown(waiting_for(user, name))
-        if limit is None:
-            listed = list(rows)
-            found[name] = Waiting(listed, len(listed))
-            continue
-        listed = list(rows.annotate(waiting_total=Window(Count("pk")))[:limit])
+        listed = []
+        if name in names:
+            rows = shown(waiting_for(user, name)).annotate(waiting_total=Window(Count("pk")))
+            listed = list(rows[:limit])
         found[name] = Waiting(listed, listed[0].waiting_total if listed else 0)
     return found
 

@@ -195,12 +195,14 @@ def session_confirm(request, pk):
         messages.success(
             request, f"Confirmed {session.enrolment.user.display_name}'s session on {session.date:%-d %B %Y}."
         )
-    next_url = request.POST.get("next", "")
-    if next_url == "home":
-        return redirect("home")
-    if next_url == "waiting":
-        return redirect("trainees:supervisor_waiting")
+    back_to = _CONFIRMED_FROM.get(request.POST.get("next", ""))
+    if back_to:
+        return redirect(back_to)
     return redirect("trainees:supervision_session", pk=session.pk)
+
+
+# Where confirming a session from a list returns to (`next`), as the lists name themselves.
+_CONFIRMED_FROM = {"home": "home", "waiting": "trainees:supervisor_waiting"}
 
 
 def session_reopen(request, pk):
